@@ -1,0 +1,103 @@
+// arch/x86_64/console.cpp — polled 16550 UART on COM1 and the VGA text screen.
+#include "arch/x86_64/cpu.h"
+#include "posih/console.h"
+
+namespace hvb {
+namespace {
+
+// 16550 registers (offsets from the base port) and bits.
+constexpr uint16_t kCom1 = 0x3F8;
+constexpr uint16_t kThr = 0, kIer = 1, kFcr = 2, kLcr = 3, kMcr = 4, kLsr = 5, kScratch = 7;
+constexpr uint8_t kLsrThrEmpty = 1 << 5;
+constexpr uint8_t kLcrDlab = 0x80;
+// How long to wait for the transmitter before deciding it is gone: a byte
+// takes ~87 us at 115200 baud; a few million polls is far beyond that.
+constexpr uint32_t kTxSpinLimit = 1u << 22;
+
+bool uart_present;
+bool vga_enabled;
+
+volatile uint16_t* const kVga = reinterpret_cast<volatile uint16_t*>(0xB8000);
+constexpr unsigned kVgaCols = 80, kVgaRows = 25;
+constexpr uint16_t kVgaAttr = 0x0700;  // light grey on black
+unsigned vga_row, vga_col;
+
+bool uart_probe() {
+    // The scratch register holds what is written to it on every 16550; a
+    // missing port reads back 0xFF.
+    x86::outb(kCom1 + kScratch, 0x5A);
+    if (x86::inb(kCom1 + kScratch) != 0x5A) return false;
+    x86::outb(kCom1 + kScratch, 0xA5);
+    return x86::inb(kCom1 + kScratch) == 0xA5;
+}
+
+void uart_init() {
+    x86::outb(kCom1 + kIer, 0x00);      // no UART interrupts: we poll
+    x86::outb(kCom1 + kLcr, kLcrDlab);  // divisor latch: 115200 / 1
+    x86::outb(kCom1 + 0, 1);
+    x86::outb(kCom1 + 1, 0);
+    x86::outb(kCom1 + kLcr, 0x03);      // 8 data bits, no parity, 1 stop bit
+    x86::outb(kCom1 + kFcr, 0xC7);      // FIFOs on and cleared
+    x86::outb(kCom1 + kMcr, 0x03);      // DTR, RTS
+}
+
+void uart_put(char c) {
+    for (uint32_t i = 0; i < kTxSpinLimit; ++i) {
+        if (x86::inb(kCom1 + kLsr) & kLsrThrEmpty) break;
+        x86::pause();
+    }
+    x86::outb(kCom1 + kThr, uint8_t(c));
+}
+
+// The screen wraps to the top instead of scrolling: scrolling rewrites the
+// whole buffer for every line, and the screen is only a mirror.
+void vga_newline() {
+    vga_col = 0;
+    vga_row = (vga_row + 1) % kVgaRows;
+    for (unsigned c = 0; c < kVgaCols; ++c) kVga[vga_row * kVgaCols + c] = kVgaAttr | ' ';
+}
+
+void vga_put(char c) {
+    if (c == '\n') return vga_newline();
+    if (c == '\r') return;
+    if (vga_col == kVgaCols) vga_newline();
+    kVga[vga_row * kVgaCols + vga_col++] = kVgaAttr | uint8_t(c);
+}
+
+void sink_put(void*, const char* s, size_t n) { console_write(s, n); }
+
+}  // namespace
+
+void console_init(bool running_on_hypervisor) {
+    uart_present = uart_probe();
+    if (uart_present) uart_init();
+    vga_enabled = !uart_present || !running_on_hypervisor;
+    if (vga_enabled) {
+        for (unsigned i = 0; i < kVgaCols * kVgaRows; ++i) kVga[i] = kVgaAttr | ' ';
+        vga_row = vga_col = 0;
+    }
+}
+
+bool console_has_uart() { return uart_present; }
+
+void console_write(const char* s, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+        if (uart_present) {
+            if (s[i] == '\n') uart_put('\r');
+            uart_put(s[i]);
+        }
+        if (vga_enabled) vga_put(s[i]);
+    }
+}
+
+Sink console_sink() { return Sink{sink_put, nullptr}; }
+
+size_t kprintf(const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = vformat(console_sink(), fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+}  // namespace hvb

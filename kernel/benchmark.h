@@ -1,0 +1,74 @@
+// kernel/benchmark.h — the benchmark descriptor and the one macro that
+// registers it.
+//
+// A benchmark is one file in benchmarks/ that defines its loops and ends with
+//
+//     HVB_BENCHMARK(cpuid,
+//         .category = "privileged",
+//         .summary = "CPUID leaf 0 (always intercepted under VT-x/SVM)",
+//         .benchmark = cpuid_loop,
+//         .control = hvb::empty_loop,
+//         .iterations = 10000, .min_iterations = 1000, .max_iterations = 1000000);
+//
+// The macro emits one constant-initialized descriptor (no constructor runs)
+// into the `.benchmarks` section, which linker/kernel.ld keeps and brackets
+// with hvb_benchmarks_start / hvb_benchmarks_end. The descriptor's symbol has
+// external linkage, so two benchmarks with the same name fail to link.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace hvb {
+
+// What a benchmark needs from the platform; the runner checks these before
+// init and reports `unsupported` with a reason instead of running.
+enum Need : uint32_t {
+    kNeedNothing = 0,
+    kNeedHypervisor = 1u << 0,  // CPUID.1:ECX[31] set
+    kNeedRdtscp = 1u << 1,      // CPUID.80000001:EDX[27]
+};
+
+enum BenchFlag : uint32_t {
+    kFlagNone = 0,
+    // Not run by default: only when `only=` names it or its category.
+    kFlagOptIn = 1u << 0,
+    // Measured with interrupts enabled (default: disabled while timing).
+    kFlagInterruptsOn = 1u << 1,
+};
+
+struct Benchmark {
+    const char* name;
+    const char* category;
+    const char* summary;
+    // Prepares the benchmark. Returns nullptr when ready, else the reason the
+    // benchmark cannot run here (reported as `unsupported`). May be null.
+    const char* (*init)();
+    // Runs the operation exactly `iterations` times.
+    void (*benchmark)(uint64_t iterations);
+    // The same loop without the operation; its cost is subtracted.
+    void (*control)(uint64_t iterations);
+    void (*cleanup)();  // may be null
+    uint64_t iterations;      // default count
+    uint64_t min_iterations;  // range the count may be set to (paper Table 1)
+    uint64_t max_iterations;
+    uint32_t min_cpus;  // 0 or 1: any machine
+    uint32_t needs;     // Need bits
+    uint32_t flags;     // BenchFlag bits
+};
+
+// The usual control: the benchmark's loop with nothing in it. The empty asm
+// with a memory clobber keeps the compiler from deleting or collapsing it.
+inline void empty_loop(uint64_t iterations) {
+    for (uint64_t i = 0; i < iterations; ++i) asm volatile("" ::: "memory");
+}
+
+}  // namespace hvb
+
+// The extern declaration gives the const definition external linkage, so a
+// duplicate benchmark name is a link error, not two silent entries.
+#define HVB_BENCHMARK(ident, ...)                                                          \
+    static_assert(sizeof(#ident) > 1, "a benchmark needs a name");                         \
+    extern const ::hvb::Benchmark hvb_benchmark_##ident;                                   \
+    [[gnu::used, gnu::retain, gnu::section(".benchmarks")]] alignas(::hvb::Benchmark)     \
+    constinit const ::hvb::Benchmark hvb_benchmark_##ident = {.name = #ident, __VA_ARGS__}

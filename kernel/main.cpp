@@ -1,0 +1,142 @@
+// kernel/main.cpp — the boot story: from the entry stub's hand-off to the
+// last result record and the exit.
+#include "kernel/benchmark.h"
+#include "kernel/options.h"
+#include "kernel/record.h"
+#include "kernel/runner.h"
+#include "kernel/selection.h"
+#include "posih/bootinfo.h"
+#include "posih/console.h"
+#include "posih/cpu.h"
+#include "posih/interrupt.h"
+
+// Bracket the `.benchmarks` section (linker/kernel.ld).
+extern "C" const hvb::Benchmark hvb_benchmarks_start[];
+extern "C" const hvb::Benchmark hvb_benchmarks_end[];
+
+namespace hvb {
+namespace {
+
+constexpr const char kVersion[] = "0.1.0";
+constexpr uint64_t kLow4GiB = 1ull << 32;  // what the boot stub identity-maps
+constexpr size_t kMaxSelected = 512;
+constexpr size_t kMaxReportedErrors = 16;
+
+BootInfo boot;
+Options options;
+const Benchmark* selected[kMaxSelected];
+OptionError option_errors[kMaxReportedErrors];
+SelectionError selection_errors[kMaxReportedErrors];
+uint32_t error_records;
+
+void report_error(const char* message) {
+    write_error(console_sink(), message);
+    kprintf("error: %s\n", message);
+    ++error_records;
+}
+
+void report_warning(const char* message) { kprintf("warning: %s\n", message); }
+
+[[noreturn]] void finish(int exit_code, const uint32_t* counts) {
+    EndRecord end{};
+    if (counts)
+        for (size_t s = 0; s < kStatusCount; ++s) end.counts[s] = counts[s];
+    end.errors = error_records;
+    end.exit_code = exit_code;
+    write_end(console_sink(), end);
+    kprintf("hvbench: done, exit code %d\n", exit_code);
+    platform_exit(exit_code, options.exit == ExitMode::automatic);
+}
+
+void write_platform_header(size_t benchmarks, uint32_t reps) {
+    const CpuInfo& cpu = cpu_info();
+    HeaderRecord h{};
+    h.cpu_vendor = cpu.vendor;
+    h.cpu_model = cpu.model;
+    h.cpu_family = cpu.family;
+    h.cpu_model_id = cpu.model_id;
+    h.cpu_stepping = cpu.stepping;
+    h.hypervisor = cpu.hypervisor;
+    h.tsc_hz = cpu.tsc_hz;
+    h.tsc_source = cpu.tsc_source;
+    h.invariant_tsc = cpu.invariant_tsc;
+    h.cpus = cpu_count();
+    h.memory_bytes = boot.usable_bytes();
+    h.boot = protocol_name(boot.protocol);
+    h.loader = boot.loader_name;
+    h.cmdline = boot.cmdline;
+    h.timer = timer_mode_name(options.timer);
+    h.default_reps = reps;
+    h.benchmarks = uint32_t(benchmarks);
+    write_header(console_sink(), h);
+
+    kprintf("cpu        %s (%s, family %u model %u stepping %u)\n", cpu.model[0] ? cpu.model : "?", cpu.vendor,
+            cpu.family, cpu.model_id, cpu.stepping);
+    kprintf("hypervisor %s\n", cpu.hypervisor);
+    if (cpu.tsc_hz)
+        kprintf("tsc        %lu Hz (%s)%s\n", cpu.tsc_hz, cpu.tsc_source, cpu.invariant_tsc ? ", invariant" : "");
+    else
+        kprintf("tsc        frequency unknown%s\n", cpu.invariant_tsc ? ", invariant" : "");
+    kprintf("cpus       %u (%s)\n", cpu_count(), cpu_count_source());
+    kprintf("memory     %lu MiB usable\n", boot.usable_bytes() >> 20);
+    kprintf("boot       %s%s%s\n", protocol_name(boot.protocol), boot.loader_name[0] ? " via " : "",
+            boot.loader_name);
+    kprintf("cmdline    %s\n", boot.cmdline);
+    kprintf("timer      %s, %u repetitions, %lu benchmarks\n\n", timer_mode_name(options.timer), reps,
+            uint64_t(benchmarks));
+}
+
+}  // namespace
+}  // namespace hvb
+
+extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
+    using namespace hvb;
+
+    // Know whether we run under a hypervisor before choosing console outputs.
+    const CpuInfo& cpu = cpu_info();
+    console_init(cpu.hypervisor_present);
+    kprintf("\nhvbench %s\n", kVersion);
+
+    // From here on a CPU exception is caught (inside a benchmark) or reported.
+    interrupts_init();
+    set_fatal_reporter(report_error);
+
+    // Normalize what the loader handed over.
+    PhysView low_memory(0, 0, kLow4GiB);
+    BootParseResult parsed = parse_boot_info(magic, info_phys, low_memory, boot);
+    if (!parsed.ok) {
+        report_error(parsed.message);
+        finish(kExitFatal, nullptr);
+    }
+    if (boot.cmdline_truncated) report_warning("kernel command line truncated");
+
+    // ACPI: how many CPUs there are.
+    platform_init(boot, low_memory, report_warning);
+
+    // Options from the kernel command line; errors are reported, never fatal.
+    int exit_code = kExitOk;
+    size_t errors = parse_options(boot.cmdline, options, option_errors, kMaxReportedErrors);
+    for (size_t i = 0; i < errors && i < kMaxReportedErrors; ++i) report_error(option_errors[i].message);
+    if (options.timer == TimerMode::rdtscp && !cpu.has_rdtscp) {
+        report_error("timer=rdtscp: this CPU does not advertise RDTSCP; using rdtsc");
+        options.timer = TimerMode::rdtsc;
+        ++errors;
+    }
+
+    // The benchmark table, sorted and filtered.
+    size_t table_size = size_t(hvb_benchmarks_end - hvb_benchmarks_start);
+    size_t selection_error_count = 0;
+    size_t count = select_benchmarks(hvb_benchmarks_start, table_size, options, selected, kMaxSelected,
+                                     selection_errors, kMaxReportedErrors, &selection_error_count);
+    for (size_t i = 0; i < selection_error_count && i < kMaxReportedErrors; ++i)
+        report_error(selection_errors[i].message);
+    if (errors || selection_error_count) exit_code |= kExitBadInput;
+
+    // Measure, streaming one record per benchmark.
+    uint32_t reps = options.reps ? options.reps : kDefaultReps;
+    write_platform_header(count, reps);
+    RunTotals totals = run_benchmarks(selected, count, options, console_sink());
+    if (totals.counts[size_t(Status::faulted)]) exit_code |= kExitFaulted;
+    if (totals.counts[size_t(Status::timeout)]) exit_code |= kExitTimeout;
+    finish(exit_code, totals.counts);
+}

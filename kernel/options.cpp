@@ -1,0 +1,370 @@
+// kernel/options.cpp — parses the kernel command line (only=, skip=, iters=, reps=, timer=, exit=).
+//
+// The same file runs freestanding in the kernel and under ASan/UBSan on the
+// host, so it uses no libc, no heap and no static constructors; messages are
+// built by a small local writer rather than snformat so that parsing does not
+// depend on anything but this file.
+#include "kernel/options.h"
+
+namespace hvb {
+
+namespace {
+
+// At most this many bytes of user input are echoed into a message, so one
+// absurdly long word cannot crowd the explanation out of the 160-byte buffer.
+constexpr size_t kQuoteMax = 60;
+
+// Appends text to a fixed buffer, always leaving it NUL-terminated and
+// silently dropping what does not fit. A null buffer discards everything,
+// which lets errors beyond max_errors be counted without being written.
+class Message {
+public:
+    Message(char* buf, size_t cap) : buf_(buf), cap_(cap) {
+        if (buf_ != nullptr && cap_ > 0) buf_[0] = '\0';
+    }
+
+    Message& text(const char* s) {
+        while (*s != '\0') put(*s++);
+        return *this;
+    }
+
+    // Echoes user input: clipped to kQuoteMax bytes (marked with "...") and
+    // with control or non-ASCII bytes shown as '?', because messages end up on
+    // a serial console where raw bytes could garble the log.
+    Message& input(const char* s, size_t n) {
+        size_t shown = n > kQuoteMax ? kQuoteMax : n;
+        for (size_t i = 0; i < shown; ++i) {
+            char c = s[i];
+            put(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        if (shown < n) text("...");
+        return *this;
+    }
+    Message& input(Str s) { return input(s.ptr, s.len); }
+
+    Message& number(uint64_t v) {
+        char digits[20];  // UINT64_MAX has 20 decimal digits
+        size_t k = 0;
+        do {
+            digits[k++] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        while (k > 0) put(digits[--k]);
+        return *this;
+    }
+
+private:
+    void put(char c) {
+        if (buf_ == nullptr || len_ + 1 >= cap_) return;
+        buf_[len_++] = c;
+        buf_[len_] = '\0';
+    }
+
+    char* buf_;
+    size_t cap_;
+    size_t len_ = 0;
+};
+
+// Counts every error but writes only the first `max` of them.
+struct ErrorList {
+    OptionError* list;
+    size_t max;
+    size_t count;
+
+    Message add() {
+        char* buf = (list != nullptr && count < max) ? list[count].message : nullptr;
+        ++count;
+        return Message(buf, sizeof(OptionError::message));
+    }
+};
+
+// Tabs and spaces separate words; CR/LF are accepted as well because some
+// loaders and hand-edited config files leave a trailing newline.
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool same(Str a, Str b) {
+    return a.len == b.len && (a.len == 0 || __builtin_memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+// Returns the index of the first `c` in s, or s.len when absent.
+size_t find(Str s, char c) {
+    size_t i = 0;
+    while (i < s.len && s.ptr[i] != c) ++i;
+    return i;
+}
+
+Str slice(Str s, size_t from, size_t to) {
+    return Str{s.ptr + from, to - from};
+}
+
+enum class Num { ok, empty, malformed, too_big };
+
+// Decimal digits with an optional k/K (x1000) or m/M (x1000000) suffix. No
+// sign, no spaces, no hex: anything unusual is more likely a typo than intent.
+Num parse_number(Str s, uint64_t& value) {
+    if (s.len == 0) return Num::empty;
+    size_t digits = s.len;
+    uint64_t scale = 1;
+    char last = s.ptr[s.len - 1];
+    if (last == 'k' || last == 'K') {
+        scale = 1000;
+        --digits;
+    } else if (last == 'm' || last == 'M') {
+        scale = 1000000;
+        --digits;
+    }
+    if (digits == 0) return Num::malformed;
+    for (size_t i = 0; i < digits; ++i) {
+        if (s.ptr[i] < '0' || s.ptr[i] > '9') return Num::malformed;
+    }
+    // Syntax is checked in full first so that "99999999999999999999x" is
+    // reported as malformed rather than as too big.
+    uint64_t v = 0;
+    for (size_t i = 0; i < digits; ++i) {
+        uint64_t d = static_cast<uint64_t>(s.ptr[i] - '0');
+        if (v > (UINT64_MAX - d) / 10) return Num::too_big;
+        v = v * 10 + d;
+    }
+    if (v > UINT64_MAX / scale) return Num::too_big;
+    value = v * scale;
+    return Num::ok;
+}
+
+// Parses a count in 1..max; on failure reports "<key>=<shown>: <why>".
+// `empty_why` lets iters=name: say "bad count" where reps= says it needs a value.
+bool parse_count(Str text, uint64_t max, const char* key, Str shown, const char* empty_why,
+                 ErrorList& errs, uint64_t& out) {
+    uint64_t v = 0;
+    Num r = parse_number(text, v);
+    if (r == Num::ok && v >= 1 && v <= max) {
+        out = v;
+        return true;
+    }
+    Message m = errs.add();
+    m.text(key).text("=").input(shown).text(": ");
+    if (r == Num::empty) {
+        m.text(empty_why);
+    } else if (r == Num::malformed) {
+        m.text("not a number");
+    } else {
+        m.text("must be 1..").number(max);
+    }
+    return false;
+}
+
+enum class Key { unknown, only, skip, iters, reps, timer, exit };
+
+Key lookup_key(Str k) {
+    if (k.equals("only")) return Key::only;
+    if (k.equals("skip")) return Key::skip;
+    if (k.equals("iters")) return Key::iters;
+    if (k.equals("reps")) return Key::reps;
+    if (k.equals("timer")) return Key::timer;
+    if (k.equals("exit")) return Key::exit;
+    return Key::unknown;
+}
+
+// only=/skip=: appends every non-empty name. An empty element or overflow is
+// reported once per word; the remaining names still count.
+void parse_name_list(const char* key, Str value, Str* names, size_t& count, ErrorList& errs) {
+    bool saw_empty = false;
+    bool overflow = false;
+    size_t pos = 0;
+    while (pos <= value.len) {
+        size_t end = pos + find(slice(value, pos, value.len), ',');
+        Str name = slice(value, pos, end);
+        if (name.len == 0) {
+            saw_empty = true;
+        } else if (count < Options::kMaxNames) {
+            names[count++] = name;
+        } else {
+            overflow = true;
+        }
+        pos = end + 1;
+    }
+    if (saw_empty) errs.add().text(key).text("=").input(value).text(": empty name in list");
+    if (overflow) {
+        errs.add().text(key).text("=: too many names (max ").number(Options::kMaxNames).text(")");
+    }
+}
+
+// iters=N, iters=name:N, or a comma list mixing both.
+void parse_iters(Str value, Options& out, ErrorList& errs) {
+    bool saw_empty = false;
+    bool overflow = false;
+    size_t pos = 0;
+    while (pos <= value.len) {
+        size_t end = pos + find(slice(value, pos, value.len), ',');
+        Str item = slice(value, pos, end);
+        pos = end + 1;
+        if (item.len == 0) {
+            saw_empty = true;
+            continue;
+        }
+        size_t colon = find(item, ':');
+        uint64_t n = 0;
+        if (colon == item.len) {
+            if (parse_count(item, Options::kMaxIters, "iters", item, "bad count", errs, n)) {
+                out.iters_all = n;  // a later bare count overrides an earlier one
+            }
+            continue;
+        }
+        Str name = slice(item, 0, colon);
+        if (name.len == 0) {
+            errs.add().text("iters=").input(item).text(": missing benchmark name");
+            continue;
+        }
+        Str count_text = slice(item, colon + 1, item.len);
+        if (!parse_count(count_text, Options::kMaxIters, "iters", item, "bad count", errs, n)) {
+            continue;
+        }
+        // A repeated name overrides in place instead of using another slot.
+        size_t i = 0;
+        while (i < out.iters_count && !same(out.iters[i].name, name)) ++i;
+        if (i < out.iters_count) {
+            out.iters[i].iters = n;
+        } else if (out.iters_count < Options::kMaxNames) {
+            out.iters[out.iters_count++] = Options::IterOverride{name, n};
+        } else {
+            overflow = true;
+        }
+    }
+    if (saw_empty) errs.add().text("iters=").input(value).text(": empty item in list");
+    if (overflow) {
+        errs.add().text("iters=: too many names (max ").number(Options::kMaxNames).text(")");
+    }
+}
+
+void parse_word(Str word, bool first, Options& out, ErrorList& errs) {
+    size_t eq = find(word, '=');
+    if (eq == word.len) {
+        // Loaders such as GRUB prepend the image path, e.g. "/boot/x.elf" or
+        // "(hd0)/boot/x.elf"; only the first word gets this treatment so a
+        // stray path later on is still reported.
+        if (first && find(word, '/') < word.len) return;
+        if (lookup_key(word) != Key::unknown) {
+            errs.add().text("option '").input(word).text("' needs a value");
+        } else {
+            errs.add().text("stray word '").input(word).text("' (options are key=value)");
+        }
+        return;
+    }
+    Str key = slice(word, 0, eq);
+    Str value = slice(word, eq + 1, word.len);
+    Key k = lookup_key(key);
+    if (k == Key::unknown) {
+        errs.add().text("unknown option '").input(word).text("'");
+        return;
+    }
+    if (value.len == 0) {
+        errs.add().text("option '").input(key).text("' needs a value");
+        return;
+    }
+    switch (k) {
+    case Key::only:
+        parse_name_list("only", value, out.only, out.only_count, errs);
+        break;
+    case Key::skip:
+        parse_name_list("skip", value, out.skip, out.skip_count, errs);
+        break;
+    case Key::iters:
+        parse_iters(value, out, errs);
+        break;
+    case Key::reps: {
+        uint64_t n = 0;
+        if (parse_count(value, Options::kMaxReps, "reps", value, "needs a value", errs, n)) {
+            out.reps = static_cast<uint32_t>(n);
+        }
+        break;
+    }
+    case Key::timer:
+        if (value.equals("rdtscp")) {
+            out.timer = TimerMode::rdtscp;
+            out.timer_given = true;
+        } else if (value.equals("rdtsc")) {
+            out.timer = TimerMode::rdtsc;
+            out.timer_given = true;
+        } else {
+            errs.add().text("timer=").input(value).text(": expected rdtscp or rdtsc");
+        }
+        break;
+    case Key::exit:
+        if (value.equals("auto")) {
+            out.exit = ExitMode::automatic;
+        } else if (value.equals("halt")) {
+            out.exit = ExitMode::halt;
+        } else {
+            errs.add().text("exit=").input(value).text(": expected auto or halt");
+        }
+        break;
+    case Key::unknown:
+        break;
+    }
+}
+
+}  // namespace
+
+bool Str::equals(const char* s) const {
+    if (s == nullptr) return false;
+    // Walk both at once so `s` is never read past its NUL and `ptr` never
+    // past len.
+    for (size_t i = 0; i < len; ++i) {
+        if (s[i] == '\0' || s[i] != ptr[i]) return false;
+    }
+    return s[len] == '\0';
+}
+
+const char* timer_mode_name(TimerMode m) {
+    switch (m) {
+    case TimerMode::rdtsc: return "rdtsc";
+    case TimerMode::rdtscp: return "rdtscp";
+    }
+    return "?";  // only reachable with a value cast from outside the enum
+}
+
+const char* exit_mode_name(ExitMode m) {
+    switch (m) {
+    case ExitMode::automatic: return "auto";
+    case ExitMode::halt: return "halt";
+    }
+    return "?";
+}
+
+uint64_t Options::iterations_for(const char* name, uint64_t fallback) const {
+    if (name != nullptr) {
+        for (size_t i = 0; i < iters_count; ++i) {
+            if (iters[i].name.equals(name)) return iters[i].iters;
+        }
+    }
+    return iters_all != 0 ? iters_all : fallback;
+}
+
+size_t parse_options(const char* cmdline, Options& out, OptionError* errors, size_t max_errors) {
+    // Reset field by field: `out = Options{}` would build a ~2 KiB temporary
+    // on the small kernel stack. The arrays need no clearing; counts guard them.
+    out.only_count = 0;
+    out.skip_count = 0;
+    out.iters_all = 0;
+    out.iters_count = 0;
+    out.reps = 0;
+    out.timer = TimerMode::rdtsc;
+    out.timer_given = false;
+    out.exit = ExitMode::automatic;
+
+    ErrorList errs{errors, max_errors, 0};
+    const char* p = cmdline != nullptr ? cmdline : "";
+    bool first = true;
+    for (;;) {
+        while (is_space(*p)) ++p;
+        if (*p == '\0') break;
+        const char* start = p;
+        while (*p != '\0' && !is_space(*p)) ++p;
+        parse_word(Str{start, static_cast<size_t>(p - start)}, first, out, errs);
+        first = false;
+    }
+    return errs.count;
+}
+
+}  // namespace hvb

@@ -1,0 +1,74 @@
+// kernel/options.h — the kernel command line (DESIGN.md "Kernel command line").
+//
+//   only=a,b        run only these benchmarks or categories (also opt-in ones)
+//   skip=a,b        do not run these benchmarks or categories
+//   iters=N         iteration count for every benchmark
+//   iters=a:N,b:M   per-benchmark counts (may be combined with a bare N in
+//                   the same list: iters=1000,cpuid:50)
+//   reps=N          repetitions of {control, benchmark}, 1..kMaxReps
+//   timer=rdtscp|rdtsc
+//   exit=auto|halt
+//
+// Words are separated by spaces or tabs. A first word with no '=' that
+// contains a '/' is the image path some loaders prepend, and is ignored.
+// Any other word is an error: unknown key, missing '=', empty or malformed
+// value, number out of range. Errors never stop parsing; every valid option
+// still takes effect.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "posih/timer.h"
+
+namespace hvb {
+
+// A non-owning slice of the command line.
+struct Str {
+    const char* ptr;
+    size_t len;
+    bool equals(const char* s) const;  // exact, case-sensitive
+};
+
+enum class ExitMode : uint8_t { automatic, halt };
+const char* timer_mode_name(TimerMode m);  // "rdtsc" / "rdtscp"
+const char* exit_mode_name(ExitMode m);    // "auto" / "halt"
+
+struct Options {
+    static constexpr size_t kMaxNames = 32;
+    static constexpr uint32_t kMaxReps = 1000;
+    static constexpr uint64_t kMaxIters = 1000000000000ULL;  // 1e12
+
+    Str only[kMaxNames];
+    size_t only_count = 0;
+    Str skip[kMaxNames];
+    size_t skip_count = 0;
+
+    uint64_t iters_all = 0;  // 0: each benchmark's default
+    struct IterOverride {
+        Str name;
+        uint64_t iters;
+    };
+    IterOverride iters[kMaxNames];
+    size_t iters_count = 0;
+
+    uint32_t reps = 0;  // 0: the runner's default
+    TimerMode timer = TimerMode::rdtsc;
+    bool timer_given = false;
+    ExitMode exit = ExitMode::automatic;
+
+    // Per-benchmark iteration count: the matching iters=name:N, else
+    // iters_all, else `fallback`.
+    uint64_t iterations_for(const char* name, uint64_t fallback) const;
+};
+
+struct OptionError {
+    char message[160];
+};
+
+// Parses `cmdline` (which must outlive `out`: the Str fields point into it).
+// Writes up to max_errors messages and returns the total number of errors
+// found (which may exceed max_errors).
+size_t parse_options(const char* cmdline, Options& out, OptionError* errors, size_t max_errors);
+
+}  // namespace hvb

@@ -1,0 +1,276 @@
+// kernel/record.cpp — writers for the "@hvb {json}" result records.
+#include "kernel/record.h"
+
+namespace hvb {
+
+namespace {
+
+// One record under construction. Everything is built here first so the sink
+// gets the whole line in a single put and records never interleave.
+struct Line {
+    char buf[kMaxRecordLine];
+    size_t len;
+
+    // The bounded string fields keep every record far below kMaxRecordLine;
+    // the check only makes an impossible overflow harmless. One byte is
+    // always kept back for the final '\n'.
+    void raw(const char* s, size_t n) {
+        size_t room = sizeof buf - 1 - len;
+        if (n > room) n = room;
+        __builtin_memcpy(buf + len, s, n);
+        len += n;
+    }
+    void raw(const char* s) { raw(s, __builtin_strlen(s)); }
+
+    void u64(uint64_t v) {
+        char tmp[20];
+        size_t n = 0;
+        do {
+            tmp[sizeof tmp - 1 - n] = static_cast<char>('0' + v % 10);
+            v /= 10;
+            ++n;
+        } while (v != 0);
+        raw(tmp + sizeof tmp - n, n);
+    }
+    void i64(int64_t v) {
+        if (v < 0) raw("-", 1);
+        u64(v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v));
+    }
+    void boolean(bool v) { raw(v ? "true" : "false"); }
+    void milli(int64_t v) {
+        char tmp[32];
+        size_t n = format_milli(tmp, v);
+        raw(tmp, n);
+    }
+    // "0x" + 16 lowercase hex digits, as a JSON string: JSON numbers cannot
+    // carry a 64-bit address exactly in most readers.
+    void hex_string(uint64_t v) {
+        char tmp[20];
+        tmp[0] = '"';
+        tmp[1] = '0';
+        tmp[2] = 'x';
+        for (int i = 0; i < 16; ++i) tmp[3 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
+        tmp[19] = '"';
+        raw(tmp, sizeof tmp);
+    }
+    // A quoted, escaped string of at most kMaxStringField escaped bytes; an
+    // escape that would not fit whole is dropped with everything after it.
+    void str(const char* s) {
+        raw("\"", 1);
+        size_t used = 0;
+        if (s != nullptr) {
+            for (; *s != '\0'; ++s) {
+                unsigned char c = static_cast<unsigned char>(*s);
+                char esc[6];
+                size_t n;
+                if (c == '"' || c == '\\') {
+                    esc[0] = '\\';
+                    esc[1] = static_cast<char>(c);
+                    n = 2;
+                } else if (c < 0x20 || c >= 0x7f) {
+                    // Controls, DEL and high bytes: keeps every record 7-bit
+                    // printable ASCII whatever the firmware strings contain.
+                    esc[0] = '\\';
+                    esc[1] = 'u';
+                    esc[2] = '0';
+                    esc[3] = '0';
+                    esc[4] = "0123456789abcdef"[c >> 4];
+                    esc[5] = "0123456789abcdef"[c & 0xf];
+                    n = 6;
+                } else {
+                    esc[0] = static_cast<char>(c);
+                    n = 1;
+                }
+                if (used + n > kMaxStringField) break;
+                raw(esc, n);
+                used += n;
+            }
+        }
+        raw("\"", 1);
+    }
+    // ,"key": — every field after the first is introduced this way.
+    void key(const char* k) {
+        raw(",\"", 2);
+        raw(k);
+        raw("\":", 2);
+    }
+
+    void emit(Sink sink) {
+        buf[len++] = '\n';  // raw() reserved this byte
+        sink.put(sink.ctx, buf, len);
+    }
+};
+
+// Starts a record: prefix plus {"type":"<type>" (the rest adds ,"k":v).
+void begin_record(Line& l, const char* type) {
+    l.len = 0;
+    l.raw(kRecordPrefix, sizeof kRecordPrefix - 1);
+    l.raw("{\"type\":\"");
+    l.raw(type);
+    l.raw("\"", 1);
+}
+
+constexpr const char* kStatusNames[kStatusCount] = {"ok", "unsupported", "faulted", "skipped",
+                                                    "timeout"};
+
+// Reserved vectors are named "#R<n>" so they are distinguishable from real
+// mnemonics yet still identify the vector.
+constexpr const char* kVectorNames[32] = {
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",   //  0- 7
+    "#DF", "CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "#R15",  //  8-15
+    "#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "#R22", "#R23", // 16-23
+    "#R24", "#R25", "#R26", "#R27", "#HV", "#VC", "#SX", "#R31",  // 24-31
+};
+
+}  // namespace
+
+const char* status_name(Status s) {
+    size_t i = static_cast<size_t>(s);
+    return i < kStatusCount ? kStatusNames[i] : "unknown";
+}
+
+bool status_from_name(const char* s, size_t len, Status* out) {
+    if (s == nullptr) return false;
+    for (size_t i = 0; i < kStatusCount; ++i) {
+        const char* name = kStatusNames[i];
+        if (__builtin_strlen(name) == len && __builtin_memcmp(name, s, len) == 0) {
+            if (out != nullptr) *out = static_cast<Status>(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+const char* vector_name(uint8_t vector) {
+    return vector < 32 ? kVectorNames[vector] : "#??";
+}
+
+void write_header(Sink sink, const HeaderRecord& h) {
+    Line l;
+    begin_record(l, "header");
+    l.key("version");
+    l.i64(kRecordVersion);
+    l.key("cpu_vendor");
+    l.str(h.cpu_vendor);
+    l.key("cpu_model");
+    l.str(h.cpu_model);
+    l.key("cpu_family");
+    l.u64(h.cpu_family);
+    l.key("cpu_model_id");
+    l.u64(h.cpu_model_id);
+    l.key("cpu_stepping");
+    l.u64(h.cpu_stepping);
+    l.key("hypervisor");
+    l.str(h.hypervisor);
+    l.key("tsc_hz");
+    l.u64(h.tsc_hz);
+    l.key("tsc_source");
+    l.str(h.tsc_source);
+    l.key("invariant_tsc");
+    l.boolean(h.invariant_tsc);
+    l.key("cpus");
+    l.u64(h.cpus);
+    l.key("memory_bytes");
+    l.u64(h.memory_bytes);
+    l.key("boot");
+    l.str(h.boot);
+    l.key("loader");
+    l.str(h.loader);
+    l.key("cmdline");
+    l.str(h.cmdline);
+    l.key("timer");
+    l.str(h.timer);
+    l.key("reps");
+    l.u64(h.default_reps);
+    l.key("benchmarks");
+    l.u64(h.benchmarks);
+    l.raw("}", 1);
+    l.emit(sink);
+}
+
+void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total) {
+    Line l;
+    begin_record(l, "begin");
+    l.key("name");
+    l.str(name);
+    l.key("index");
+    l.u64(index);
+    l.key("total");
+    l.u64(total);
+    l.raw("}", 1);
+    l.emit(sink);
+}
+
+void write_result(Sink sink, const ResultRecord& r) {
+    Line l;
+    begin_record(l, "result");
+    l.key("name");
+    l.str(r.name);
+    l.key("category");
+    l.str(r.category);
+    l.key("status");
+    l.str(status_name(r.status));
+    l.key("reason");
+    l.str(r.reason);
+    l.key("iterations");
+    l.u64(r.iterations);
+    l.key("repetitions");
+    l.u64(r.repetitions);
+    l.raw(",\"cycles\":{\"min\":");
+    l.milli(r.min_milli);
+    l.raw(",\"median\":");
+    l.milli(r.median_milli);
+    l.raw(",\"mean\":");
+    l.milli(r.mean_milli);
+    l.raw(",\"mad\":");
+    l.milli(r.mad_milli);
+    l.raw("},\"control\":{\"median\":");
+    l.milli(r.control_median_milli);
+    l.raw("}", 1);
+    if (r.has_fault) {
+        l.raw(",\"fault\":{\"vector\":");
+        l.u64(r.fault.vector);
+        l.key("name");
+        l.str(vector_name(r.fault.vector));
+        l.key("rip");
+        l.hex_string(r.fault.rip);
+        if (r.fault.has_error_code) {
+            l.key("error_code");
+            l.u64(r.fault.error_code);
+        }
+        l.raw("}", 1);
+    }
+    l.raw("}", 1);
+    l.emit(sink);
+}
+
+void write_error(Sink sink, const char* message) {
+    Line l;
+    begin_record(l, "error");
+    l.key("message");
+    l.str(message);
+    l.raw("}", 1);
+    l.emit(sink);
+}
+
+void write_end(Sink sink, const EndRecord& e) {
+    Line l;
+    begin_record(l, "end");
+    l.raw(",\"counts\":{");
+    for (size_t i = 0; i < kStatusCount; ++i) {
+        if (i > 0) l.raw(",", 1);
+        l.raw("\"", 1);
+        l.raw(kStatusNames[i]);
+        l.raw("\":", 2);
+        l.u64(e.counts[i]);
+    }
+    l.raw("}", 1);
+    l.key("errors");
+    l.u64(e.errors);
+    l.key("exit_code");
+    l.i64(e.exit_code);
+    l.raw("}", 1);
+    l.emit(sink);
+}
+
+}  // namespace hvb

@@ -1,0 +1,25 @@
+// posih/console.h — text output: the COM1 UART (the result channel) and, where
+// there is no serial port to read, the screen.
+#pragma once
+
+#include <stddef.h>
+
+#include "posih/format.h"
+
+namespace hvb {
+
+// Initializes the UART (115200 8N1) and decides whether to mirror to the
+// screen: always when no UART answers, and on bare metal (no hypervisor),
+// where a person may be watching. Under a hypervisor with a UART the screen
+// is skipped, because each emulated VGA write is a VM exit.
+void console_init(bool running_on_hypervisor);
+
+// Writes n bytes; "\n" becomes "\r\n" on the wire. Blocks until sent.
+void console_write(const char* s, size_t n);
+
+Sink console_sink();
+size_t kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+bool console_has_uart();
+
+}  // namespace hvb

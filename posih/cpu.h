@@ -1,0 +1,56 @@
+// posih/cpu.h — what the processor and platform are, and how to leave.
+#pragma once
+
+#include <stdint.h>
+
+namespace hvb {
+
+struct CpuInfo {
+    char vendor[13];          // "GenuineIntel", "AuthenticAMD", ...
+    char model[49];           // brand string, trimmed; "" if the CPU has none
+    uint32_t family, model_id, stepping;
+    bool hypervisor_present;  // CPUID.1:ECX[31]
+    char hypervisor[13];      // CPUID 0x40000000 signature, "none" on bare metal
+    uint32_t hypervisor_max_leaf;
+    bool has_rdtscp;
+    bool invariant_tsc;
+    uint64_t tsc_hz;          // 0 when no source below knows it
+    const char* tsc_source;   // "cpuid15", "cpuid16", "hypervisor", "none"
+};
+
+// Fills the structure once, at boot; later calls return the same data.
+const CpuInfo& cpu_info();
+
+struct BootInfo;
+class PhysView;
+
+// Discovers the platform at boot: the ACPI RSDP (from the boot protocol, else
+// the BIOS-area scan) and, through the MADT, the processors. Writes what it
+// could not find through `warn` (one line each) and carries on.
+void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const char* message));
+
+// Processors the firmware describes as usable (ACPI MADT); 1 when there is
+// no MADT to read.
+uint32_t cpu_count();
+
+// Where the CPU count came from: "madt" or "default".
+const char* cpu_count_source();
+
+// Exit codes: a bit set per kind of failure; 0 means the suite ran.
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitFaulted = 1 << 0,     // a benchmark faulted
+    kExitTimeout = 1 << 1,     // a benchmark timed out
+    kExitBadInput = 1 << 2,    // command-line or selection errors
+    kExitFatal = 1 << 3,       // fault outside a benchmark, unusable boot info
+};
+
+// Leaves the machine: through QEMU's isa-debug-exit device when it is there
+// (QEMU then exits with status (code << 1) | 1), else halts forever. With
+// allow_device false it always halts (exit=halt).
+[[noreturn]] void platform_exit(int code, bool allow_device);
+
+// Stops this CPU for good, interrupts off.
+[[noreturn]] void halt_forever();
+
+}  // namespace hvb

@@ -1,0 +1,135 @@
+// posih/stats.cpp — integer-only order statistics (sort, median, MAD, mean).
+#include "posih/stats.h"
+
+namespace hvb {
+
+namespace {
+
+constexpr int64_t kI64Max = 0x7fffffffffffffffLL;
+constexpr int64_t kI64Min = -kI64Max - 1;
+constexpr uint64_t kSignBit = 0x8000000000000000ULL;
+
+void sift_down(int64_t* a, size_t root, size_t n) {
+    for (;;) {
+        size_t child = 2 * root + 1;
+        if (child >= n) return;
+        if (child + 1 < n && a[child + 1] > a[child]) ++child;
+        if (a[root] >= a[child]) return;
+        int64_t t = a[root];
+        a[root] = a[child];
+        a[child] = t;
+        root = child;
+    }
+}
+
+// Unsigned 128/64 division by shift-and-subtract. The compiler would call
+// libgcc's __udivti3 for a 128-bit '/', which the kernel does not link; these
+// are a handful of divisions per benchmark, so speed does not matter.
+unsigned __int128 udiv128(unsigned __int128 num, uint64_t den, uint64_t* rem) {
+    if ((num >> 64) == 0) {
+        uint64_t n64 = static_cast<uint64_t>(num);
+        *rem = n64 % den;
+        return n64 / den;
+    }
+    unsigned __int128 q = 0;
+    unsigned __int128 r = 0;
+    for (int bit = 127; bit >= 0; --bit) {
+        r = (r << 1) | ((num >> bit) & 1);
+        if (r >= den) {
+            r -= den;
+            q |= static_cast<unsigned __int128>(1) << bit;
+        }
+    }
+    *rem = static_cast<uint64_t>(r);
+    return q;
+}
+
+// floor(num / den) for den > 0, saturated to the int64 range. C division
+// truncates toward zero; every caller here wants toward negative infinity.
+int64_t floor_div_sat(__int128 num, uint64_t den) {
+    uint64_t rem;
+    if (num >= 0) {
+        unsigned __int128 q = udiv128(static_cast<unsigned __int128>(num), den, &rem);
+        return q > static_cast<unsigned __int128>(kI64Max) ? kI64Max : static_cast<int64_t>(q);
+    }
+    // Unsigned negation: fine even for the most negative __int128.
+    unsigned __int128 mag = 0 - static_cast<unsigned __int128>(num);
+    unsigned __int128 q = udiv128(mag, den, &rem);
+    if (rem != 0) ++q;  // round the magnitude up = round the value down
+    if (q >= static_cast<unsigned __int128>(kSignBit)) return kI64Min;
+    return -static_cast<int64_t>(q);
+}
+
+}  // namespace
+
+// Heapsort: O(n log n) worst case, in place, no recursion (the kernel stack is
+// small and the inputs are tiny anyway).
+void sort_i64(int64_t* values, size_t n) {
+    if (n < 2) return;
+    for (size_t i = n / 2; i-- > 0;) sift_down(values, i, n);
+    for (size_t end = n - 1; end > 0; --end) {
+        int64_t t = values[0];
+        values[0] = values[end];
+        values[end] = t;
+        sift_down(values, 0, end);
+    }
+}
+
+int64_t median_sorted(const int64_t* sorted, size_t n) {
+    if (n == 0) return 0;  // documented precondition; be harmless anyway
+    if (n % 2 == 1) return sorted[n / 2];
+    // 128-bit sum: the two middle values may add past the int64 range.
+    __int128 sum = static_cast<__int128>(sorted[n / 2 - 1]) + sorted[n / 2];
+    return floor_div_sat(sum, 2);  // lies between the two, so never saturates
+}
+
+Summary summarize(const int64_t* values, size_t n, int64_t* scratch) {
+    Summary s{};
+    if (n == 0) return s;
+    s.n = n;
+
+    int64_t* sorted = scratch;
+    __builtin_memcpy(sorted, values, n * sizeof(int64_t));
+    sort_i64(sorted, n);
+    s.min = sorted[0];
+    s.max = sorted[n - 1];
+    s.median = median_sorted(sorted, n);
+
+    // |sum| <= 2^63 * n < 2^127, so 128 bits cannot overflow.
+    __int128 sum = 0;
+    for (size_t i = 0; i < n; ++i) sum += sorted[i];
+    s.mean = floor_div_sat(sum, n);  // lies within [min, max], so never saturates
+
+    // A deviation can reach 2^64 - 1 (e.g. INT64_MIN vs INT64_MAX), so keep
+    // it unsigned and store it with the sign bit flipped: signed order of the
+    // stored values is then the unsigned order of the deviations, and
+    // sort_i64 can be reused.
+    int64_t* dev = scratch + n;
+    for (size_t i = 0; i < n; ++i) {
+        uint64_t d = sorted[i] >= s.median
+                         ? static_cast<uint64_t>(sorted[i]) - static_cast<uint64_t>(s.median)
+                         : static_cast<uint64_t>(s.median) - static_cast<uint64_t>(sorted[i]);
+        dev[i] = static_cast<int64_t>(d ^ kSignBit);
+    }
+    sort_i64(dev, n);
+    uint64_t mad;
+    if (n % 2 == 1) {
+        mad = static_cast<uint64_t>(dev[n / 2]) ^ kSignBit;
+    } else {
+        uint64_t a = static_cast<uint64_t>(dev[n / 2 - 1]) ^ kSignBit;
+        uint64_t b = static_cast<uint64_t>(dev[n / 2]) ^ kSignBit;
+        mad = a / 2 + b / 2 + (a & b & 1);  // floor((a+b)/2) without overflow
+    }
+    // Only a spread wider than the int64 range can exceed this; saturate.
+    s.mad = mad > static_cast<uint64_t>(kI64Max) ? kI64Max : static_cast<int64_t>(mad);
+    return s;
+}
+
+int64_t per_iteration_milli(uint64_t bench_cycles, uint64_t control_cycles, uint64_t iterations) {
+    if (iterations == 0) return 0;
+    // |delta| < 2^64 and 1000 < 2^10, so the product fits easily in 128 bits.
+    __int128 delta = static_cast<__int128>(bench_cycles) - static_cast<__int128>(control_cycles);
+    return floor_div_sat(delta * 1000, iterations);
+}
+
+}  // namespace hvb

@@ -1,0 +1,36 @@
+// posih/stats.h — order statistics over repetitions, integer-only (the kernel
+// is built without SSE, so no floating point anywhere in here).
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace hvb {
+
+// In-place ascending sort (no libc, O(n log n) worst case).
+void sort_i64(int64_t* values, size_t n);
+
+// Median of an ascending-sorted array. For even n it is the mean of the two
+// middle values, rounded toward negative infinity. n must be >= 1.
+int64_t median_sorted(const int64_t* sorted, size_t n);
+
+struct Summary {
+    int64_t min;
+    int64_t max;
+    int64_t median;
+    int64_t mean;  // rounded toward negative infinity; no overflow for any int64 input
+    int64_t mad;   // median absolute deviation from the median (unscaled)
+    size_t n;
+};
+
+// Summarizes `values` (not modified). `scratch` must hold 2*n elements.
+// n == 0 yields an all-zero Summary.
+Summary summarize(const int64_t* values, size_t n, int64_t* scratch);
+
+// Signed per-iteration cost in thousandths of a cycle:
+// (bench_cycles - control_cycles) * 1000 / iterations, rounded toward negative
+// infinity, saturating at INT64_MIN/INT64_MAX instead of overflowing.
+// iterations == 0 yields 0.
+int64_t per_iteration_milli(uint64_t bench_cycles, uint64_t control_cycles, uint64_t iterations);
+
+}  // namespace hvb

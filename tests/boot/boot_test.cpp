@@ -1,0 +1,276 @@
+// tests/boot/boot_test.cpp — boots hvbench under a VMM command line and checks
+// what comes out of its serial port.
+//
+//   hvb_boot_test [checks] -- qemu-system-x86_64 ... -serial stdio ...
+//
+// The command is started without a shell; its stdout (the guest's COM1) and
+// stderr are captured until it exits or the timeout kills it. Checks:
+//   --expect-boot P          header says boot protocol P (mb1, mb2, pvh)
+//   --expect-status NAME=S   a result record for NAME with status S
+//   --expect-all-ran         every begun benchmark has a result, and there is
+//                            an end record whose counts match the results
+//   --expect-no-fault        no result is `faulted`
+//   --expect-exit N          the VMM's exit status is N
+//   --expect-cpus N          header reports N CPUs
+//   --expect-error TEXT      an error record containing TEXT
+//   --require-kvm            exit 77 (CTest: skipped) unless /dev/kvm works
+//   --timeout SECONDS        default 120
+//   --log FILE               keep the captured output
+// Exit status: 0 all checks passed, 1 a check failed, 77 skipped.
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "posih/format.h"
+#include "tools/records.h"
+
+extern char** environ;
+
+namespace {
+
+constexpr int kSkip = 77;
+
+struct Expectations {
+    std::string boot;
+    std::vector<std::pair<std::string, std::string>> statuses;
+    bool all_ran = false;
+    bool no_fault = false;
+    int exit_status = -1;
+    int cpus = -1;
+    std::vector<std::string> error_texts;
+    bool require_kvm = false;
+    int timeout_s = 120;
+    std::string log_file;
+};
+
+bool kvm_usable(std::string* why) {
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        *why = std::string("/dev/kvm: ") + strerror(errno);
+        return false;
+    }
+    int version = ioctl(fd, KVM_GET_API_VERSION, 0);
+    close(fd);
+    if (version != KVM_API_VERSION) {
+        *why = "/dev/kvm answers KVM_GET_API_VERSION with " + std::to_string(version);
+        return false;
+    }
+    return true;
+}
+
+struct RunOutcome {
+    std::string output;
+    int exit_status = -1;  // -1: killed by a signal
+    bool timed_out = false;
+    double seconds = 0;
+    std::string spawn_error;
+};
+
+RunOutcome run(const std::vector<std::string>& argv, int timeout_s) {
+    RunOutcome out;
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) != 0) {
+        out.spawn_error = std::string("pipe: ") + strerror(errno);
+        return out;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, pipefd[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, pipefd[1], 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    auto start = std::chrono::steady_clock::now();
+    pid_t pid;
+    int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipefd[1]);
+    if (rc != 0) {
+        out.spawn_error = "cannot start " + argv[0] + ": " + strerror(rc);
+        close(pipefd[0]);
+        return out;
+    }
+    auto deadline = start + std::chrono::seconds(timeout_s);
+    char buf[4096];
+    for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            out.timed_out = true;
+            kill(pid, SIGKILL);
+            break;
+        }
+        pollfd p{pipefd[0], POLLIN, 0};
+        int n = poll(&p, 1, int(left.count()));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) continue;
+        ssize_t got = read(pipefd[0], buf, sizeof buf);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;  // EOF: the VMM closed its output
+        out.output.append(buf, size_t(got));
+    }
+    close(pipefd[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    out.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return out;
+}
+
+std::string milli(int64_t v) {
+    char b[32];
+    hvb::format_milli(b, v);
+    return b;
+}
+
+int usage(const char* msg) {
+    fprintf(stderr, "hvb_boot_test: %s\nusage: hvb_boot_test [checks] -- command...\n", msg);
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Expectations ex;
+    std::vector<std::string> command;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+        if (a == "--") {
+            for (++i; i < argc; ++i) command.push_back(argv[i]);
+            break;
+        } else if (a == "--expect-boot") {
+            const char* v = value();
+            if (!v) return usage("--expect-boot needs a value");
+            ex.boot = v;
+        } else if (a == "--expect-status") {
+            const char* v = value();
+            const char* eq = v ? strchr(v, '=') : nullptr;
+            if (!eq) return usage("--expect-status needs NAME=STATUS");
+            ex.statuses.emplace_back(std::string(v, eq), std::string(eq + 1));
+        } else if (a == "--expect-all-ran") {
+            ex.all_ran = true;
+        } else if (a == "--expect-no-fault") {
+            ex.no_fault = true;
+        } else if (a == "--expect-exit") {
+            const char* v = value();
+            if (!v) return usage("--expect-exit needs a value");
+            ex.exit_status = atoi(v);
+        } else if (a == "--expect-cpus") {
+            const char* v = value();
+            if (!v) return usage("--expect-cpus needs a value");
+            ex.cpus = atoi(v);
+        } else if (a == "--expect-error") {
+            const char* v = value();
+            if (!v) return usage("--expect-error needs a value");
+            ex.error_texts.push_back(v);
+        } else if (a == "--require-kvm") {
+            ex.require_kvm = true;
+        } else if (a == "--timeout") {
+            const char* v = value();
+            if (!v || atoi(v) <= 0) return usage("--timeout needs a positive number of seconds");
+            ex.timeout_s = atoi(v);
+        } else if (a == "--log") {
+            const char* v = value();
+            if (!v) return usage("--log needs a file");
+            ex.log_file = v;
+        } else {
+            return usage(("unknown option " + a).c_str());
+        }
+    }
+    if (command.empty()) return usage("no command after --");
+
+    if (ex.require_kvm) {
+        std::string why;
+        if (!kvm_usable(&why)) {
+            printf("SKIPPED: KVM not usable here (%s)\n", why.c_str());
+            return kSkip;
+        }
+    }
+
+    RunOutcome r = run(command, ex.timeout_s);
+    if (!ex.log_file.empty()) std::ofstream(ex.log_file, std::ios::binary) << r.output;
+    if (!r.spawn_error.empty()) {
+        printf("FAIL: %s\n", r.spawn_error.c_str());
+        return 1;
+    }
+
+    hvb::tools::RunLog log = hvb::tools::parse_run_log(r.output);
+    std::vector<std::string> failures;
+    auto fail = [&](std::string s) { failures.push_back(std::move(s)); };
+
+    if (r.timed_out) fail("timed out after " + std::to_string(ex.timeout_s) + " s");
+    for (const auto& p : log.problems) fail("bad record: " + p);
+    if (!log.header) {
+        fail("no header record");
+    } else {
+        if (!ex.boot.empty() && log.header->boot != ex.boot)
+            fail("boot protocol is '" + log.header->boot + "', expected '" + ex.boot + "'");
+        if (ex.cpus >= 0 && int(log.header->cpus) != ex.cpus)
+            fail("header reports " + std::to_string(log.header->cpus) + " CPUs, expected " + std::to_string(ex.cpus));
+    }
+    for (const auto& [name, status] : ex.statuses) {
+        const auto* res = log.find(name);
+        if (!res) fail("no result for " + name);
+        else if (hvb::status_name(res->status) != status)
+            fail(name + " is " + hvb::status_name(res->status) + " (" + res->reason + "), expected " + status);
+    }
+    if (ex.all_ran) {
+        if (auto name = log.unfinished()) fail("benchmark " + *name + " began but has no result");
+        if (!log.end) {
+            fail("no end record");
+        } else {
+            uint32_t total = 0;
+            for (auto c : log.end->counts) total += c;
+            if (total != log.results.size())
+                fail("end record counts " + std::to_string(total) + " results, stream has " +
+                     std::to_string(log.results.size()));
+            if (log.header && log.header->benchmarks != log.results.size())
+                fail("header announced " + std::to_string(log.header->benchmarks) + " benchmarks, " +
+                     std::to_string(log.results.size()) + " reported");
+        }
+    }
+    if (ex.no_fault)
+        for (const auto& res : log.results)
+            if (res.status == hvb::Status::faulted) fail(res.name + " faulted: " + res.reason);
+    for (const auto& text : ex.error_texts) {
+        bool found = false;
+        for (const auto& e : log.errors) found = found || e.find(text) != std::string::npos;
+        if (!found) fail("no error record containing '" + text + "'");
+    }
+    if (ex.exit_status >= 0 && r.exit_status != ex.exit_status)
+        fail("VMM exit status " + std::to_string(r.exit_status) + ", expected " + std::to_string(ex.exit_status));
+
+    printf("wall time %.2f s, VMM exit status %d, %zu records\n", r.seconds, r.exit_status, log.record_count);
+    if (log.header)
+        printf("platform: %s | hypervisor %s | boot %s | cpus %u | tsc %lu Hz (%s) | timer %s\n",
+               log.header->cpu_model.c_str(), log.header->hypervisor.c_str(), log.header->boot.c_str(),
+               log.header->cpus, static_cast<unsigned long>(log.header->tsc_hz), log.header->tsc_source.c_str(),
+               log.header->timer.c_str());
+    for (const auto& res : log.results)
+        printf("  %-20s %-11s iters %-8lu median %12s mad %10s min %12s control %10s %s\n", res.name.c_str(),
+               hvb::status_name(res.status), static_cast<unsigned long>(res.iterations),
+               milli(res.median_milli).c_str(), milli(res.mad_milli).c_str(), milli(res.min_milli).c_str(),
+               milli(res.control_median_milli).c_str(), res.reason.c_str());
+    if (failures.empty()) {
+        printf("PASS\n");
+        return 0;
+    }
+    for (const auto& f : failures) printf("FAIL: %s\n", f.c_str());
+    printf("---- captured output (last 3000 bytes) ----\n%s\n",
+           r.output.substr(r.output.size() > 3000 ? r.output.size() - 3000 : 0).c_str());
+    return 1;
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# tests/boot/check_disasm.sh — proves from the kernel's disassembly that a
+# benchmark's loop really executes its instruction: the function exists, the
+# instruction is in it, and a backward conditional branch closes a loop around
+# it (the compiler neither deleted the work nor hoisted it out of the loop).
+#
+#   check_disasm.sh build/hvbench.elf cpuid_loop:cpuid pushf_popf_loop:popf ...
+set -euo pipefail
+elf=$1
+shift
+objdump=${OBJDUMP:-objdump}
+disasm=$("$objdump" -d --no-show-raw-insn -C "$elf")
+failed=0
+for spec in "$@"; do
+    fn=${spec%%:*}
+    op=${spec#*:}
+    verdict=$(awk -v fn="$fn" -v op="$op" '
+        function hex(s,    i, n) {  # POSIX awk has no strtonum
+            n = 0
+            for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+            return n
+        }
+        # Function headers look like: 0000000000102340 <(anonymous namespace)::cpuid_loop(unsigned long)>:
+        /^[0-9a-f]+ <.*>:$/ { inside = index($0, "::" fn "(") > 0 || index($0, "<" fn "(") > 0; next }
+        !inside || NF < 2 { next }
+        {
+            addr = hex(substr($1, 1, length($1) - 1))
+            mnem = $2
+            if (mnem ~ "^" op "[a-z]*$" && !first_op) first_op = addr
+            if (mnem ~ /^j[a-z]+$/ && mnem != "jmp" && $3 ~ /^[0-9a-f]+$/) {
+                target = hex($3)
+                if (first_op && target <= first_op && addr > first_op) loop = 1
+            }
+            found_fn = 1
+        }
+        END {
+            if (!found_fn) print "no function " fn
+            else if (!first_op) print "no " op " in " fn
+            else if (!loop) print op " in " fn " is not inside a loop"
+            else print "ok"
+        }' <<<"$disasm")
+    if [[ $verdict == ok ]]; then
+        echo "ok  : $fn executes $op inside its loop"
+    else
+        echo "FAIL: $verdict"
+        failed=1
+    fi
+done
+exit $failed

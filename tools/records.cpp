@@ -1,0 +1,183 @@
+// tools/records.cpp — the host-side reader of the kernel's result stream.
+#include "tools/records.h"
+
+namespace hvb::tools {
+namespace {
+
+std::string_view trim_line(std::string_view s) {
+    while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
+    return s;
+}
+
+std::string quote(std::string_view s) {
+    constexpr size_t kMax = 120;
+    std::string out(s.substr(0, kMax));
+    if (s.size() > kMax) out += "...";
+    return "'" + out + "'";
+}
+
+bool read_header(const Json& j, HeaderInfo& h, std::string& missing) {
+    h.raw = j;
+    auto need_str = [&](const char* key, std::string& out) {
+        if (auto v = j.get_string(key)) out = *v;
+        else missing = key;
+    };
+    auto need_uint = [&](const char* key, auto& out) {
+        if (auto v = j.get_uint(key)) out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
+        else missing = key;
+    };
+    need_str("cpu_vendor", h.cpu_vendor);
+    need_str("cpu_model", h.cpu_model);
+    need_str("hypervisor", h.hypervisor);
+    need_str("boot", h.boot);
+    need_str("loader", h.loader);
+    need_str("cmdline", h.cmdline);
+    need_str("timer", h.timer);
+    need_str("tsc_source", h.tsc_source);
+    need_uint("tsc_hz", h.tsc_hz);
+    need_uint("memory_bytes", h.memory_bytes);
+    need_uint("cpus", h.cpus);
+    need_uint("reps", h.reps);
+    need_uint("benchmarks", h.benchmarks);
+    return missing.empty();
+}
+
+bool read_result(const Json& j, ResultInfo& r, std::string& missing) {
+    r.raw = j;
+    auto name = j.get_string("name"), category = j.get_string("category"), status = j.get_string("status"),
+         reason = j.get_string("reason");
+    auto iterations = j.get_uint("iterations"), repetitions = j.get_uint("repetitions");
+    const Json* cycles = j.get("cycles");
+    const Json* control = j.get("control");
+    if (!name) return missing = "name", false;
+    r.name = *name;
+    if (!category) return missing = "category", false;
+    if (!status || !status_from_name(status->data(), status->size(), &r.status)) return missing = "status", false;
+    if (!reason) return missing = "reason", false;
+    if (!iterations) return missing = "iterations", false;
+    if (!repetitions) return missing = "repetitions", false;
+    if (!cycles || !cycles->is(Json::Kind::object)) return missing = "cycles", false;
+    if (!control || !control->is(Json::Kind::object)) return missing = "control", false;
+    r.category = *category;
+    r.reason = *reason;
+    r.iterations = *iterations;
+    r.repetitions = static_cast<uint32_t>(*repetitions);
+    auto min = cycles->get_milli("min"), median = cycles->get_milli("median"), mean = cycles->get_milli("mean"),
+         mad = cycles->get_milli("mad"), cmed = control->get_milli("median");
+    if (!min || !median || !mean || !mad) return missing = "cycles.{min,median,mean,mad}", false;
+    if (!cmed) return missing = "control.median", false;
+    r.min_milli = *min;
+    r.median_milli = *median;
+    r.mean_milli = *mean;
+    r.mad_milli = *mad;
+    r.control_median_milli = *cmed;
+    if (const Json* fault = j.get("fault")) {
+        auto vector = fault->get_uint("vector");
+        auto fname = fault->get_string("name");
+        auto rip = fault->get_string("rip");
+        if (!vector || !fname || !rip) return missing = "fault.{vector,name,rip}", false;
+        r.has_fault = true;
+        r.fault_vector = static_cast<uint32_t>(*vector);
+        r.fault_name = *fname;
+        r.fault_rip = *rip;
+    }
+    return true;
+}
+
+bool read_end(const Json& j, EndInfo& e, std::string& missing) {
+    const Json* counts = j.get("counts");
+    auto errors = j.get_uint("errors");
+    auto code = j.get_int("exit_code");
+    if (!counts || !counts->is(Json::Kind::object)) return missing = "counts", false;
+    for (size_t s = 0; s < kStatusCount; ++s) {
+        const char* key = status_name(static_cast<Status>(s));
+        auto n = counts->get_uint(key);
+        if (!n) return missing = std::string("counts.") + key, false;
+        e.counts[s] = static_cast<uint32_t>(*n);
+    }
+    if (!errors) return missing = "errors", false;
+    if (!code) return missing = "exit_code", false;
+    e.errors = static_cast<uint32_t>(*errors);
+    e.exit_code = static_cast<int>(*code);
+    return true;
+}
+
+}  // namespace
+
+const ResultInfo* RunLog::find(std::string_view name) const {
+    for (const auto& r : results)
+        if (r.name == name) return &r;
+    return nullptr;
+}
+
+std::optional<std::string> RunLog::unfinished() const {
+    if (begun.empty()) return std::nullopt;
+    const std::string& last = begun.back();
+    for (auto it = results.rbegin(); it != results.rend(); ++it)
+        if (it->name == last) return std::nullopt;
+    return last;
+}
+
+void RunLogReader::feed(std::string_view bytes) {
+    for (char c : bytes) {
+        if (c == '\n') {
+            line(partial_);
+            partial_.clear();
+        } else {
+            partial_ += c;
+        }
+    }
+}
+
+void RunLogReader::finish() {
+    if (!partial_.empty()) line(partial_);
+    partial_.clear();
+}
+
+void RunLogReader::line(std::string_view raw) {
+    std::string_view text = trim_line(raw);
+    std::string_view prefix(kRecordPrefix);
+    size_t at = text.find(prefix);
+    if (at == std::string_view::npos) return;  // a human-readable line
+    std::string_view body = text.substr(at + prefix.size());
+    ++log_.record_count;
+    std::string error;
+    auto json = parse_json(body, &error);
+    if (!json || !json->is(Json::Kind::object)) {
+        log_.problems.push_back("unreadable record (" + (json ? std::string("not an object") : error) +
+                                "): " + quote(body));
+        return;
+    }
+    auto type = json->get_string("type");
+    std::string missing;
+    if (!type) {
+        log_.problems.push_back("record without a type: " + quote(body));
+    } else if (*type == "header") {
+        HeaderInfo h;
+        if (read_header(*json, h, missing)) log_.header = std::move(h);
+    } else if (*type == "begin") {
+        if (auto name = json->get_string("name")) log_.begun.push_back(*name);
+        else missing = "name";
+    } else if (*type == "result") {
+        ResultInfo r;
+        if (read_result(*json, r, missing)) log_.results.push_back(std::move(r));
+    } else if (*type == "error") {
+        if (auto message = json->get_string("message")) log_.errors.push_back(*message);
+        else missing = "message";
+    } else if (*type == "end") {
+        EndInfo e;
+        if (read_end(*json, e, missing)) log_.end = e;
+    } else {
+        log_.problems.push_back("unknown record type " + quote(*type));
+    }
+    if (!missing.empty()) log_.problems.push_back(*type + " record missing or bad '" + missing + "': " + quote(body));
+}
+
+RunLog parse_run_log(std::string_view stream) {
+    RunLogReader reader;
+    reader.feed(stream);
+    reader.finish();
+    return reader.log();
+}
+
+}  // namespace hvb::tools
