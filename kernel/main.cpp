@@ -109,6 +109,7 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
         finish(kExitFatal, nullptr);
     }
     if (boot.cmdline_truncated) report_warning("kernel command line truncated");
+    if (boot.region_count == 0) report_warning("the boot loader handed over no memory map");
 
     // ACPI: how many CPUs there are.
     platform_init(boot, low_memory, report_warning);
