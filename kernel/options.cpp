@@ -1,82 +1,17 @@
 // kernel/options.cpp — parses the kernel command line (only=, skip=, iters=, reps=, timer=, exit=).
 //
 // The same file runs freestanding in the kernel and under ASan/UBSan on the
-// host, so it uses no libc, no heap and no static constructors; messages are
-// built by a small local writer rather than snformat so that parsing does not
-// depend on anything but this file.
+// host, so it uses no libc, no heap and no static constructors. Messages are
+// built with kernel/message.h, which clips and sanitizes echoed input.
 #include "kernel/options.h"
+
+#include "kernel/message.h"
 
 namespace hvb {
 
 namespace {
 
-// At most this many bytes of user input are echoed into a message, so one
-// absurdly long word cannot crowd the explanation out of the 160-byte buffer.
-constexpr size_t kQuoteMax = 60;
-
-// Appends text to a fixed buffer, always leaving it NUL-terminated and
-// silently dropping what does not fit. A null buffer discards everything,
-// which lets errors beyond max_errors be counted without being written.
-class Message {
-public:
-    Message(char* buf, size_t cap) : buf_(buf), cap_(cap) {
-        if (buf_ != nullptr && cap_ > 0) buf_[0] = '\0';
-    }
-
-    Message& text(const char* s) {
-        while (*s != '\0') put(*s++);
-        return *this;
-    }
-
-    // Echoes user input: clipped to kQuoteMax bytes (marked with "...") and
-    // with control or non-ASCII bytes shown as '?', because messages end up on
-    // a serial console where raw bytes could garble the log.
-    Message& input(const char* s, size_t n) {
-        size_t shown = n > kQuoteMax ? kQuoteMax : n;
-        for (size_t i = 0; i < shown; ++i) {
-            char c = s[i];
-            put(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        if (shown < n) text("...");
-        return *this;
-    }
-    Message& input(Str s) { return input(s.ptr, s.len); }
-
-    Message& number(uint64_t v) {
-        char digits[20];  // UINT64_MAX has 20 decimal digits
-        size_t k = 0;
-        do {
-            digits[k++] = static_cast<char>('0' + v % 10);
-            v /= 10;
-        } while (v != 0);
-        while (k > 0) put(digits[--k]);
-        return *this;
-    }
-
-private:
-    void put(char c) {
-        if (buf_ == nullptr || len_ + 1 >= cap_) return;
-        buf_[len_++] = c;
-        buf_[len_] = '\0';
-    }
-
-    char* buf_;
-    size_t cap_;
-    size_t len_ = 0;
-};
-
-// Counts every error but writes only the first `max` of them.
-struct ErrorList {
-    OptionError* list;
-    size_t max;
-    size_t count;
-
-    Message add() {
-        char* buf = (list != nullptr && count < max) ? list[count].message : nullptr;
-        ++count;
-        return Message(buf, sizeof(OptionError::message));
-    }
-};
+using Errors = ErrorList<OptionError>;
 
 // Tabs and spaces separate words; CR/LF are accepted as well because some
 // loaders and hand-edited config files leave a trailing newline.
@@ -135,7 +70,7 @@ Num parse_number(Str s, uint64_t& value) {
 // Parses a count in 1..max; on failure reports "<key>=<shown>: <why>".
 // `empty_why` lets iters=name: say "bad count" where reps= says it needs a value.
 bool parse_count(Str text, uint64_t max, const char* key, Str shown, const char* empty_why,
-                 ErrorList& errs, uint64_t& out) {
+                 Errors& errs, uint64_t& out) {
     uint64_t v = 0;
     Num r = parse_number(text, v);
     if (r == Num::ok && v >= 1 && v <= max) {
@@ -168,7 +103,7 @@ Key lookup_key(Str k) {
 
 // only=/skip=: appends every non-empty name. An empty element or overflow is
 // reported once per word; the remaining names still count.
-void parse_name_list(const char* key, Str value, Str* names, size_t& count, ErrorList& errs) {
+void parse_name_list(const char* key, Str value, Str* names, size_t& count, Errors& errs) {
     bool saw_empty = false;
     bool overflow = false;
     size_t pos = 0;
@@ -191,7 +126,7 @@ void parse_name_list(const char* key, Str value, Str* names, size_t& count, Erro
 }
 
 // iters=N, iters=name:N, or a comma list mixing both.
-void parse_iters(Str value, Options& out, ErrorList& errs) {
+void parse_iters(Str value, Options& out, Errors& errs) {
     bool saw_empty = false;
     bool overflow = false;
     size_t pos = 0;
@@ -237,7 +172,7 @@ void parse_iters(Str value, Options& out, ErrorList& errs) {
     }
 }
 
-void parse_word(Str word, bool first, Options& out, ErrorList& errs) {
+void parse_word(Str word, bool first, Options& out, Errors& errs) {
     size_t eq = find(word, '=');
     if (eq == word.len) {
         // Loaders such as GRUB prepend the image path, e.g. "/boot/x.elf" or
@@ -353,7 +288,7 @@ size_t parse_options(const char* cmdline, Options& out, OptionError* errors, siz
     out.timer_given = false;
     out.exit = ExitMode::automatic;
 
-    ErrorList errs{errors, max_errors, 0};
+    Errors errs{errors, max_errors, 0};
     const char* p = cmdline != nullptr ? cmdline : "";
     bool first = true;
     for (;;) {

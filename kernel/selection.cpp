@@ -5,76 +5,13 @@
 // quadratic scans below cost nothing measurable and need no extra memory.
 #include "kernel/selection.h"
 
+#include "kernel/message.h"
+
 namespace hvb {
 
 namespace {
 
-// Keeps echoed names short so the explanation always fits the 160-byte buffer.
-constexpr size_t kQuoteMax = 60;
-
-// Appends to a fixed buffer, always NUL-terminated, dropping what does not
-// fit; a null buffer discards everything (errors past max_errors are only
-// counted). A copy of the writer in options.cpp, kept local so neither file
-// needs a shared private header.
-class Message {
-public:
-    Message(char* buf, size_t cap) : buf_(buf), cap_(cap) {
-        if (buf_ != nullptr && cap_ > 0) buf_[0] = '\0';
-    }
-
-    Message& text(const char* s) {
-        while (*s != '\0') put(*s++);
-        return *this;
-    }
-
-    // Echoes a name, clipped and with unprintable bytes shown as '?' so a
-    // corrupt table or command line cannot garble the console.
-    Message& input(const char* s, size_t n) {
-        size_t shown = n > kQuoteMax ? kQuoteMax : n;
-        for (size_t i = 0; i < shown; ++i) {
-            char c = s[i];
-            put(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        if (shown < n) text("...");
-        return *this;
-    }
-    Message& input(Str s) { return input(s.ptr, s.len); }
-    Message& input(const char* s) { return input(s, __builtin_strlen(s)); }
-
-    Message& number(uint64_t v) {
-        char digits[20];  // UINT64_MAX has 20 decimal digits
-        size_t k = 0;
-        do {
-            digits[k++] = static_cast<char>('0' + v % 10);
-            v /= 10;
-        } while (v != 0);
-        while (k > 0) put(digits[--k]);
-        return *this;
-    }
-
-private:
-    void put(char c) {
-        if (buf_ == nullptr || len_ + 1 >= cap_) return;
-        buf_[len_++] = c;
-        buf_[len_] = '\0';
-    }
-
-    char* buf_;
-    size_t cap_;
-    size_t len_ = 0;
-};
-
-struct ErrorList {
-    SelectionError* list;
-    size_t max;
-    size_t count;
-
-    Message add() {
-        char* buf = (list != nullptr && count < max) ? list[count].message : nullptr;
-        ++count;
-        return Message(buf, sizeof(SelectionError::message));
-    }
-};
+using Errors = ErrorList<SelectionError>;
 
 // A descriptor with a null name or category is a bug elsewhere; treating null
 // as "" keeps the checks total instead of crashing the kernel.
@@ -129,7 +66,7 @@ bool matches_any(const Benchmark* table, size_t n, Str name, bool categories_too
 
 // Reports each distinct name in names[] that matches nothing in the table.
 void check_list(const Benchmark* table, size_t n, const char* key, const Str* names, size_t count,
-                ErrorList& errs) {
+                Errors& errs) {
     for (size_t i = 0; i < count; ++i) {
         bool repeated = false;
         for (size_t j = 0; j < i && !repeated; ++j) repeated = same(names[j], names[i]);
@@ -143,7 +80,7 @@ void check_list(const Benchmark* table, size_t n, const char* key, const Str* na
 size_t select_benchmarks(const Benchmark* table, size_t n, const Options& opts,
                          const Benchmark** out, size_t max_out,
                          SelectionError* errors, size_t max_errors, size_t* error_count) {
-    ErrorList errs{errors, max_errors, 0};
+    Errors errs{errors, max_errors, 0};
     if (table == nullptr) n = 0;
     if (out == nullptr) max_out = 0;
 
