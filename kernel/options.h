@@ -8,6 +8,13 @@
 //   reps=N          repetitions of {control, benchmark}, 1..kMaxReps
 //   timer=rdtscp|rdtsc
 //   exit=auto|halt
+//   selfcheck=none|smp|all  boot self-checks: smp (default) proves every AP
+//                   answers an on_cpu round trip; all adds the MMU check
+//                   (map, touch, unmap and verify 64 MiB with 4 KiB and
+//                   with 2 MiB pages)
+//   apic=auto|xapic|x2apic  local APIC mode: auto takes x2APIC when the CPU
+//                   has it; xapic keeps the MMIO interface (what
+//                   mmio_read_lapic measures)
 //
 // Words are separated by spaces or tabs. A first word with no '=' that
 // contains a '/' is the image path some loaders prepend, and is ignored.
@@ -31,6 +38,8 @@ struct Str {
 };
 
 enum class ExitMode : uint8_t { automatic, halt };
+enum class SelfCheck : uint8_t { none, smp, all };
+enum class ApicChoice : uint8_t { automatic, xapic, x2apic };
 const char* timer_mode_name(TimerMode m);  // "rdtsc" / "rdtscp"
 const char* exit_mode_name(ExitMode m);    // "auto" / "halt"
 
@@ -39,9 +48,9 @@ struct Options {
     static constexpr uint32_t kMaxReps = 1000;
     static constexpr uint64_t kMaxIters = 1000000000000ULL;  // 1e12
 
-    Str only[kMaxNames];
+    Str only[kMaxNames] = {};
     size_t only_count = 0;
-    Str skip[kMaxNames];
+    Str skip[kMaxNames] = {};
     size_t skip_count = 0;
 
     uint64_t iters_all = 0;  // 0: each benchmark's default
@@ -49,13 +58,15 @@ struct Options {
         Str name;
         uint64_t iters;
     };
-    IterOverride iters[kMaxNames];
+    IterOverride iters[kMaxNames] = {};
     size_t iters_count = 0;
 
     uint32_t reps = 0;  // 0: the runner's default
     TimerMode timer = TimerMode::rdtsc;
     bool timer_given = false;
     ExitMode exit = ExitMode::automatic;
+    SelfCheck selfcheck = SelfCheck::smp;
+    ApicChoice apic = ApicChoice::automatic;
 
     // Per-benchmark iteration count: the matching iters=name:N, else
     // iters_all, else `fallback`.
