@@ -20,13 +20,19 @@ endif()
 add_library(hvb_kernel_objs OBJECT
   arch/x86_64/boot.asm
   arch/x86_64/isr.asm
+  arch/x86_64/trampoline.asm
+  arch/x86_64/apic.cpp
   arch/x86_64/console.cpp
   arch/x86_64/interrupts.cpp
+  arch/x86_64/io.cpp
+  arch/x86_64/memory.cpp
   arch/x86_64/platform.cpp
+  arch/x86_64/smp.cpp
   arch/x86_64/string.cpp
   arch/x86_64/timer.cpp
   kernel/main.cpp
   kernel/runner.cpp
+  kernel/selfcheck.cpp
   ${HVB_PORTABLE_SOURCES}
   ${HVB_BENCHMARK_SOURCES}
 )

@@ -5,10 +5,13 @@
 #include "kernel/record.h"
 #include "kernel/runner.h"
 #include "kernel/selection.h"
+#include "kernel/selfcheck.h"
 #include "posih/bootinfo.h"
 #include "posih/console.h"
 #include "posih/cpu.h"
 #include "posih/interrupt.h"
+#include "posih/memory.h"
+#include "posih/smp.h"
 
 // Bracket the `.benchmarks` section (linker/kernel.ld).
 extern "C" const hvb::Benchmark hvb_benchmarks_start[];
@@ -22,8 +25,8 @@ constexpr uint64_t kLow4GiB = 1ull << 32;  // what the boot stub identity-maps
 constexpr size_t kMaxSelected = 512;
 constexpr size_t kMaxReportedErrors = 16;
 
-BootInfo boot;
-Options options;
+constinit BootInfo boot;
+constinit Options options;
 const Benchmark* selected[kMaxSelected];
 OptionError option_errors[kMaxReportedErrors];
 SelectionError selection_errors[kMaxReportedErrors];
@@ -36,6 +39,13 @@ void report_error(const char* message) {
 }
 
 void report_warning(const char* message) { kprintf("warning: %s\n", message); }
+
+bool run_selfchecks(SelfCheck which) {
+    bool ok = selfcheck_interrupts(report_error);
+    ok = selfcheck_smp(report_error) && ok;
+    if (which == SelfCheck::all) ok = selfcheck_mmu(report_error) && ok;
+    return ok;
+}
 
 [[noreturn]] void finish(int exit_code, const uint32_t* counts) {
     EndRecord end{};
@@ -61,6 +71,7 @@ void write_platform_header(size_t benchmarks, uint32_t reps) {
     h.tsc_source = cpu.tsc_source;
     h.invariant_tsc = cpu.invariant_tsc;
     h.cpus = cpu_count();
+    h.apic = apic_mode_name();
     h.memory_bytes = boot.usable_bytes();
     h.boot = protocol_name(boot.protocol);
     h.loader = boot.loader_name;
@@ -77,7 +88,7 @@ void write_platform_header(size_t benchmarks, uint32_t reps) {
         kprintf("tsc        %lu Hz (%s)%s\n", cpu.tsc_hz, cpu.tsc_source, cpu.invariant_tsc ? ", invariant" : "");
     else
         kprintf("tsc        frequency unknown%s\n", cpu.invariant_tsc ? ", invariant" : "");
-    kprintf("cpus       %u (%s)\n", cpu_count(), cpu_count_source());
+    kprintf("cpus       %u online (%s), %s\n", cpu_count(), cpu_count_source(), apic_mode_name());
     kprintf("memory     %lu MiB usable\n", boot.usable_bytes() >> 20);
     kprintf("boot       %s%s%s\n", protocol_name(boot.protocol), boot.loader_name[0] ? " via " : "",
             boot.loader_name);
@@ -97,7 +108,8 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
     console_init(cpu.hypervisor_present);
     kprintf("\nhvbench %s\n", kVersion);
 
-    // From here on a CPU exception is caught (inside a benchmark) or reported.
+    // From here on a CPU exception is caught (inside a benchmark) or
+    // reported; the local APIC is on and the legacy PICs are masked.
     interrupts_init();
     set_fatal_reporter(report_error);
 
@@ -111,9 +123,6 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
     if (boot.cmdline_truncated) report_warning("kernel command line truncated");
     if (boot.region_count == 0) report_warning("the boot loader handed over no memory map");
 
-    // ACPI: how many CPUs there are.
-    platform_init(boot, low_memory, report_warning);
-
     // Options from the kernel command line; errors are reported, never fatal.
     int exit_code = kExitOk;
     size_t errors = parse_options(boot.cmdline, options, option_errors, kMaxReportedErrors);
@@ -123,6 +132,27 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
         options.timer = TimerMode::rdtsc;
         ++errors;
     }
+
+    // The local APIC, in the mode asked for.
+    if (options.apic == ApicChoice::x2apic && !cpu_has(CpuFeature::x2apic)) {
+        report_error("apic=x2apic: this CPU has no x2APIC; using xAPIC");
+        ++errors;
+    }
+    interrupt_controller_init(options.apic != ApicChoice::xapic);
+    if (options.apic == ApicChoice::xapic && apic_mode_x2apic())
+        report_warning("apic=xapic: the firmware left the APIC in x2APIC mode, which cannot be undone");
+
+    // Memory: the normalized map, the page allocator, RAM above 4 GiB mapped.
+    if (!early_mem_init(boot, report_error)) finish(kExitFatal, nullptr);
+
+    // ACPI (the CPUs), the TSC frequency, then the other processors.
+    platform_init(boot, low_memory, report_warning);
+    smp_init(report_warning);
+
+    // Prove the platform layer before trusting any measurement to it.
+    bool checks_ok = true;
+    if (options.selfcheck != SelfCheck::none) checks_ok = run_selfchecks(options.selfcheck);
+    if (!checks_ok) exit_code |= kExitSelfCheck;
 
     // The benchmark table, sorted and filtered.
     size_t table_size = size_t(hvb_benchmarks_end - hvb_benchmarks_start);

@@ -89,7 +89,7 @@ bool parse_count(Str text, uint64_t max, const char* key, Str shown, const char*
     return false;
 }
 
-enum class Key { unknown, only, skip, iters, reps, timer, exit };
+enum class Key { unknown, only, skip, iters, reps, timer, exit, selfcheck, apic };
 
 Key lookup_key(Str k) {
     if (k.equals("only")) return Key::only;
@@ -98,6 +98,8 @@ Key lookup_key(Str k) {
     if (k.equals("reps")) return Key::reps;
     if (k.equals("timer")) return Key::timer;
     if (k.equals("exit")) return Key::exit;
+    if (k.equals("selfcheck")) return Key::selfcheck;
+    if (k.equals("apic")) return Key::apic;
     return Key::unknown;
 }
 
@@ -234,6 +236,28 @@ void parse_word(Str word, bool first, Options& out, Errors& errs) {
             errs.add().text("exit=").input(value).text(": expected auto or halt");
         }
         break;
+    case Key::selfcheck:
+        if (value.equals("none")) {
+            out.selfcheck = SelfCheck::none;
+        } else if (value.equals("smp")) {
+            out.selfcheck = SelfCheck::smp;
+        } else if (value.equals("all")) {
+            out.selfcheck = SelfCheck::all;
+        } else {
+            errs.add().text("selfcheck=").input(value).text(": expected none, smp or all");
+        }
+        break;
+    case Key::apic:
+        if (value.equals("auto")) {
+            out.apic = ApicChoice::automatic;
+        } else if (value.equals("xapic")) {
+            out.apic = ApicChoice::xapic;
+        } else if (value.equals("x2apic")) {
+            out.apic = ApicChoice::x2apic;
+        } else {
+            errs.add().text("apic=").input(value).text(": expected auto, xapic or x2apic");
+        }
+        break;
     case Key::unknown:
         break;
     }
@@ -287,6 +311,8 @@ size_t parse_options(const char* cmdline, Options& out, OptionError* errors, siz
     out.timer = TimerMode::rdtsc;
     out.timer_given = false;
     out.exit = ExitMode::automatic;
+    out.selfcheck = SelfCheck::smp;
+    out.apic = ApicChoice::automatic;
 
     Errors errs{errors, max_errors, 0};
     const char* p = cmdline != nullptr ? cmdline : "";

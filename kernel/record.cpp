@@ -170,6 +170,8 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.boolean(h.invariant_tsc);
     l.key("cpus");
     l.u64(h.cpus);
+    l.key("apic");
+    l.str(h.apic);
     l.key("memory_bytes");
     l.u64(h.memory_bytes);
     l.key("boot");

@@ -36,7 +36,8 @@ struct HeaderRecord {
     uint64_t tsc_hz;          // 0 when unknown
     const char* tsc_source;   // "cpuid15", "cpuid16", "hypervisor", "none"
     bool invariant_tsc;
-    uint32_t cpus;
+    uint32_t cpus;            // online
+    const char* apic;         // local APIC mode: "x2apic" or "xapic"
     uint64_t memory_bytes;    // usable RAM as reported by the loader
     const char* boot;         // "mb1", "mb2", "pvh"
     const char* loader;       // loader name, "" when none

@@ -15,11 +15,23 @@ struct CpuInfo {
     bool has_rdtscp;
     bool invariant_tsc;
     uint64_t tsc_hz;          // 0 when no source below knows it
-    const char* tsc_source;   // "cpuid15", "cpuid16", "hypervisor", "none"
+    const char* tsc_source;   // "cpuid15", "cpuid16", "hypervisor", "pit" (measured), "none"
 };
 
 // Fills the structure once, at boot; later calls return the same data.
 const CpuInfo& cpu_info();
+
+// CPU feature queries for benchmarks' needs and the platform layer.
+enum class CpuFeature : uint8_t {
+    hypervisor,     // running under a hypervisor that says so
+    rdtscp,
+    invariant_tsc,
+    x2apic,
+    tsc_deadline,   // the local APIC timer's TSC-deadline mode
+    xsave,
+    pages_1g,
+};
+bool cpu_has(CpuFeature f);
 
 struct BootInfo;
 class PhysView;
@@ -29,11 +41,10 @@ class PhysView;
 // could not find through `warn` (one line each) and carries on.
 void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const char* message));
 
-// Processors the firmware describes as usable (ACPI MADT); 1 when there is
-// no MADT to read.
+// Processors online: the boot processor plus every AP smp_init started.
 uint32_t cpu_count();
 
-// Where the CPU count came from: "madt" or "default".
+// Where the list of processors came from: "madt" or "default" (no MADT).
 const char* cpu_count_source();
 
 // Exit codes: a bit set per kind of failure; 0 means the suite ran.
@@ -43,6 +54,7 @@ enum ExitCode : int {
     kExitTimeout = 1 << 1,     // a benchmark timed out
     kExitBadInput = 1 << 2,    // command-line or selection errors
     kExitFatal = 1 << 3,       // fault outside a benchmark, unusable boot info
+    kExitSelfCheck = 1 << 4,   // a boot self-check failed
 };
 
 // Leaves the machine: through QEMU's isa-debug-exit device when it is there

@@ -16,9 +16,13 @@ uint64_t context_error_code(const InterruptContext& c);
 // Returns true when it handled the event and the interrupted code may resume.
 using InterruptHandler = bool (*)(InterruptContext& c);
 
-// Installs the IDT (all 256 vectors, exceptions included) and the
-// per-CPU tables it needs. Called once at boot.
+// Installs the IDT (all 256 vectors, exceptions included) and the boot
+// CPU's tables, and masks the legacy PICs. Called first thing at boot.
 void interrupts_init();
+// Enables the boot CPU's local APIC: x2APIC when the CPU has it and
+// `prefer_x2apic`, else xAPIC. (Firmware that already switched to x2APIC
+// keeps it: leaving x2APIC needs a disable in between.) Before smp_init.
+void interrupt_controller_init(bool prefer_x2apic);
 
 // HyperBench's set_idt_entry: route `vector` to `handler` (nullptr restores
 // the default: guard, else fatal for exceptions; ignored for others).
@@ -27,6 +31,33 @@ void set_interrupt_handler(unsigned vector, InterruptHandler handler);
 // The reporter called with a one-line description before a fatal exception
 // (one outside any guard) stops the machine.
 void set_fatal_reporter(void (*report)(const char* message));
+
+// Vectors hvbench assigns (32..255 are free for benchmarks otherwise).
+inline constexpr unsigned kVectorBenchmarkIpi = 0xE0;  // for benchmarks' own IPIs
+inline constexpr unsigned kVectorTimer = 0xEF;         // the one-shot timer
+inline constexpr unsigned kVectorCallFunction = 0xF0;  // on_cpu
+inline constexpr unsigned kVectorSpurious = 0xFF;
+
+// The local interrupt controller of each CPU. interrupts_init() enables it on
+// the boot CPU (x2APIC when the CPU has it, unless told otherwise, else
+// xAPIC); each started AP enables its own in the same mode.
+const char* apic_mode_name();  // "x2apic" or "xapic"
+bool apic_mode_x2apic();
+// Signals end of interrupt. The dispatcher does this itself after a
+// registered handler for vectors 32..254 returns; handlers need not.
+void interrupt_eoi();
+// Inter-processor interrupts with a fixed vector.
+void send_ipi(uint32_t cpu, unsigned vector);
+void send_ipi_all_others(unsigned vector);
+void send_ipi_self(unsigned vector);
+
+// A one-shot timer for timeouts: after `ns` nanoseconds, `on_expiry` runs in
+// interrupt context on this CPU (if interrupts are on by then). Arming again
+// replaces the previous request. False when the timer is not calibrated.
+bool timer_oneshot(uint64_t ns, void (*on_expiry)());
+void timer_cancel();
+// Which timer backs it: "lapic" (calibrated against the TSC) or "none".
+const char* timer_oneshot_source();
 
 struct CpuFault {
     uint8_t vector;
@@ -37,7 +68,8 @@ struct CpuFault {
 
 // Calls fn(arg). Returns true if it returned normally; false if a CPU
 // exception that no handler claimed hit during the call, in which case
-// *fault says which and where. Not reentrant on one CPU.
+// *fault says which and where. Calls nest: a fault is caught by the
+// innermost guard, and the enclosing one is armed again afterwards.
 bool guarded_call(void (*fn)(void*), void* arg, CpuFault* fault);
 
 // Interrupts off for the lifetime of the guard, restored (not forced on)
@@ -48,6 +80,19 @@ public:
     ~InterruptsOff();
     InterruptsOff(const InterruptsOff&) = delete;
     InterruptsOff& operator=(const InterruptsOff&) = delete;
+
+private:
+    uint64_t saved_;
+};
+
+// Interrupts on for the lifetime of the guard (to let a handler run while
+// waiting), restored after.
+class InterruptsOn {
+public:
+    InterruptsOn();
+    ~InterruptsOn();
+    InterruptsOn(const InterruptsOn&) = delete;
+    InterruptsOn& operator=(const InterruptsOn&) = delete;
 
 private:
     uint64_t saved_;

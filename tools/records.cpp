@@ -34,6 +34,7 @@ bool read_header(const Json& j, HeaderInfo& h, std::string& missing) {
     need_str("cmdline", h.cmdline);
     need_str("timer", h.timer);
     need_str("tsc_source", h.tsc_source);
+    need_str("apic", h.apic);
     need_uint("tsc_hz", h.tsc_hz);
     need_uint("memory_bytes", h.memory_bytes);
     need_uint("cpus", h.cpus);

@@ -22,7 +22,7 @@ namespace hvb::tools {
 
 struct HeaderInfo {
     Json raw;  // every field, as sent
-    std::string cpu_vendor, cpu_model, hypervisor, boot, loader, cmdline, timer, tsc_source;
+    std::string cpu_vendor, cpu_model, hypervisor, boot, loader, cmdline, timer, tsc_source, apic;
     uint64_t tsc_hz = 0, memory_bytes = 0;
     uint32_t cpus = 0, reps = 0, benchmarks = 0;
 };

@@ -1,6 +1,7 @@
 // arch/x86_64/platform.cpp — CPU identification, TSC frequency discovery and
 // leaving the machine.
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/tsc.h"
 #include "posih/acpi.h"
 #include "posih/bootinfo.h"
 #include "posih/cpu.h"
@@ -11,9 +12,10 @@ namespace {
 
 CpuInfo info;
 bool info_ready;
-uint32_t cpus = 1;
 const char* cpus_source = "default";
 MadtInfo madt;
+uint32_t madt_ids[MadtInfo::kMaxCpus];
+uint32_t madt_id_count;
 
 void copy_regs(char* out, const uint32_t* regs, unsigned count) {
     for (unsigned i = 0; i < count; ++i)
@@ -105,6 +107,8 @@ bool debug_exit_present() { return info.hypervisor_present && x86::inb(kDebugExi
 }  // namespace
 
 void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const char*)) {
+    // Timing first: starting APs needs delays.
+    if (!info.tsc_hz && !x86::tsc_calibrate_pit()) warn("TSC frequency unknown: the PIT does not tick");
     AcpiError err{};
     char line[200];
     uint64_t rsdp = boot.rsdp_phys;
@@ -135,12 +139,79 @@ void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const
         warn("ACPI MADT lists no usable CPU: assuming 1");
         return;
     }
-    cpus = uint32_t(madt.cpu_count);
+    madt_id_count = uint32_t(madt.cpu_count);
+    for (uint32_t i = 0; i < madt_id_count; ++i) madt_ids[i] = madt.cpus[i].apic_id;
     cpus_source = "madt";
 }
 
-uint32_t cpu_count() { return cpus; }
 const char* cpu_count_source() { return cpus_source; }
+
+bool cpu_has(CpuFeature f) {
+    const CpuInfo& c = cpu_info();
+    uint32_t ecx1 = x86::cpuid(1).ecx;
+    bool ext = x86::cpuid(0x80000000).eax >= 0x80000001;
+    switch (f) {
+        case CpuFeature::hypervisor: return c.hypervisor_present;
+        case CpuFeature::rdtscp: return c.has_rdtscp;
+        case CpuFeature::invariant_tsc: return c.invariant_tsc;
+        case CpuFeature::x2apic: return (ecx1 >> 21) & 1;
+        case CpuFeature::tsc_deadline: return (ecx1 >> 24) & 1;
+        case CpuFeature::xsave: return (ecx1 >> 26) & 1;
+        case CpuFeature::pages_1g: return ext && ((x86::cpuid(0x80000001).edx >> 26) & 1);
+    }
+    return false;
+}
+
+namespace x86 {
+
+const uint32_t* madt_apic_ids(uint32_t* count) {
+    *count = madt_id_count;
+    return madt_ids;
+}
+
+// PIT channel 2, gated through port 0x61, counts down at 1.193182 MHz; its
+// output shows in port 0x61 bit 5. Mode 0 raises the output at terminal
+// count, so the TSC delta from loading the count to that edge spans a known
+// time (the classic calibration; Linux arch/x86/kernel/tsc.c does the same).
+uint64_t pit_measure(uint32_t ms) {
+    constexpr uint32_t kPitHz = 1193182;
+    uint32_t count = kPitHz * ms / 1000;  // ms <= 54 keeps it in 16 bits
+    uint8_t gate = inb(0x61);
+    outb(0x61, uint8_t((gate & ~0x02) | 0x01));  // gate on, speaker off
+    outb(0x43, 0xB0);                            // channel 2, lo/hi, mode 0
+    outb(0x42, uint8_t(count));
+    outb(0x42, uint8_t(count >> 8));
+    uint64_t start = tsc_now();
+    uint64_t limit = start + (1ull << 36);  // give up after ~20 s at 3 GHz
+    while (!(inb(0x61) & 0x20)) {
+        if (tsc_now() > limit) return 0;
+    }
+    uint64_t cycles = tsc_now() - start;
+    outb(0x61, gate);
+    return cycles * 1000 / ms;
+}
+
+uint64_t tsc_calibrate_pit() {
+    uint64_t runs[3];
+    for (uint64_t& r : runs) r = pit_measure(20);
+    // Median of three: one run disturbed by a host preemption cannot skew it.
+    uint64_t a = runs[0], b = runs[1], c = runs[2];
+    uint64_t median = a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b));
+    if (median && !info.tsc_hz) {
+        info.tsc_hz = median;
+        info.tsc_source = "pit";
+    }
+    return median;
+}
+
+uint64_t tsc_hz() { return info.tsc_hz ? info.tsc_hz : 1000000000ull; }
+uint64_t tsc_from_us(uint64_t us) { return tsc_hz() / 1000000 * us + tsc_hz() % 1000000 * us / 1000000; }
+void tsc_delay_us(uint64_t us) {
+    uint64_t end = tsc_now() + tsc_from_us(us);
+    while (tsc_now() < end) pause();
+}
+
+}  // namespace x86
 
 const CpuInfo& cpu_info() {
     if (!info_ready) {

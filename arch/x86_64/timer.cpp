@@ -31,3 +31,64 @@ uint64_t time_call(TimerMode mode, void (*fn)(uint64_t), uint64_t iterations) {
 }
 
 }  // namespace hvb
+
+// ---- the one-shot timer ------------------------------------------------------
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/tsc.h"
+#include "posih/interrupt.h"
+
+namespace hvb {
+namespace {
+
+constexpr uint32_t kDivideBy16 = 0x3;  // timer divide configuration (SDM vol. 3, 10.5.4)
+uint64_t lapic_ticks_per_ms;  // 0: not calibrated
+
+bool timer_interrupt(InterruptContext&) {
+    void (*fn)() = x86::current_cpu().timer_fn;
+    x86::current_cpu().timer_fn = nullptr;
+    if (fn) fn();
+    return true;
+}
+
+// Counts LAPIC timer ticks over 10 ms of TSC time.
+void calibrate() {
+    using namespace x86;
+    apic_write(kApicTimerDivide, kDivideBy16);
+    apic_write(kApicLvtTimer, (1u << 16) | kVectorTimer);  // masked while measuring
+    apic_write(kApicTimerInitial, 0xFFFFFFFFu);
+    uint64_t start = tsc_now();
+    uint32_t first = apic_read(kApicTimerCurrent);
+    while (tsc_now() - start < tsc_from_us(10000)) pause();
+    uint32_t last = apic_read(kApicTimerCurrent);
+    apic_write(kApicTimerInitial, 0);
+    lapic_ticks_per_ms = (first - last) / 10;
+}
+
+}  // namespace
+
+bool timer_oneshot(uint64_t ns, void (*on_expiry)()) {
+    using namespace x86;
+    if (!lapic_ticks_per_ms) {
+        set_interrupt_handler(kVectorTimer, timer_interrupt);
+        calibrate();
+        if (!lapic_ticks_per_ms) return false;
+    }
+    uint64_t ticks = ns / 1000000 * lapic_ticks_per_ms + ns % 1000000 * lapic_ticks_per_ms / 1000000;
+    if (ticks == 0) ticks = 1;
+    if (ticks > 0xFFFFFFFFu) ticks = 0xFFFFFFFFu;
+    current_cpu().timer_fn = on_expiry;
+    apic_write(kApicTimerDivide, kDivideBy16);
+    apic_write(kApicLvtTimer, kVectorTimer);  // one-shot, unmasked
+    apic_write(kApicTimerInitial, uint32_t(ticks));
+    return true;
+}
+
+void timer_cancel() {
+    x86::apic_write(x86::kApicTimerInitial, 0);
+    x86::current_cpu().timer_fn = nullptr;
+}
+
+const char* timer_oneshot_source() { return lapic_ticks_per_ms ? "lapic" : "none"; }
+
+}  // namespace hvb

@@ -13,6 +13,8 @@
 //   --expect-exit N          the VMM's exit status is N
 //   --expect-cpus N          header reports N CPUs
 //   --expect-error TEXT      an error record containing TEXT
+//   --expect-no-error        no error record at all
+//   --expect-output TEXT     TEXT appears somewhere in the output
 //   --require-kvm            exit 77 (CTest: skipped) unless /dev/kvm works
 //   --timeout SECONDS        default 120
 //   --log FILE               keep the captured output
@@ -51,6 +53,8 @@ struct Expectations {
     int exit_status = -1;
     int cpus = -1;
     std::vector<std::string> error_texts;
+    bool no_error = false;
+    std::vector<std::string> output_texts;
     bool require_kvm = false;
     int timeout_s = 120;
     std::string log_file;
@@ -177,6 +181,12 @@ int main(int argc, char** argv) {
             const char* v = value();
             if (!v) return usage("--expect-error needs a value");
             ex.error_texts.push_back(v);
+        } else if (a == "--expect-no-error") {
+            ex.no_error = true;
+        } else if (a == "--expect-output") {
+            const char* v = value();
+            if (!v) return usage("--expect-output needs a value");
+            ex.output_texts.push_back(v);
         } else if (a == "--require-kvm") {
             ex.require_kvm = true;
         } else if (a == "--timeout") {
@@ -251,6 +261,10 @@ int main(int argc, char** argv) {
         for (const auto& e : log.errors) found = found || e.find(text) != std::string::npos;
         if (!found) fail("no error record containing '" + text + "'");
     }
+    if (ex.no_error)
+        for (const auto& e : log.errors) fail("error record: " + e);
+    for (const auto& text : ex.output_texts)
+        if (r.output.find(text) == std::string::npos) fail("output lacks '" + text + "'");
     if (ex.exit_status >= 0 && r.exit_status != ex.exit_status)
         fail("VMM exit status " + std::to_string(r.exit_status) + ", expected " + std::to_string(ex.exit_status));
 

@@ -506,3 +506,53 @@ TEST(OptionsIterationsFor, Precedence) {
 }
 
 }  // namespace
+
+TEST(OptionsSelfCheck, DefaultIsSmpAndEveryValueParses) {
+    hvb::Options o;
+    hvb::OptionError errs[4];
+    EXPECT_EQ(hvb::parse_options("", o, errs, 4), 0u);
+    EXPECT_EQ(o.selfcheck, hvb::SelfCheck::smp);
+    EXPECT_EQ(hvb::parse_options("selfcheck=all", o, errs, 4), 0u);
+    EXPECT_EQ(o.selfcheck, hvb::SelfCheck::all);
+    EXPECT_EQ(hvb::parse_options("selfcheck=none", o, errs, 4), 0u);
+    EXPECT_EQ(o.selfcheck, hvb::SelfCheck::none);
+    EXPECT_EQ(hvb::parse_options("selfcheck=smp", o, errs, 4), 0u);
+    EXPECT_EQ(o.selfcheck, hvb::SelfCheck::smp);
+}
+
+TEST(OptionsSelfCheck, BadValueIsAnError) {
+    hvb::Options o;
+    hvb::OptionError errs[4];
+    EXPECT_EQ(hvb::parse_options("selfcheck=mmu", o, errs, 4), 1u);
+    EXPECT_STREQ(errs[0].message, "selfcheck=mmu: expected none, smp or all");
+    EXPECT_EQ(o.selfcheck, hvb::SelfCheck::smp);
+}
+
+TEST(OptionsApic, EveryChoiceAndABadOne) {
+    hvb::Options o;
+    hvb::OptionError errs[4];
+    EXPECT_EQ(hvb::parse_options("", o, errs, 4), 0u);
+    EXPECT_EQ(o.apic, hvb::ApicChoice::automatic);
+    EXPECT_EQ(hvb::parse_options("apic=xapic", o, errs, 4), 0u);
+    EXPECT_EQ(o.apic, hvb::ApicChoice::xapic);
+    EXPECT_EQ(hvb::parse_options("apic=x2apic", o, errs, 4), 0u);
+    EXPECT_EQ(o.apic, hvb::ApicChoice::x2apic);
+    EXPECT_EQ(hvb::parse_options("apic=auto", o, errs, 4), 0u);
+    EXPECT_EQ(o.apic, hvb::ApicChoice::automatic);
+    EXPECT_EQ(hvb::parse_options("apic=ioapic", o, errs, 4), 1u);
+    EXPECT_STREQ(errs[0].message, "apic=ioapic: expected auto, xapic or x2apic");
+}
+
+// Regression: the defaults of selfcheck= and apic= were once reset inside the
+// exit=auto branch, so "exit=auto" after them silently undid them, and a
+// fresh parse did not reset them.
+TEST(OptionsSelfCheck, LaterExitAutoKeepsEarlierChoicesAndReparseResets) {
+    hvb::Options o;
+    hvb::OptionError errs[4];
+    EXPECT_EQ(hvb::parse_options("selfcheck=all apic=xapic exit=auto", o, errs, 4), 0u);
+    EXPECT_EQ(o.selfcheck, hvb::SelfCheck::all);
+    EXPECT_EQ(o.apic, hvb::ApicChoice::xapic);
+    EXPECT_EQ(hvb::parse_options("only=idle", o, errs, 4), 0u);
+    EXPECT_EQ(o.selfcheck, hvb::SelfCheck::smp);
+    EXPECT_EQ(o.apic, hvb::ApicChoice::automatic);
+}

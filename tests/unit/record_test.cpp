@@ -98,6 +98,7 @@ hvb::HeaderRecord SampleHeader() {
     h.tsc_source = "cpuid15";
     h.invariant_tsc = true;
     h.cpus = 1;
+    h.apic = "x2apic";
     h.memory_bytes = 134217728;
     h.boot = "pvh";
     h.loader = "qemu";
@@ -133,7 +134,7 @@ TEST(RecordTest, Header) {
               "\"cpu_model\":\"Intel(R) Xeon(R) CPU @ 2.00GHz\",\"cpu_family\":6,"
               "\"cpu_model_id\":85,\"cpu_stepping\":7,\"hypervisor\":\"KVMKVMKVM\","
               "\"tsc_hz\":2000000000,\"tsc_source\":\"cpuid15\",\"invariant_tsc\":true,"
-              "\"cpus\":1,\"memory_bytes\":134217728,\"boot\":\"pvh\",\"loader\":\"qemu\","
+              "\"cpus\":1,\"apic\":\"x2apic\",\"memory_bytes\":134217728,\"boot\":\"pvh\",\"loader\":\"qemu\","
               "\"cmdline\":\"reps=11 only=cpuid\",\"timer\":\"rdtsc\",\"reps\":11,"
               "\"benchmarks\":3}\n");
 }
@@ -149,7 +150,7 @@ TEST(RecordTest, HeaderNullStringsAndExtremes) {
               "@hvb {\"type\":\"header\",\"version\":1,\"cpu_vendor\":\"\",\"cpu_model\":\"\","
               "\"cpu_family\":4294967295,\"cpu_model_id\":0,\"cpu_stepping\":0,"
               "\"hypervisor\":\"\",\"tsc_hz\":18446744073709551615,\"tsc_source\":\"\","
-              "\"invariant_tsc\":false,\"cpus\":0,\"memory_bytes\":0,\"boot\":\"\","
+              "\"invariant_tsc\":false,\"cpus\":0,\"apic\":\"\",\"memory_bytes\":0,\"boot\":\"\","
               "\"loader\":\"\",\"cmdline\":\"\",\"timer\":\"\",\"reps\":0,\"benchmarks\":0}\n");
 }
 

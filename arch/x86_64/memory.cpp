@@ -1,0 +1,215 @@
+// arch/x86_64/memory.cpp — POSIH memory on x86-64: the page allocator over the
+// normalized memory map, address spaces built with x86::PageTable, TLB
+// flushes and CR3 switches.
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/page_table.h"
+#include "arch/x86_64/tsc.h"
+#include "posih/cpu.h"
+#include "posih/format.h"
+#include "posih/memory.h"
+
+extern "C" char hvb_image_start[];
+extern "C" char hvb_image_end[];
+
+namespace hvb {
+namespace {
+
+using x86::PageTable;
+
+constexpr uint64_t kOneMiB = 1ull << 20;
+constexpr uint64_t kFourGiB = 1ull << 32;
+constexpr uint64_t k2MiB = 2ull << 20;
+
+constinit MemoryMap map;
+constinit PageAllocator allocator;
+
+// Page-table memory is reached through the identity map: every page the
+// allocator hands out is mapped 1:1 (the low 4 GiB by the boot stub, RAM
+// above by early_mem_init).
+uint64_t* table_at(void*, uint64_t phys) { return reinterpret_cast<uint64_t*>(phys); }
+uint64_t new_table(void*) { return alloc_page(PageSize::k4K); }
+void free_table(void*, uint64_t phys) { allocator.free(phys, PageSize::k4K); }
+constexpr x86::TableMemory kTables{table_at, new_table, free_table, nullptr};
+
+uint64_t pte_flags(uint32_t flags) {
+    uint64_t f = x86::kPtePresent;
+    if (flags & kMapWritable) f |= x86::kPteWritable;
+    if (flags & kMapUser) f |= x86::kPteUser;
+    if (flags & kMapNoExecute) f |= x86::kPteNoExecute;
+    if (flags & kMapUncached) f |= x86::kPteCacheDisable | x86::kPteWriteThrough;
+    return f;
+}
+
+// Maps [base, end) 1:1 with the largest pages up to `largest` that alignment
+// allows. Skips what is already mapped (a region may share a large page with
+// its neighbour) and steps down a size where a large page would cover an
+// existing smaller mapping. False when table memory runs out.
+bool map_identity(PageTable& pt, uint64_t base, uint64_t end, uint64_t largest, uint64_t flags,
+                  uint64_t* pages) {
+    constexpr uint64_t kSizes[] = {uint64_t(PageSize::k1G), uint64_t(PageSize::k2M), kPageSize};
+    base &= ~(kPageSize - 1);
+    uint64_t limit = largest;
+    while (base < end) {
+        uint64_t size = kPageSize;
+        for (uint64_t s : kSizes) {
+            if (s <= limit && base % s == 0 && end - base >= s) {
+                size = s;
+                break;
+            }
+        }
+        x86::MapResult r = pt.map(base, base, size, flags);
+        if (r == x86::MapResult::ok) {
+            if (pages) ++*pages;
+        } else if (r == x86::MapResult::out_of_memory) {
+            return false;
+        } else if (auto t = pt.translate(base); t.present) {
+            size = t.page_size - (base & (t.page_size - 1));  // already mapped: skip it
+        } else if (size > kPageSize) {
+            limit = size / 512;  // a smaller mapping lives inside: one size down
+            continue;
+        } else {
+            return false;  // cannot happen for a canonical, aligned 4 KiB page
+        }
+        limit = largest;
+        if (base + size < base) break;
+        base += size;
+    }
+    return true;
+}
+
+// Counts and (when `release`) frees the table pages below `table` at `level`
+// (4 = PML4). Leaves are not freed: they are the mapped memory.
+uint64_t walk_tables(uint64_t table, unsigned level, bool release) {
+    uint64_t count = 1;
+    if (level > 1) {
+        auto* entries = reinterpret_cast<uint64_t*>(table);
+        for (unsigned i = 0; i < 512; ++i) {
+            uint64_t e = entries[i];
+            if (!(e & x86::kPtePresent) || (level <= 3 && (e & x86::kPteLarge))) continue;
+            count += walk_tables(e & x86::kPteAddrMask, level - 1, release);
+        }
+    }
+    if (release) allocator.free(table, PageSize::k4K);
+    return count;
+}
+
+}  // namespace
+
+bool early_mem_init(const BootInfo& boot, void (*warn)(const char*)) {
+    char line[160];
+    normalize_memory_map(boot.regions, boot.region_count, map);
+    if (map.truncated) warn("memory map has more regions than hvbench keeps; the rest is ignored");
+    uint64_t image = reinterpret_cast<uint64_t>(hvb_image_start);
+    reserve_range(map, image, reinterpret_cast<uint64_t>(hvb_image_end) - image);
+    for (size_t i = 0; i < boot.module_count; ++i)
+        reserve_range(map, boot.modules[i].start, boot.modules[i].end - boot.modules[i].start);
+    // The first MiB (real-mode structures, the AP trampoline) is never
+    // handed out by the allocator.
+    allocator.init(map, kOneMiB);
+    if (allocator.total_bytes() == 0) {
+        warn("no usable RAM above 1 MiB in the memory map");
+        return false;
+    }
+    // The boot stub mapped the low 4 GiB; map RAM above it so every page the
+    // allocator hands out is reachable 1:1.
+    PageTable boot_tables;
+    boot_tables.adopt(kTables, x86::read_cr3() & x86::kPteAddrMask);
+    for (size_t i = 0; i < map.count; ++i) {
+        const MemRegion& r = map.regions[i];
+        if (r.type != MemType::usable || r.base + r.length <= kFourGiB) continue;
+        uint64_t base = r.base < kFourGiB ? kFourGiB : r.base;
+        if (!map_identity(boot_tables, base, r.base + r.length, uint64_t(PageSize::k2M),
+                          x86::kPtePresent | x86::kPteWritable, nullptr)) {
+            snformat(line, sizeof line, "out of memory mapping RAM at 0x%lx", base);
+            warn(line);
+            return false;
+        }
+    }
+    x86::write_cr3(x86::read_cr3());
+    return true;
+}
+
+const MemoryMap& memory_map() { return map; }
+PageAllocator& page_allocator() { return allocator; }
+
+uint64_t alloc_page(PageSize size) {
+    uint64_t phys = allocator.alloc(size);
+    if (phys) __builtin_memset(reinterpret_cast<void*>(phys), 0, size_t(size));
+    return phys;
+}
+
+void free_page(uint64_t phys, PageSize size) { allocator.free(phys, size); }
+
+AddressSpace current_address_space() { return AddressSpace{x86::read_cr3() & x86::kPteAddrMask}; }
+void switch_address_space(AddressSpace as) { x86::write_cr3(as.root); }
+
+bool setup_mmu(PageSize granularity, AddressSpace* out, uint64_t* tables) {
+    PageTable pt;
+    if (!pt.create(kTables)) return false;
+    uint64_t flags = x86::kPtePresent | x86::kPteWritable;
+    uint64_t largest = uint64_t(granularity);
+    // Everything the kernel may touch after switching: the first MiB, every
+    // region of the memory map (RAM, ACPI, reserved) and the local APIC.
+    bool ok = map_identity(pt, 0, kOneMiB, largest, flags, nullptr);
+    for (size_t i = 0; ok && i < map.count; ++i)
+        ok = map_identity(pt, map.regions[i].base, map.regions[i].base + map.regions[i].length, largest, flags,
+                          nullptr);
+    if (ok && x86::apic_mmio_base())
+        ok = map_identity(pt, x86::apic_mmio_base(), x86::apic_mmio_base() + kPageSize, kPageSize,
+                          flags | x86::kPteCacheDisable | x86::kPteWriteThrough, nullptr);
+    if (!ok) {
+        walk_tables(pt.root(), 4, true);
+        return false;
+    }
+    out->root = pt.root();
+    if (tables) *tables = walk_tables(pt.root(), 4, false);
+    return true;
+}
+
+void destroy_address_space(AddressSpace as) {
+    if (as.root == current_address_space().root) return;
+    walk_tables(as.root, 4, true);
+}
+
+bool install_pte(AddressSpace as, uint64_t virt, uint64_t phys, PageSize size, uint32_t flags) {
+    PageTable pt;
+    pt.adopt(kTables, as.root);
+    return pt.map(virt, phys, uint64_t(size), pte_flags(flags)) == x86::MapResult::ok;
+}
+
+uint64_t unmap_page(AddressSpace as, uint64_t virt) {
+    PageTable pt;
+    pt.adopt(kTables, as.root);
+    return pt.unmap(virt);
+}
+
+uint64_t translate(AddressSpace as, uint64_t virt) {
+    PageTable pt;
+    pt.adopt(kTables, as.root);
+    auto t = pt.translate(virt);
+    return t.present ? t.phys : ~0ull;
+}
+
+void tlb_flush_all() { x86::write_cr3(x86::read_cr3()); }
+void tlb_flush_page(uint64_t virt) { asm volatile("invlpg (%0)" ::"r"(virt) : "memory"); }
+
+uint64_t alloc_untouched(uint64_t bytes) { return allocator.alloc_untouched(bytes); }
+
+bool has_1g_pages() { return cpu_has(CpuFeature::pages_1g); }
+
+namespace x86 {
+
+uint64_t low_memory_page() {
+    constexpr uint64_t kLowest = 0x1000, kEnd = 0xA0000;
+    for (size_t i = 0; i < map.count; ++i) {
+        const MemRegion& r = map.regions[i];
+        if (r.type != MemType::usable) continue;
+        uint64_t base = r.base < kLowest ? kLowest : r.base;
+        if (base + kPageSize <= r.base + r.length && base + kPageSize <= kEnd) return base;
+    }
+    return 0;
+}
+
+}  // namespace x86
+}  // namespace hvb

@@ -1,0 +1,26 @@
+// arch/x86_64/tsc.h — the TSC as a clock: frequency (from CPUID or measured
+// against the PIT) and delays. Internal to arch/x86_64.
+#pragma once
+
+#include <stdint.h>
+
+namespace hvb::x86 {
+
+// Measures the TSC frequency against PIT channel 2 when CPUID did not give
+// it. Returns the frequency (0 if the PIT does not tick).
+uint64_t tsc_calibrate_pit();
+uint64_t tsc_hz();  // best known frequency; a 1 GHz guess when unknown
+inline uint64_t tsc_now() {
+    uint32_t lo, hi;
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t(hi) << 32) | lo;
+}
+uint64_t tsc_from_us(uint64_t us);
+void tsc_delay_us(uint64_t us);
+
+// Pieces of platform discovery the SMP code needs (arch/x86_64/platform.cpp
+// and memory.cpp).
+const uint32_t* madt_apic_ids(uint32_t* count);
+uint64_t low_memory_page();
+
+}  // namespace hvb::x86
