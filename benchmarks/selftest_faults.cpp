@@ -2,6 +2,7 @@
 // that a CPU exception inside a benchmark becomes its `faulted` result and
 // the suite goes on. Opt-in: run with only=selftest.
 #include "kernel/benchmark.h"
+#include "posih/interrupt.h"
 
 namespace {
 
@@ -18,7 +19,29 @@ void non_canonical_load(uint64_t n) {
     }
 }
 
+void ud2_once(void*) { asm volatile("ud2"); }
+
+// A guard inside init catches its own #UD; the runner's guard around init
+// must still be armed afterwards and catch the next one.
+const char* nested_guard_init() {
+    hvb::CpuFault inner{};
+    if (hvb::guarded_call(ud2_once, nullptr, &inner) || inner.vector != 6) return "inner guard did not catch #UD";
+    asm volatile("ud2");
+    return "the #UD after the inner guard was not caught";
+}
+
 }  // namespace
+
+HVB_BENCHMARK(selftest_nested_guard,
+    .category = "selftest",
+    .summary = "#UD caught by a guard inside init, then #UD in init: must be faulted in init",
+    .init = nested_guard_init,
+    .benchmark = hvb::empty_loop,
+    .control = hvb::empty_loop,
+    .iterations = 1,
+    .min_iterations = 1,
+    .max_iterations = 1,
+    .flags = hvb::kFlagOptIn);
 
 HVB_BENCHMARK(selftest_ud,
     .category = "selftest",

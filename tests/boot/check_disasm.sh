@@ -4,7 +4,10 @@
 # instruction is in it, and a backward conditional branch closes a loop around
 # it (the compiler neither deleted the work nor hoisted it out of the loop).
 #
-#   check_disasm.sh build/hvbench.elf cpuid_loop:cpuid pushf_popf_loop:popf ...
+#   check_disasm.sh build/hvbench.elf cpuid_loop:cpuid 'set_cr3_loop:mov .*,%cr3' ...
+#
+# The part after the colon is an extended regular expression matched against
+# the start of "mnemonic operands" as objdump prints them (AT&T syntax).
 set -euo pipefail
 elf=$1
 shift
@@ -26,7 +29,8 @@ for spec in "$@"; do
         {
             addr = hex(substr($1, 1, length($1) - 1))
             mnem = $2
-            if (mnem ~ "^" op "[a-z]*$" && !first_op) first_op = addr
+            insn = (NF >= 3) ? $2 " " $3 : $2
+            if (!first_op && (insn ~ ("^" op) || mnem ~ ("^" op "[a-z]*$"))) first_op = addr
             if (mnem ~ /^j[a-z]+$/ && mnem != "jmp" && $3 ~ /^[0-9a-f]+$/) {
                 target = hex($3)
                 if (first_op && target <= first_op && addr > first_op) loop = 1
