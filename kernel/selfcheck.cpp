@@ -108,6 +108,26 @@ uint64_t wait_for(const volatile bool* flag, const volatile uint32_t* counter, u
 
 volatile uint64_t scratch_word;
 
+// Contended counter: every CPU adds kLockRounds under the lock, with a
+// read-pause-write that loses updates unless the lock excludes the others.
+constexpr uint32_t kLockRounds = 2000;
+Spinlock counter_lock;
+volatile uint64_t counter;
+void bump_counter(void*) {
+    for (uint32_t i = 0; i < kLockRounds; ++i) {
+        SpinlockGuard g(counter_lock);
+        uint64_t v = counter;
+        asm volatile("pause" ::: "memory");
+        counter = v + 1;
+    }
+}
+
+volatile uint32_t broadcast_seen;
+bool count_broadcast(InterruptContext&) {
+    __atomic_add_fetch(&broadcast_seen, 1u, __ATOMIC_RELAXED);
+    return true;
+}
+
 bool check_setup_mmu(void (*fail)(const char*)) {
     char line[160];
     PageSize size = has_1g_pages() ? PageSize::k1G : PageSize::k2M;
@@ -184,10 +204,37 @@ bool selfcheck_smp(void (*fail)(const char*)) {
         ++answered;
     }
     if (answered + 1 != n) return false;
+    if (n > 1) {
+        counter = 0;
+        bool all = on_all_cpus(bump_counter, nullptr, true);
+        if (!all || counter != uint64_t(kLockRounds) * n) {
+            snformat(line, sizeof line, "self-check smp: %u CPUs under a spinlock counted %lu, expected %lu", n,
+                     uint64_t(counter), uint64_t(kLockRounds) * n);
+            fail(line);
+            return false;
+        }
+        broadcast_seen = 0;
+        set_interrupt_handler(kVectorBenchmarkIpi, count_broadcast);
+        send_ipi_all_others(kVectorBenchmarkIpi);
+        uint64_t start = rdtimer(TimerMode::rdtsc);
+        while (broadcast_seen < n - 1 && rdtimer(TimerMode::rdtsc) - start < 1000000 * cycles_per_us()) {
+        }
+        uint64_t settle = rdtimer(TimerMode::rdtsc);  // let a duplicate show up
+        while (rdtimer(TimerMode::rdtsc) - settle < 1000 * cycles_per_us()) {
+        }
+        set_interrupt_handler(kVectorBenchmarkIpi, nullptr);
+        if (broadcast_seen != n - 1) {
+            snformat(line, sizeof line, "self-check smp: an all-but-self IPI reached %u CPUs, expected %u",
+                     broadcast_seen, n - 1);
+            fail(line);
+            return false;
+        }
+    }
     if (answered) {
         Summary s = summarize(round_trips, answered, scratch);
-        kprintf("self-check smp: %u of %u APs answered an on_cpu round trip (median %ld cycles)\n", answered,
-                n - 1, s.median);
+        kprintf("self-check smp: %u of %u APs answered an on_cpu round trip (median %ld cycles); "
+                "spinlock and all-but-self IPI ok\n",
+                answered, n - 1, s.median);
     } else {
         kprintf("self-check smp: 1 CPU, nothing to check\n");
     }
