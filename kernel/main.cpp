@@ -26,6 +26,9 @@ constexpr size_t kMaxSelected = 512;
 constexpr size_t kMaxReportedErrors = 16;
 
 constinit BootInfo boot;
+// Guest-physical memory as the boot stub mapped it; platform code keeps a
+// reference for later ACPI lookups.
+constinit PhysView low_memory(0, 0, kLow4GiB);
 constinit Options options;
 const Benchmark* selected[kMaxSelected];
 OptionError option_errors[kMaxReportedErrors];
@@ -114,7 +117,6 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
     set_fatal_reporter(report_error);
 
     // Normalize what the loader handed over.
-    PhysView low_memory(0, 0, kLow4GiB);
     BootParseResult parsed = parse_boot_info(magic, info_phys, low_memory, boot);
     if (!parsed.ok) {
         report_error(parsed.message);

@@ -72,7 +72,7 @@ struct BootInfo {
 // phys_base + size) is readable at host address host_base.
 class PhysView {
 public:
-    PhysView(uintptr_t host_base, uint64_t phys_base, uint64_t size)
+    constexpr PhysView(uintptr_t host_base, uint64_t phys_base, uint64_t size)
         : host_base_(host_base), phys_base_(phys_base), size_(size) {}
     // Copies n bytes at phys into out; false (out untouched) if any byte of
     // [phys, phys+n) is outside the view or the range wraps.

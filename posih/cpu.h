@@ -41,6 +41,10 @@ class PhysView;
 // could not find through `warn` (one line each) and carries on.
 void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const char* message));
 
+// Physical address of the ACPI table with `signature` (e.g. "HPET") and its
+// length, or 0 when there is no valid one. Valid after platform_init.
+uint64_t acpi_table(const char* signature, uint32_t* length);
+
 // Processors online: the boot processor plus every AP smp_init started.
 uint32_t cpu_count();
 

@@ -13,6 +13,8 @@ namespace {
 CpuInfo info;
 bool info_ready;
 const char* cpus_source = "default";
+uint64_t acpi_rsdp;
+const PhysView* acpi_view;
 MadtInfo madt;
 uint32_t madt_ids[MadtInfo::kMaxCpus];
 uint32_t madt_id_count;
@@ -119,6 +121,8 @@ void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const
         rsdp = 0;
     }
     if (!rsdp) rsdp = acpi_scan_rsdp(mem);
+    acpi_rsdp = rsdp;
+    acpi_view = &mem;
     if (!rsdp) {
         warn("no ACPI RSDP found: assuming 1 CPU");
         return;
@@ -145,6 +149,12 @@ void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const
 }
 
 const char* cpu_count_source() { return cpus_source; }
+
+uint64_t acpi_table(const char* signature, uint32_t* length) {
+    if (!acpi_rsdp || !acpi_view) return 0;
+    AcpiError err{};
+    return acpi_find_table(*acpi_view, acpi_rsdp, signature, length, &err);
+}
 
 bool cpu_has(CpuFeature f) {
     const CpuInfo& c = cpu_info();
