@@ -37,6 +37,26 @@ enum BenchFlag : uint32_t {
     kFlagInterruptsOn = 1u << 1,
 };
 
+// A tunable of a benchmark, set on the command line as name.param=value
+// (e.g. mem_hot.working_set=64M; K, M and G are binary multiples there).
+// `value` points at the benchmark's own variable, which holds the default.
+struct BenchParam {
+    const char* name;
+    uint64_t* value;
+    uint64_t min, max;
+    const char* help;
+};
+
+// What the runner is about to do with a benchmark; valid from init on, for
+// benchmarks that must size something by it (e.g. never-touched memory for
+// every call of mem_cold).
+struct RunPlan {
+    uint64_t iterations;
+    uint32_t repetitions;  // timed pairs; the runner adds one warm-up pair
+    uint64_t calls() const { return uint64_t(repetitions) + 1; }  // benchmark(n) calls
+};
+const RunPlan& current_plan();
+
 struct Benchmark {
     const char* name;
     const char* category;
@@ -55,6 +75,9 @@ struct Benchmark {
     uint32_t min_cpus;  // 0 or 1: any machine
     uint32_t needs;     // Need bits
     uint32_t flags;     // BenchFlag bits
+    const BenchParam* params;  // may be null
+    uint32_t param_count;
+    uint32_t repetitions;      // default repetitions; 0: the runner's default
 };
 
 // The usual control: the benchmark's loop with nothing in it. The empty asm

@@ -2,6 +2,7 @@
 // last result record and the exit.
 #include "kernel/benchmark.h"
 #include "kernel/options.h"
+#include "kernel/params.h"
 #include "kernel/record.h"
 #include "kernel/runner.h"
 #include "kernel/selection.h"
@@ -33,6 +34,7 @@ constinit Options options;
 const Benchmark* selected[kMaxSelected];
 OptionError option_errors[kMaxReportedErrors];
 SelectionError selection_errors[kMaxReportedErrors];
+ParamError param_error_list[kMaxReportedErrors];
 uint32_t error_records;
 
 void report_error(const char* message) {
@@ -163,6 +165,9 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
                                      selection_errors, kMaxReportedErrors, &selection_error_count);
     for (size_t i = 0; i < selection_error_count && i < kMaxReportedErrors; ++i)
         report_error(selection_errors[i].message);
+    size_t param_errors = apply_params(hvb_benchmarks_start, table_size, options, param_error_list, kMaxReportedErrors);
+    for (size_t i = 0; i < param_errors && i < kMaxReportedErrors; ++i) report_error(param_error_list[i].message);
+    errors += param_errors;
     if (errors || selection_error_count) exit_code |= kExitBadInput;
 
     // Measure, streaming one record per benchmark.

@@ -174,6 +174,52 @@ void parse_iters(Str value, Options& out, Errors& errs) {
     }
 }
 
+// A parameter value: decimal with an optional K/M/G suffix meaning 2^10,
+// 2^20, 2^30 (parameters are mostly sizes). False on anything else or on
+// overflow.
+bool parse_param_value(Str v, uint64_t& out) {
+    if (v.len == 0) return false;
+    uint64_t scale = 1;
+    char last = v.ptr[v.len - 1];
+    if (last == 'K' || last == 'k') scale = 1ull << 10;
+    if (last == 'M' || last == 'm') scale = 1ull << 20;
+    if (last == 'G' || last == 'g') scale = 1ull << 30;
+    size_t digits = scale == 1 ? v.len : v.len - 1;
+    if (digits == 0) return false;
+    uint64_t n = 0;
+    for (size_t i = 0; i < digits; ++i) {
+        char c = v.ptr[i];
+        if (c < '0' || c > '9') return false;
+        if (__builtin_mul_overflow(n, 10, &n) || __builtin_add_overflow(n, uint64_t(c - '0'), &n)) return false;
+    }
+    return !__builtin_mul_overflow(n, scale, &out);
+}
+
+void parse_param(Str word, Str key, Str value, Options& out, Errors& errs) {
+    size_t dot = find(key, '.');
+    Str bench = slice(key, 0, dot);
+    Str param = slice(key, dot + 1, key.len);
+    if (bench.len == 0 || param.len == 0 || find(param, '.') < param.len) {
+        errs.add().text("'").input(word).text("': a parameter is written benchmark.param=value");
+        return;
+    }
+    uint64_t n = 0;
+    if (!parse_param_value(value, n)) {
+        errs.add().text("'").input(word).text("': value must be a number with an optional K, M or G suffix");
+        return;
+    }
+    size_t i = 0;
+    while (i < out.params_count && !(same(out.params[i].bench, bench) && same(out.params[i].param, param))) ++i;
+    if (i < out.params_count) {
+        out.params[i].value = n;
+        out.params[i].text = word;
+    } else if (out.params_count < Options::kMaxNames) {
+        out.params[out.params_count++] = Options::ParamOverride{bench, param, n, word};
+    } else {
+        errs.add().text("too many parameters (max ").number(Options::kMaxNames).text(")");
+    }
+}
+
 void parse_word(Str word, bool first, Options& out, Errors& errs) {
     size_t eq = find(word, '=');
     if (eq == word.len) {
@@ -190,6 +236,7 @@ void parse_word(Str word, bool first, Options& out, Errors& errs) {
     }
     Str key = slice(word, 0, eq);
     Str value = slice(word, eq + 1, word.len);
+    if (find(key, '.') < key.len) return parse_param(word, key, value, out, errs);
     Key k = lookup_key(key);
     if (k == Key::unknown) {
         errs.add().text("unknown option '").input(word).text("'");
@@ -307,6 +354,7 @@ size_t parse_options(const char* cmdline, Options& out, OptionError* errors, siz
     out.skip_count = 0;
     out.iters_all = 0;
     out.iters_count = 0;
+    out.params_count = 0;
     out.reps = 0;
     out.timer = TimerMode::rdtsc;
     out.timer_given = false;

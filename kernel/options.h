@@ -12,6 +12,9 @@
 //                   answers an on_cpu round trip; all adds the MMU check
 //                   (map, touch, unmap and verify 64 MiB with 4 KiB and
 //                   with 2 MiB pages)
+//   name.param=V    a benchmark parameter, e.g. mem_hot.working_set=64M;
+//                   V is decimal with an optional K, M or G suffix (powers
+//                   of 1024, as parameters are mostly sizes)
 //   apic=auto|xapic|x2apic  local APIC mode: auto takes x2APIC when the CPU
 //                   has it; xapic keeps the MMIO interface (what
 //                   mmio_read_lapic measures)
@@ -60,6 +63,17 @@ struct Options {
     };
     IterOverride iters[kMaxNames] = {};
     size_t iters_count = 0;
+
+    // name.param=value: a benchmark's parameter (checked against the table
+    // by apply_params, kernel/params.h).
+    struct ParamOverride {
+        Str bench;
+        Str param;
+        uint64_t value;
+        Str text;  // the whole word, for messages
+    };
+    ParamOverride params[kMaxNames] = {};
+    size_t params_count = 0;
 
     uint32_t reps = 0;  // 0: the runner's default
     TimerMode timer = TimerMode::rdtsc;

@@ -229,6 +229,16 @@ void write_result(Sink sink, const ResultRecord& r) {
     l.raw("},\"control\":{\"median\":");
     l.milli(r.control_median_milli);
     l.raw("}", 1);
+    if (r.params && r.param_count) {
+        l.raw(",\"params\":{");
+        for (uint32_t i = 0; i < r.param_count; ++i) {
+            if (i) l.raw(",", 1);
+            l.str(r.params[i].name);
+            l.raw(":", 1);
+            l.u64(*r.params[i].value);
+        }
+        l.raw("}", 1);
+    }
     if (r.has_fault) {
         l.raw(",\"fault\":{\"vector\":");
         l.u64(r.fault.vector);

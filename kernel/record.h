@@ -4,7 +4,7 @@
 //
 //   @hvb {"type":"header",...}
 //   @hvb {"type":"begin","name":"cpuid","index":2,"total":3}
-//   @hvb {"type":"result","name":"cpuid",...}
+//   @hvb {"type":"result","name":"cpuid",...,"params":{"working_set":4194304}}
 //   @hvb {"type":"error","message":"..."}
 //   @hvb {"type":"end","counts":{...},"exit_code":0}
 //
@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/benchmark.h"
 #include "posih/format.h"
 
 namespace hvb {
@@ -66,6 +67,8 @@ struct ResultRecord {
     int64_t control_median_milli;  // the control loop's own cost per iteration
     bool has_fault;
     FaultInfo fault;
+    const BenchParam* params;  // the values it ran with; may be null
+    uint32_t param_count;
 };
 
 struct EndRecord {

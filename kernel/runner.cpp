@@ -64,6 +64,7 @@ void run_measure(void* arg) {
 }
 
 char reason_buf[160];
+RunPlan plan;
 
 // Why `b` cannot run on this machine, or nullptr.
 const char* unmet_need(const Benchmark& b) {
@@ -102,23 +103,30 @@ void print_row(const ResultRecord& r) {
 
 }  // namespace
 
+const RunPlan& current_plan() { return plan; }
+
 RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Options& opts, Sink out) {
     RunTotals totals{};
-    uint32_t reps = opts.reps ? opts.reps : kDefaultReps;
-    if (reps > kMaxReps) reps = kMaxReps;
     kprintf("%-22s %-12s %-11s %10s %14s %12s %14s %12s\n", "benchmark", "category", "status", "iterations",
             "median", "mad", "min", "control");
     for (size_t i = 0; i < count; ++i) {
         const Benchmark& b = *list[i];
         write_begin(out, b.name, uint32_t(i + 1), uint32_t(count));
 
+        // reps= overrides everything; else the descriptor's own default
+        // (heavy benchmarks ask for fewer), else the runner's.
+        uint32_t reps = opts.reps ? opts.reps : b.repetitions ? b.repetitions : kDefaultReps;
+        if (reps > kMaxReps) reps = kMaxReps;
         Job job{&b, opts.iterations_for(b.name, b.iterations), reps, opts.timer, nullptr, 0};
+        plan = RunPlan{job.iterations, reps};
         ResultRecord rec{};
         rec.name = b.name;
         rec.category = b.category;
         rec.status = Status::ok;
         rec.reason = "";
         rec.iterations = job.iterations;
+        rec.params = b.params;
+        rec.param_count = b.param_count;
 
         CpuFault fault{};
         if (const char* why = unmet_need(b)) {

@@ -490,3 +490,16 @@ TEST(RecordVectorTest, NamesAreJsonSafe) {
 }
 
 }  // namespace
+
+TEST(RecordParams, WrittenAfterControlInOrder) {
+    uint64_t ws = 4194304, ps = 4096;
+    const hvb::BenchParam params[] = {{"working_set", &ws, 0, 0, ""}, {"page_size", &ps, 0, 0, ""}};
+    hvb::ResultRecord r = SampleResult();
+    r.params = params;
+    r.param_count = 2;
+    Capture cap;
+    hvb::write_result(cap.sink(), r);
+    EXPECT_NE(cap.only().find("\"control\":{\"median\":2.000},\"params\":{\"working_set\":4194304,\"page_size\":4096}}\n"),
+              std::string::npos)
+        << cap.only();
+}
