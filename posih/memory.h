@@ -52,6 +52,9 @@ void destroy_address_space(AddressSpace as);
 // Returns false (with nothing changed) if the slot is taken, misaligned or
 // tables cannot be allocated.
 bool install_pte(AddressSpace as, uint64_t virt, uint64_t phys, PageSize size, uint32_t flags);
+// Maps [virt, virt+length) -> [phys, ...) with pages of `size` (length a
+// multiple of it). On failure the pages mapped so far stay mapped.
+bool install_range(AddressSpace as, uint64_t virt, uint64_t phys, uint64_t length, PageSize size, uint32_t flags);
 // Unmaps the page holding virt; returns its size (0 if none was mapped).
 // The caller flushes the TLB.
 uint64_t unmap_page(AddressSpace as, uint64_t virt);

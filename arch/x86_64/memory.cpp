@@ -58,6 +58,19 @@ bool map_identity(PageTable& pt, uint64_t base, uint64_t end, uint64_t largest, 
                 break;
             }
         }
+        if (size == kPageSize) {
+            // A run of small pages up to the next 2 MiB boundary in one
+            // map_range call, which fills a page table without re-walking;
+            // where something is already mapped, go page by page below.
+            uint64_t run_end = (base | (k2MiB - 1)) + 1;
+            if (run_end > end) run_end = (end + kPageSize - 1) & ~(kPageSize - 1);
+            if (pt.map_range(base, base, run_end - base, kPageSize, flags) == x86::MapResult::ok) {
+                if (pages) *pages += (run_end - base) / kPageSize;
+                base = run_end;
+                limit = largest;
+                continue;
+            }
+        }
         x86::MapResult r = pt.map(base, base, size, flags);
         if (r == x86::MapResult::ok) {
             if (pages) ++*pages;
@@ -176,6 +189,12 @@ bool install_pte(AddressSpace as, uint64_t virt, uint64_t phys, PageSize size, u
     PageTable pt;
     pt.adopt(kTables, as.root);
     return pt.map(virt, phys, uint64_t(size), pte_flags(flags)) == x86::MapResult::ok;
+}
+
+bool install_range(AddressSpace as, uint64_t virt, uint64_t phys, uint64_t length, PageSize size, uint32_t flags) {
+    PageTable pt;
+    pt.adopt(kTables, as.root);
+    return pt.map_range(virt, phys, length, uint64_t(size), pte_flags(flags)) == x86::MapResult::ok;
 }
 
 uint64_t unmap_page(AddressSpace as, uint64_t virt) {

@@ -862,3 +862,30 @@ TEST(PageTableStress, RandomAgainstModel) {
 }
 
 }  // namespace
+
+// map_range fills the rest of a page table directly after its first page:
+// an existing page in the middle must still stop it with already_mapped,
+// leaving the pages before it mapped and the one found untouched; a range
+// starting mid-table and crossing into the next table maps every page.
+TEST(PageTableRange, FastFillStopsAtAnExistingPageAndCrossesTables) {
+    FakeMem fm(16);
+    PageTable pt;
+    ASSERT_TRUE(pt.create(fm.mem()));
+    const uint64_t virt = 0x40000000ull, phys = 0x80000000ull;
+    ASSERT_EQ(pt.map(virt + 5 * k4K, 0x1234000, k4K, 0), MapResult::ok);
+    EXPECT_EQ(pt.map_range(virt, phys, 16 * k4K, k4K, kPteWritable), MapResult::already_mapped);
+    for (uint64_t i = 0; i < 5; ++i) EXPECT_EQ(pt.translate(virt + i * k4K).phys, phys + i * k4K) << i;
+    EXPECT_EQ(pt.translate(virt + 5 * k4K).phys, 0x1234000u);
+    EXPECT_EQ(pt.translate(virt + 5 * k4K).flags, kPtePresent);
+    EXPECT_FALSE(pt.translate(virt + 6 * k4K).present);
+
+    const uint64_t v2 = 0x7FE00000ull + 500 * k4K;  // 12 slots before a 2 MiB boundary
+    ASSERT_EQ(pt.map_range(v2, phys, 40 * k4K, k4K, kPteWritable), MapResult::ok);
+    for (uint64_t i = 0; i < 40; ++i) {
+        auto t = pt.translate(v2 + i * k4K);
+        ASSERT_TRUE(t.present) << i;
+        EXPECT_EQ(t.phys, phys + i * k4K) << i;
+        EXPECT_EQ(t.flags, kPtePresent | kPteWritable) << i;
+    }
+    EXPECT_FALSE(pt.translate(v2 + 40 * k4K).present);
+}
