@@ -25,7 +25,13 @@ add_test(NAME build.benchmark-disassembly
           "cr8_read_loop:mov %cr8," "cr8_write_loop:mov .*,%cr8" "dr7_write_loop:mov .*,%db7"
           invlpg_loop:invlpg wbinvd_loop:wbinvd
           rdmsr_loop:rdmsr wrmsr_loop:wrmsr rdmsr_passthrough_loop:rdmsr wrmsr_passthrough_loop:wrmsr
-          rdtsc_loop:rdtsc rdtscp_loop:rdtscp xsetbv_loop:xsetbv)
+          rdtsc_loop:rdtsc rdtscp_loop:rdtscp xsetbv_loop:xsetbv
+          "io_in_loop:in [(]%dx[)],%al" "io_out_loop:out %al,[(]%dx[)]" "io_in_kernel_loop:in [$]0x21,%al"
+          "io_print_loop:rep outsb|outsb"
+          "mmio_read_lapic_loop:mov [(]%r[a-z0-9]+[)],%e" "mmio_read_user_loop:mov [(]%r[a-z0-9]+[)],%e"
+          "hot_read_loop:mov [(]%r[a-z0-9]+[)],%rax" "hot_2m_read_loop:mov [(]%r[a-z0-9]+[)],%rax"
+          "cold_loop:mov [(]%r[a-z0-9]+[)],%rax"
+          "flush_loop:mov [(]%r[a-z0-9]+[)],%rax")
 set_tests_properties(build.image-layout build.benchmark-disassembly PROPERTIES LABELS build)
 
 find_program(HVB_QEMU qemu-system-x86_64)
