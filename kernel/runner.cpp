@@ -56,6 +56,7 @@ void measure_loops(Job& job) {
 void run_measure(void* arg) {
     auto* job = static_cast<Job*>(arg);
     if (job->bench->flags & kFlagInterruptsOn) {
+        InterruptsOn on;
         measure_loops(*job);
     } else {
         InterruptsOff off;

@@ -43,8 +43,8 @@ inline constexpr unsigned kVectorSpurious = 0xFF;
 // xAPIC); each started AP enables its own in the same mode.
 const char* apic_mode_name();  // "x2apic" or "xapic"
 bool apic_mode_x2apic();
-// Signals end of interrupt. The dispatcher does this itself after a
-// registered handler for vectors 32..254 returns; handlers need not.
+// Signals end of interrupt. The dispatcher does this itself, before calling
+// the handler, for vectors 32..254; handlers need not.
 void interrupt_eoi();
 // Inter-processor interrupts with a fixed vector.
 void send_ipi(uint32_t cpu, unsigned vector);

@@ -131,10 +131,13 @@ extern "C" void hvb_interrupt_dispatch(hvb::InterruptContext* c) {
     using namespace hvb;
     unsigned v = unsigned(c->vector);
     if (v >= 32) {
-        // Device and IPI vectors: the handler, then EOI. The spurious vector
-        // must not be acknowledged (SDM vol. 3, 10.9).
-        if (handlers[v]) handlers[v](*c);
+        // Device and IPI vectors: EOI first, then the handler, so a handler
+        // that runs long (an on_cpu function that spins with interrupts on)
+        // does not hold off every vector of lower priority (Linux's IPI
+        // handlers acknowledge first for the same reason). The spurious
+        // vector must not be acknowledged (SDM vol. 3, 10.9).
         if (v != kVectorSpurious) x86::apic_eoi();
+        if (handlers[v]) handlers[v](*c);
         return;
     }
     if (handlers[v] && handlers[v](*c)) return;
