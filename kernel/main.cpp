@@ -82,6 +82,7 @@ void write_platform_header(size_t benchmarks, uint32_t reps) {
     h.loader = boot.loader_name;
     h.cmdline = boot.cmdline;
     h.timer = timer_mode_name(options.timer);
+    h.timing = options.external_timing ? "external" : "internal";
     h.default_reps = reps;
     h.benchmarks = uint32_t(benchmarks);
     write_header(console_sink(), h);

@@ -89,7 +89,7 @@ bool parse_count(Str text, uint64_t max, const char* key, Str shown, const char*
     return false;
 }
 
-enum class Key { unknown, only, skip, iters, reps, timer, exit, selfcheck, apic };
+enum class Key { unknown, only, skip, iters, reps, timer, exit, selfcheck, apic, timing };
 
 Key lookup_key(Str k) {
     if (k.equals("only")) return Key::only;
@@ -100,6 +100,7 @@ Key lookup_key(Str k) {
     if (k.equals("exit")) return Key::exit;
     if (k.equals("selfcheck")) return Key::selfcheck;
     if (k.equals("apic")) return Key::apic;
+    if (k.equals("timing")) return Key::timing;
     return Key::unknown;
 }
 
@@ -305,6 +306,15 @@ void parse_word(Str word, bool first, Options& out, Errors& errs) {
             errs.add().text("apic=").input(value).text(": expected auto, xapic or x2apic");
         }
         break;
+    case Key::timing:
+        if (value.equals("internal")) {
+            out.external_timing = false;
+        } else if (value.equals("external")) {
+            out.external_timing = true;
+        } else {
+            errs.add().text("timing=").input(value).text(": expected internal or external");
+        }
+        break;
     case Key::unknown:
         break;
     }
@@ -361,6 +371,7 @@ size_t parse_options(const char* cmdline, Options& out, OptionError* errors, siz
     out.exit = ExitMode::automatic;
     out.selfcheck = SelfCheck::smp;
     out.apic = ApicChoice::automatic;
+    out.external_timing = false;
 
     Errors errs{errors, max_errors, 0};
     const char* p = cmdline != nullptr ? cmdline : "";

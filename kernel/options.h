@@ -15,6 +15,9 @@
 //   name.param=V    a benchmark parameter, e.g. mem_hot.working_set=64M;
 //                   V is decimal with an optional K, M or G suffix (powers
 //                   of 1024, as parameters are mostly sizes)
+//   timing=internal|external  external: also send a marker byte on COM1
+//                   right before (0x02) and after (0x03) each timed loop, for
+//                   a host to timestamp (HyperBench section 5.2)
 //   apic=auto|xapic|x2apic  local APIC mode: auto takes x2APIC when the CPU
 //                   has it; xapic keeps the MMIO interface (what
 //                   mmio_read_lapic measures)
@@ -81,6 +84,7 @@ struct Options {
     ExitMode exit = ExitMode::automatic;
     SelfCheck selfcheck = SelfCheck::smp;
     ApicChoice apic = ApicChoice::automatic;
+    bool external_timing = false;
 
     // Per-benchmark iteration count: the matching iters=name:N, else
     // iters_all, else `fallback`.

@@ -182,6 +182,8 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.str(h.cmdline);
     l.key("timer");
     l.str(h.timer);
+    l.key("timing");
+    l.str(h.timing);
     l.key("reps");
     l.u64(h.default_reps);
     l.key("benchmarks");

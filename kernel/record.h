@@ -44,6 +44,7 @@ struct HeaderRecord {
     const char* loader;       // loader name, "" when none
     const char* cmdline;
     const char* timer;        // "rdtsc" / "rdtscp"
+    const char* timing;       // "internal" / "external" (marker bytes sent)
     uint32_t default_reps;
     uint32_t benchmarks;      // how many are selected to run
 };

@@ -19,11 +19,16 @@ int64_t cost_samples[kMaxReps];
 int64_t control_samples[kMaxReps];
 int64_t scratch[2 * kMaxReps];
 
+// External-timing markers (timing=external): around each timed loop,
+// outside the kernel's own timer reads.
+constexpr char kMarkBefore = 0x02, kMarkAfter = 0x03;
+
 struct Job {
     const Benchmark* bench;
     uint64_t iterations;
     uint32_t reps;
     TimerMode timer;
+    bool markers;
     const char* unsupported;  // set by init
     uint32_t done;            // repetitions completed
 };
@@ -45,8 +50,14 @@ void measure_loops(Job& job) {
     b.control(job.iterations);
     b.benchmark(job.iterations);
     for (uint32_t r = 0; r < job.reps; ++r) {
+        if (job.markers) console_put_raw(kMarkBefore);
         uint64_t control = time_call(job.timer, b.control, job.iterations);
+        if (job.markers) {
+            console_put_raw(kMarkAfter);
+            console_put_raw(kMarkBefore);
+        }
         uint64_t bench = time_call(job.timer, b.benchmark, job.iterations);
+        if (job.markers) console_put_raw(kMarkAfter);
         cost_samples[r] = per_iteration_milli(bench, control, job.iterations);
         control_samples[r] = per_iteration_milli(control, 0, job.iterations);
         job.done = r + 1;
@@ -118,7 +129,7 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
         // (heavy benchmarks ask for fewer), else the runner's.
         uint32_t reps = opts.reps ? opts.reps : b.repetitions ? b.repetitions : kDefaultReps;
         if (reps > kMaxReps) reps = kMaxReps;
-        Job job{&b, opts.iterations_for(b.name, b.iterations), reps, opts.timer, nullptr, 0};
+        Job job{&b, opts.iterations_for(b.name, b.iterations), reps, opts.timer, opts.external_timing, nullptr, 0};
         plan = RunPlan{job.iterations, reps};
         ResultRecord rec{};
         rec.name = b.name;

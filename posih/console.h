@@ -17,6 +17,10 @@ void console_init(bool running_on_hypervisor);
 // Writes n bytes; "\n" becomes "\r\n" on the wire. Blocks until sent.
 void console_write(const char* s, size_t n);
 
+// One byte to the UART exactly as given (no newline translation, no screen
+// mirror): the external-timing markers.
+void console_put_raw(char c);
+
 Sink console_sink();
 size_t kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 

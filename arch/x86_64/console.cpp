@@ -90,6 +90,10 @@ void console_write(const char* s, size_t n) {
     }
 }
 
+void console_put_raw(char c) {
+    if (uart_present) uart_put(c);
+}
+
 Sink console_sink() { return Sink{sink_put, nullptr}; }
 
 size_t kprintf(const char* fmt, ...) {

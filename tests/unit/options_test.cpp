@@ -556,3 +556,16 @@ TEST(OptionsSelfCheck, LaterExitAutoKeepsEarlierChoicesAndReparseResets) {
     EXPECT_EQ(o.selfcheck, hvb::SelfCheck::smp);
     EXPECT_EQ(o.apic, hvb::ApicChoice::automatic);
 }
+
+TEST(OptionsTiming, InternalExternalAndBad) {
+    hvb::Options o;
+    hvb::OptionError errs[2];
+    EXPECT_EQ(hvb::parse_options("timing=external", o, errs, 2), 0u);
+    EXPECT_TRUE(o.external_timing);
+    EXPECT_EQ(hvb::parse_options("timing=internal", o, errs, 2), 0u);
+    EXPECT_FALSE(o.external_timing);
+    EXPECT_EQ(hvb::parse_options("timing=host", o, errs, 2), 1u);
+    EXPECT_STREQ(errs[0].message, "timing=host: expected internal or external");
+    EXPECT_EQ(hvb::parse_options("", o, errs, 2), 0u);
+    EXPECT_FALSE(o.external_timing);
+}

@@ -104,6 +104,7 @@ hvb::HeaderRecord SampleHeader() {
     h.loader = "qemu";
     h.cmdline = "reps=11 only=cpuid";
     h.timer = "rdtsc";
+    h.timing = "internal";
     h.default_reps = 11;
     h.benchmarks = 3;
     return h;
@@ -135,7 +136,7 @@ TEST(RecordTest, Header) {
               "\"cpu_model_id\":85,\"cpu_stepping\":7,\"hypervisor\":\"KVMKVMKVM\","
               "\"tsc_hz\":2000000000,\"tsc_source\":\"cpuid15\",\"invariant_tsc\":true,"
               "\"cpus\":1,\"apic\":\"x2apic\",\"memory_bytes\":134217728,\"boot\":\"pvh\",\"loader\":\"qemu\","
-              "\"cmdline\":\"reps=11 only=cpuid\",\"timer\":\"rdtsc\",\"reps\":11,"
+              "\"cmdline\":\"reps=11 only=cpuid\",\"timer\":\"rdtsc\",\"timing\":\"internal\",\"reps\":11,"
               "\"benchmarks\":3}\n");
 }
 
@@ -151,7 +152,7 @@ TEST(RecordTest, HeaderNullStringsAndExtremes) {
               "\"cpu_family\":4294967295,\"cpu_model_id\":0,\"cpu_stepping\":0,"
               "\"hypervisor\":\"\",\"tsc_hz\":18446744073709551615,\"tsc_source\":\"\","
               "\"invariant_tsc\":false,\"cpus\":0,\"apic\":\"\",\"memory_bytes\":0,\"boot\":\"\","
-              "\"loader\":\"\",\"cmdline\":\"\",\"timer\":\"\",\"reps\":0,\"benchmarks\":0}\n");
+              "\"loader\":\"\",\"cmdline\":\"\",\"timer\":\"\",\"timing\":\"\",\"reps\":0,\"benchmarks\":0}\n");
 }
 
 TEST(RecordTest, Begin) {
