@@ -1,3 +1,13 @@
 # cmake/tools.cmake — host programs and the library they share.
-add_library(hvb_tools STATIC tools/json.cpp tools/records.cpp)
+add_library(hvb_tools STATIC
+  tools/json.cpp tools/records.cpp
+  tools/launch.cpp tools/qmp.cpp tools/timing.cpp tools/run.cpp tools/results.cpp tools/compare.cpp
+  tools/image.cpp tools/catalog.cpp)
 target_link_libraries(hvb_tools PUBLIC hvb_host)
+
+# build/hvbench: the host tool (run, compare, image). It finds the kernel
+# images next to itself, so it is built into the top of the build tree.
+add_executable(hvbench_tool tools/hvbench.cpp)
+target_link_libraries(hvbench_tool PRIVATE hvb_tools)
+set_target_properties(hvbench_tool PROPERTIES OUTPUT_NAME hvbench
+  RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})

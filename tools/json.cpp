@@ -2,6 +2,8 @@
 #include "tools/json.h"
 
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 
 namespace hvb::tools {
 namespace {
@@ -108,6 +110,18 @@ private:
         return -1;
     }
 
+    bool hex4(uint32_t& cp) {
+        if (pos_ + 4 > s_.size()) return error("short \\u escape");
+        cp = 0;
+        for (int i = 0; i < 4; ++i) {
+            int h = hex(s_[pos_ + i]);
+            if (h < 0) return error("bad \\u escape");
+            cp = cp * 16 + uint32_t(h);
+        }
+        pos_ += 4;
+        return true;
+    }
+
     void put_utf8(std::string& out, uint32_t cp) {
         if (cp < 0x80) {
             out += char(cp);
@@ -146,14 +160,18 @@ private:
                 case 'r': out += '\r'; break;
                 case 't': out += '\t'; break;
                 case 'u': {
-                    if (pos_ + 4 > s_.size()) return error("short \\u escape");
                     uint32_t cp = 0;
-                    for (int i = 0; i < 4; ++i) {
-                        int h = hex(s_[pos_ + i]);
-                        if (h < 0) return error("bad \\u escape");
-                        cp = cp * 16 + uint32_t(h);
+                    if (!hex4(cp)) return false;
+                    // A high surrogate followed by an escaped low one is one
+                    // code point; a lone surrogate is kept as it is.
+                    if (cp >= 0xD800 && cp < 0xDC00 && s_.substr(pos_, 2) == "\\u") {
+                        size_t save = pos_;
+                        pos_ += 2;
+                        uint32_t low = 0;
+                        if (!hex4(low)) return false;
+                        if (low >= 0xDC00 && low < 0xE000) cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                        else pos_ = save;
                     }
-                    pos_ += 4;
                     put_utf8(out, cp);
                     break;
                 }
@@ -234,6 +252,204 @@ std::optional<int64_t> Json::get_milli(std::string_view key) const {
     const Json* v = get(key);
     if (!v || v->kind != Kind::number) return std::nullopt;
     return parse_milli(v->text);
+}
+
+std::optional<double> Json::get_double(std::string_view key) const {
+    const Json* v = get(key);
+    if (!v || v->kind != Kind::number) return std::nullopt;
+    double out = 0;
+    auto [end, ec] = std::from_chars(v->text.data(), v->text.data() + v->text.size(), out);
+    if (ec != std::errc() || end != v->text.data() + v->text.size()) return std::nullopt;
+    return out;
+}
+
+Json Json::string_value(std::string_view s) {
+    Json j;
+    j.kind = Kind::string;
+    j.text = std::string(s);
+    return j;
+}
+
+Json Json::number_literal(std::string_view literal) {
+    Json j;
+    j.kind = Kind::number;
+    j.text = std::string(literal);
+    return j;
+}
+
+Json Json::integer(int64_t v) { return number_literal(std::to_string(v)); }
+Json Json::unsigned_integer(uint64_t v) { return number_literal(std::to_string(v)); }
+
+Json Json::milli(int64_t thousandths) {
+    // Same text as the kernel's format_milli: sign, whole part, three decimals.
+    uint64_t mag = thousandths < 0 ? uint64_t(0) - uint64_t(thousandths) : uint64_t(thousandths);
+    char frac[4];
+    std::snprintf(frac, sizeof frac, "%03u", unsigned(mag % 1000));
+    return number_literal((thousandths < 0 ? "-" : "") + std::to_string(mag / 1000) + "." + frac);
+}
+
+Json Json::real(double v, int decimals) {
+    if (!std::isfinite(v)) return Json();
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals < 0 ? 0 : decimals > 17 ? 17 : decimals, v);
+    std::string text = buf;
+    // "-0.000" is zero: drop the sign.
+    if (text[0] == '-' && text.find_first_not_of("-0.") == std::string::npos) text.erase(0, 1);
+    return number_literal(text);
+}
+
+Json Json::boolean_value(bool b) {
+    Json j;
+    j.kind = Kind::boolean;
+    j.boolean = b;
+    return j;
+}
+
+Json Json::object() {
+    Json j;
+    j.kind = Kind::object;
+    return j;
+}
+
+Json Json::array() {
+    Json j;
+    j.kind = Kind::array;
+    return j;
+}
+
+Json& Json::set(std::string key, Json value) {
+    kind = Kind::object;
+    for (auto& [k, v] : members)
+        if (k == key) {
+            v = std::move(value);
+            return *this;
+        }
+    members.emplace_back(std::move(key), std::move(value));
+    return *this;
+}
+
+Json& Json::push(Json value) {
+    kind = Kind::array;
+    items.push_back(std::move(value));
+    return *this;
+}
+
+namespace {
+
+// Decodes one UTF-8 sequence at s[i]; returns U+FFFD (consuming one byte) for
+// anything malformed: stray continuation bytes, overlongs, surrogates, > U+10FFFF.
+uint32_t next_code_point(std::string_view s, size_t& i) {
+    auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = b(i);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 1) {
+        ++i;
+        return c;
+    }
+    if (len == 0 || i + len > s.size()) {
+        ++i;
+        return 0xFFFD;
+    }
+    uint32_t cp = c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) {
+        if ((b(i + k) & 0xC0) != 0x80) {
+            ++i;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (b(i + k) & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) {
+        ++i;
+        return 0xFFFD;
+    }
+    i += len;
+    return cp;
+}
+
+void append_u(std::string& out, uint32_t unit) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(unit));
+    out += buf;
+}
+
+void write_value(std::string& out, const Json& v, int indent, int depth) {
+    auto newline = [&](int d) {
+        if (indent < 0) return;
+        out += '\n';
+        out.append(size_t(indent) * size_t(d), ' ');
+    };
+    switch (v.kind) {
+        case Json::Kind::null: out += "null"; break;
+        case Json::Kind::boolean: out += v.boolean ? "true" : "false"; break;
+        case Json::Kind::number: out += v.text.empty() ? "0" : v.text; break;
+        case Json::Kind::string: out += json_quote(v.text); break;
+        case Json::Kind::array:
+            if (v.items.empty()) {
+                out += "[]";
+                break;
+            }
+            out += '[';
+            for (size_t i = 0; i < v.items.size(); ++i) {
+                if (i) out += ',';
+                newline(depth + 1);
+                write_value(out, v.items[i], indent, depth + 1);
+            }
+            newline(depth);
+            out += ']';
+            break;
+        case Json::Kind::object:
+            if (v.members.empty()) {
+                out += "{}";
+                break;
+            }
+            out += '{';
+            for (size_t i = 0; i < v.members.size(); ++i) {
+                if (i) out += ',';
+                newline(depth + 1);
+                out += json_quote(v.members[i].first);
+                out += indent < 0 ? ":" : ": ";
+                write_value(out, v.members[i].second, indent, depth + 1);
+            }
+            newline(depth);
+            out += '}';
+            break;
+    }
+}
+
+}  // namespace
+
+std::string json_quote(std::string_view s) {
+    std::string out = "\"";
+    size_t i = 0;
+    while (i < s.size()) {
+        uint32_t cp = next_code_point(s, i);
+        switch (cp) {
+            case '"': out += "\\\""; continue;
+            case '\\': out += "\\\\"; continue;
+            case '\n': out += "\\n"; continue;
+            case '\r': out += "\\r"; continue;
+            case '\t': out += "\\t"; continue;
+            default: break;
+        }
+        if (cp >= 0x20 && cp < 0x7F) {
+            out += char(cp);
+        } else if (cp < 0x10000) {
+            append_u(out, cp);
+        } else {
+            cp -= 0x10000;
+            append_u(out, 0xD800 + (cp >> 10));
+            append_u(out, 0xDC00 + (cp & 0x3FF));
+        }
+    }
+    out += '"';
+    return out;
+}
+
+std::string serialize_json(const Json& value, int indent) {
+    std::string out;
+    write_value(out, value, indent, 0);
+    return out;
 }
 
 std::optional<int64_t> parse_milli(std::string_view s) {

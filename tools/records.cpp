@@ -82,6 +82,14 @@ bool read_result(const Json& j, ResultInfo& r, std::string& missing) {
         r.fault_name = *fname;
         r.fault_rip = *rip;
     }
+    if (const Json* params = j.get("params")) {
+        if (!params->is(Json::Kind::object)) return missing = "params", false;
+        for (const auto& [key, value] : params->members) {
+            auto v = params->get_uint(key);
+            if (!v) return missing = "params." + key, false;
+            r.params.emplace_back(key, *v);
+        }
+    }
     return true;
 }
 
@@ -121,11 +129,19 @@ std::optional<std::string> RunLog::unfinished() const {
 
 void RunLogReader::feed(std::string_view bytes) {
     for (char c : bytes) {
+        if (c == kMarkerStart || c == kMarkerEnd) continue;
         if (c == '\n') {
             line(partial_);
             partial_.clear();
         } else {
             partial_ += c;
+            // A stream with no newlines at all (garbage, a wedged console)
+            // must not grow without bound: far past any record's length,
+            // read what there is as a line.
+            if (partial_.size() >= 16 * kMaxRecordLine) {
+                line(partial_);
+                partial_.clear();
+            }
         }
     }
 }
@@ -140,7 +156,25 @@ void RunLogReader::line(std::string_view raw) {
     std::string_view prefix(kRecordPrefix);
     size_t at = text.find(prefix);
     if (at == std::string_view::npos) return;  // a human-readable line
-    std::string_view body = text.substr(at + prefix.size());
+    text.remove_prefix(at);
+    // Usually one record per line. When a record does not parse and another
+    // prefix follows, the newline between two records was lost (or a record
+    // was cut short and another began): read each piece on its own.
+    size_t next = text.find(prefix, prefix.size());
+    if (next != std::string_view::npos) {
+        std::string error;
+        if (!parse_json(text.substr(prefix.size()), &error)) {
+            while (next != std::string_view::npos) {
+                record(trim_line(text.substr(prefix.size(), next - prefix.size())));
+                text.remove_prefix(next);
+                next = text.find(prefix, prefix.size());
+            }
+        }
+    }
+    record(text.substr(prefix.size()));
+}
+
+void RunLogReader::record(std::string_view body) {
     ++log_.record_count;
     std::string error;
     auto json = parse_json(body, &error);

@@ -6,7 +6,10 @@
 // when the VM died. Records are found anywhere in a line (a human line that
 // lost its newline may precede one); a record that does not parse, or lacks a
 // field its type requires, becomes a `problem`, never an exception, and
-// nothing before or after it is lost.
+// nothing before or after it is lost. Two records run together on one line
+// (the newline between them lost) are both read. The timing marker bytes
+// (kMarkerStart/kMarkerEnd, docs/running.md "External timing") are dropped
+// wherever they appear.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +22,11 @@
 #include "tools/json.h"
 
 namespace hvb::tools {
+
+// Bytes the kernel may send outside of any line around each timed loop when
+// asked for external timing: start, right before the loop; end, right after.
+inline constexpr char kMarkerStart = '\x02';
+inline constexpr char kMarkerEnd = '\x03';
 
 struct HeaderInfo {
     Json raw;  // every field, as sent
@@ -37,6 +45,7 @@ struct ResultInfo {
     bool has_fault = false;
     uint32_t fault_vector = 0;
     std::string fault_name, fault_rip;
+    std::vector<std::pair<std::string, uint64_t>> params;  // "params" {name: value}, in order
 };
 
 struct EndInfo {
@@ -72,6 +81,7 @@ public:
 
 private:
     void line(std::string_view text);
+    void record(std::string_view body);
     std::string partial_;
     RunLog log_;
 };

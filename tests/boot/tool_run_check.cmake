@@ -1,0 +1,68 @@
+# tests/boot/tool_run_check.cmake — boot test of the host tool (cmake -P):
+# `hvbench run` boots the real kernel under TCG and writes JSON and CSV;
+# this checks the exit status, both files, and that `hvbench compare` reads
+# them back and writes a chart.
+#   cmake -DTOOL=build/hvbench -DOUT=<prefix> -P tool_run_check.cmake
+foreach(v TOOL OUT)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "tool_run_check: -D${v}= is required")
+  endif()
+endforeach()
+file(REMOVE ${OUT}.json ${OUT}.csv ${OUT}.svg)
+
+execute_process(
+  COMMAND ${TOOL} run --accel tcg --only idle,cpuid --reps 5 --json ${OUT}.json --csv ${OUT}.csv --label tcg
+          --timeout 120 --log ${OUT}.log
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}${err}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "hvbench run exited with ${rc}, expected 0")
+endif()
+
+file(READ ${OUT}.json json)
+string(JSON count LENGTH "${json}" benchmarks)
+if(NOT count EQUAL 2)
+  message(FATAL_ERROR "JSON has ${count} benchmarks, expected 2")
+endif()
+set(names "")
+math(EXPR last "${count} - 1")
+foreach(i RANGE ${last})
+  string(JSON name GET "${json}" benchmarks ${i} name)
+  string(JSON status GET "${json}" benchmarks ${i} status)
+  string(JSON run_type GET "${json}" benchmarks ${i} run_type)
+  string(JSON unit GET "${json}" benchmarks ${i} time_unit)
+  string(JSON reps GET "${json}" benchmarks ${i} repetitions)
+  string(JSON median GET "${json}" benchmarks ${i} cycles_median)
+  list(APPEND names ${name})
+  if(NOT status STREQUAL "ok" OR NOT run_type STREQUAL "iteration" OR NOT unit STREQUAL "ns" OR NOT reps EQUAL 5)
+    message(FATAL_ERROR "benchmark ${name}: status ${status}, run_type ${run_type}, time_unit ${unit}, repetitions ${reps}")
+  endif()
+endforeach()
+if(NOT names STREQUAL "cpuid;idle")
+  message(FATAL_ERROR "JSON benchmarks are '${names}', expected cpuid;idle (the kernel's order)")
+endif()
+string(JSON hv GET "${json}" context platform hypervisor)
+string(JSON complete GET "${json}" context complete)
+string(JSON label GET "${json}" context label)
+if(NOT hv STREQUAL "TCGTCGTCGTCG" OR NOT complete STREQUAL "ON" OR NOT label STREQUAL "tcg")
+  message(FATAL_ERROR "context: hypervisor '${hv}', complete '${complete}', label '${label}'")
+endif()
+
+file(STRINGS ${OUT}.csv csv)
+list(LENGTH csv lines)
+list(GET csv 0 head)
+if(NOT lines EQUAL 3 OR NOT head MATCHES "^name,category,status,iterations,repetitions,cycles_median,")
+  message(FATAL_ERROR "CSV: ${lines} lines, header '${head}'")
+endif()
+list(GET csv 1 row)
+if(NOT row MATCHES "^cpuid,privileged,ok,")
+  message(FATAL_ERROR "CSV first row: '${row}'")
+endif()
+
+execute_process(COMMAND ${TOOL} compare ${OUT}.json ${OUT}.csv --chart ${OUT}.svg
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}${err}")
+if(NOT rc EQUAL 0 OR NOT out MATCHES "cpuid" OR NOT EXISTS ${OUT}.svg)
+  message(FATAL_ERROR "hvbench compare failed (${rc})")
+endif()
+message("PASS")

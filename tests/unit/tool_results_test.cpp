@@ -1,0 +1,235 @@
+// tests/unit/tool_results_test.cpp — results files: JSON in Google
+// Benchmark's schema and CSV, written and read back.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "tools/results.h"
+
+namespace {
+
+using namespace hvb::tools;
+
+std::vector<BenchResult> Sample() {
+    BenchResult a;
+    a.name = "cpuid";
+    a.category = "privileged";
+    a.iterations = 1000;
+    a.repetitions = 11;
+    a.min_milli = -1180;
+    a.median_milli = 31306;
+    a.mean_milli = 31500;
+    a.mad_milli = 618;
+    a.control_median_milli = 3966;
+    a.timer = "rdtsc";
+    a.vm = 1;
+    BenchResult b;
+    b.name = "rdtscp";
+    b.category = "";
+    b.status = "crashed";
+    b.reason = "QEMU stopped the guest while rdtscp ran: KVM internal error. Suberror: 1, \"quoted\"";
+    b.vmm_output = "@hvb {\"type\":\"begin\",\"name\":\"rdtscp\"}\n[vmm] KVM internal error. Suberror: 1";
+    b.timer = "rdtscp";
+    b.vm = 1;
+    BenchResult c;
+    c.name = "mem_hot";
+    c.category = "memory";
+    c.iterations = 64;
+    c.repetitions = 5;
+    c.median_milli = 123456789;
+    c.params = {{"working_set", 4194304}, {"stride", 64}};
+    ExternalStats e;
+    e.samples = 5;
+    e.min_milli = 100;
+    e.median_milli = 300;
+    e.mean_milli = 310;
+    e.mad_milli = 40;
+    e.control_median_milli = 5000;
+    c.external = e;
+    c.timer = "rdtsc";
+    c.vm = 2;
+    return {a, b, c};
+}
+
+ResultsDoc SampleDoc() {
+    ResultsDoc d;
+    d.info.label = "kvm";
+    d.info.date = "2026-01-02T03:04:05+00:00";
+    d.info.host_name = "box";
+    d.info.executable = "build/hvbench";
+    d.info.host_cpus = 8;
+    d.info.platform = Json::object().set("type", Json::string_value("header")).set("tsc_hz", Json::integer(2000000000));
+    d.info.tsc_hz = 2000000000;
+    d.info.accel = "kvm";
+    d.info.cpu_model = "host";
+    d.info.boot = "pvh";
+    d.info.memory = "256M";
+    d.info.vcpus = 1;
+    d.info.timing = "external";
+    d.info.timer = "rdtsc";
+    d.info.host_tsc_hz = 3000000000;
+    d.info.vms = 2;
+    d.info.exit_code = 32;
+    d.info.complete = true;
+    d.info.notes = {"rdtscp crashed the VM"};
+    d.info.kernel_errors = {"x"};
+    d.info.command = {"hvbench", "run"};
+    d.benchmarks = Sample();
+    return d;
+}
+
+TEST(ToolResultsJson, RoundTrip) {
+    ResultsDoc d = SampleDoc();
+    std::string text = write_results_json(d);
+    std::string err;
+    auto back = read_results_json(text, &err);
+    ASSERT_TRUE(back) << err;
+    EXPECT_EQ(back->benchmarks, d.benchmarks);
+    EXPECT_EQ(back->info.label, "kvm");
+    EXPECT_EQ(back->info.tsc_hz, 2000000000u);
+    EXPECT_EQ(back->info.timing, "external");
+    EXPECT_EQ(back->info.vms, 2u);
+    EXPECT_EQ(back->info.exit_code, 32);
+    EXPECT_TRUE(back->info.complete);
+    EXPECT_EQ(back->info.notes, d.info.notes);
+    EXPECT_EQ(back->info.command, d.info.command);
+    ASSERT_TRUE(back->info.platform);
+    EXPECT_EQ(back->info.platform->get_string("type"), "header");
+    // Writing what was read gives the same text.
+    EXPECT_EQ(write_results_json(*back), text);
+}
+
+TEST(ToolResultsJson, GoogleBenchmarkSchema) {
+    std::string err;
+    auto root = parse_json(write_results_json(SampleDoc()), &err);
+    ASSERT_TRUE(root) << err;
+    const Json* ctx = root->get("context");
+    ASSERT_TRUE(ctx);
+    for (const char* k : {"date", "host_name", "executable", "num_cpus", "mhz_per_cpu", "cpu_scaling_enabled", "caches",
+                          "library_build_type"})
+        EXPECT_TRUE(ctx->get(k)) << k;
+    const Json* b = root->get("benchmarks");
+    ASSERT_TRUE(b && b->items.size() == 3);
+    const Json& cpuid = b->items[0];
+    EXPECT_EQ(cpuid.get_string("name"), "cpuid");
+    EXPECT_EQ(cpuid.get_string("run_name"), "cpuid");
+    EXPECT_EQ(cpuid.get_string("run_type"), "iteration");
+    EXPECT_EQ(cpuid.get_int("repetitions"), 11);
+    EXPECT_EQ(cpuid.get_int("iterations"), 1000);
+    EXPECT_EQ(cpuid.get_string("time_unit"), "ns");
+    // 31.306 cycles at 2 GHz = 15.653 ns.
+    EXPECT_EQ(cpuid.get("real_time")->text, "15.653");
+    EXPECT_EQ(cpuid.get("cpu_time")->text, "15.653");
+    EXPECT_EQ(cpuid.get("cycles_median")->text, "31.306");
+    EXPECT_EQ(cpuid.get("cycles_min")->text, "-1.180");
+    EXPECT_FALSE(cpuid.get("error_occurred"));
+    const Json& crashed = b->items[1];
+    EXPECT_EQ(crashed.get_bool("error_occurred"), true);
+    EXPECT_EQ(crashed.get_string("status"), "crashed");
+    EXPECT_NE(crashed.get_string("error_message")->find("KVM internal error"), std::string::npos);
+    const Json& mem = b->items[2];
+    EXPECT_EQ(mem.get("params")->get_uint("working_set"), 4194304u);
+    EXPECT_EQ(mem.get("external_cycles_median")->text, "0.300");
+    EXPECT_EQ(mem.get("external_time_ns")->text, "0.100");  // 0.3 cycles at 3 GHz
+}
+
+TEST(ToolResultsJson, UnknownTscFrequencyWritesCycles) {
+    ResultsDoc d = SampleDoc();
+    d.info.tsc_hz = 0;
+    auto root = parse_json(write_results_json(d), nullptr);
+    ASSERT_TRUE(root);
+    const Json& cpuid = root->get("benchmarks")->items[0];
+    EXPECT_EQ(cpuid.get_string("time_unit"), "cycles");
+    EXPECT_EQ(cpuid.get("real_time")->text, "31.306");
+}
+
+TEST(ToolResultsJson, ReadsPlainGoogleBenchmarkOutput) {
+    const char* gb = R"({"context":{"date":"x"},"benchmarks":[
+        {"name":"BM_a","run_name":"BM_a","run_type":"iteration","repetitions":1,"iterations":100,
+         "real_time":12.5,"cpu_time":12.0,"time_unit":"ns"}]})";
+    std::string err;
+    auto d = read_results_json(gb, &err);
+    ASSERT_TRUE(d) << err;
+    ASSERT_EQ(d->benchmarks.size(), 1u);
+    EXPECT_EQ(d->benchmarks[0].status, "ok");
+    EXPECT_EQ(d->benchmarks[0].median_milli, 12500);
+}
+
+TEST(ToolResultsJson, RejectsNonResults) {
+    std::string err;
+    EXPECT_FALSE(read_results_json("{\"a\":1}", &err));
+    EXPECT_FALSE(read_results_json("nope", &err));
+    EXPECT_FALSE(read_results_json(R"({"benchmarks":[{"name":"a","cycles_median":"x"}]})", &err));
+    EXPECT_FALSE(read_results_json(R"({"benchmarks":[{"name":"a","cycles_median":1.2345}]})", &err));
+}
+
+TEST(ToolResultsCsv, RoundTrip) {
+    auto results = Sample();
+    std::string text = write_results_csv(results, 2000000000);
+    std::string err;
+    auto back = read_results_csv(text, &err);
+    ASSERT_TRUE(back) << err;
+    ASSERT_EQ(back->size(), results.size());
+    for (auto& r : results) r.vmm_output.clear();  // not in CSV
+    EXPECT_EQ(*back, results);
+    EXPECT_NE(text.find("\"QEMU stopped the guest while rdtscp ran: KVM internal error. Suberror: 1, \"\"quoted\"\"\""),
+              std::string::npos);
+    EXPECT_NE(text.find(",15.653,"), std::string::npos);  // time_ns
+    EXPECT_NE(text.find("working_set=4194304;stride=64"), std::string::npos);
+}
+
+TEST(ToolResultsCsv, Parser) {
+    std::string err;
+    auto rows = parse_csv("a,\"b,c\",\"d\"\"e\"\r\n\"multi\nline\",,x\nlast", &err);
+    ASSERT_TRUE(rows) << err;
+    ASSERT_EQ(rows->size(), 3u);
+    EXPECT_EQ((*rows)[0], (std::vector<std::string>{"a", "b,c", "d\"e"}));
+    EXPECT_EQ((*rows)[1], (std::vector<std::string>{"multi\nline", "", "x"}));
+    EXPECT_EQ((*rows)[2], (std::vector<std::string>{"last"}));
+    EXPECT_FALSE(parse_csv("\"open", &err));
+    EXPECT_FALSE(parse_csv("a\"b", &err));
+    EXPECT_FALSE(parse_csv("\"a\"b", &err));
+    EXPECT_EQ(csv_field("plain"), "plain");
+    EXPECT_EQ(csv_field(" lead"), "\" lead\"");
+    EXPECT_EQ(csv_field("a\nb"), "\"a\nb\"");
+}
+
+TEST(ToolResultsCsv, RejectsBadRows) {
+    std::string err;
+    EXPECT_FALSE(read_results_csv("x,y\n1,2\n", &err));
+    EXPECT_FALSE(read_results_csv("name,cycles_median\na,1.23456\n", &err));
+    EXPECT_FALSE(read_results_csv("name,cycles_median,iterations\na,1.000,-3\n", &err));
+    auto ok = read_results_csv("name,cycles_median\na,1.5\n\n", &err);
+    ASSERT_TRUE(ok) << err;
+    EXPECT_EQ((*ok)[0].median_milli, 1500);
+}
+
+TEST(ToolResultsFiles, LoadJsonOrCsvAndLabel) {
+    char dir[] = "/tmp/hvb-results-test.XXXXXX";
+    ASSERT_TRUE(mkdtemp(dir));
+    std::string err;
+    std::string json = std::string(dir) + "/kvm-run.json", csv = std::string(dir) + "/tcg.csv";
+    ResultsDoc d = SampleDoc();
+    d.info.label = "";
+    ASSERT_TRUE(write_text_file(json, write_results_json(d), &err)) << err;
+    ASSERT_TRUE(write_text_file(csv, write_results_csv(d.benchmarks, 0), &err)) << err;
+    auto a = load_results(json, &err);
+    ASSERT_TRUE(a) << err;
+    EXPECT_EQ(a->info.label, "kvm-run");
+    auto b = load_results(csv, &err);
+    ASSERT_TRUE(b) << err;
+    EXPECT_EQ(b->info.label, "tcg");
+    EXPECT_EQ(b->benchmarks.size(), 3u);
+    EXPECT_FALSE(load_results(std::string(dir) + "/missing.json", &err));
+    unlink(json.c_str());
+    unlink(csv.c_str());
+    rmdir(dir);
+}
+
+TEST(ToolResultsStatus, KnownStatuses) {
+    for (const char* s : {"ok", "unsupported", "faulted", "skipped", "timeout", "crashed"}) EXPECT_TRUE(is_known_status(s));
+    EXPECT_FALSE(is_known_status("hung"));
+}
+
+}  // namespace

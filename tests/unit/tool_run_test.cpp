@@ -1,0 +1,365 @@
+// tests/unit/tool_run_test.cpp — the crash-and-resume driver against a fake
+// VMM (tests/fakes/fake_vmm.cpp) that dies, hangs or reports a KVM error on
+// cue. Timeouts are a few hundred milliseconds so each test stays short.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <string>
+#include <thread>
+
+#include "tools/run.h"
+
+namespace {
+
+using namespace hvb::tools;
+
+struct Recorder {
+    std::vector<std::string> cmdlines, cpus, notes, begins;
+    std::vector<std::pair<size_t, size_t>> positions;  // begin: k of N
+    ProgressFn fn() {
+        return [this](const RunEvent& e) {
+            if (e.kind == RunEvent::vm_start) {
+                cmdlines.push_back(e.text);
+                cpus.push_back(e.name);
+            } else if (e.kind == RunEvent::note) {
+                notes.push_back(e.text);
+            } else if (e.kind == RunEvent::begin) {
+                begins.push_back(e.name);
+                positions.emplace_back(e.index, e.total);
+            }
+        };
+    }
+    bool noted(const std::string& text) const {
+        for (const auto& n : notes)
+            if (n.find(text) != std::string::npos) return true;
+        return false;
+    }
+};
+
+VmLauncher Fake(std::vector<std::string> args, std::vector<std::string> models = {""}) {
+    VmLauncher l;
+    l.cpu_models = std::move(models);
+    l.command = [args](const VmPlan& p, std::string*) -> std::optional<std::vector<std::string>> {
+        std::vector<std::string> argv = {HVB_FAKE_VMM, "--benchmarks", "a,b,c,d"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        argv.insert(argv.end(), {"--cmdline", p.cmdline});
+        if (!p.cpu_model.empty()) argv.insert(argv.end(), {"--cpu", p.cpu_model});
+        return argv;
+    };
+    return l;
+}
+
+RunSettings Fast() {
+    RunSettings s;
+    s.bench_timeout_ms = 300;
+    s.boot_timeout_ms = 1000;
+    s.vmm_error_grace_ms = 100;
+    return s;
+}
+
+std::vector<std::string> Names(const RunReport& r) {
+    std::vector<std::string> v;
+    for (const auto& b : r.results) v.push_back(b.name + ":" + b.status);
+    return v;
+}
+
+TEST(ToolRun, CleanRunIsOneVm) {
+    Recorder rec;
+    RunReport r = run_suite(Fast(), Fake({}), rec.fn());
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "b:ok", "c:ok", "d:ok"}));
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(r.vms, 1u);
+    EXPECT_EQ(r.exit_code(), 0);
+    EXPECT_EQ(r.total, 4u);
+    ASSERT_TRUE(r.header);
+    EXPECT_EQ(r.header->cpu_model, "Fake CPU");
+    EXPECT_EQ(r.results[1].median_milli, 11000);
+    EXPECT_EQ(r.results[1].timer, "rdtsc");
+    EXPECT_EQ(r.results[1].vm, 1u);
+    EXPECT_EQ(rec.cmdlines, (std::vector<std::string>{""}));
+    EXPECT_EQ(rec.positions, (std::vector<std::pair<size_t, size_t>>{{1, 4}, {2, 4}, {3, 4}, {4, 4}}));
+}
+
+TEST(ToolRun, CrashResumesInAFreshVmWithoutLosingResults) {
+    Recorder rec;
+    RunReport r = run_suite(Fast(), Fake({"--crash", "b"}), rec.fn());
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "b:crashed", "c:ok", "d:ok"}));
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(r.vms, 2u);
+    EXPECT_EQ(r.exit_code(), kExitCrashed);
+    EXPECT_EQ(rec.cmdlines, (std::vector<std::string>{"", "skip=a,b"}));
+    const BenchResult* b = r.find("b");
+    EXPECT_NE(b->reason.find("the VM died while b ran (killed by SIGABRT)"), std::string::npos) << b->reason;
+    EXPECT_NE(b->reason.find("guest died in b"), std::string::npos) << b->reason;
+    EXPECT_NE(b->vmm_output.find("[vmm] fake_vmm: guest died in b"), std::string::npos) << b->vmm_output;
+    EXPECT_NE(b->vmm_output.find("\"type\":\"begin\",\"name\":\"b\""), std::string::npos) << b->vmm_output;
+    EXPECT_EQ(r.find("c")->vm, 2u);
+    // Progress counts across VMs: d, in the second VM, is the fourth of four.
+    EXPECT_EQ(rec.positions.back(), (std::pair<size_t, size_t>{4, 4}));
+    EXPECT_TRUE(rec.noted("continuing in a fresh VM"));
+}
+
+TEST(ToolRun, SeveralCrashesIncludingTheLast) {
+    RunReport r = run_suite(Fast(), Fake({"--crash", "a", "--crash", "c", "--crash", "d"}), nullptr);
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:crashed", "b:ok", "c:crashed", "d:crashed"}));
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(r.vms, 3u);  // a | b c | d, and no fourth VM just to find nothing left
+}
+
+TEST(ToolRun, HangIsATimeoutAndTheRunGoesOn) {
+    int64_t t0 = now_ms();
+    RunReport r = run_suite(Fast(), Fake({"--hang", "c"}), nullptr);
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "b:ok", "c:timeout", "d:ok"}));
+    EXPECT_NE(r.find("c")->reason.find("no output for 0 s while c ran; the VM was killed"), std::string::npos)
+        << r.find("c")->reason;
+    EXPECT_EQ(r.exit_code(), 2);
+    EXPECT_LT(now_ms() - t0, 1800);
+}
+
+TEST(ToolRun, VmmThatStopsTheGuestAndSitsPausedIsACrash) {
+    int64_t t0 = now_ms();
+    RunSettings s = Fast();
+    s.bench_timeout_ms = 10000;  // must not be what ends it
+    RunReport r = run_suite(s, Fake({"--vmm-stop", "b"}), nullptr);
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "b:crashed", "c:ok", "d:ok"}));
+    const BenchResult* b = r.find("b");
+    EXPECT_NE(b->reason.find("QEMU stopped the guest while b ran: KVM internal error. Suberror: 1"), std::string::npos)
+        << b->reason;
+    EXPECT_NE(b->vmm_output.find("[vmm] emulation failure"), std::string::npos);
+    EXPECT_LT(now_ms() - t0, 1800);
+}
+
+TEST(ToolRun, RdtscpTimerThatKillsTheVmIsReplacedByRdtsc) {
+    Recorder rec;
+    RunSettings s = Fast();
+    s.timer = "rdtscp";
+    RunReport r = run_suite(s, Fake({"--crash-if-rdtscp", "b"}), rec.fn());
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "b:ok", "c:ok", "d:ok"}));
+    EXPECT_EQ(rec.cmdlines, (std::vector<std::string>{"timer=rdtscp", "only=b timer=rdtsc", "skip=a,b timer=rdtsc"}));
+    EXPECT_EQ(r.find("a")->timer, "rdtscp");
+    EXPECT_EQ(r.find("b")->timer, "rdtsc");
+    EXPECT_EQ(r.find("c")->timer, "rdtsc");
+    EXPECT_EQ(r.timer, "rdtsc");
+    EXPECT_TRUE(rec.noted("running it again alone with timer=rdtsc"));
+    EXPECT_TRUE(rec.noted("the RDTSCP timer is what kills this VM"));
+    EXPECT_EQ(r.exit_code(), 0);
+}
+
+TEST(ToolRun, BenchmarkThatCrashesWithEitherTimerStaysCrashed) {
+    Recorder rec;
+    RunSettings s = Fast();
+    s.timer = "rdtscp";
+    RunReport r = run_suite(s, Fake({"--crash", "b"}), rec.fn());
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "b:crashed", "c:ok", "d:ok"}));
+    EXPECT_EQ(rec.cmdlines, (std::vector<std::string>{"timer=rdtscp", "only=b timer=rdtsc", "skip=a,b timer=rdtscp"}));
+    EXPECT_NE(r.find("b")->reason.find("(again with timer=rdtsc)"), std::string::npos);
+    EXPECT_TRUE(rec.noted("the benchmark itself kills the VM"));
+    EXPECT_EQ(r.timer, "rdtscp");
+}
+
+TEST(ToolRun, CpuModelsAreTriedUntilOneStarts) {
+    Recorder rec;
+    RunReport r = run_suite(Fast(), Fake({"--refuse-cpu", "host"}, {"host", "host,-arch-capabilities", "max"}), rec.fn());
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(r.cpu_model, "host,-arch-capabilities");
+    EXPECT_EQ(rec.cpus, (std::vector<std::string>{"host", "host,-arch-capabilities"}));
+    EXPECT_TRUE(rec.noted("did not start with -cpu host (qemu-system-x86_64: can't apply global"));
+    EXPECT_EQ(r.vms, 1u);
+    // With no model left to try, the run stops.
+    r = run_suite(Fast(), Fake({"--refuse-cpu", "max"}, {"max"}), nullptr);
+    EXPECT_FALSE(r.complete);
+    EXPECT_NE(r.fatal.find("exited without any guest output (exit status 1)"), std::string::npos) << r.fatal;
+    EXPECT_EQ(r.exit_code(), kExitIncomplete);
+}
+
+TEST(ToolRun, DeathOrHangBeforeTheHeaderStopsTheRun) {
+    RunReport r = run_suite(Fast(), Fake({"--die-at-boot"}), nullptr);
+    EXPECT_TRUE(r.results.empty());
+    EXPECT_NE(r.fatal.find("died before the kernel reported its platform"), std::string::npos) << r.fatal;
+    EXPECT_EQ(r.vms, 1u);
+    EXPECT_EQ(r.exit_code(), kExitIncomplete);
+    RunSettings s = Fast();
+    s.boot_timeout_ms = 300;
+    r = run_suite(s, Fake({"--hang-at-boot"}), nullptr);
+    EXPECT_NE(r.fatal.find("hung before the kernel reported its platform"), std::string::npos) << r.fatal;
+}
+
+TEST(ToolRun, LostEndRecordAfterTheLastResult) {
+    Recorder rec;
+    RunReport r = run_suite(Fast(), Fake({"--lose-end"}), rec.fn());
+    EXPECT_EQ(r.results.size(), 4u);
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(r.vms, 1u);
+    EXPECT_TRUE(rec.noted("without an end record"));
+    EXPECT_EQ(r.exit_code(), 0);
+}
+
+TEST(ToolRun, ExternalTimingFromMarkers) {
+    RunSettings s = Fast();
+    s.external_timing = true;
+    RunReport r = run_suite(s, Fake({"--loop-us", "2000"}), nullptr);
+    ASSERT_EQ(r.results.size(), 4u);
+    EXPECT_EQ(r.markers, 4u * 20u);
+    for (const auto& b : r.results) {
+        ASSERT_TRUE(b.external) << b.name;
+        EXPECT_EQ(b.external->samples, 5u);
+        // The "benchmark" loop sleeps 1 ms longer than the "control" one:
+        // per iteration (1000 of them) that is well above zero host cycles.
+        EXPECT_GT(b.external->median_milli, 0) << b.name;
+        EXPECT_GT(b.external->control_median_milli, 0);
+    }
+}
+
+TEST(ToolRun, InterruptKeepsWhatWasMeasured) {
+    static volatile std::sig_atomic_t flag = 0;
+    flag = 0;
+    RunSettings s = Fast();
+    s.bench_timeout_ms = 10000;
+    s.interrupted = &flag;
+    std::thread t([] {
+        usleep(300000);
+        flag = 1;
+    });
+    RunReport r = run_suite(s, Fake({"--hang", "c"}), nullptr);
+    t.join();
+    EXPECT_TRUE(r.interrupted);
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "b:ok"}));
+    EXPECT_TRUE(r.exit_code() & kExitIncomplete);
+}
+
+TEST(ToolRun, NoisyConsoleAndCategories) {
+    RunSettings s = Fast();
+    s.only = {"even"};
+    VmLauncher l;
+    l.command = [](const VmPlan& p, std::string*) -> std::optional<std::vector<std::string>> {
+        return std::vector<std::string>{HVB_FAKE_VMM, "--benchmarks", "a:odd,b:even,c:odd,d:even", "--noise", "--crash",
+                                        "b", "--cmdline", p.cmdline};
+    };
+    Recorder rec;
+    RunReport r = run_suite(s, l, rec.fn());
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"b:crashed", "d:ok"}));
+    EXPECT_EQ(rec.cmdlines, (std::vector<std::string>{"only=even", "only=even skip=b"}));
+    EXPECT_TRUE(r.problems.empty());
+    EXPECT_EQ(r.find("d")->category, "even");
+}
+
+TEST(ToolRun, FixedCommandLineCannotResume) {
+    RunSettings s = Fast();
+    s.can_pass_options = false;
+    RunReport r = run_suite(s, Fake({"--crash", "b"}), nullptr);
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "b:crashed"}));
+    EXPECT_NE(r.fatal.find("cannot resume"), std::string::npos);
+    EXPECT_EQ(r.exit_code(), kExitCrashed | kExitIncomplete);
+}
+
+// 40 benchmarks b00..b39: past the kernel's 32 names, the resume needs the list.
+VmLauncher Forty(std::vector<std::string> args) {
+    std::string list;
+    for (int i = 0; i < 40; ++i) list += (i ? ",b" : "b") + std::string(i < 10 ? "0" : "") + std::to_string(i);
+    VmLauncher l;
+    l.command = [args, list](const VmPlan& p, std::string*) -> std::optional<std::vector<std::string>> {
+        std::vector<std::string> argv = {HVB_FAKE_VMM, "--benchmarks", list, "--cmdline", p.cmdline};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return argv;
+    };
+    return l;
+}
+
+TEST(ToolRun, LateCrashInALongSuiteResumesWithOnly) {
+    RunSettings s = Fast();
+    for (int i = 0; i < 40; ++i)
+        s.catalog.push_back(CatalogEntry{"b" + std::string(i < 10 ? "0" : "") + std::to_string(i), "late", 0});
+    Recorder rec;
+    RunReport r = run_suite(s, Forty({"--crash", "b05", "--crash", "b35"}), rec.fn());
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(r.results.size(), 40u);
+    EXPECT_EQ(r.find("b35")->status, "crashed");
+    EXPECT_EQ(r.find("b35")->category, "late");  // from the catalog
+    EXPECT_EQ(r.find("b39")->status, "ok");
+    ASSERT_EQ(rec.cmdlines.size(), 3u);
+    EXPECT_EQ(rec.cmdlines[1].rfind("skip=b00,b01,b02,b03,b04,b05", 0), 0u);
+    EXPECT_EQ(rec.cmdlines[2], "only=b36,b37,b38,b39");
+    // Without the list the run stops, keeping all it has.
+    s.catalog.clear();
+    r = run_suite(s, Forty({"--crash", "b35"}), nullptr);
+    EXPECT_EQ(r.results.size(), 36u);
+    EXPECT_NE(r.fatal.find("cannot resume: the kernel takes at most 32 names in skip="), std::string::npos) << r.fatal;
+}
+
+TEST(ToolRun, LauncherFailures) {
+    VmLauncher l = Fake({});
+    l.started = [](Process&, const VmPlan&, std::string* err) {
+        *err = "QMP said no";
+        return false;
+    };
+    int64_t t0 = now_ms();
+    RunReport r = run_suite(Fast(), l, nullptr);
+    EXPECT_EQ(r.fatal, "QMP said no");
+    EXPECT_LT(now_ms() - t0, 1500);
+    l = Fake({});
+    l.command = [](const VmPlan&, std::string* err) -> std::optional<std::vector<std::string>> {
+        *err = "no ISO";
+        return std::nullopt;
+    };
+    r = run_suite(Fast(), l, nullptr);
+    EXPECT_EQ(r.fatal, "no ISO");
+    l.command = [](const VmPlan&, std::string*) -> std::optional<std::vector<std::string>> {
+        return std::vector<std::string>{"/nonexistent/vmm"};
+    };
+    r = run_suite(Fast(), l, nullptr);
+    EXPECT_NE(r.fatal.find("cannot start /nonexistent/vmm"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ToolRunLog, ImportsACapturedLogOfSeveralVms) {
+    // Two VMs' output back to back, as `hvbench run --log` writes it: b died
+    // in the first, the second skipped it.
+    Captured first = run_capture({HVB_FAKE_VMM, "--benchmarks", "a,b,c", "--crash", "b"}, 5000);
+    Captured second = run_capture({HVB_FAKE_VMM, "--benchmarks", "a,b,c", "--cmdline", "skip=a,b"}, 5000);
+    RunReport r = read_log(first.out + "\n==== hvbench: VM 2 ====\n" + second.out);
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "c:ok", "b:crashed"}));
+    EXPECT_NE(r.find("b")->reason.find("no result for b"), std::string::npos);
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(r.exit_code(), kExitCrashed);
+    ASSERT_TRUE(r.header);
+    EXPECT_EQ(platform_label(*r.header), "kvm");
+}
+
+TEST(ToolRunLog, ALogCutShort) {
+    Captured c = run_capture({HVB_FAKE_VMM, "--benchmarks", "a,b,c", "--crash", "b"}, 5000);
+    RunReport r = read_log(c.out);
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "b:crashed"}));
+    EXPECT_NE(r.find("b")->reason.find("the log ends while b ran"), std::string::npos);
+    EXPECT_FALSE(r.complete);
+    EXPECT_TRUE(read_log("nothing here\n").fatal.size());
+}
+
+TEST(ToolRunLog, PlatformLabels) {
+    HeaderInfo h;
+    for (auto [sig, label] : std::vector<std::pair<std::string, std::string>>{
+             {"none", "native"}, {"", "native"}, {"KVMKVMKVM", "kvm"}, {"XenVMMXenVMM", "xen"},
+             {"TCGTCGTCGTCG", "tcg"}, {"Microsoft Hv", "hyper-v"}, {"VMwareVMware", "vmware"}, {"Odd Sig 1", "odd-sig-1"}}) {
+        h.hypervisor = sig;
+        EXPECT_EQ(platform_label(h), label) << sig;
+    }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ToolRun, AKernelThatIgnoresSkipDoesNotLoopForever) {
+    VmLauncher l;
+    l.command = [](const VmPlan&, std::string*) -> std::optional<std::vector<std::string>> {
+        return std::vector<std::string>{HVB_FAKE_VMM, "--benchmarks", "a,b,c", "--crash", "b"};  // no --cmdline
+    };
+    RunReport r = run_suite(Fast(), l, nullptr);
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "b:crashed"}));
+    EXPECT_EQ(r.vms, 2u);
+    EXPECT_NE(r.fatal.find("ran b again though told to skip it"), std::string::npos) << r.fatal;
+}
+
+}  // namespace

@@ -1,0 +1,347 @@
+// tools/compare.cpp — GNR math, the comparison table and its chart.
+#include "tools/compare.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace hvb::tools {
+namespace {
+
+std::string fmt(const char* f, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, v);
+    return buf;
+}
+
+// Cycles, with fewer decimals as they grow.
+std::string cycles_text(int64_t milli) {
+    double v = double(milli) / 1000.0;
+    double a = std::fabs(v);
+    return a >= 10000 ? fmt("%.0f", v) : a >= 100 ? fmt("%.1f", v) : fmt("%.3f", v);
+}
+
+std::string ratio_text(double r) {
+    return r >= 100 ? fmt("%.0f", r) : r >= 10 ? fmt("%.1f", r) : fmt("%.2f", r);
+}
+
+std::string pad(const std::string& s, size_t w, bool right = false) {
+    if (s.size() >= w) return s;
+    return right ? std::string(w - s.size(), ' ') + s : s + std::string(w - s.size(), ' ');
+}
+
+std::string xml(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += (static_cast<unsigned char>(c) < 0x20 && c != '\n') ? ' ' : c;
+        }
+    }
+    return out;
+}
+
+const char* kColors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f"};
+
+// A log10 axis from 10^lo to 10^hi mapped onto [x0, x1].
+struct LogAxis {
+    int lo = 0, hi = 1;
+    double x0 = 0, x1 = 1;
+    double at(double v) const {
+        double l = std::log10(v);
+        double t = (l - lo) / double(hi - lo);
+        return x0 + std::clamp(t, 0.0, 1.0) * (x1 - x0);
+    }
+    static LogAxis fit(double min, double max, double x0, double x1) {
+        LogAxis a;
+        a.lo = int(std::floor(std::log10(min)));
+        a.hi = int(std::ceil(std::log10(max)));
+        if (a.hi <= a.lo) a.hi = a.lo + 1;
+        a.x0 = x0;
+        a.x1 = x1;
+        return a;
+    }
+};
+
+// 10^exp as 1, 10, 100, 1k, 10k, ..., 1M, ..., 1G, ...; 0.1, 0.01, 0.001; else 1eN.
+std::string tick_label(int exp) {
+    static const char* const kSuffix[] = {"", "k", "M", "G", "T", "P"};
+    if (exp >= 0 && exp < 18) return std::to_string(int(std::pow(10.0, exp % 3) + 0.5)) + kSuffix[exp / 3];
+    if (exp < 0 && exp >= -3) return fmt("%g", std::pow(10.0, exp));
+    return "1e" + std::to_string(exp);
+}
+
+}  // namespace
+
+std::optional<double> gnr(int64_t guest_milli, int64_t native_milli) {
+    if (guest_milli <= 0 || native_milli <= 0) return std::nullopt;
+    return double(guest_milli) / double(native_milli);
+}
+
+bool spreads_overlap(int64_t a, int64_t a_mad, int64_t b, int64_t b_mad) {
+    a_mad = a_mad < 0 ? -a_mad : a_mad;
+    b_mad = b_mad < 0 ? -b_mad : b_mad;
+    // Compare in __int128: medians and MADs may be anywhere in int64.
+    __int128 a_lo = __int128(a) - a_mad, a_hi = __int128(a) + a_mad;
+    __int128 b_lo = __int128(b) - b_mad, b_hi = __int128(b) + b_mad;
+    return a_lo <= b_hi && b_lo <= a_hi;
+}
+
+Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline) {
+    Comparison c;
+    c.baseline = baseline < docs.size() ? baseline : 0;
+    std::map<std::string, int> seen;
+    for (const auto& d : docs) {
+        std::string label = d.info.label.empty() ? "run" : d.info.label;
+        int n = ++seen[label];
+        c.labels.push_back(n == 1 ? label : label + "#" + std::to_string(n));
+    }
+    std::vector<std::string> names;
+    for (const auto& d : docs)
+        for (const auto& r : d.benchmarks)
+            if (std::find(names.begin(), names.end(), r.name) == names.end()) names.push_back(r.name);
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+        CompareRow row;
+        row.name = name;
+        for (const auto& d : docs) {
+            CompareCell cell;
+            for (const auto& r : d.benchmarks) {
+                if (r.name != name) continue;
+                cell.present = true;
+                cell.status = r.status;
+                cell.reason = r.reason;
+                cell.median_milli = r.median_milli;
+                cell.mad_milli = r.mad_milli;
+                if (row.category.empty()) row.category = r.category;
+                break;
+            }
+            row.cells.push_back(cell);
+        }
+        if (!docs.empty()) {
+            const CompareCell& base = row.cells[c.baseline];
+            for (size_t i = 0; i < row.cells.size(); ++i) {
+                CompareCell& cell = row.cells[i];
+                if (i == c.baseline || !cell.ok() || !base.ok()) continue;
+                cell.ratio = gnr(cell.median_milli, base.median_milli);
+                cell.overlaps = spreads_overlap(cell.median_milli, cell.mad_milli, base.median_milli, base.mad_milli);
+            }
+        }
+        c.rows.push_back(std::move(row));
+    }
+    c.geomean.assign(docs.size(), std::nullopt);
+    std::vector<double> log_sum(docs.size(), 0.0);
+    for (const auto& row : c.rows) {
+        bool all = true;
+        for (size_t i = 0; i < row.cells.size(); ++i)
+            if (i != c.baseline && !row.cells[i].ratio) all = false;
+        if (!all) continue;
+        ++c.geomean_count;
+        for (size_t i = 0; i < row.cells.size(); ++i)
+            if (i != c.baseline) log_sum[i] += std::log(*row.cells[i].ratio);
+    }
+    if (c.geomean_count)
+        for (size_t i = 0; i < docs.size(); ++i)
+            if (i != c.baseline) c.geomean[i] = std::exp(log_sum[i] / double(c.geomean_count));
+    return c;
+}
+
+std::string format_comparison(const Comparison& c) {
+    size_t n = c.labels.size();
+    const std::string& base = c.labels.empty() ? std::string() : c.labels[c.baseline];
+    std::vector<std::vector<std::string>> table;
+    std::vector<std::string> head = {"benchmark", "category"};
+    for (const auto& l : c.labels) head.push_back(l);
+    for (size_t i = 0; i < n; ++i)
+        if (i != c.baseline) head.push_back(c.labels[i] + "/" + base);
+    table.push_back(head);
+    for (const auto& row : c.rows) {
+        std::vector<std::string> line = {row.name, row.category};
+        for (const auto& cell : row.cells)
+            line.push_back(!cell.present ? "-"
+                           : cell.ok()   ? cycles_text(cell.median_milli) + " ±" + cycles_text(cell.mad_milli)
+                                         : cell.status);
+        for (size_t i = 0; i < n; ++i) {
+            if (i == c.baseline) continue;
+            const CompareCell& cell = row.cells[i];
+            line.push_back(cell.ratio ? ratio_text(*cell.ratio) + (cell.overlaps ? " ~" : "") : "-");
+        }
+        table.push_back(line);
+    }
+    std::vector<std::string> geo = {"geomean", "(" + std::to_string(c.geomean_count) + " benchmarks)"};
+    for (size_t i = 0; i < n; ++i) geo.push_back("");
+    for (size_t i = 0; i < n; ++i)
+        if (i != c.baseline) geo.push_back(c.geomean[i] ? ratio_text(*c.geomean[i]) : "-");
+    table.push_back(geo);
+
+    // Widths count bytes; "±" is two bytes but one column, so count it once.
+    auto width = [](const std::string& s) {
+        size_t w = 0;
+        for (unsigned char ch : s) w += (ch & 0xC0) != 0x80;
+        return w;
+    };
+    std::vector<size_t> widths(head.size(), 0);
+    for (const auto& line : table)
+        for (size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], width(line[i]));
+    std::string out = "cycles per iteration: median ±MAD; ratio = cycles / " + base +
+                      "'s cycles (GNR when the baseline is native); ~ = the spreads overlap (no clear difference)\n";
+    for (size_t r = 0; r < table.size(); ++r) {
+        std::string line;
+        for (size_t i = 0; i < table[r].size(); ++i) {
+            const std::string& cellText = table[r][i];
+            size_t w = widths[i] + (cellText.size() - width(cellText));
+            line += (i ? "  " : "") + pad(cellText, w, i >= 2 && r > 0);
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line + "\n";
+        if (r == 0 || r + 2 == table.size()) {
+            size_t total = 0;
+            for (size_t w : widths) total += w + 2;
+            out += std::string(total - 2, '-') + "\n";
+        }
+    }
+    for (const auto& row : c.rows)
+        for (size_t i = 0; i < row.cells.size(); ++i)
+            if (row.cells[i].present && !row.cells[i].ok() && !row.cells[i].reason.empty())
+                out += "  " + c.labels[i] + " " + row.name + ": " + row.cells[i].status + " — " + row.cells[i].reason +
+                       "\n";
+    return out;
+}
+
+std::string comparison_svg(const Comparison& c, const std::string& title) {
+    size_t n = c.labels.size();
+    size_t others = n ? n - 1 : 0;
+    const double bar_h = 12, gap = 10, top = 96, name_w = 190;
+    const double p1_x0 = name_w + 20, p1_x1 = 640, p2_x0 = 720, p2_x1 = 1080, width = 1120;
+    double row_h = double(std::max<size_t>(n, 1)) * bar_h + gap;
+    double height = top + double(c.rows.size()) * row_h + 60;
+
+    double cmin = 1e300, cmax = 0, rmin = 1, rmax = 1;
+    for (const auto& row : c.rows)
+        for (const auto& cell : row.cells) {
+            if (cell.ok() && cell.median_milli > 0) {
+                double v = double(cell.median_milli) / 1000.0;
+                cmin = std::min(cmin, v);
+                cmax = std::max(cmax, v + double(std::abs(cell.mad_milli)) / 1000.0);
+            }
+            if (cell.ratio) {
+                rmin = std::min(rmin, *cell.ratio);
+                rmax = std::max(rmax, *cell.ratio);
+            }
+        }
+    if (cmax <= 0) cmin = 1, cmax = 10;
+    LogAxis ca = LogAxis::fit(cmin, cmax, p1_x0, p1_x1);
+    LogAxis ra = LogAxis::fit(rmin, rmax, p2_x0, p2_x1);
+
+    std::string s;
+    auto add = [&s](const std::string& t) { s += t + "\n"; };
+    add("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fmt("%.0f", width) + "\" height=\"" +
+        fmt("%.0f", height) + "\" viewBox=\"0 0 " + fmt("%.0f", width) + " " + fmt("%.0f", height) +
+        "\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"11\">");
+    add("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
+    add("<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">" + xml(title) + "</text>");
+    // Legend.
+    double lx = 10;
+    for (size_t i = 0; i < n; ++i) {
+        std::string label = c.labels[i] + (i == c.baseline ? " (baseline)" : "");
+        add("<rect x=\"" + fmt("%.0f", lx) + "\" y=\"34\" width=\"12\" height=\"12\" fill=\"" + kColors[i % 8] + "\"/>");
+        add("<text x=\"" + fmt("%.0f", lx + 16) + "\" y=\"44\">" + xml(label) + "</text>");
+        lx += 30 + 7.0 * double(label.size());
+    }
+    add("<text x=\"" + fmt("%.0f", p1_x0) + "\" y=\"70\" font-weight=\"bold\">cycles per iteration (median, "
+        "whisker ±MAD, log scale)</text>");
+    if (others)
+        add("<text x=\"" + fmt("%.0f", p2_x0) + "\" y=\"70\" font-weight=\"bold\">ratio to " +
+            xml(c.labels[c.baseline]) + " (GNR, log scale; ~ spreads overlap)</text>");
+    // Grid and ticks.
+    double grid_bottom = top + double(c.rows.size()) * row_h;
+    auto grid = [&](const LogAxis& a, bool ratio) {
+        for (int e = a.lo; e <= a.hi; ++e) {
+            double x = a.at(std::pow(10.0, e));
+            bool one = ratio && e == 0;
+            add("<line x1=\"" + fmt("%.1f", x) + "\" y1=\"" + fmt("%.0f", top - 8) + "\" x2=\"" + fmt("%.1f", x) +
+                "\" y2=\"" + fmt("%.0f", grid_bottom) + "\" stroke=\"" + (one ? "#333" : "#ddd") +
+                "\" stroke-width=\"" + (one ? "1.5" : "1") + "\"/>");
+            add("<text x=\"" + fmt("%.1f", x) + "\" y=\"" + fmt("%.0f", top - 12) + "\" text-anchor=\"middle\" fill=\"#555\">" +
+                tick_label(e) + (ratio ? "×" : "") + "</text>");
+        }
+    };
+    grid(ca, false);
+    if (others) grid(ra, true);
+
+    for (size_t r = 0; r < c.rows.size(); ++r) {
+        const CompareRow& row = c.rows[r];
+        double y0 = top + double(r) * row_h;
+        if (r % 2) add("<rect x=\"0\" y=\"" + fmt("%.1f", y0 - gap / 2) + "\" width=\"" + fmt("%.0f", width) +
+                       "\" height=\"" + fmt("%.1f", row_h) + "\" fill=\"#f6f6f6\" opacity=\"0.6\"/>");
+        add("<text x=\"10\" y=\"" + fmt("%.1f", y0 + double(n) * bar_h / 2 + 4) + "\" font-weight=\"bold\">" +
+            xml(row.name) + "</text>");
+        size_t slot = 0;
+        for (size_t i = 0; i < n; ++i) {
+            const CompareCell& cell = row.cells[i];
+            double y = y0 + double(i) * bar_h;
+            std::string color = kColors[i % 8];
+            if (!cell.present) {
+                add("<text x=\"" + fmt("%.0f", p1_x0 + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\" fill=\"#999\">no result</text>");
+            } else if (!cell.ok()) {
+                add("<text x=\"" + fmt("%.0f", p1_x0 + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\" fill=\"" +
+                    (cell.status == kStatusCrashed || cell.status == "timeout" ? "#c00" : "#888") + "\">" +
+                    xml(cell.status) + "</text>");
+            } else if (cell.median_milli <= 0) {
+                add("<text x=\"" + fmt("%.0f", p1_x0 + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\" fill=\"" + color +
+                    "\">" + xml(cycles_text(cell.median_milli)) + " (≤ 0: within noise)</text>");
+            } else {
+                double v = double(cell.median_milli) / 1000.0, mad = double(std::abs(cell.mad_milli)) / 1000.0;
+                double x = ca.at(v);
+                add("<rect x=\"" + fmt("%.1f", p1_x0) + "\" y=\"" + fmt("%.1f", y + 1) + "\" width=\"" +
+                    fmt("%.1f", std::max(1.0, x - p1_x0)) + "\" height=\"" + fmt("%.0f", bar_h - 2) + "\" fill=\"" +
+                    color + "\"><title>" + xml(c.labels[i] + " " + row.name + ": " + cycles_text(cell.median_milli) +
+                                               " ±" + cycles_text(cell.mad_milli) + " cycles") + "</title></rect>");
+                double xl = v - mad > 0 ? ca.at(v - mad) : p1_x0, xh = ca.at(v + mad);
+                if (mad > 0)
+                    add("<line x1=\"" + fmt("%.1f", xl) + "\" y1=\"" + fmt("%.1f", y + bar_h / 2) + "\" x2=\"" +
+                        fmt("%.1f", xh) + "\" y2=\"" + fmt("%.1f", y + bar_h / 2) + "\" stroke=\"#222\"/>");
+                add("<text x=\"" + fmt("%.1f", std::max(x, xh) + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\">" +
+                    xml(cycles_text(cell.median_milli)) + "</text>");
+            }
+            if (i == c.baseline) continue;
+            double yr = y0 + double(slot++) * bar_h * double(n) / double(std::max<size_t>(others, 1));
+            double hr = bar_h * double(n) / double(std::max<size_t>(others, 1)) - 2;
+            if (cell.ratio) {
+                double x1 = ra.at(1.0), x = ra.at(*cell.ratio);
+                add("<rect x=\"" + fmt("%.1f", std::min(x, x1)) + "\" y=\"" + fmt("%.1f", yr + 1) + "\" width=\"" +
+                    fmt("%.1f", std::max(1.0, std::fabs(x - x1))) + "\" height=\"" + fmt("%.1f", hr) + "\" fill=\"" +
+                    color + "\" opacity=\"" + (cell.overlaps ? "0.45" : "1") + "\"/>");
+                add("<text x=\"" + fmt("%.1f", std::max(x, x1) + 4) + "\" y=\"" + fmt("%.1f", yr + hr / 2 + 5) + "\">" +
+                    ratio_text(*cell.ratio) + "×" + (cell.overlaps ? " ~" : "") + "</text>");
+            } else {
+                add("<text x=\"" + fmt("%.1f", p2_x0 + 4) + "\" y=\"" + fmt("%.1f", yr + hr / 2 + 5) +
+                    "\" fill=\"#999\">n/a</text>");
+            }
+        }
+    }
+    std::string foot = "hvbench compare";
+    if (c.geomean_count) {
+        foot += " — geometric mean of ratios over " + std::to_string(c.geomean_count) + " benchmarks:";
+        for (size_t i = 0; i < n; ++i)
+            if (c.geomean[i]) foot += " " + c.labels[i] + " " + ratio_text(*c.geomean[i]) + "×";
+    }
+    add("<text x=\"10\" y=\"" + fmt("%.0f", height - 20) + "\" fill=\"#555\">" + xml(foot) + "</text>");
+    add("</svg>");
+    return s;
+}
+
+std::string comparison_html(const Comparison& c, const std::string& title) {
+    std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + xml(title) +
+                    "</title>\n<style>body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:16px}"
+                    "pre{font-size:12px}</style></head><body>\n";
+    h += comparison_svg(c, title);
+    h += "<pre>" + xml(format_comparison(c)) + "</pre>\n</body></html>\n";
+    return h;
+}
+
+}  // namespace hvb::tools

@@ -1,0 +1,52 @@
+// tools/compare.h — comparing platforms: one row per benchmark, cycles per
+// iteration on each platform, and the ratio to a baseline (HyperBench's
+// GNR, T_guest / T_native, when the baseline is bare metal), flagged where
+// the two spreads (median ± MAD) overlap; as a text table and an SVG/HTML
+// chart.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tools/results.h"
+
+namespace hvb::tools {
+
+// T_guest / T_native: nullopt unless both are positive.
+std::optional<double> gnr(int64_t guest_milli, int64_t native_milli);
+// [a - mad_a, a + mad_a] and [b - mad_b, b + mad_b] intersect.
+bool spreads_overlap(int64_t a_milli, int64_t a_mad, int64_t b_milli, int64_t b_mad);
+
+struct CompareCell {
+    bool present = false;  // the platform has a result for it
+    std::string status;    // "ok", "crashed", ...
+    std::string reason;
+    int64_t median_milli = 0, mad_milli = 0;
+    std::optional<double> ratio;  // to the baseline (ok and positive on both)
+    bool overlaps = false;        // its spread overlaps the baseline's (both ok)
+    bool ok() const { return present && status == "ok"; }
+};
+
+struct CompareRow {
+    std::string name, category;
+    std::vector<CompareCell> cells;  // one per platform
+};
+
+struct Comparison {
+    std::vector<std::string> labels;  // one per platform, unique
+    size_t baseline = 0;
+    std::vector<CompareRow> rows;     // sorted by name
+    // Per platform: geometric mean of its ratios over the benchmarks where
+    // every platform has one; nullopt for the baseline or when none.
+    std::vector<std::optional<double>> geomean;
+    size_t geomean_count = 0;         // benchmarks in the geometric mean
+};
+
+Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline);
+std::string format_comparison(const Comparison& c);
+std::string comparison_svg(const Comparison& c, const std::string& title);
+std::string comparison_html(const Comparison& c, const std::string& title);
+
+}  // namespace hvb::tools

@@ -1,0 +1,825 @@
+// tools/hvbench.cpp — the hvbench host tool: `run` the suite in a VM (and
+// as many fresh VMs as crashes require), `compare` results files, build a
+// GRUB `image`. See docs/running.md.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tools/catalog.h"
+#include "tools/compare.h"
+#include "tools/image.h"
+#include "tools/launch.h"
+#include "tools/qmp.h"
+#include "tools/results.h"
+#include "tools/run.h"
+#include "tools/timing.h"
+
+namespace {
+
+using namespace hvb::tools;
+
+constexpr int kUsageError = kExitIncomplete;
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+void on_signal(int) { g_interrupted = 1; }
+
+const char kUsage[] =
+    "usage: hvbench run [options]          run the suite in a VM, resuming after crashes\n"
+    "       hvbench compare A.json B.json ... [--baseline N.json] [--chart FILE.svg|.html]\n"
+    "       hvbench image [--output FILE] [kernel options]   GRUB ISO (BIOS + UEFI) and menu entry\n"
+    "       hvbench import LOG|- [--json FILE] [--csv FILE] [--label NAME]   results from a captured serial log\n"
+    "       hvbench help\n"
+    "\n"
+    "run options:\n"
+    "  --accel kvm|tcg        default: kvm when /dev/kvm is usable, else tcg\n"
+    "  --cpu MODEL            default: the first of host, host,-arch-capabilities, max that QEMU accepts (tcg: max)\n"
+    "  --smp N                vCPUs (default 1)\n"
+    "  --memory SIZE          guest RAM (default 256M)\n"
+    "  --boot pvh|mb1|iso-bios|iso-uefi   default pvh\n"
+    "  --kernel PATH          hvbench.elf (hvbench32.elf for mb1; an .elf or .iso for iso-*); default: next to this program\n"
+    "  --firmware PATH        UEFI firmware for iso-uefi (default: OVMF.fd from the usual places)\n"
+    "  --qemu PATH            default qemu-system-x86_64\n"
+    "  --only LIST, --skip LIST   benchmarks or categories (comma-separated; repeatable)\n"
+    "  --iters SPEC           N, or name:N,... (kernel iters=)\n"
+    "  --reps N               repetitions (kernel reps=)\n"
+    "  --timer rdtsc|rdtscp   the kernel's timer\n"
+    "  --kernel-arg WORD      any other kernel option, e.g. apic=xapic or mem_hot.working_set=64M (repeatable)\n"
+    "  --timing internal|external   external: the host also times each loop from the kernel's marker bytes\n"
+    "  --pin                  pin vCPU i to the i-th host CPU this process may use (via QMP thread ids)\n"
+    "  --pin-cpus LIST        pin to these host CPUs instead, e.g. 2,3 or 4-7\n"
+    "  --timeout SECONDS      per benchmark: no output for this long means it hung (default 300)\n"
+    "  --boot-timeout SECONDS no platform header this long after start means the boot hung (default 240)\n"
+    "  --json FILE, --csv FILE    results files (rewritten after every result)\n"
+    "  --label NAME           the platform's name in comparisons (default: the accelerator)\n"
+    "  --log FILE             everything the VMM wrote, all VMs\n"
+    "  --verbose              echo the guest's console and the VMM commands\n"
+    "  --quiet                no progress lines\n"
+    "\n"
+    "compare: --baseline FILE (default: the first file), --chart FILE.svg|FILE.html, --title TEXT\n"
+    "image:   --output FILE (default build/hvbench.iso), --kernel ELF, --grub-path PATH (as GRUB sees the\n"
+    "         kernel, default /boot/hvbench.elf), and --only/--skip/--iters/--reps/--timer/--kernel-arg\n"
+    "\n"
+    "exit status (run): 0 all ran; bits 1 a benchmark faulted, 2 one timed out or hung, 4 bad kernel\n"
+    "options, 8 kernel fatal error, 16 boot self-check failed, 32 a benchmark crashed its VM, 64 the\n"
+    "suite could not be run to its end (or bad usage).\n";
+
+int usage_error(const std::string& msg) {
+    fprintf(stderr, "hvbench: %s\n\n%s", msg.c_str(), kUsage);
+    return kUsageError;
+}
+
+// Command-line reader: "--key value" and "--key=value".
+class Args {
+public:
+    Args(int argc, char** argv, int first) {
+        for (int i = first; i < argc; ++i) args_.push_back(argv[i]);
+    }
+    bool done() const { return pos_ >= args_.size(); }
+    const std::string& peek() const { return args_[pos_]; }
+    std::string next() { return args_[pos_++]; }
+    // If the current argument is `key` (or key=...), consumes it and its value.
+    bool option(const char* key, std::string& value, std::string& error) {
+        const std::string& a = args_[pos_];
+        size_t klen = strlen(key);
+        if (a.compare(0, klen, key) != 0) return false;
+        if (a.size() == klen) {
+            if (pos_ + 1 >= args_.size()) {
+                error = std::string(key) + " needs a value";
+                ++pos_;
+                return true;
+            }
+            value = args_[pos_ + 1];
+            pos_ += 2;
+            return true;
+        }
+        if (a[klen] != '=') return false;
+        value = a.substr(klen + 1);
+        ++pos_;
+        return true;
+    }
+    bool flag(const char* key) {
+        if (args_[pos_] != key) return false;
+        ++pos_;
+        return true;
+    }
+
+private:
+    std::vector<std::string> args_;
+    size_t pos_ = 0;
+};
+
+std::vector<std::string> split_list(const std::string& s) {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos <= s.size()) {
+        size_t comma = s.find(',', pos);
+        std::string item = s.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        if (!item.empty()) out.push_back(item);
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    return out;
+}
+
+bool parse_positive(const std::string& s, unsigned max, unsigned& out) {
+    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) return false;
+    unsigned long v = std::stoul(s);
+    if (v == 0 || v > max) return false;
+    out = unsigned(v);
+    return true;
+}
+
+bool file_exists(const std::string& p) {
+    struct stat st;
+    return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool in_path(const std::string& name) {
+    const char* path = getenv("PATH");
+    if (!path) return false;
+    std::string p = path;
+    size_t pos = 0;
+    while (pos <= p.size()) {
+        size_t colon = p.find(':', pos);
+        std::string dir = p.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
+        if (dir.empty()) dir = ".";
+        if (access((dir + "/" + name).c_str(), X_OK) == 0) return true;
+        if (colon == std::string::npos) break;
+        pos = colon + 1;
+    }
+    return false;
+}
+
+std::string elapsed_text(double seconds) {
+    char buf[32];
+    if (seconds < 60) snprintf(buf, sizeof buf, "%.1f s", seconds);
+    else snprintf(buf, sizeof buf, "%d:%02d", int(seconds) / 60, int(seconds) % 60);
+    return buf;
+}
+
+std::string iso_date() {
+    time_t t = time(nullptr);
+    tm local;
+    localtime_r(&t, &local);
+    char buf[64];
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &local);
+    std::string s = buf;
+    if (s.size() > 5) s.insert(s.size() - 2, ":");  // +0100 -> +01:00, as Google Benchmark writes it
+    return s;
+}
+
+std::string host_name() {
+    char buf[256] = {};
+    gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
+// Parses the kernel options common to run and image; true if `args` was one.
+bool kernel_option(Args& args, RunSettings& s, std::string& error) {
+    std::string v;
+    if (args.option("--only", v, error)) {
+        for (auto& n : split_list(v)) s.only.push_back(n);
+    } else if (args.option("--skip", v, error)) {
+        for (auto& n : split_list(v)) s.skip.push_back(n);
+    } else if (args.option("--iters", v, error)) {
+        s.kernel_args.push_back("iters=" + v);
+    } else if (args.option("--reps", v, error)) {
+        s.kernel_args.push_back("reps=" + v);
+    } else if (args.option("--timer", v, error)) {
+        if (v != "rdtsc" && v != "rdtscp") error = "--timer must be rdtsc or rdtscp";
+        s.timer = v;
+    } else if (args.option("--kernel-arg", v, error)) {
+        if (v.empty() || v.find_first_of(" \t\n") != std::string::npos) error = "--kernel-arg takes one word";
+        for (const char* key : {"only=", "skip=", "timer=", "timing="})
+            if (v.rfind(key, 0) == 0)
+                error = std::string("--kernel-arg ") + key + "...: use --" + std::string(key, strlen(key) - 1) +
+                        " (the tool adds to it when it resumes)";
+        s.kernel_args.push_back(v);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// ---- run ---------------------------------------------------------------------
+
+struct RunCli {
+    std::string accel, cpu, memory = "256M", kernel, firmware, qemu = "qemu-system-x86_64";
+    unsigned smp = 1;
+    BootPath boot = BootPath::pvh;
+    RunSettings settings;
+    bool pin = false;
+    std::vector<int> pin_cpus;
+    std::string json, csv, label, log;
+    bool verbose = false, quiet = false;
+};
+
+void print_table(const std::vector<BenchResult>& results, bool external) {
+    printf("%-24s %-12s %-11s %11s %13s %11s %13s %11s", "benchmark", "category", "status", "iterations", "median",
+           "mad", "min", "control");
+    if (external) printf(" %14s %11s", "host median", "host mad");
+    printf("\n");
+    for (const auto& r : results) {
+        if (r.ok()) {
+            printf("%-24s %-12s %-11s %11lu %13s %11s %13s %11s", r.name.c_str(), r.category.c_str(), r.status.c_str(),
+                   static_cast<unsigned long>(r.iterations), milli_text(r.median_milli).c_str(),
+                   milli_text(r.mad_milli).c_str(), milli_text(r.min_milli).c_str(),
+                   milli_text(r.control_median_milli).c_str());
+            if (external) {
+                if (r.external)
+                    printf(" %14s %11s", milli_text(r.external->median_milli).c_str(),
+                           milli_text(r.external->mad_milli).c_str());
+                else
+                    printf(" %14s %11s", "-", "-");
+            }
+            printf("\n");
+        } else {
+            std::string reason = r.reason.substr(0, r.reason.find('\n'));
+            printf("%-24s %-12s %-11s %s\n", r.name.c_str(), r.category.empty() ? "-" : r.category.c_str(),
+                   r.status.c_str(), reason.c_str());
+        }
+    }
+}
+
+// What a finished run adds to its context.
+void fill_info(RunInfo& info, const RunReport& rep) {
+    info.cpu_model = rep.cpu_model;
+    info.vms = rep.vms;
+    if (rep.header) {
+        info.platform = rep.header->raw;
+        info.tsc_hz = rep.header->tsc_hz;
+    }
+    info.timer = rep.timer.empty() ? (rep.header ? rep.header->timer : "") : rep.timer;
+    info.notes = rep.notes;
+    if (!rep.fatal.empty()) info.notes.push_back("stopped: " + rep.fatal);
+    if (rep.interrupted) info.notes.push_back("interrupted");
+    info.kernel_errors = rep.kernel_errors;
+    info.problems = rep.problems;
+    info.complete = rep.complete;
+    info.exit_code = rep.exit_code();
+}
+
+int cmd_run(Args& args, const std::vector<std::string>& command_line) {
+    RunCli cli;
+    std::string error, v;
+    while (!args.done()) {
+        if (kernel_option(args, cli.settings, error)) {
+        } else if (args.option("--accel", v, error)) {
+            if (v != "kvm" && v != "tcg") error = "--accel must be kvm or tcg";
+            cli.accel = v;
+        } else if (args.option("--cpu", v, error)) {
+            cli.cpu = v;
+        } else if (args.option("--smp", v, error)) {
+            if (!parse_positive(v, 288, cli.smp)) error = "--smp needs 1..288";
+        } else if (args.option("--memory", v, error)) {
+            cli.memory = v;
+        } else if (args.option("--boot", v, error)) {
+            auto b = boot_path_from_name(v);
+            if (!b) error = "--boot must be pvh, mb1, iso-bios or iso-uefi";
+            else cli.boot = *b;
+        } else if (args.option("--kernel", v, error)) {
+            cli.kernel = v;
+        } else if (args.option("--firmware", v, error)) {
+            cli.firmware = v;
+        } else if (args.option("--qemu", v, error)) {
+            cli.qemu = v;
+        } else if (args.option("--timing", v, error)) {
+            if (v != "internal" && v != "external") error = "--timing must be internal or external";
+            cli.settings.external_timing = v == "external";
+        } else if (args.flag("--pin")) {
+            cli.pin = true;
+        } else if (args.option("--pin-cpus", v, error)) {
+            auto list = parse_cpu_list(v);
+            if (!list) error = "--pin-cpus: bad CPU list '" + v + "'";
+            else cli.pin_cpus = *list;
+            cli.pin = true;
+        } else if (args.option("--timeout", v, error)) {
+            unsigned t = 0;
+            if (!parse_positive(v, 86400, t)) error = "--timeout needs seconds (1..86400)";
+            cli.settings.bench_timeout_ms = int(t) * 1000;
+        } else if (args.option("--boot-timeout", v, error)) {
+            unsigned t = 0;
+            if (!parse_positive(v, 86400, t)) error = "--boot-timeout needs seconds (1..86400)";
+            cli.settings.boot_timeout_ms = int(t) * 1000;
+        } else if (args.option("--json", v, error)) {
+            cli.json = v;
+        } else if (args.option("--csv", v, error)) {
+            cli.csv = v;
+        } else if (args.option("--label", v, error)) {
+            cli.label = v;
+        } else if (args.option("--log", v, error)) {
+            cli.log = v;
+        } else if (args.flag("--verbose")) {
+            cli.verbose = true;
+        } else if (args.flag("--quiet")) {
+            cli.quiet = true;
+        } else {
+            return usage_error("run: unknown argument '" + args.peek() + "'");
+        }
+        if (!error.empty()) return usage_error("run: " + error);
+    }
+
+    // Accelerator.
+    std::string why;
+    bool kvm = kvm_usable(&why);
+    if (cli.accel.empty()) {
+        cli.accel = kvm ? "kvm" : "tcg";
+        if (!kvm) fprintf(stderr, "hvbench: KVM is not usable (%s); running under TCG (software emulation)\n", why.c_str());
+    } else if (cli.accel == "kvm" && !kvm) {
+        fprintf(stderr, "hvbench: --accel kvm, but KVM is not usable: %s\n", why.c_str());
+        return kExitIncomplete;
+    }
+
+    // Images.
+    std::string dir = program_directory();
+    std::string elf, iso;
+    bool build_isos = false;
+    if (!is_iso_boot(cli.boot)) {
+        elf = !cli.kernel.empty() ? cli.kernel : dir + (cli.boot == BootPath::mb1 ? "/hvbench32.elf" : "/hvbench.elf");
+        if (!file_exists(elf)) {
+            fprintf(stderr, "hvbench: kernel image %s not found (build it: cmake --build build)\n", elf.c_str());
+            return kExitIncomplete;
+        }
+    } else {
+        std::string given = cli.kernel;
+        bool given_iso = given.size() > 4 && given.compare(given.size() - 4, 4, ".iso") == 0;
+        if (given_iso) {
+            iso = given;
+        } else {
+            elf = !given.empty() ? given : dir + "/hvbench.elf";
+            iso = dir + "/hvbench.iso";
+            build_isos = in_path("grub-mkrescue") && file_exists(elf);
+        }
+        if (!build_isos) {
+            cli.settings.can_pass_options = false;
+            if (!file_exists(iso)) {
+                fprintf(stderr, "hvbench: ISO %s not found\n", iso.c_str());
+                return kExitIncomplete;
+            }
+            fprintf(stderr,
+                    "hvbench: warning: %s boots %s with the command line fixed in its grub.cfg: kernel options "
+                    "(--only, --skip, ..., and skip= to resume after a crash) cannot be passed%s\n",
+                    boot_path_name(cli.boot), iso.c_str(),
+                    given_iso ? "" : " (grub-mkrescue is not installed, so no ISO can be built per VM)");
+        }
+        if (cli.boot == BootPath::iso_uefi) {
+            if (cli.firmware.empty()) cli.firmware = find_uefi_firmware();
+            if (cli.firmware.empty() || !file_exists(cli.firmware)) {
+                fprintf(stderr, "hvbench: no UEFI firmware found (install ovmf, or pass --firmware)\n");
+                return kExitIncomplete;
+            }
+        }
+    }
+    if (cli.pin && cli.pin_cpus.empty()) cli.pin_cpus = allowed_host_cpus();
+
+    // What the kernel will run, read from the image: lets a resumed run name
+    // what is left when there is too much to skip.
+    {
+        std::string image = !elf.empty() ? elf : dir + "/hvbench.elf";
+        std::string err;
+        auto cmdline = kernel_cmdline(cli.settings, {}, cli.settings.timer, "", &err);
+        if (!cmdline) {
+            fprintf(stderr, "hvbench: %s\n", err.c_str());
+            return kUsageError;
+        }
+        if (auto table = read_benchmark_table(image, &err)) cli.settings.catalog = select_from_catalog(*table, *cmdline);
+        else if (cli.verbose) fprintf(stderr, "hvbench: no benchmark list from the image (%s)\n", err.c_str());
+    }
+
+    // A scratch directory for the QMP socket and per-VM ISOs.
+    std::string scratch;
+    if (cli.pin || build_isos) {
+        char tmpl[] = "/tmp/hvbench.XXXXXX";
+        if (!mkdtemp(tmpl)) {
+            perror("hvbench: mkdtemp");
+            return kExitIncomplete;
+        }
+        scratch = tmpl;
+    }
+
+    FILE* log = nullptr;
+    if (!cli.log.empty()) {
+        log = fopen(cli.log.c_str(), "wb");
+        if (!log) {
+            fprintf(stderr, "hvbench: %s: %s\n", cli.log.c_str(), strerror(errno));
+            return kExitIncomplete;
+        }
+    }
+    unsigned last_log_vm = 0;
+    cli.settings.raw_output = [&](unsigned vm, std::string_view bytes, bool vmm) {
+        if (log) {
+            if (vm != last_log_vm) fprintf(log, "\n==== hvbench: VM %u ====\n", vm);
+            last_log_vm = vm;
+            fwrite(bytes.data(), 1, bytes.size(), log);
+            fflush(log);
+        }
+        if (cli.verbose) {
+            std::string clean;
+            for (char c : bytes)
+                if (c != kMarkerStart && c != kMarkerEnd) clean += c;
+            fprintf(stderr, "%s%s", vmm ? "[vmm] " : "", clean.c_str());
+        }
+    };
+
+    VmLauncher launcher;
+    launcher.cpu_models = cli.cpu.empty() ? cpu_models_for(cli.accel) : std::vector<std::string>{cli.cpu};
+    launcher.command = [&](const VmPlan& plan, std::string* err) -> std::optional<std::vector<std::string>> {
+        VmConfig cfg;
+        cfg.qemu = cli.qemu;
+        cfg.accel = cli.accel;
+        cfg.cpu = plan.cpu_model;
+        cfg.smp = cli.smp;
+        cfg.memory = cli.memory;
+        cfg.boot = cli.boot;
+        cfg.firmware = cli.firmware;
+        cfg.cmdline = plan.cmdline;
+        cfg.image = is_iso_boot(cli.boot) ? iso : elf;
+        if (build_isos && !plan.cmdline.empty()) {
+            cfg.image = scratch + "/vm" + std::to_string(plan.number) + ".iso";
+            if (!build_iso(elf, plan.cmdline, cfg.image, err)) return std::nullopt;
+        }
+        if (cli.pin) {
+            cfg.qmp_socket = scratch + "/qmp.sock";
+            unlink(cfg.qmp_socket.c_str());
+            cfg.paused = true;
+        }
+        return qemu_command(cfg);
+    };
+    if (cli.pin) {
+        launcher.started = [&](Process& p, const VmPlan&, std::string* err) {
+            QmpClient q;
+            auto alive = [](void* ctx) { return static_cast<Process*>(ctx)->running(); };
+            if (!q.connect(scratch + "/qmp.sock", 15000, err, alive, &p)) return false;
+            auto reply = q.execute("query-cpus-fast", err);
+            if (!reply) return false;
+            auto vcpus = parse_vcpu_threads(*reply, err);
+            if (!vcpus) return false;
+            auto lines = pin_vcpus(*vcpus, cli.pin_cpus, err);
+            if (!lines) return false;
+            if (!cli.quiet)
+                for (const auto& l : *lines) fprintf(stderr, "hvbench: pinned %s\n", l.c_str());
+            return q.execute("cont", err).has_value();
+        };
+    }
+    launcher.finished = [&](const VmPlan& plan) {
+        if (!scratch.empty()) {
+            unlink((scratch + "/vm" + std::to_string(plan.number) + ".iso").c_str());
+            unlink((scratch + "/qmp.sock").c_str());
+        }
+    };
+
+    // The results so far, rewritten to the files after every result.
+    RunInfo info;
+    info.label = cli.label.empty() ? cli.accel : cli.label;
+    info.date = iso_date();
+    info.host_name = host_name();
+    info.executable = command_line.empty() ? "hvbench" : command_line[0];
+    info.host_cpus = unsigned(sysconf(_SC_NPROCESSORS_ONLN));
+    info.accel = cli.accel;
+    info.boot = boot_path_name(cli.boot);
+    info.memory = cli.memory;
+    info.vcpus = cli.smp;
+    info.timing = cli.settings.external_timing ? "external" : "internal";
+    info.host_tsc_hz = calibrate_host_tsc_hz(50);
+    info.command = command_line;
+    std::vector<BenchResult> live;
+    std::vector<std::string> file_errors;
+    auto write_files = [&](const std::vector<BenchResult>& results) {
+        std::string err;
+        if (!cli.json.empty() && !write_text_file(cli.json, write_results_json(ResultsDoc{info, results}), &err))
+            file_errors.push_back(err);
+        if (!cli.csv.empty() && !write_text_file(cli.csv, write_results_csv(results, info.tsc_hz), &err))
+            file_errors.push_back(err);
+    };
+
+    bool tty = isatty(2);
+    int64_t run_start = now_ms(), bench_start = run_start;
+    std::string current;
+    size_t current_index = 0, current_total = 0;
+    int64_t last_draw = 0;
+    bool line_open = false;
+    auto clear_line = [&] {
+        if (line_open) fprintf(stderr, "\r\033[K");
+        line_open = false;
+    };
+    auto draw = [&] {
+        if (cli.quiet || !tty || current.empty()) return;
+        int64_t now = now_ms();
+        fprintf(stderr, "\r\033[K[%zu/%s] %s  %s  (total %s)", current_index,
+                current_total ? std::to_string(current_total).c_str() : "?", current.c_str(),
+                elapsed_text(double(now - bench_start) / 1000).c_str(),
+                elapsed_text(double(now - run_start) / 1000).c_str());
+        fflush(stderr);
+        line_open = true;
+        last_draw = now;
+    };
+    auto say = [&](const std::string& text) {
+        clear_line();
+        fprintf(stderr, "hvbench: %s\n", text.c_str());
+        draw();
+    };
+    auto progress = [&](const RunEvent& e) {
+        switch (e.kind) {
+            case RunEvent::vm_start:
+                if (cli.verbose && e.argv) {
+                    std::string cmd;
+                    for (const auto& a : *e.argv) cmd += (cmd.empty() ? "" : " ") + a;
+                    say("VM " + std::to_string(e.vm) + ": " + cmd);
+                } else if (!cli.quiet) {
+                    say("VM " + std::to_string(e.vm) + ": " + cli.accel + " -cpu " + e.name + ", kernel options '" +
+                        e.text + "'");
+                }
+                current.clear();
+                break;
+            case RunEvent::header: {
+                const HeaderInfo& h = *e.header_info;
+                info.platform = h.raw;
+                info.tsc_hz = h.tsc_hz;
+                info.timer = h.timer;
+                if (!cli.quiet) {
+                    char tsc[64];
+                    snprintf(tsc, sizeof tsc, "%.3f GHz (%s)", double(h.tsc_hz) / 1e9, h.tsc_source.c_str());
+                    say("platform: " + h.cpu_model + " | hypervisor " + h.hypervisor + " | boot " + h.boot + " | " +
+                        std::to_string(h.cpus) + " CPU(s) | TSC " + tsc + " | timer " + h.timer + " | " +
+                        std::to_string(h.benchmarks) + " benchmarks");
+                }
+                break;
+            }
+            case RunEvent::begin:
+                current = e.name;
+                current_index = e.index;
+                current_total = e.total;
+                bench_start = now_ms();
+                if (!cli.quiet && !tty)
+                    fprintf(stderr, "[%zu/%zu] %s ...\n", e.index, e.total, e.name.c_str());
+                draw();
+                break;
+            case RunEvent::result: {
+                const BenchResult& r = *e.bench;
+                live.push_back(r);
+                write_files(live);
+                if (!cli.quiet) {
+                    clear_line();
+                    double secs = r.name == current ? double(now_ms() - bench_start) / 1000 : 0;
+                    fprintf(stderr, "[%zu/%s] %-24s %-11s %s%s\n", live.size(),
+                            current_total ? std::to_string(current_total).c_str() : "?", r.name.c_str(),
+                            r.status.c_str(), r.ok() ? (milli_text(r.median_milli) + " cycles").c_str() : "",
+                            r.name == current ? ("  (" + elapsed_text(secs) + ")").c_str() : "");
+                }
+                if (r.name == current) current.clear();
+                break;
+            }
+            case RunEvent::note:
+                if (!cli.quiet) say(e.text);
+                break;
+            case RunEvent::tick:
+                if (now_ms() - last_draw >= 1000) draw();
+                break;
+        }
+    };
+
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGHUP, &sa, nullptr);
+    cli.settings.interrupted = &g_interrupted;
+
+    RunReport rep = run_suite(cli.settings, launcher, progress);
+    clear_line();
+    if (log) fclose(log);
+    if (!scratch.empty()) {
+        std::error_code ec;
+        std::filesystem::remove_all(scratch, ec);
+    }
+
+    fill_info(info, rep);
+    int code = info.exit_code;
+    if (cli.settings.external_timing && rep.markers == 0)
+        info.notes.push_back("--timing external: the kernel sent no timing markers (does it support timing=external?)");
+    write_files(rep.results);
+
+    printf("\n");
+    print_table(rep.results, cli.settings.external_timing);
+    for (const auto& e : rep.kernel_errors) fprintf(stderr, "hvbench: kernel error: %s\n", e.c_str());
+    for (const auto& p : rep.problems) fprintf(stderr, "hvbench: %s\n", p.c_str());
+    for (const auto& r : rep.results)
+        if (r.status == kStatusCrashed || r.status == "timeout") {
+            fprintf(stderr, "hvbench: %s %s: %s\n", r.name.c_str(), r.status.c_str(), r.reason.c_str());
+            if (!r.vmm_output.empty()) {
+                std::string indented = "    " + r.vmm_output;
+                for (size_t p = indented.find('\n'); p != std::string::npos; p = indented.find('\n', p + 1))
+                    indented.insert(p + 1, "    ");
+                fprintf(stderr, "  last VMM output:\n%s\n", indented.c_str());
+            }
+        }
+    if (cli.settings.external_timing && rep.markers == 0)
+        fprintf(stderr, "hvbench: --timing external: the kernel sent no timing markers; only internal figures\n");
+    if (!rep.fatal.empty()) fprintf(stderr, "hvbench: stopped: %s\n", rep.fatal.c_str());
+    if (rep.interrupted) fprintf(stderr, "hvbench: interrupted; results so far are kept\n");
+    for (const auto& e : file_errors) fprintf(stderr, "hvbench: cannot write %s\n", e.c_str());
+    if (!file_errors.empty()) code |= kExitIncomplete;
+    size_t crashed = 0;
+    for (const auto& r : rep.results) crashed += r.status == kStatusCrashed;
+    fprintf(stderr, "hvbench: %zu results from %u VM(s) in %s, %zu crashed%s%s%s%s; exit status %d\n",
+            rep.results.size(), rep.vms, elapsed_text(double(now_ms() - run_start) / 1000).c_str(), crashed,
+            cli.json.empty() ? "" : ", JSON: ", cli.json.c_str(), cli.csv.empty() ? "" : ", CSV: ",
+            (cli.csv.empty() ? std::string() : cli.csv).c_str(), code);
+    return code;
+}
+
+// ---- import --------------------------------------------------------------------
+
+int cmd_import(Args& args, const std::vector<std::string>& command_line) {
+    std::string input, json, csv, label, error, v;
+    while (!args.done()) {
+        if (args.option("--json", v, error)) {
+            json = v;
+        } else if (args.option("--csv", v, error)) {
+            csv = v;
+        } else if (args.option("--label", v, error)) {
+            label = v;
+        } else if (!args.peek().empty() && args.peek()[0] == '-' && args.peek() != "-") {
+            return usage_error("import: unknown option '" + args.peek() + "'");
+        } else if (input.empty()) {
+            input = args.next();
+        } else {
+            return usage_error("import: one log file at a time");
+        }
+        if (!error.empty()) return usage_error("import: " + error);
+    }
+    if (input.empty()) return usage_error("import: which log file?");
+    std::optional<std::string> text;
+    if (input == "-") {
+        std::string all;
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) all.append(buf, n);
+        text = all;
+    } else {
+        text = read_text_file(input, &error);
+    }
+    if (!text) {
+        fprintf(stderr, "hvbench: %s\n", error.c_str());
+        return kExitIncomplete;
+    }
+    RunReport rep = read_log(*text);
+    RunInfo info;
+    info.label = !label.empty() ? label : rep.header ? platform_label(*rep.header) : "imported";
+    info.date = iso_date();
+    info.host_name = host_name();
+    info.executable = command_line.empty() ? "hvbench" : command_line[0];
+    info.command = command_line;
+    info.timing = "internal";
+    if (rep.header) info.boot = rep.header->boot;
+    fill_info(info, rep);
+    info.notes.insert(info.notes.begin(), "imported from " + input);
+    ResultsDoc doc{info, rep.results};
+    for (const auto& [path, text_out] :
+         {std::pair{json, json.empty() ? "" : write_results_json(doc)},
+          std::pair{csv, csv.empty() ? "" : write_results_csv(rep.results, info.tsc_hz)}}) {
+        if (!path.empty() && !write_text_file(path, text_out, &error)) {
+            fprintf(stderr, "hvbench: cannot write %s\n", error.c_str());
+            return kExitIncomplete;
+        }
+    }
+    print_table(rep.results, false);
+    for (const auto& p : rep.problems) fprintf(stderr, "hvbench: %s\n", p.c_str());
+    if (!rep.fatal.empty()) fprintf(stderr, "hvbench: %s\n", rep.fatal.c_str());
+    fprintf(stderr, "hvbench: %zu results from %s (label '%s')%s\n", rep.results.size(), input.c_str(),
+            info.label.c_str(), rep.complete ? "" : "; the log has no end record");
+    return info.exit_code;
+}
+
+// ---- compare -------------------------------------------------------------------
+
+int cmd_compare(Args& args) {
+    std::vector<std::string> files;
+    std::string baseline, chart, title = "hvbench: cycles per iteration and ratio to the baseline", error, v;
+    while (!args.done()) {
+        if (args.option("--baseline", v, error)) {
+            baseline = v;
+        } else if (args.option("--chart", v, error)) {
+            chart = v;
+        } else if (args.option("--title", v, error)) {
+            title = v;
+        } else if (!args.peek().empty() && args.peek()[0] == '-') {
+            return usage_error("compare: unknown option '" + args.peek() + "'");
+        } else {
+            files.push_back(args.next());
+        }
+        if (!error.empty()) return usage_error("compare: " + error);
+    }
+    if (!baseline.empty()) {
+        files.erase(std::remove(files.begin(), files.end(), baseline), files.end());
+        files.insert(files.begin(), baseline);
+    }
+    if (files.size() < 2 && baseline.empty()) return usage_error("compare: needs at least two results files");
+    std::vector<ResultsDoc> docs;
+    for (const auto& f : files) {
+        auto d = load_results(f, &error);
+        if (!d) {
+            fprintf(stderr, "hvbench: %s\n", error.c_str());
+            return kExitIncomplete;
+        }
+        docs.push_back(std::move(*d));
+    }
+    Comparison c = compare_results(docs, 0);
+    printf("baseline: %s (%s)\n", c.labels[0].c_str(), files[0].c_str());
+    fputs(format_comparison(c).c_str(), stdout);
+    if (!chart.empty()) {
+        bool html = chart.size() > 5 && (chart.compare(chart.size() - 5, 5, ".html") == 0 ||
+                                         chart.compare(chart.size() - 4, 4, ".htm") == 0);
+        std::string text = html ? comparison_html(c, title) : comparison_svg(c, title);
+        if (!write_text_file(chart, text, &error)) {
+            fprintf(stderr, "hvbench: cannot write %s\n", error.c_str());
+            return kExitIncomplete;
+        }
+        fprintf(stderr, "hvbench: chart written to %s\n", chart.c_str());
+    }
+    return 0;
+}
+
+// ---- image ---------------------------------------------------------------------
+
+int cmd_image(Args& args) {
+    RunSettings s;
+    std::string output, kernel, elf_path = "/boot/hvbench.elf", error, v;
+    while (!args.done()) {
+        if (kernel_option(args, s, error)) {
+        } else if (args.option("--output", v, error)) {
+            output = v;
+        } else if (args.option("--kernel", v, error)) {
+            kernel = v;
+        } else if (args.option("--grub-path", v, error)) {
+            elf_path = v;
+        } else {
+            return usage_error("image: unknown argument '" + args.peek() + "'");
+        }
+        if (!error.empty()) return usage_error("image: " + error);
+    }
+    std::string dir = program_directory();
+    if (kernel.empty()) kernel = dir + "/hvbench.elf";
+    if (output.empty()) output = dir + "/hvbench.iso";
+    if (!file_exists(kernel)) {
+        fprintf(stderr, "hvbench: kernel image %s not found (build it: cmake --build build)\n", kernel.c_str());
+        return kExitIncomplete;
+    }
+    auto cmdline = kernel_cmdline(s, {}, s.timer, "", &error);
+    if (!cmdline) return usage_error("image: " + error);
+    std::string options = *cmdline;
+    if (!build_iso(kernel, options, output, &error)) {
+        fprintf(stderr, "hvbench: %s\n", error.c_str());
+        return kExitIncomplete;
+    }
+    printf("wrote %s: GRUB for BIOS and UEFI, serial console on COM1 (115200 8N1), kernel options '%s'\n",
+           output.c_str(), options.c_str());
+    printf("  boot it from a USB stick:  dd if=%s of=/dev/sdX bs=4M conv=fsync   (sdX: the whole stick)\n",
+           output.c_str());
+    printf("  or in QEMU:                qemu-system-x86_64 -m 256M -serial stdio -display none -cdrom %s\n\n",
+           output.c_str());
+    printf("To add hvbench to the GRUB of an installed system: copy %s to %s, append this entry\n"
+           "to /etc/grub.d/40_custom and run update-grub (grub2-mkconfig -o /boot/grub2/grub.cfg on Fedora).\n"
+           "If /boot is a partition of its own, GRUB sees the file as %s: use --grub-path.\n\n",
+           kernel.c_str(), elf_path.c_str(),
+           elf_path.compare(0, 6, "/boot/") == 0 ? elf_path.substr(5).c_str() : elf_path.c_str());
+    fputs(grub_menu_entry(options, elf_path).c_str(), stdout);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        fputs(kUsage, stderr);
+        return kUsageError;
+    }
+    std::string cmd = argv[1];
+    std::vector<std::string> command_line(argv, argv + argc);
+    for (int i = 1; i < argc; ++i)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(kUsage, stdout);
+            return 0;
+        }
+    Args args(argc, argv, 2);
+    if (cmd == "run") return cmd_run(args, command_line);
+    if (cmd == "compare") return cmd_compare(args);
+    if (cmd == "image") return cmd_image(args);
+    if (cmd == "import") return cmd_import(args, command_line);
+    if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+        fputs(kUsage, stdout);
+        return 0;
+    }
+    return usage_error("unknown command '" + cmd + "'");
+}

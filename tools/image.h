@@ -1,0 +1,28 @@
+// tools/image.h — GRUB images: a rescue ISO for BIOS and UEFI with hvbench
+// and a chosen kernel command line (grub-mkrescue), and the menu entry that
+// adds hvbench to a GRUB that is already installed.
+#pragma once
+
+#include <string>
+
+namespace hvb::tools {
+
+// True when every word of `options` is safe to put on a GRUB `multiboot`
+// line unquoted (letters, digits and _ = , . : / + -); otherwise *bad is the
+// first character that is not.
+bool grub_safe_options(const std::string& options, char* bad);
+
+// grub.cfg of the ISO: serial console on COM1 at 115200 8N1 (and the
+// screen), no menu delay, a multiboot2 entry (default) and a multiboot1 one.
+std::string iso_grub_cfg(const std::string& options);
+
+// The menuentry to append to an installed GRUB (e.g. /etc/grub.d/40_custom,
+// then update-grub), with the serial console on. `elf_path` is where the
+// kernel will be, as GRUB sees it ("/boot/hvbench.elf").
+std::string grub_menu_entry(const std::string& options, const std::string& elf_path);
+
+// Builds `output` from the kernel `elf` with grub-mkrescue (run without a
+// shell). False with *error when grub-mkrescue is missing or fails.
+bool build_iso(const std::string& elf, const std::string& options, const std::string& output, std::string* error);
+
+}  // namespace hvb::tools

@@ -1,0 +1,142 @@
+// tools/run.h — the crash-and-resume driver: runs the suite in as many VMs
+// as it takes, so that a VM that dies or hangs costs one benchmark, never the
+// results already measured.
+//
+// Each VM gets the user's options plus skip=<every benchmark already done>,
+// so the kernel (which sorts by name and writes `begin` before each one)
+// picks up after the last finished benchmark; no list of names is needed up
+// front. A VM that exits without an `end` record, or whose output stops for
+// longer than the per-benchmark timeout, is killed; the benchmark it had
+// begun without a result is the culprit and is recorded `crashed` (the VM
+// died, or QEMU reported it stopped the guest) or `timeout` (it hung), with
+// the VMM's last lines. If the culprit crashed a VM timed with RDTSCP, it
+// runs once more alone with timer=rdtsc: when it survives that, the timer was
+// the killer, and the rest of the run uses rdtsc (the tool says so).
+#pragma once
+
+#include <csignal>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tools/catalog.h"
+#include "tools/launch.h"
+#include "tools/records.h"
+#include "tools/results.h"
+#include "tools/timing.h"
+
+namespace hvb::tools {
+
+// The tool's own exit-code bits, above the kernel's (kernel/../posih/cpu.h:
+// 1 faulted, 2 timeout, 4 bad input, 8 fatal, 16 self-check).
+inline constexpr int kExitCrashed = 32;     // a benchmark crashed its VM
+inline constexpr int kExitIncomplete = 64;  // the tool could not run (all of) the suite
+
+struct RunSettings {
+    std::vector<std::string> only, skip;  // only= / skip= names or categories
+    std::vector<std::string> kernel_args;  // other kernel words: iters=, reps=, apic=, name.param=...
+    std::string timer;                     // "", "rdtsc" or "rdtscp"
+    bool external_timing = false;          // adds timing=external
+    int bench_timeout_ms = 300000;   // no output for this long while a benchmark runs: hung
+    int boot_timeout_ms = 240000;    // no header for this long after start: hung at boot
+    int vmm_error_grace_ms = 2000;   // QEMU said it stopped the guest: kill after this
+    unsigned max_vms = 200;
+    bool can_pass_options = true;    // false: a boot path with a fixed command line
+    // The names the kernel selects with these options, in its order (from the
+    // image, tools/catalog.h); may be empty. When skip= would need more names
+    // than the kernel takes, a fresh VM gets only=<the rest of this list>.
+    // Their categories name the category of a benchmark that crashed (the
+    // kernel never got to say).
+    std::vector<CatalogEntry> catalog;
+    volatile std::sig_atomic_t* interrupted = nullptr;  // set asynchronously (SIGINT): stop
+    // Every byte the VMM writes, as it arrives (vmm: its stderr), e.g. for a log.
+    std::function<void(unsigned vm, std::string_view bytes, bool vmm)> raw_output;
+};
+
+// The kernel command line for one VM. `done`: benchmarks already reported
+// (added to skip=, or, past the kernel's limit of names in a list, left out
+// of only=<catalog>). `only_one`: run just this benchmark (a timer re-run).
+// nullopt with *error when the kernel could not be told what is left.
+std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vector<std::string>& done,
+                                          const std::string& timer, const std::string& only_one = "",
+                                          std::string* error = nullptr);
+
+struct VmPlan {
+    unsigned number = 0;     // 1-based, counting every VM started
+    std::string cmdline;
+    std::string cpu_model;   // from VmLauncher::cpu_models
+};
+
+// How VMs are started. The real one builds QEMU commands; tests use a fake.
+struct VmLauncher {
+    // -cpu models to try in order while the VMM refuses to start (exits
+    // without a byte of guest output); the first that starts is kept.
+    std::vector<std::string> cpu_models = {""};
+    std::function<std::optional<std::vector<std::string>>(const VmPlan&, std::string* error)> command;
+    // Called right after the VMM started (pin vCPUs, "cont" a paused VM).
+    // false with *error abandons the run.
+    std::function<bool(Process&, const VmPlan&, std::string* error)> started;
+    std::function<void(const VmPlan&)> finished;  // clean up after a VM
+};
+
+struct RunEvent {
+    // tick: the VM is running and nothing new arrived (about twice a second).
+    enum Kind { vm_start, header, begin, result, note, tick } kind;
+    std::string text;            // vm_start: the kernel command line; note: the message
+    std::string name;            // begin/result: the benchmark; vm_start: the -cpu model
+    size_t index = 0, total = 0;  // begin: k of N over the whole run (N = 0 when unknown)
+    const BenchResult* bench = nullptr;  // result
+    const HeaderInfo* header_info = nullptr;
+    const std::vector<std::string>* argv = nullptr;  // vm_start: the VMM's command
+    unsigned vm = 0;             // the VM it happened in
+};
+using ProgressFn = std::function<void(const RunEvent&)>;
+
+struct RunReport {
+    std::optional<HeaderInfo> header;  // the first VM's header: the platform
+    std::vector<BenchResult> results;  // in the order measured
+    std::vector<std::string> notes;    // what the tool did and why (fallbacks)
+    std::vector<std::string> kernel_errors, problems;
+    std::string cpu_model;             // the -cpu that started
+    std::string timer;                 // the timer the run ended with
+    unsigned vms = 0;
+    size_t total = 0;                  // benchmarks selected (first header), 0 unknown
+    int kernel_exit_bits = 0;          // OR of the kernel's exit codes
+    bool complete = false;             // the selection ran to its end
+    bool interrupted = false;
+    std::string fatal;                 // why the run stopped short
+    size_t markers = 0;                // timing markers seen (external timing)
+    int exit_code() const;
+    const BenchResult* find(std::string_view name) const;
+};
+
+RunReport run_suite(const RunSettings& settings, const VmLauncher& launcher, const ProgressFn& progress);
+
+// A captured serial log (bare metal over a null-modem cable, another VMM's
+// console, `hvbench run --log`) read into a report as `run` would have made
+// it: every result once, a benchmark begun without a result as crashed.
+RunReport read_log(std::string_view text);
+
+// A name for the platform a header describes: "native" when there is no
+// hypervisor, else "kvm", "xen", "tcg", "hyper-v", "vmware", ... or the
+// CPUID signature itself.
+std::string platform_label(const HeaderInfo& h);
+
+// One VM, start to end: what came out and how it ended.
+struct VmOutcome {
+    SerialStream stream;
+    ExitStatus status;
+    bool started = false;       // it was spawned
+    bool hung = false;          // killed: no output for too long
+    bool vmm_stopped = false;   // killed after QEMU reported stopping the guest
+    bool interrupted = false;
+    std::string spawn_error;
+    std::string vmm_stderr;     // QEMU's own messages (first 16 KiB)
+    std::vector<std::string> tail;  // last lines, guest and VMM ("[vmm] " prefixed), arrival order
+    double seconds = 0;
+};
+VmOutcome run_vm(Process& p, const RunSettings& s, const std::function<void(const SerialStream&)>& on_data,
+                 unsigned vm_number = 0);
+
+}  // namespace hvb::tools

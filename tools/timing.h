@@ -1,0 +1,75 @@
+// tools/timing.h — external measurement (HyperBench section 5.2): the host
+// timestamps the marker bytes the kernel sends right before (0x02) and right
+// after (0x03) each timed loop, so a loop's duration is also known in host
+// TSC cycles, independent of the guest's own (possibly virtualized) TSC.
+//
+// SerialStream is what the VMM's stdout (the guest's COM1) is fed through:
+// it strips the markers from the text, stamps each with the host TSC taken
+// when the read that carried it returned, pairs them into loop durations
+// and files them under the benchmark that was running (between its `begin`
+// and `result` records), and passes the text on to the record reader.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tools/records.h"
+
+namespace hvb::tools {
+
+// The host's TSC, serialized: LFENCE; RDTSC; LFENCE.
+uint64_t host_tsc();
+// Host TSC ticks per second, measured against CLOCK_MONOTONIC over `ms`.
+uint64_t calibrate_host_tsc_hz(int ms = 50);
+
+// Per-iteration cost seen from the host, in thousandths of a host TSC cycle,
+// across repetitions: (benchmark loop - control loop) / iterations.
+struct ExternalStats {
+    uint32_t samples = 0;  // repetitions with both loops stamped
+    int64_t min_milli = 0, median_milli = 0, mean_milli = 0, mad_milli = 0;
+    int64_t control_median_milli = 0;  // the control loop alone, per iteration
+    bool operator==(const ExternalStats&) const = default;
+};
+
+// Loop durations alternate control, benchmark (the runner's order); a
+// trailing unpaired control is ignored. nullopt when there is no pair.
+std::optional<ExternalStats> external_stats(const std::vector<uint64_t>& loop_cycles, uint64_t iterations);
+
+class SerialStream {
+public:
+    struct Timed {
+        std::string name;             // the benchmark
+        std::vector<uint64_t> loops;  // host TSC cycles per timed loop, in order
+        uint32_t unpaired = 0;        // a start without an end or the reverse
+    };
+
+    // `bytes` as read from the VMM, `tsc` the host TSC right after the read.
+    void feed(std::string_view bytes, uint64_t tsc);
+    void finish();  // end of stream: reads a last line without a newline
+
+    const RunLog& log() const { return reader_.log(); }
+    const std::vector<Timed>& timed() const { return timed_; }
+    const Timed* timed_for(std::string_view name) const;
+    size_t markers() const { return markers_; }
+    size_t stray_markers() const { return stray_; }  // outside any benchmark
+    size_t bytes() const { return bytes_; }          // text bytes (markers excluded)
+    // The last `n` lines of text (markers stripped), the last one possibly
+    // without its newline.
+    std::vector<std::string> last_lines(size_t n) const;
+
+private:
+    void text(std::string_view t);
+    void marker(char m, uint64_t tsc);
+    RunLogReader reader_;
+    std::vector<Timed> timed_;
+    std::optional<uint64_t> open_start_;
+    std::string open_name_;
+    size_t markers_ = 0, stray_ = 0, bytes_ = 0;
+    std::vector<std::string> lines_;  // ring of recent lines
+    std::string partial_line_;
+};
+
+}  // namespace hvb::tools
