@@ -24,9 +24,6 @@ extern "C" bool hvb_guarded_call(void (*fn)(void*), void* arg, hvb::x86::GuardSl
 namespace hvb {
 namespace {
 
-constexpr uint16_t kCodeSelector = 0x08;
-constexpr uint16_t kDataSelector = 0x10;
-
 InterruptHandler handlers[256];
 void (*fatal_reporter)(const char*);
 
@@ -150,8 +147,8 @@ extern "C" void hvb_interrupt_dispatch(hvb::InterruptContext* c) {
         c->rip = reinterpret_cast<uint64_t>(hvb_guard_landing);
         c->rsp = guard.rsp;
         c->rflags = guard.rflags;
-        c->cs = kCodeSelector;
-        c->ss = kDataSelector;
+        c->cs = x86::kCodeSelector;
+        c->ss = x86::kDataSelector;
         return;
     }
     fatal(*c);

@@ -16,6 +16,11 @@ namespace hvb::x86 {
 
 inline constexpr uint32_t kMaxCpus = 64;
 
+// Selectors of the per-CPU GDT that load_cpu_tables builds.
+inline constexpr uint16_t kCodeSelector = 0x08;
+inline constexpr uint16_t kDataSelector = 0x10;
+inline constexpr uint16_t kTssSelector = 0x18;
+
 struct [[gnu::packed]] Tss {
     uint32_t reserved0;
     uint64_t rsp[3];

@@ -19,9 +19,6 @@ namespace hvb {
 namespace x86 {
 namespace {
 
-constexpr uint16_t kCodeSelector = 0x08;
-constexpr uint16_t kDataSelector = 0x10;
-constexpr uint16_t kTssSelector = 0x18;
 constexpr uint32_t kMsrGsBase = 0xC0000101;
 constexpr unsigned kIstFault = 1;
 constexpr uint64_t kApStackBytes = 16 * 1024;
