@@ -283,9 +283,10 @@ Json Json::unsigned_integer(uint64_t v) { return number_literal(std::to_string(v
 Json Json::milli(int64_t thousandths) {
     // Same text as the kernel's format_milli: sign, whole part, three decimals.
     uint64_t mag = thousandths < 0 ? uint64_t(0) - uint64_t(thousandths) : uint64_t(thousandths);
-    char frac[4];
-    std::snprintf(frac, sizeof frac, "%03u", unsigned(mag % 1000));
-    return number_literal((thousandths < 0 ? "-" : "") + std::to_string(mag / 1000) + "." + frac);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s%llu.%03u", thousandths < 0 ? "-" : "", static_cast<unsigned long long>(mag / 1000),
+                  unsigned(mag % 1000));
+    return number_literal(buf);
 }
 
 Json Json::real(double v, int decimals) {
