@@ -16,6 +16,149 @@ std::string quote(std::string_view s) {
     return "'" + out + "'";
 }
 
+// Optional fields of newer kernels: absent is fine, present and malformed is
+// noted (by name and value) in `bad` and leaves the field unset.
+class OptionalFields {
+public:
+    OptionalFields(const Json& j, std::vector<std::string>& bad) : j_(j), bad_(bad) {}
+    void uint(const char* key, std::optional<uint64_t>& out) {
+        if (!j_.get(key)) return;
+        if (auto v = j_.get_uint(key)) out = *v;
+        else note(key);
+    }
+    void milli(const char* key, std::optional<int64_t>& out) {
+        if (!j_.get(key)) return;
+        if (auto v = j_.get_milli(key)) out = *v;
+        else note(key);
+    }
+    void boolean(const char* key, std::optional<bool>& out) {
+        if (!j_.get(key)) return;
+        if (auto v = j_.get_bool(key)) out = *v;
+        else note(key);
+    }
+    void string(const char* key, std::string& out) {
+        if (!j_.get(key)) return;
+        if (auto v = j_.get_string(key)) out = *v;
+        else note(key);
+    }
+    // One of `allowed`, e.g. "adaptive" | "fixed".
+    void word(const char* key, std::string& out, std::initializer_list<const char*> allowed) {
+        std::string v;
+        string(key, v);
+        if (v.empty()) return;
+        for (const char* a : allowed)
+            if (v == a) {
+                out = v;
+                return;
+            }
+        note(key);
+    }
+    // ci_low/ci_high (any prefix): both or neither, low <= high.
+    void interval(const char* low_key, const char* high_key, std::optional<int64_t>& low,
+                  std::optional<int64_t>& high) {
+        const Json* l = j_.get(low_key);
+        const Json* h = j_.get(high_key);
+        if (!l && !h) return;
+        auto lv = j_.get_milli(low_key), hv = j_.get_milli(high_key);
+        if (!l || !lv) return note(low_key);
+        if (!h || !hv) return note(high_key);
+        if (*lv > *hv) return note(low_key, std::string(low_key) + " > " + high_key);
+        low = *lv;
+        high = *hv;
+    }
+    void note(const char* key, const std::string& why = "") {
+        const Json* v = j_.get(key);
+        std::string text = v ? serialize_json(*v) : "missing";
+        if (text.size() > 60) text = text.substr(0, 60) + "...";
+        bad_.push_back(std::string(key) + " (" + (why.empty() ? text : why) + ")");
+    }
+
+private:
+    const Json& j_;
+    std::vector<std::string>& bad_;
+};
+
+void read_header_extras(const Json& j, HeaderInfo& h, std::vector<std::string>& bad) {
+    OptionalFields f(j, bad);
+    f.uint("boot_us", h.boot_us);
+    f.milli("timer_cycles", h.timer_cycles_milli);
+    f.milli("timer_mad", h.timer_mad_milli);
+    f.milli("rdtsc_cycles", h.rdtsc_cycles_milli);
+    f.boolean("rdtsc_intercepted", h.rdtsc_intercepted);
+    f.boolean("smi_counter", h.smi_counter);
+    f.word("iterations_mode", h.iterations_mode, {"adaptive", "fixed"});
+    f.word("reps_mode", h.reps_mode, {"adaptive", "fixed"});
+    f.uint("target_permille", h.target_permille);
+    f.milli("target_min_cycles", h.target_min_cycles_milli);
+    f.uint("confidence_percent", h.confidence_percent);
+    f.uint("budget_ms", h.budget_ms);
+    f.uint("min_reps", h.min_reps);
+    f.uint("max_reps", h.max_reps);
+    f.string("outlier_rule", h.outlier_rule);
+    f.string("pinned", h.pinned);
+    f.boolean("linearity", h.linearity);
+}
+
+// One entry of a result's "linearity" array; false (noted in `bad`) when it
+// lacks a field or has a malformed one.
+bool read_linearity_level(const Json& e, size_t index, LinearityLevel& out, std::vector<std::string>& bad) {
+    std::string where = "linearity[" + std::to_string(index) + "]";
+    if (!e.is(Json::Kind::object)) {
+        bad.push_back(where + " (not an object)");
+        return false;
+    }
+    std::vector<std::string> inner;
+    OptionalFields f(e, inner);
+    std::optional<uint64_t> iterations, repetitions;
+    std::optional<int64_t> median, ratio;
+    std::optional<bool> noisy;
+    f.uint("iterations", iterations);
+    f.milli("median", median);
+    f.uint("repetitions", repetitions);
+    f.boolean("noisy", noisy);
+    f.milli("ratio", ratio);
+    f.interval("ci_low", "ci_high", out.ci_low_milli, out.ci_high_milli);
+    for (const char* key : {"iterations", "median", "repetitions", "noisy", "ratio"})
+        if (!e.get(key)) inner.push_back(std::string(key) + " (missing)");
+    if (!inner.empty()) {
+        for (const auto& b : inner) bad.push_back(where + "." + b);
+        return false;
+    }
+    out.iterations = *iterations;
+    out.median_milli = *median;
+    out.repetitions = *repetitions;
+    out.noisy = *noisy;
+    out.ratio_milli = *ratio;
+    return true;
+}
+
+void read_result_extras(const Json& j, ResultInfo& r, std::vector<std::string>& bad) {
+    OptionalFields f(j, bad);
+    f.word("iterations_mode", r.iterations_mode, {"adaptive", "fixed"});
+    if (const Json* cycles = j.get("cycles")) {
+        std::vector<std::string> inner;
+        OptionalFields c(*cycles, inner);
+        c.interval("ci_low", "ci_high", r.ci_low_milli, r.ci_high_milli);
+        for (const auto& b : inner) bad.push_back("cycles." + b);
+    }
+    f.boolean("noisy", r.noisy);
+    f.uint("outliers", r.outliers);
+    f.uint("interrupts", r.interrupts);
+    f.uint("smis", r.smis);
+    f.uint("elapsed_us", r.elapsed_us);
+    f.uint("t_us", r.t_us);
+    if (const Json* lin = j.get("linearity")) {
+        if (!lin->is(Json::Kind::array)) {
+            f.note("linearity");
+        } else {
+            for (size_t i = 0; i < lin->items.size(); ++i) {
+                LinearityLevel level;
+                if (read_linearity_level(lin->items[i], i, level, bad)) r.linearity.push_back(level);
+            }
+        }
+    }
+}
+
 bool read_header(const Json& j, HeaderInfo& h, std::string& missing) {
     h.raw = j;
     auto need_str = [&](const char* key, std::string& out) {
@@ -189,13 +332,24 @@ void RunLogReader::record(std::string_view body) {
         log_.problems.push_back("record without a type: " + quote(body));
     } else if (*type == "header") {
         HeaderInfo h;
-        if (read_header(*json, h, missing)) log_.header = std::move(h);
+        if (read_header(*json, h, missing)) {
+            std::vector<std::string> bad;
+            read_header_extras(*json, h, bad);
+            for (const auto& b : bad) log_.problems.push_back("header record: bad " + b + "; the rest is kept");
+            log_.header = std::move(h);
+        }
     } else if (*type == "begin") {
         if (auto name = json->get_string("name")) log_.begun.push_back(*name);
         else missing = "name";
     } else if (*type == "result") {
         ResultInfo r;
-        if (read_result(*json, r, missing)) log_.results.push_back(std::move(r));
+        if (read_result(*json, r, missing)) {
+            std::vector<std::string> bad;
+            read_result_extras(*json, r, bad);
+            for (const auto& b : bad)
+                log_.problems.push_back("result record " + quote(r.name) + ": bad " + b + "; the rest is kept");
+            log_.results.push_back(std::move(r));
+        }
     } else if (*type == "error") {
         if (auto message = json->get_string("message")) log_.errors.push_back(*message);
         else missing = "message";

@@ -28,11 +28,38 @@ namespace hvb::tools {
 inline constexpr char kMarkerStart = '\x02';
 inline constexpr char kMarkerEnd = '\x03';
 
+// Fields a newer kernel adds (every one optional: an older stream lacks
+// them, and a malformed one is a `problem` and left unset, never a lost
+// record). "milli" figures are thousandths, as the cycle fields.
 struct HeaderInfo {
     Json raw;  // every field, as sent
     std::string cpu_vendor, cpu_model, hypervisor, boot, loader, cmdline, timer, tsc_source, apic;
     uint64_t tsc_hz = 0, memory_bytes = 0;
-    uint32_t cpus = 0, reps = 0, benchmarks = 0;
+    uint32_t cpus = 0, reps = 0, benchmarks = 0;  // reps: fixed repetitions, 0 when adaptive
+
+    std::optional<uint64_t> boot_us;                 // kernel entry to this header
+    std::optional<int64_t> timer_cycles_milli;       // one empty timed call (what time_call adds)
+    std::optional<int64_t> timer_mad_milli;
+    std::optional<int64_t> rdtsc_cycles_milli;       // back-to-back RDTSC
+    std::optional<bool> rdtsc_intercepted, smi_counter, linearity;
+    std::string iterations_mode, reps_mode;          // "adaptive" | "fixed"; "" when absent
+    std::optional<uint64_t> target_permille;         // CI half-width target, permille of the median
+    std::optional<int64_t> target_min_cycles_milli;  // ... or this many cycles, whichever is larger
+    std::optional<uint64_t> confidence_percent, budget_ms, min_reps, max_reps;
+    std::string outlier_rule;
+    std::string pinned;  // echo of the kernel option pinned=WORD ("unknown" when not given); "" when absent
+};
+
+// One level of a linearity check: the benchmark timed at N, 10N, 100N
+// iterations. ratio: this level's per-iteration median over level N's.
+struct LinearityLevel {
+    uint64_t iterations = 0;
+    int64_t median_milli = 0;
+    std::optional<int64_t> ci_low_milli, ci_high_milli;
+    uint64_t repetitions = 0;
+    bool noisy = false;
+    int64_t ratio_milli = 0;  // 1000 = the same per-iteration cost as level N
+    bool operator==(const LinearityLevel&) const = default;
 };
 
 struct ResultInfo {
@@ -46,6 +73,13 @@ struct ResultInfo {
     uint32_t fault_vector = 0;
     std::string fault_name, fault_rip;
     std::vector<std::pair<std::string, uint64_t>> params;  // "params" {name: value}, in order
+
+    // Newer kernels (all optional; see HeaderInfo).
+    std::string iterations_mode;                       // "adaptive" | "fixed"; "" when absent
+    std::optional<int64_t> ci_low_milli, ci_high_milli;  // 95% CI of the median (both or neither)
+    std::optional<bool> noisy;                         // ok, but the CI target was not met
+    std::optional<uint64_t> outliers, interrupts, smis, elapsed_us, t_us;
+    std::vector<LinearityLevel> linearity;             // levels N, 10N, 100N (kernel option linearity=1)
 };
 
 struct EndInfo {

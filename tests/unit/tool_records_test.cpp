@@ -215,6 +215,198 @@ TEST(ToolRecords, MissingFieldsAreProblems) {
     EXPECT_EQ(log.problems.size(), 3u);
 }
 
+// The fields issue 6 adds (contract: every one optional), as a newer kernel
+// writes them.
+const char kNewHeader[] =
+    R"(@hvb {"type":"header","version":1,"cpu_vendor":"GenuineIntel","cpu_model":"Test CPU","cpu_family":6,)"
+    R"("cpu_model_id":85,"cpu_stepping":7,"hypervisor":"KVMKVMKVM","tsc_hz":2000000000,"tsc_source":"cpuid15",)"
+    R"("invariant_tsc":true,"cpus":2,"apic":"x2apic","memory_bytes":268435456,"boot":"pvh","loader":"",)"
+    R"("cmdline":"pinned=vcpus linearity=1","timer":"rdtsc","timing":"internal","reps":0,"benchmarks":2,)"
+    R"("boot_us":41234,"timer_cycles":31.500,"timer_mad":0.500,"rdtsc_cycles":4365.692,)"
+    R"("rdtsc_intercepted":true,"smi_counter":false,"iterations_mode":"adaptive","reps_mode":"adaptive",)"
+    R"("target_permille":10,"target_min_cycles":1.000,"confidence_percent":95,"budget_ms":200,"min_reps":6,)"
+    R"("max_reps":1000,"outlier_rule":"drop repetitions above median + 10 MAD","pinned":"vcpus","linearity":true})"
+    "\n";
+
+const char kNewResult[] =
+    R"(@hvb {"type":"result","name":"cpuid","category":"privileged","status":"ok","reason":"",)"
+    R"("iterations":1000,"repetitions":23,"iterations_mode":"adaptive",)"
+    R"("cycles":{"min":1500.000,"median":1520.250,"mean":1525.000,"mad":3.125,"ci_low":1518.000,"ci_high":1523.500},)"
+    R"("control":{"median":30.000},"noisy":false,"outliers":2,"interrupts":1,"smis":0,"elapsed_us":180000,)"
+    R"("t_us":250000,"linearity":[)"
+    R"({"iterations":1000,"median":1520.250,"ci_low":1518.000,"ci_high":1523.500,"repetitions":23,"noisy":false,"ratio":1.000},)"
+    R"({"iterations":10000,"median":1510.000,"ci_low":1509.000,"ci_high":1512.000,"repetitions":11,"noisy":false,"ratio":0.993},)"
+    R"({"iterations":100000,"median":1555.500,"repetitions":4,"noisy":true,"ratio":1.023}]})"
+    "\n";
+
+TEST(ToolRecordsNewFields, HeaderFieldsAreRead) {
+    RunLog log = parse_run_log(kNewHeader);
+    ASSERT_TRUE(log.header);
+    EXPECT_TRUE(log.problems.empty()) << log.problems[0];
+    const auto& h = *log.header;
+    EXPECT_EQ(h.boot_us, 41234u);
+    EXPECT_EQ(h.timer_cycles_milli, 31500);
+    EXPECT_EQ(h.timer_mad_milli, 500);
+    EXPECT_EQ(h.rdtsc_cycles_milli, 4365692);
+    EXPECT_EQ(h.rdtsc_intercepted, true);
+    EXPECT_EQ(h.smi_counter, false);
+    EXPECT_EQ(h.iterations_mode, "adaptive");
+    EXPECT_EQ(h.reps_mode, "adaptive");
+    EXPECT_EQ(h.target_permille, 10u);
+    EXPECT_EQ(h.target_min_cycles_milli, 1000);
+    EXPECT_EQ(h.confidence_percent, 95u);
+    EXPECT_EQ(h.budget_ms, 200u);
+    EXPECT_EQ(h.min_reps, 6u);
+    EXPECT_EQ(h.max_reps, 1000u);
+    EXPECT_EQ(h.outlier_rule, "drop repetitions above median + 10 MAD");
+    EXPECT_EQ(h.pinned, "vcpus");
+    EXPECT_EQ(h.linearity, true);
+    EXPECT_EQ(h.reps, 0u);  // adaptive
+}
+
+TEST(ToolRecordsNewFields, OlderStreamsLackThemAndParseAsBefore) {
+    RunLog log = parse_run_log(Stream());
+    ASSERT_TRUE(log.header);
+    EXPECT_TRUE(log.problems.empty());
+    EXPECT_FALSE(log.header->boot_us);
+    EXPECT_FALSE(log.header->timer_cycles_milli);
+    EXPECT_FALSE(log.header->linearity);
+    EXPECT_EQ(log.header->pinned, "");
+    EXPECT_EQ(log.header->iterations_mode, "");
+    ASSERT_EQ(log.results.size(), 3u);
+    const auto& r = log.results[0];
+    EXPECT_FALSE(r.ci_low_milli);
+    EXPECT_FALSE(r.ci_high_milli);
+    EXPECT_FALSE(r.noisy);
+    EXPECT_FALSE(r.outliers);
+    EXPECT_FALSE(r.interrupts);
+    EXPECT_FALSE(r.smis);
+    EXPECT_FALSE(r.elapsed_us);
+    EXPECT_TRUE(r.linearity.empty());
+}
+
+TEST(ToolRecordsNewFields, ResultFieldsAndLinearityAreRead) {
+    RunLog log = parse_run_log(std::string(kNewHeader) + kNewResult);
+    ASSERT_EQ(log.results.size(), 1u);
+    EXPECT_TRUE(log.problems.empty()) << log.problems[0];
+    const auto& r = log.results[0];
+    EXPECT_EQ(r.iterations_mode, "adaptive");
+    EXPECT_EQ(r.median_milli, 1520250);
+    EXPECT_EQ(r.ci_low_milli, 1518000);
+    EXPECT_EQ(r.ci_high_milli, 1523500);
+    EXPECT_EQ(r.noisy, false);
+    EXPECT_EQ(r.outliers, 2u);
+    EXPECT_EQ(r.interrupts, 1u);
+    EXPECT_EQ(r.smis, 0u);
+    EXPECT_EQ(r.elapsed_us, 180000u);
+    EXPECT_EQ(r.t_us, 250000u);
+    ASSERT_EQ(r.linearity.size(), 3u);
+    EXPECT_EQ(r.linearity[0].iterations, 1000u);
+    EXPECT_EQ(r.linearity[0].ratio_milli, 1000);
+    EXPECT_EQ(r.linearity[1].iterations, 10000u);
+    EXPECT_EQ(r.linearity[1].median_milli, 1510000);
+    EXPECT_EQ(r.linearity[1].ci_low_milli, 1509000);
+    EXPECT_EQ(r.linearity[1].ratio_milli, 993);
+    EXPECT_EQ(r.linearity[2].repetitions, 4u);
+    EXPECT_TRUE(r.linearity[2].noisy);
+    EXPECT_FALSE(r.linearity[2].ci_low_milli);  // no CI at that level
+    EXPECT_FALSE(r.linearity[2].ci_high_milli);
+    EXPECT_EQ(r.linearity[2].ratio_milli, 1023);
+}
+
+// Replaces the first `from` in `s` with `to`.
+std::string Edit(std::string s, const std::string& from, const std::string& to) {
+    size_t at = s.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) s.replace(at, from.size(), to);
+    return s;
+}
+
+TEST(ToolRecordsNewFields, MalformedHeaderFieldIsAProblemNotALoss) {
+    std::string h = Edit(kNewHeader, R"("timer_cycles":31.500)", R"("timer_cycles":"fast")");
+    h = Edit(h, R"("iterations_mode":"adaptive")", R"("iterations_mode":"sometimes")");
+    h = Edit(h, R"("budget_ms":200)", R"("budget_ms":-5)");
+    h = Edit(h, R"("linearity":true)", R"("linearity":1)");
+    RunLog log = parse_run_log(h + Begin("a", 1, 1) + Result("a", 5));
+    ASSERT_TRUE(log.header);  // kept, with everything else it says
+    EXPECT_EQ(log.header->cpu_model, "Test CPU");
+    EXPECT_EQ(log.header->boot_us, 41234u);
+    EXPECT_EQ(log.header->pinned, "vcpus");
+    EXPECT_FALSE(log.header->timer_cycles_milli);
+    EXPECT_EQ(log.header->iterations_mode, "");
+    EXPECT_FALSE(log.header->budget_ms);
+    EXPECT_FALSE(log.header->linearity);
+    ASSERT_EQ(log.problems.size(), 4u);
+    EXPECT_NE(log.problems[0].find("header record: bad timer_cycles (\"fast\")"), std::string::npos) << log.problems[0];
+    EXPECT_NE(log.problems[1].find("iterations_mode"), std::string::npos);
+    EXPECT_EQ(log.results.size(), 1u);
+}
+
+TEST(ToolRecordsNewFields, MalformedResultFieldIsAProblemNotALoss) {
+    struct Case {
+        std::string from, to, problem;
+    } cases[] = {
+        {R"("noisy":false,)", R"("noisy":"no",)", "bad noisy"},
+        {R"("outliers":2)", R"("outliers":2.5)", "bad outliers"},
+        {R"(,"ci_high":1523.500})", "}", "bad cycles.ci_high (missing)"},         // one without the other
+        {R"("ci_low":1518.000)", R"("ci_low":1530.000)", "ci_low > ci_high"},     // inverted
+        {R"("ci_low":1518.000)", R"("ci_low":1518.0001)", "bad cycles.ci_low"},    // 4 decimals
+        {R"("iterations_mode":"adaptive")", R"("iterations_mode":3)", "bad iterations_mode"},
+    };
+    for (const auto& c : cases) {
+        RunLog log = parse_run_log(std::string(kNewHeader) + Edit(kNewResult, c.from, c.to));
+        ASSERT_EQ(log.results.size(), 1u) << c.to;
+        ASSERT_EQ(log.problems.size(), 1u) << c.to;
+        EXPECT_NE(log.problems[0].find(c.problem), std::string::npos) << log.problems[0];
+        EXPECT_NE(log.problems[0].find("result record 'cpuid'"), std::string::npos) << log.problems[0];
+        const auto& r = log.results[0];
+        EXPECT_EQ(r.median_milli, 1520250) << c.to;  // the rest is kept
+        EXPECT_EQ(r.linearity.size(), 3u) << c.to;
+        EXPECT_EQ(r.elapsed_us, 180000u) << c.to;
+        if (c.problem.find("ci_") != std::string::npos) {
+            EXPECT_FALSE(r.ci_low_milli);  // both or neither
+            EXPECT_FALSE(r.ci_high_milli);
+        }
+    }
+}
+
+TEST(ToolRecordsNewFields, MalformedLinearityKeepsTheGoodLevels) {
+    // Not an array: no levels, one problem.
+    std::string bad = Edit(kNewResult, R"("linearity":[)", R"("linearity":{"x":[)");
+    bad = Edit(bad, "]}\n", "]}}\n");
+    RunLog log = parse_run_log(bad);
+    ASSERT_EQ(log.results.size(), 1u);
+    EXPECT_TRUE(log.results[0].linearity.empty());
+    ASSERT_EQ(log.problems.size(), 1u);
+    EXPECT_NE(log.problems[0].find("bad linearity"), std::string::npos) << log.problems[0];
+    // A level without its ratio, and a level that is not an object.
+    std::string r = Edit(kNewResult, R"("noisy":false,"ratio":0.993})", R"("noisy":false})");
+    r = Edit(r, R"([{"iterations":1000,)", R"([7,{"iterations":1000,)");
+    log = parse_run_log(r);
+    ASSERT_EQ(log.results.size(), 1u);
+    ASSERT_EQ(log.results[0].linearity.size(), 2u);
+    EXPECT_EQ(log.results[0].linearity[0].iterations, 1000u);
+    EXPECT_EQ(log.results[0].linearity[1].iterations, 100000u);
+    ASSERT_EQ(log.problems.size(), 2u);
+    EXPECT_NE(log.problems[0].find("linearity[0] (not an object)"), std::string::npos) << log.problems[0];
+    EXPECT_NE(log.problems[1].find("linearity[2].ratio (missing)"), std::string::npos) << log.problems[1];
+}
+
+TEST(ToolRecordsNewFields, GarbledNewStreamNeverThrows) {
+    std::mt19937 rng(6);
+    std::string s = std::string(kNewHeader) + kNewResult + End();
+    for (int n = 0; n < 300; ++n) {
+        std::string g = s;
+        for (int k = 0; k < 3; ++k) g[rng() % g.size()] = char(rng() % 256);
+        RunLog log = parse_run_log(g);
+        EXPECT_LE(log.results.size(), 1u);
+        for (const auto& r : log.results) {
+            EXPECT_LE(r.linearity.size(), 3u);
+            EXPECT_EQ(r.ci_low_milli.has_value(), r.ci_high_milli.has_value());
+        }
+    }
+}
+
 TEST(ToolRecords, EndlessLineIsBounded) {
     RunLogReader r;
     std::string chunk(100000, 'x');
