@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -79,10 +80,34 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t tsc_hz, uint64_
     b.set("cycles_min", Json::milli(r.min_milli));
     b.set("cycles_mean", Json::milli(r.mean_milli));
     b.set("cycles_mad", Json::milli(r.mad_milli));
+    if (r.ci_low_milli) b.set("cycles_ci_low", Json::milli(*r.ci_low_milli));
+    if (r.ci_high_milli) b.set("cycles_ci_high", Json::milli(*r.ci_high_milli));
     b.set("control_median", Json::milli(r.control_median_milli));
+    if (r.noisy) b.set("noisy", Json::boolean_value(*r.noisy));
+    if (r.outliers) b.set("outliers", Json::unsigned_integer(*r.outliers));
+    if (r.interrupts) b.set("interrupts", Json::unsigned_integer(*r.interrupts));
+    if (r.smis) b.set("smis", Json::unsigned_integer(*r.smis));
+    if (!r.iterations_mode.empty()) b.set("iterations_mode", Json::string_value(r.iterations_mode));
+    if (r.elapsed_us) b.set("elapsed_us", Json::unsigned_integer(*r.elapsed_us));
+    if (r.t_us) b.set("t_us", Json::unsigned_integer(*r.t_us));
     b.set("timer", Json::string_value(r.timer));
     b.set("vm", Json::unsigned_integer(r.vm));
     if (!r.params.empty()) b.set("params", params_json(r.params));
+    if (!r.linearity.empty()) {
+        Json levels = Json::array();
+        for (const LinearityLevel& l : r.linearity) {
+            Json e = Json::object();
+            e.set("iterations", Json::unsigned_integer(l.iterations));
+            e.set("cycles_median", Json::milli(l.median_milli));
+            if (l.ci_low_milli) e.set("cycles_ci_low", Json::milli(*l.ci_low_milli));
+            if (l.ci_high_milli) e.set("cycles_ci_high", Json::milli(*l.ci_high_milli));
+            e.set("repetitions", Json::unsigned_integer(l.repetitions));
+            e.set("noisy", Json::boolean_value(l.noisy));
+            e.set("ratio", Json::milli(l.ratio_milli));
+            levels.push(std::move(e));
+        }
+        b.set("linearity", std::move(levels));
+    }
     if (r.external) {
         const ExternalStats& e = *r.external;
         b.set("external_samples", Json::unsigned_integer(e.samples));
@@ -141,6 +166,60 @@ bool read_benchmark(const Json& b, BenchResult& r, std::string* error) {
             r.params.emplace_back(k, *n);
         }
     }
+    auto opt_milli = [&](const Json& o, const char* key, std::optional<int64_t>& out) {
+        if (const Json* v = o.get(key)) {
+            auto m = o.get_milli(key);
+            if (!m) return fail(std::string("bad ") + key + " '" + serialize_json(*v) + "'");
+            out = *m;
+        }
+        return true;
+    };
+    auto opt_uint = [&](const Json& o, const char* key, std::optional<uint64_t>& out) {
+        if (const Json* v = o.get(key)) {
+            auto n = o.get_uint(key);
+            if (!n) return fail(std::string("bad ") + key + " '" + serialize_json(*v) + "'");
+            out = *n;
+        }
+        return true;
+    };
+    auto opt_bool = [&](const Json& o, const char* key, std::optional<bool>& out) {
+        if (const Json* v = o.get(key)) {
+            auto n = o.get_bool(key);
+            if (!n) return fail(std::string("bad ") + key + " '" + serialize_json(*v) + "'");
+            out = *n;
+        }
+        return true;
+    };
+    if (!opt_milli(b, "cycles_ci_low", r.ci_low_milli) || !opt_milli(b, "cycles_ci_high", r.ci_high_milli) ||
+        !opt_bool(b, "noisy", r.noisy) || !opt_uint(b, "outliers", r.outliers) ||
+        !opt_uint(b, "interrupts", r.interrupts) || !opt_uint(b, "smis", r.smis) ||
+        !opt_uint(b, "elapsed_us", r.elapsed_us) || !opt_uint(b, "t_us", r.t_us))
+        return false;
+    if (r.ci_low_milli.has_value() != r.ci_high_milli.has_value())
+        return fail("cycles_ci_low and cycles_ci_high come together");
+    r.iterations_mode = b.get_string("iterations_mode").value_or("");
+    if (const Json* lin = b.get("linearity")) {
+        if (!lin->is(Json::Kind::array)) return fail("linearity is not an array");
+        for (const Json& e : lin->items) {
+            if (!e.is(Json::Kind::object)) return fail("a linearity level is not an object");
+            LinearityLevel l;
+            std::optional<uint64_t> iterations, repetitions;
+            std::optional<int64_t> median, ratio;
+            std::optional<bool> noisy;
+            if (!opt_uint(e, "iterations", iterations) || !opt_milli(e, "cycles_median", median) ||
+                !opt_milli(e, "cycles_ci_low", l.ci_low_milli) || !opt_milli(e, "cycles_ci_high", l.ci_high_milli) ||
+                !opt_uint(e, "repetitions", repetitions) || !opt_bool(e, "noisy", noisy) ||
+                !opt_milli(e, "ratio", ratio))
+                return false;
+            if (!iterations || !median || !ratio) return fail("a linearity level lacks iterations, cycles_median or ratio");
+            l.iterations = *iterations;
+            l.median_milli = *median;
+            l.repetitions = repetitions.value_or(0);
+            l.noisy = noisy.value_or(false);
+            l.ratio_milli = *ratio;
+            r.linearity.push_back(l);
+        }
+    }
     if (b.get("external_cycles_median")) {
         ExternalStats e;
         e.samples = uint32_t(b.get_uint("external_samples").value_or(0));
@@ -158,7 +237,9 @@ const std::vector<std::string> kCsvColumns = {
     "name", "category", "status", "iterations", "repetitions", "cycles_median", "cycles_mad", "cycles_min",
     "cycles_mean", "control_median", "time_ns", "timer", "vm", "external_samples", "external_cycles_median",
     "external_cycles_mad", "external_cycles_min", "external_cycles_mean", "external_control_median", "params",
-    "reason"};
+    "reason", "ci_low", "ci_high", "noisy", "outliers"};
+
+std::string opt_milli_text(const std::optional<int64_t>& v) { return v ? Json::milli(*v).text : ""; }
 
 }  // namespace
 
@@ -204,6 +285,9 @@ std::string write_results_json(const ResultsDoc& doc) {
     ctx.set("kernel_errors", string_array(i.kernel_errors));
     ctx.set("problems", string_array(i.problems));
     ctx.set("command", string_array(i.command));
+    if (!i.firmware.empty()) ctx.set("firmware", Json::string_value(i.firmware));
+    if (!i.pinned.empty()) ctx.set("pinned", Json::string_value(i.pinned));
+    if (!i.pinning.empty()) ctx.set("pinning", string_array(i.pinning));
     ctx.set("time_unit_note",
             Json::string_value("real_time/cpu_time: median cost per iteration in ns (cycles / tsc_hz), or in cycles "
                                "with time_unit \"cycles\" when tsc_hz is unknown; cycles_* are guest TSC cycles, "
@@ -254,6 +338,9 @@ std::optional<ResultsDoc> read_results_json(std::string_view text, std::string* 
         i.kernel_errors = read_string_array(c->get("kernel_errors"));
         i.problems = read_string_array(c->get("problems"));
         i.command = read_string_array(c->get("command"));
+        i.firmware = c->get_string("firmware").value_or("");
+        i.pinned = c->get_string("pinned").value_or("");
+        i.pinning = read_string_array(c->get("pinning"));
     }
     for (const Json& b : benches->items) {
         BenchResult r;
@@ -287,7 +374,9 @@ std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t 
             tsc_hz ? Json::real(milli_cycles_to_ns(r.median_milli, tsc_hz), 3).text : "", r.timer,
             std::to_string(r.vm), e ? std::to_string(e->samples) : "", e ? milli_text(e->median_milli) : "",
             e ? milli_text(e->mad_milli) : "", e ? milli_text(e->min_milli) : "", e ? milli_text(e->mean_milli) : "",
-            e ? milli_text(e->control_median_milli) : "", params_text(r.params), r.reason};
+            e ? milli_text(e->control_median_milli) : "", params_text(r.params), r.reason,
+            opt_milli_text(r.ci_low_milli), opt_milli_text(r.ci_high_milli),
+            r.noisy ? (*r.noisy ? "true" : "false") : "", r.outliers ? std::to_string(*r.outliers) : ""};
         for (size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + csv_field(row[i]);
         out += "\r\n";
     }
@@ -428,6 +517,23 @@ std::optional<std::vector<BenchResult>> read_results_csv(std::string_view text, 
                 return bad("external figure");
             r.external = e;
         }
+        // Columns of newer runs (a file without them reads as before).
+        for (auto [name, out_v] : {std::pair{"ci_low", &r.ci_low_milli}, std::pair{"ci_high", &r.ci_high_milli}}) {
+            std::string v = get(name);
+            if (v.empty()) continue;
+            auto m = parse_milli(v);
+            if (!m) return bad(name);
+            *out_v = *m;
+        }
+        if (r.ci_low_milli.has_value() != r.ci_high_milli.has_value()) return bad("ci_low/ci_high (one without the other)");
+        if (std::string v = get("noisy"); !v.empty()) {
+            if (v != "true" && v != "false") return bad("noisy");
+            r.noisy = v == "true";
+        }
+        if (std::string v = get("outliers"); !v.empty()) {
+            if (!parse_uint(v, u)) return bad("outliers");
+            r.outliers = u;
+        }
         std::string params = get("params");
         size_t pos = 0;
         while (pos < params.size()) {
@@ -440,6 +546,34 @@ std::optional<std::vector<BenchResult>> read_results_csv(std::string_view text, 
             pos = semi + 1;
         }
         out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::string format_linearity(const std::vector<BenchResult>& results) {
+    std::string out;
+    char line[256];
+    for (const auto& r : results) {
+        if (r.linearity.empty()) continue;
+        if (out.empty()) {
+            out = "linearity: per-iteration median at N, 10N, 100N iterations; ratio = that median / N's "
+                  "(1.000: the cost per iteration does not depend on the iteration count); * noisy\n";
+            snprintf(line, sizeof line, "%-24s %12s %14s %25s %6s %8s\n", "benchmark", "iterations", "median",
+                     "95% CI", "reps", "ratio");
+            out += line;
+        }
+        bool first = true;
+        for (const LinearityLevel& l : r.linearity) {
+            std::string ci = l.ci_low_milli && l.ci_high_milli
+                                 ? "[" + milli_text(*l.ci_low_milli) + ", " + milli_text(*l.ci_high_milli) + "]"
+                                 : "-";
+            snprintf(line, sizeof line, "%-24s %12llu %14s %25s %6llu %8s%s\n", first ? r.name.c_str() : "",
+                     static_cast<unsigned long long>(l.iterations), milli_text(l.median_milli).c_str(), ci.c_str(),
+                     static_cast<unsigned long long>(l.repetitions), milli_text(l.ratio_milli).c_str(),
+                     l.noisy ? " *" : "");
+            out += line;
+            first = false;
+        }
     }
     return out;
 }

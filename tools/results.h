@@ -12,7 +12,13 @@
 //                    "category", "status", "reason", "cycles_median",
 //                    "cycles_min", "cycles_mean", "cycles_mad",
 //                    "control_median", "timer", "vm", "params",
-//                    "external_*", "vmm_output"}]}
+//                    "external_*", "vmm_output", and from newer kernels
+//                    "cycles_ci_low", "cycles_ci_high", "noisy",
+//                    "outliers", "interrupts", "smis", "iterations_mode",
+//                    "elapsed_us", "t_us", "linearity": [{"iterations",
+//                    "cycles_median", "cycles_ci_low", "cycles_ci_high",
+//                    "repetitions", "noisy", "ratio"}]}]}
+// Fields a file lacks (older runs) are left unset when it is read.
 // real_time and cpu_time are the median cost per iteration in nanoseconds
 // (cycles / the guest's tsc_hz); when the platform's TSC frequency is
 // unknown they are cycles and time_unit is "cycles".
@@ -47,7 +53,15 @@ struct BenchResult {
     unsigned vm = 0;    // which VM of the run (1-based) measured it
     std::optional<ExternalStats> external;  // host TSC cycles, --timing external
     std::string vmm_output;  // crashed/timeout: the VMM's last lines
+    // From newer kernels (tools/records.h ResultInfo); unset when absent.
+    std::string iterations_mode;                         // "adaptive" | "fixed" | ""
+    std::optional<int64_t> ci_low_milli, ci_high_milli;  // 95% CI of the median, millicycles
+    std::optional<bool> noisy;                           // the CI target was not met
+    std::optional<uint64_t> outliers, interrupts, smis, elapsed_us, t_us;
+    std::vector<LinearityLevel> linearity;
     bool ok() const { return status == "ok"; }
+    bool is_noisy() const { return noisy.value_or(false); }
+    bool has_ci() const { return ci_low_milli && ci_high_milli; }
     bool operator==(const BenchResult&) const = default;
 };
 
@@ -67,6 +81,11 @@ struct RunInfo {
     bool complete = false;
     std::vector<std::string> notes, kernel_errors, problems;
     std::vector<std::string> command;
+    // Pinning (run --pin): what the kernel was told (pinned=WORD: "none",
+    // "full", "vcpus", "shared") and what the tool did, one line per step.
+    std::string pinned;
+    std::vector<std::string> pinning;
+    std::string firmware;  // QEMU's -bios ("default": its own SeaBIOS); "" not recorded
 };
 
 struct ResultsDoc {
@@ -86,6 +105,11 @@ std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t 
 std::optional<std::vector<BenchResult>> read_results_csv(std::string_view text, std::string* error);
 std::string csv_field(std::string_view s);  // quoted when it must be
 std::optional<std::vector<std::vector<std::string>>> parse_csv(std::string_view text, std::string* error);
+
+// The per-benchmark linearity table (`run --linearity`): iterations of each
+// level, per-iteration median, ratio to level N, noisy marks. "" when no
+// result has linearity levels.
+std::string format_linearity(const std::vector<BenchResult>& results);
 
 // Reads a results file, JSON or CSV (by its first non-blank byte); a CSV's
 // label is its file name without directory and extension.

@@ -110,6 +110,16 @@ BenchResult from_record(const ResultInfo& r, const std::string& timer, unsigned 
     b.mad_milli = r.mad_milli;
     b.control_median_milli = r.control_median_milli;
     b.params = r.params;
+    b.iterations_mode = r.iterations_mode;
+    b.ci_low_milli = r.ci_low_milli;
+    b.ci_high_milli = r.ci_high_milli;
+    b.noisy = r.noisy;
+    b.outliers = r.outliers;
+    b.interrupts = r.interrupts;
+    b.smis = r.smis;
+    b.elapsed_us = r.elapsed_us;
+    b.t_us = r.t_us;
+    b.linearity = r.linearity;
     b.timer = timer;
     b.vm = vm;
     if (const auto* t = stream.timed_for(r.name)) b.external = external_stats(t->loops, r.iterations);

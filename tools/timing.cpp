@@ -26,6 +26,15 @@ uint64_t host_tsc() {
     return t;
 }
 
+HostTscRate::HostTscRate() : t0_(mono_ns()), c0_(host_tsc()) {}
+
+uint64_t HostTscRate::hz(int min_ms) const {
+    int64_t t1 = mono_ns();
+    uint64_t c1 = host_tsc();
+    if (t1 - t0_ < int64_t(min_ms) * 1000000 || t1 <= t0_ || c1 <= c0_) return 0;
+    return uint64_t((unsigned __int128)(c1 - c0_) * 1000000000u / uint64_t(t1 - t0_));
+}
+
 uint64_t calibrate_host_tsc_hz(int ms) {
     int64_t t0 = mono_ns();
     uint64_t c0 = host_tsc();

@@ -25,6 +25,19 @@ uint64_t host_tsc();
 // Host TSC ticks per second, measured against CLOCK_MONOTONIC over `ms`.
 uint64_t calibrate_host_tsc_hz(int ms = 50);
 
+// The same measurement without waiting for it: started once, read whenever
+// (over a whole run it is also more precise than a short busy wait).
+class HostTscRate {
+public:
+    HostTscRate();
+    // Ticks per second since construction; 0 until `min_ms` have passed.
+    uint64_t hz(int min_ms = 20) const;
+
+private:
+    int64_t t0_;
+    uint64_t c0_;
+};
+
 // Per-iteration cost seen from the host, in thousandths of a host TSC cycle,
 // across repetitions: (benchmark loop - control loop) / iterations.
 struct ExternalStats {

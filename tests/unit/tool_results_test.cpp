@@ -24,6 +24,19 @@ std::vector<BenchResult> Sample() {
     a.control_median_milli = 3966;
     a.timer = "rdtsc";
     a.vm = 1;
+    // A newer kernel's fields.
+    a.iterations_mode = "adaptive";
+    a.ci_low_milli = 31000;
+    a.ci_high_milli = 31700;
+    a.noisy = true;
+    a.outliers = 2;
+    a.interrupts = 1;
+    a.smis = 0;
+    a.elapsed_us = 180000;
+    a.t_us = 250000;
+    LinearityLevel l1{1000, 31306, 31000, 31700, 11, false, 1000};
+    LinearityLevel l2{10000, 31000, std::nullopt, std::nullopt, 4, true, 990};
+    a.linearity = {l1, l2};
     BenchResult b;
     b.name = "rdtscp";
     b.category = "";
@@ -75,6 +88,9 @@ ResultsDoc SampleDoc() {
     d.info.notes = {"rdtscp crashed the VM"};
     d.info.kernel_errors = {"x"};
     d.info.command = {"hvbench", "run"};
+    d.info.pinned = "vcpus";
+    d.info.pinning = {"vCPU 0 (thread 12) -> host CPU 0"};
+    d.info.firmware = "/usr/share/qemu/qboot.rom";
     d.benchmarks = Sample();
     return d;
 }
@@ -94,6 +110,11 @@ TEST(ToolResultsJson, RoundTrip) {
     EXPECT_TRUE(back->info.complete);
     EXPECT_EQ(back->info.notes, d.info.notes);
     EXPECT_EQ(back->info.command, d.info.command);
+    EXPECT_EQ(back->info.pinned, "vcpus");
+    EXPECT_EQ(back->info.pinning, d.info.pinning);
+    EXPECT_EQ(back->info.firmware, d.info.firmware);
+    EXPECT_EQ(back->benchmarks[0].linearity.size(), 2u);
+    EXPECT_EQ(back->benchmarks[0].ci_low_milli, 31000);
     ASSERT_TRUE(back->info.platform);
     EXPECT_EQ(back->info.platform->get_string("type"), "header");
     // Writing what was read gives the same text.
@@ -134,6 +155,84 @@ TEST(ToolResultsJson, GoogleBenchmarkSchema) {
     EXPECT_EQ(mem.get("external_time_ns")->text, "0.100");  // 0.3 cycles at 3 GHz
 }
 
+TEST(ToolResultsJson, NewFieldsAreWrittenOnlyWhenKnown) {
+    std::string err;
+    auto root = parse_json(write_results_json(SampleDoc()), &err);
+    ASSERT_TRUE(root) << err;
+    const Json& cpuid = root->get("benchmarks")->items[0];
+    EXPECT_EQ(cpuid.get("cycles_ci_low")->text, "31.000");
+    EXPECT_EQ(cpuid.get("cycles_ci_high")->text, "31.700");
+    EXPECT_EQ(cpuid.get_bool("noisy"), true);
+    EXPECT_EQ(cpuid.get_uint("outliers"), 2u);
+    EXPECT_EQ(cpuid.get_uint("interrupts"), 1u);
+    EXPECT_EQ(cpuid.get_uint("smis"), 0u);
+    EXPECT_EQ(cpuid.get_string("iterations_mode"), "adaptive");
+    EXPECT_EQ(cpuid.get_uint("elapsed_us"), 180000u);
+    const Json* lin = cpuid.get("linearity");
+    ASSERT_TRUE(lin && lin->is(Json::Kind::array));
+    ASSERT_EQ(lin->items.size(), 2u);
+    EXPECT_EQ(lin->items[0].get_uint("iterations"), 1000u);
+    EXPECT_EQ(lin->items[0].get("cycles_median")->text, "31.306");
+    EXPECT_EQ(lin->items[0].get("cycles_ci_low")->text, "31.000");
+    EXPECT_EQ(lin->items[1].get("ratio")->text, "0.990");
+    EXPECT_EQ(lin->items[1].get_bool("noisy"), true);
+    EXPECT_FALSE(lin->items[1].get("cycles_ci_low"));
+    // An older kernel's result has none of them.
+    const Json& mem = root->get("benchmarks")->items[2];
+    for (const char* k : {"cycles_ci_low", "cycles_ci_high", "noisy", "outliers", "interrupts", "smis",
+                          "iterations_mode", "elapsed_us", "t_us", "linearity"})
+        EXPECT_FALSE(mem.get(k)) << k;
+    const Json* ctx = root->get("context");
+    EXPECT_EQ(ctx->get_string("pinned"), "vcpus");
+    EXPECT_EQ(ctx->get("pinning")->items.size(), 1u);
+}
+
+TEST(ToolResultsJson, ReadsAnOlderFileWithoutTheNewFields) {
+    // What the tool wrote before issue 6 (abridged from a real run).
+    const char* old = R"({"context":{"date":"2026-01-01T00:00:00+00:00","label":"kvm","tsc_hz":2000000000,
+        "accel":"kvm","vcpus":1,"timing":"internal","notes":[],"command":["hvbench","run"]},
+      "benchmarks":[{"name":"cpuid","family_index":0,"per_family_instance_index":0,"run_name":"cpuid",
+        "run_type":"iteration","repetitions":11,"repetition_index":0,"threads":1,"iterations":1000,
+        "real_time":15.653,"cpu_time":15.653,"time_unit":"ns","category":"privileged","status":"ok","reason":"",
+        "cycles_median":31.306,"cycles_min":-1.180,"cycles_mean":31.500,"cycles_mad":0.618,
+        "control_median":3.966,"timer":"rdtsc","vm":1}]})";
+    std::string err;
+    auto d = read_results_json(old, &err);
+    ASSERT_TRUE(d) << err;
+    ASSERT_EQ(d->benchmarks.size(), 1u);
+    const BenchResult& r = d->benchmarks[0];
+    EXPECT_EQ(r.median_milli, 31306);
+    EXPECT_FALSE(r.ci_low_milli);
+    EXPECT_FALSE(r.noisy);
+    EXPECT_FALSE(r.is_noisy());
+    EXPECT_FALSE(r.has_ci());
+    EXPECT_TRUE(r.linearity.empty());
+    EXPECT_EQ(d->info.pinned, "");
+}
+
+TEST(ToolResultsJson, RejectsMalformedNewFields) {
+    std::string err;
+    const char* base = R"({"benchmarks":[{"name":"a","cycles_median":1.000,)";
+    for (const char* bad : {R"("cycles_ci_low":"x","cycles_ci_high":2.000}]})",
+                            R"("cycles_ci_low":0.500}]})",  // without its high end
+                            R"("noisy":"yes"}]})", R"("outliers":-1}]})", R"("linearity":{}}]})",
+                            R"("linearity":[{"iterations":10}]}]})", R"("linearity":[3]}]})"}) {
+        EXPECT_FALSE(read_results_json(std::string(base) + bad, &err)) << bad;
+        EXPECT_NE(err.find("benchmark a"), std::string::npos) << err;
+    }
+}
+
+TEST(ToolResultsLinearity, Table) {
+    EXPECT_EQ(format_linearity({}), "");
+    std::string t = format_linearity(Sample());
+    EXPECT_NE(t.find("ratio"), std::string::npos) << t;
+    EXPECT_NE(t.find("cpuid"), std::string::npos) << t;
+    EXPECT_NE(t.find("[31.000, 31.700]"), std::string::npos) << t;
+    EXPECT_NE(t.find("0.990 *"), std::string::npos) << t;  // noisy level
+    EXPECT_NE(t.find("10000"), std::string::npos) << t;
+    EXPECT_EQ(t.find("mem_hot"), std::string::npos) << t;  // no levels: no rows
+}
+
 TEST(ToolResultsJson, UnknownTscFrequencyWritesCycles) {
     ResultsDoc d = SampleDoc();
     d.info.tsc_hz = 0;
@@ -171,12 +270,48 @@ TEST(ToolResultsCsv, RoundTrip) {
     auto back = read_results_csv(text, &err);
     ASSERT_TRUE(back) << err;
     ASSERT_EQ(back->size(), results.size());
-    for (auto& r : results) r.vmm_output.clear();  // not in CSV
+    for (auto& r : results) {  // not in CSV
+        r.vmm_output.clear();
+        r.iterations_mode.clear();
+        r.interrupts.reset();
+        r.smis.reset();
+        r.elapsed_us.reset();
+        r.t_us.reset();
+        r.linearity.clear();
+    }
     EXPECT_EQ(*back, results);
     EXPECT_NE(text.find("\"QEMU stopped the guest while rdtscp ran: KVM internal error. Suberror: 1, \"\"quoted\"\"\""),
               std::string::npos);
     EXPECT_NE(text.find(",15.653,"), std::string::npos);  // time_ns
     EXPECT_NE(text.find("working_set=4194304;stride=64"), std::string::npos);
+    // The new columns, at the end: ci_low, ci_high, noisy, outliers.
+    EXPECT_NE(text.find(",params,reason,ci_low,ci_high,noisy,outliers\r\n"), std::string::npos) << text;
+    EXPECT_NE(text.find(",31.000,31.700,true,2\r\n"), std::string::npos) << text;
+}
+
+TEST(ToolResultsCsv, OlderFilesAndBadNewColumns) {
+    std::string err;
+    // A file from before the new columns.
+    auto old = read_results_csv("name,category,status,cycles_median,cycles_mad\r\ncpuid,privileged,ok,31.306,0.618\r\n",
+                                &err);
+    ASSERT_TRUE(old) << err;
+    EXPECT_FALSE((*old)[0].ci_low_milli);
+    EXPECT_FALSE((*old)[0].noisy);
+    EXPECT_FALSE((*old)[0].outliers);
+    // Empty new cells: unknown.
+    auto empty = read_results_csv("name,cycles_median,ci_low,ci_high,noisy,outliers\na,1.000,,,,\n", &err);
+    ASSERT_TRUE(empty) << err;
+    EXPECT_FALSE((*empty)[0].has_ci());
+    EXPECT_FALSE((*empty)[0].noisy);
+    auto full = read_results_csv("name,cycles_median,ci_low,ci_high,noisy,outliers\na,1.000,0.900,1.100,false,0\n", &err);
+    ASSERT_TRUE(full) << err;
+    EXPECT_EQ((*full)[0].ci_high_milli, 1100);
+    EXPECT_EQ((*full)[0].noisy, false);
+    EXPECT_EQ((*full)[0].outliers, 0u);
+    EXPECT_FALSE(read_results_csv("name,cycles_median,noisy\na,1.000,yes\n", &err));
+    EXPECT_FALSE(read_results_csv("name,cycles_median,ci_low\na,1.000,0.5\n", &err));  // no ci_high
+    EXPECT_FALSE(read_results_csv("name,cycles_median,ci_low,ci_high\na,1.000,x,1\n", &err));
+    EXPECT_FALSE(read_results_csv("name,cycles_median,outliers\na,1.000,-2\n", &err));
 }
 
 TEST(ToolResultsCsv, Parser) {
