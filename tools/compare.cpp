@@ -91,6 +91,12 @@ bool spreads_overlap(int64_t a, int64_t a_mad, int64_t b, int64_t b_mad) {
     return a_lo <= b_hi && b_lo <= a_hi;
 }
 
+bool intervals_overlap(int64_t a_low, int64_t a_high, int64_t b_low, int64_t b_high) {
+    if (a_low > a_high) std::swap(a_low, a_high);
+    if (b_low > b_high) std::swap(b_low, b_high);
+    return a_low <= b_high && b_low <= a_high;
+}
+
 Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline) {
     Comparison c;
     c.baseline = baseline < docs.size() ? baseline : 0;
@@ -117,6 +123,11 @@ Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline)
                 cell.reason = r.reason;
                 cell.median_milli = r.median_milli;
                 cell.mad_milli = r.mad_milli;
+                if (r.has_ci()) {
+                    cell.ci_low_milli = r.ci_low_milli;
+                    cell.ci_high_milli = r.ci_high_milli;
+                }
+                cell.noisy = r.ok() && r.is_noisy();
                 if (row.category.empty()) row.category = r.category;
                 break;
             }
@@ -128,7 +139,11 @@ Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline)
                 CompareCell& cell = row.cells[i];
                 if (i == c.baseline || !cell.ok() || !base.ok()) continue;
                 cell.ratio = gnr(cell.median_milli, base.median_milli);
-                cell.overlaps = spreads_overlap(cell.median_milli, cell.mad_milli, base.median_milli, base.mad_milli);
+                cell.by_ci = cell.ci_low_milli && base.ci_low_milli;
+                cell.overlaps = cell.by_ci ? intervals_overlap(*cell.ci_low_milli, *cell.ci_high_milli,
+                                                               *base.ci_low_milli, *base.ci_high_milli)
+                                           : spreads_overlap(cell.median_milli, cell.mad_milli, base.median_milli,
+                                                             base.mad_milli);
             }
         }
         c.rows.push_back(std::move(row));
@@ -163,7 +178,8 @@ std::string format_comparison(const Comparison& c) {
         std::vector<std::string> line = {row.name, row.category};
         for (const auto& cell : row.cells)
             line.push_back(!cell.present ? "-"
-                           : cell.ok()   ? cycles_text(cell.median_milli) + " ±" + cycles_text(cell.mad_milli)
+                           : cell.ok()   ? cycles_text(cell.median_milli) + " ±" + cycles_text(cell.mad_milli) +
+                                             (cell.noisy ? " noisy" : "")
                                          : cell.status);
         for (size_t i = 0; i < n; ++i) {
             if (i == c.baseline) continue;
@@ -187,8 +203,20 @@ std::string format_comparison(const Comparison& c) {
     std::vector<size_t> widths(head.size(), 0);
     for (const auto& line : table)
         for (size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], width(line[i]));
+    bool any_ci = false, any_mad = false, any_noisy = false;
+    for (const auto& row : c.rows)
+        for (const auto& cell : row.cells) {
+            if (cell.ratio) (cell.by_ci ? any_ci : any_mad) = true;
+            any_noisy = any_noisy || cell.noisy;
+        }
+    std::string rule = any_ci && any_mad ? "the 95% CIs of the medians overlap where both have one, else the "
+                                           "spreads (median ±MAD) do"
+                       : any_ci          ? "the 95% CIs of the medians overlap"
+                                         : "the spreads (median ±MAD) overlap";
     std::string out = "cycles per iteration: median ±MAD; ratio = cycles / " + base +
-                      "'s cycles (GNR when the baseline is native); ~ = the spreads overlap (no clear difference)\n";
+                      "'s cycles (GNR when the baseline is native); ~ = within noise: " + rule +
+                      " (no clear difference)" +
+                      (any_noisy ? "; noisy = the kernel did not reach its CI target: treat with care" : "") + "\n";
     for (size_t r = 0; r < table.size(); ++r) {
         std::string line;
         for (size_t i = 0; i < table[r].size(); ++i) {
@@ -256,7 +284,7 @@ std::string comparison_svg(const Comparison& c, const std::string& title) {
         "whisker ±MAD, log scale)</text>");
     if (others)
         add("<text x=\"" + fmt("%.0f", p2_x0) + "\" y=\"70\" font-weight=\"bold\">ratio to " +
-            xml(c.labels[c.baseline]) + " (GNR, log scale; ~ spreads overlap)</text>");
+            xml(c.labels[c.baseline]) + " (GNR, log scale; ~ within noise)</text>");
     // Grid and ticks.
     double grid_bottom = top + double(c.rows.size()) * row_h;
     auto grid = [&](const LogAxis& a, bool ratio) {
@@ -299,14 +327,20 @@ std::string comparison_svg(const Comparison& c, const std::string& title) {
                 double x = ca.at(v);
                 add("<rect x=\"" + fmt("%.1f", p1_x0) + "\" y=\"" + fmt("%.1f", y + 1) + "\" width=\"" +
                     fmt("%.1f", std::max(1.0, x - p1_x0)) + "\" height=\"" + fmt("%.0f", bar_h - 2) + "\" fill=\"" +
-                    color + "\"><title>" + xml(c.labels[i] + " " + row.name + ": " + cycles_text(cell.median_milli) +
-                                               " ±" + cycles_text(cell.mad_milli) + " cycles") + "</title></rect>");
+                    color + "\"" + (cell.noisy ? " opacity=\"0.55\"" : "") + "><title>" +
+                    xml(c.labels[i] + " " + row.name + ": " + cycles_text(cell.median_milli) + " ±" +
+                        cycles_text(cell.mad_milli) + " cycles" +
+                        (cell.ci_low_milli ? ", 95% CI [" + cycles_text(*cell.ci_low_milli) + ", " +
+                                                 cycles_text(*cell.ci_high_milli) + "]"
+                                           : "") +
+                        (cell.noisy ? " (noisy)" : "")) +
+                    "</title></rect>");
                 double xl = v - mad > 0 ? ca.at(v - mad) : p1_x0, xh = ca.at(v + mad);
                 if (mad > 0)
                     add("<line x1=\"" + fmt("%.1f", xl) + "\" y1=\"" + fmt("%.1f", y + bar_h / 2) + "\" x2=\"" +
                         fmt("%.1f", xh) + "\" y2=\"" + fmt("%.1f", y + bar_h / 2) + "\" stroke=\"#222\"/>");
                 add("<text x=\"" + fmt("%.1f", std::max(x, xh) + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\">" +
-                    xml(cycles_text(cell.median_milli)) + "</text>");
+                    xml(cycles_text(cell.median_milli)) + (cell.noisy ? " noisy" : "") + "</text>");
             }
             if (i == c.baseline) continue;
             double yr = y0 + double(slot++) * bar_h * double(n) / double(std::max<size_t>(others, 1));

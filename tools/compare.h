@@ -1,8 +1,10 @@
 // tools/compare.h — comparing platforms: one row per benchmark, cycles per
 // iteration on each platform, and the ratio to a baseline (HyperBench's
-// GNR, T_guest / T_native, when the baseline is bare metal), flagged where
-// the two spreads (median ± MAD) overlap; as a text table and an SVG/HTML
-// chart.
+// GNR, T_guest / T_native, when the baseline is bare metal), flagged "within
+// noise" where the two 95% confidence intervals of the median overlap (when
+// both results have one) or else where the two spreads (median ± MAD)
+// overlap; noisy results (the kernel missed its CI target) are marked; as a
+// text table and an SVG/HTML chart.
 #pragma once
 
 #include <cstdint>
@@ -18,14 +20,19 @@ namespace hvb::tools {
 std::optional<double> gnr(int64_t guest_milli, int64_t native_milli);
 // [a - mad_a, a + mad_a] and [b - mad_b, b + mad_b] intersect.
 bool spreads_overlap(int64_t a_milli, int64_t a_mad, int64_t b_milli, int64_t b_mad);
+// [a_low, a_high] and [b_low, b_high] intersect.
+bool intervals_overlap(int64_t a_low, int64_t a_high, int64_t b_low, int64_t b_high);
 
 struct CompareCell {
     bool present = false;  // the platform has a result for it
     std::string status;    // "ok", "crashed", ...
     std::string reason;
     int64_t median_milli = 0, mad_milli = 0;
+    std::optional<int64_t> ci_low_milli, ci_high_milli;  // both or neither
+    bool noisy = false;           // the kernel did not reach its CI target
     std::optional<double> ratio;  // to the baseline (ok and positive on both)
-    bool overlaps = false;        // its spread overlaps the baseline's (both ok)
+    bool overlaps = false;        // within noise of the baseline (both ok): see by_ci
+    bool by_ci = false;           // overlaps was decided by the CIs (both had one), else by median ± MAD
     bool ok() const { return present && status == "ok"; }
 };
 

@@ -77,6 +77,66 @@ TEST(ToolCompare, RowsRatiosAndFlags) {
     EXPECT_FALSE(c.geomean[0]);
 }
 
+BenchResult WithCi(BenchResult r, int64_t low, int64_t high, bool noisy = false) {
+    r.ci_low_milli = low;
+    r.ci_high_milli = high;
+    r.noisy = noisy;
+    return r;
+}
+
+TEST(ToolCompareMath, IntervalsOverlap) {
+    EXPECT_TRUE(intervals_overlap(100, 200, 200, 300));  // touch
+    EXPECT_FALSE(intervals_overlap(100, 200, 201, 300));
+    EXPECT_TRUE(intervals_overlap(100, 300, 150, 160));  // inside
+    EXPECT_TRUE(intervals_overlap(200, 100, 150, 150));  // reversed ends
+    EXPECT_TRUE(intervals_overlap(INT64_MIN, INT64_MAX, 0, 0));
+}
+
+TEST(ToolCompare, WithinNoiseUsesTheCisWhenBothHaveThem) {
+    // MADs overlap (1000±100 vs 1150±60) but the CIs do not: a clear difference.
+    std::vector<ResultsDoc> docs = {
+        Doc("a", {WithCi(R("x", 1000, 100), 990, 1010), WithCi(R("y", 1000, 10), 950, 1060), R("z", 1000, 100),
+                  WithCi(R("w", 1000, 100), 990, 1010)}),
+        Doc("b", {WithCi(R("x", 1150, 60), 1140, 1160), WithCi(R("y", 1100, 10), 1050, 1150),
+                  WithCi(R("z", 1150, 60), 1140, 1160), R("w", 1150, 60)}),
+    };
+    Comparison c = compare_results(docs, 0);
+    ASSERT_EQ(c.rows.size(), 4u);
+    const CompareCell& w = c.rows[0].cells[1];  // only the baseline has a CI: the MAD rule
+    const CompareCell& x = c.rows[1].cells[1];
+    const CompareCell& y = c.rows[2].cells[1];
+    const CompareCell& z = c.rows[3].cells[1];  // only this side has a CI: the MAD rule
+    EXPECT_TRUE(x.by_ci);
+    EXPECT_FALSE(x.overlaps);
+    EXPECT_TRUE(y.by_ci);
+    EXPECT_TRUE(y.overlaps);  // the MADs do not overlap (1000±10 vs 1100±10), the CIs do
+    EXPECT_FALSE(z.by_ci);
+    EXPECT_TRUE(z.overlaps);
+    EXPECT_FALSE(w.by_ci);
+    EXPECT_TRUE(w.overlaps);
+    std::string t = format_comparison(c);
+    EXPECT_NE(t.find("the 95% CIs of the medians overlap where both have one, else the spreads"), std::string::npos)
+        << t;
+}
+
+TEST(ToolCompare, NoisyResultsAreShownAsSuch) {
+    std::vector<ResultsDoc> docs = {Doc("tcg", {WithCi(R("cpuid", 15756, 528), 15000, 16000, true), R("idle", 0, 1)}),
+                                    Doc("kvm", {WithCi(R("cpuid", 1234567, 12000), 1200000, 1250000), R("idle", 0, 1)})};
+    Comparison c = compare_results(docs, 0);
+    EXPECT_TRUE(c.rows[0].cells[0].noisy);
+    EXPECT_FALSE(c.rows[0].cells[1].noisy);
+    std::string t = format_comparison(c);
+    EXPECT_NE(t.find("15.756 ±0.528 noisy"), std::string::npos) << t;
+    EXPECT_EQ(t.find("1234.6 ±12.000 noisy"), std::string::npos) << t;
+    EXPECT_NE(t.find("noisy = the kernel did not reach its CI target"), std::string::npos) << t;
+    std::string svg = comparison_svg(c, "t");
+    EXPECT_NE(svg.find("15.756 noisy"), std::string::npos);
+    EXPECT_NE(svg.find("95% CI [15.000, 16.000]"), std::string::npos) << svg;
+    // Without noisy results the legend does not mention them.
+    docs[0].benchmarks[0].noisy = false;
+    EXPECT_EQ(format_comparison(compare_results(docs, 0)).find("noisy"), std::string::npos);
+}
+
 TEST(ToolCompare, BaselineCanBeAnyPlatform) {
     std::vector<ResultsDoc> docs = {Doc("tcg", {R("a", 4000, 1)}), Doc("kvm", {R("a", 1000, 1)})};
     Comparison c = compare_results(docs, 1);
