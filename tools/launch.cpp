@@ -64,13 +64,13 @@ std::vector<std::string> qemu_command(const VmConfig& cfg) {
     switch (cfg.boot) {
         case BootPath::pvh:
         case BootPath::mb1:
+            if (!cfg.firmware.empty()) a.insert(a.end(), {"-machine", "pc", "-bios", cfg.firmware});
             a.insert(a.end(), {"-kernel", cfg.image});
             if (!cfg.cmdline.empty()) a.insert(a.end(), {"-append", cfg.cmdline});
             break;
         case BootPath::iso_uefi:
-            a.insert(a.end(), {"-bios", cfg.firmware});
-            [[fallthrough]];
         case BootPath::iso_bios:
+            if (!cfg.firmware.empty()) a.insert(a.end(), {"-bios", cfg.firmware});
             a.insert(a.end(), {"-cdrom", cfg.image});
             break;
     }
@@ -95,6 +95,11 @@ std::string find_uefi_firmware() {
         if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) return p;
     }
     return "";
+}
+
+std::string find_direct_boot_firmware() {
+    struct stat st;
+    return stat(kQbootPath, &st) == 0 && S_ISREG(st.st_mode) ? kQbootPath : "";
 }
 
 std::string ExitStatus::describe() const {

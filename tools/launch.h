@@ -34,7 +34,10 @@ struct VmConfig {
     std::string memory = "256M";
     BootPath boot = BootPath::pvh;
     std::string image;     // hvbench.elf (pvh), hvbench32.elf (mb1) or an ISO
-    std::string firmware;  // UEFI firmware, for iso-uefi
+    // -bios: UEFI firmware for iso-uefi; for the other paths an optional BIOS
+    // (for pvh and mb1 qboot, find_direct_boot_firmware(), with -machine pc);
+    // empty: QEMU's default, SeaBIOS.
+    std::string firmware;
     std::string cmdline;   // kernel options; -append for pvh and mb1 only
     std::string qmp_socket;  // non-empty: a QMP server on this UNIX socket
     bool paused = false;     // -S: vCPUs wait for QMP "cont"
@@ -50,6 +53,12 @@ std::string program_directory();
 // UEFI firmware for iso-uefi: the first that exists of the usual OVMF paths;
 // "" when none does.
 std::string find_uefi_firmware();
+// The BIOS for the direct-kernel boot paths (pvh, mb1): qboot, which hands
+// over to the kernel in a fraction of the time SeaBIOS takes (0.44 s against
+// 4.4 s to reach the kernel on a nested KVM), when QEMU ships it
+// (kQbootPath); "" otherwise (QEMU's default SeaBIOS).
+inline constexpr const char kQbootPath[] = "/usr/share/qemu/qboot.rom";
+std::string find_direct_boot_firmware();
 
 // How a child ended.
 struct ExitStatus {

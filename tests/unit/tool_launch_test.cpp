@@ -1,6 +1,7 @@
 // tests/unit/tool_launch_test.cpp — QEMU command construction, the kernel
 // command line, GRUB text, and child processes started without a shell.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -63,6 +64,34 @@ TEST(ToolLaunchCommand, BootPaths) {
     a = qemu_command(c);
     EXPECT_EQ(After(a, "-bios"), "/usr/share/ovmf/OVMF.fd");
     EXPECT_EQ(After(a, "-cdrom"), "build/hvbench.iso");
+}
+
+TEST(ToolLaunchCommand, DirectBootFirmware) {
+    // pvh and mb1 with qboot: -machine pc -bios qboot.rom before -kernel.
+    VmConfig c;
+    c.image = "build/hvbench.elf";
+    c.firmware = kQbootPath;
+    auto a = qemu_command(c);
+    EXPECT_EQ(After(a, "-bios"), "/usr/share/qemu/qboot.rom");
+    EXPECT_EQ(After(a, "-machine"), "pc");
+    EXPECT_EQ(After(a, "-kernel"), "build/hvbench.elf");
+    c.boot = BootPath::mb1;
+    EXPECT_EQ(After(qemu_command(c), "-bios"), "/usr/share/qemu/qboot.rom");
+    // No firmware: QEMU's default (SeaBIOS), no -machine.
+    c.firmware = "";
+    a = qemu_command(c);
+    EXPECT_FALSE(Has(a, "-bios"));
+    EXPECT_FALSE(Has(a, "-machine"));
+    // iso-bios takes a BIOS when given one.
+    c.boot = BootPath::iso_bios;
+    c.firmware = "/x/bios.bin";
+    a = qemu_command(c);
+    EXPECT_EQ(After(a, "-bios"), "/x/bios.bin");
+    EXPECT_FALSE(Has(a, "-machine"));
+    // The default is qboot exactly when QEMU ships it.
+    struct stat st;
+    bool there = stat(kQbootPath, &st) == 0 && S_ISREG(st.st_mode);
+    EXPECT_EQ(find_direct_boot_firmware(), there ? kQbootPath : "");
 }
 
 TEST(ToolLaunchCommand, QmpAndPaused) {
