@@ -7,6 +7,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -173,6 +175,95 @@ std::optional<std::vector<int>> parse_cpu_list(const std::string& text) {
         for (int c = lo; c <= hi; ++c) out.push_back(c);
         if (comma == std::string::npos) break;
         pos = comma + 1;
+    }
+    return out;
+}
+
+PinPlan plan_pinning(unsigned vcpus, const std::vector<int>& pool_in, const std::vector<int>& allowed) {
+    PinPlan p;
+    std::vector<int> pool;
+    for (int c : pool_in)
+        if (std::find(pool.begin(), pool.end(), c) == pool.end()) pool.push_back(c);
+    if (vcpus == 0 || pool.empty()) {
+        p.word = "none";
+        p.note = "no host CPUs to pin to";
+        return p;
+    }
+    std::string vc = std::to_string(vcpus) + " vCPU" + (vcpus == 1 ? "" : "s");
+    if (pool.size() < vcpus) {
+        for (unsigned i = 0; i < vcpus; ++i) p.vcpu_cpus.push_back(pool[i % pool.size()]);
+        p.word = "shared";
+        p.note = "--pin: " + vc + " on " + std::to_string(pool.size()) + " host CPU(s) (" + cpu_list_text(pool) +
+                 "): vCPUs share host CPUs and QEMU's other threads are not kept off them; isolation needs " +
+                 std::to_string(vcpus + 1) + " host CPUs (pinned=shared)";
+        return p;
+    }
+    p.vcpu_cpus.assign(pool.begin(), pool.begin() + vcpus);
+    p.other_cpus.assign(pool.begin() + vcpus, pool.end());
+    if (p.other_cpus.empty())
+        for (int c : allowed)
+            if (std::find(p.vcpu_cpus.begin(), p.vcpu_cpus.end(), c) == p.vcpu_cpus.end()) p.other_cpus.push_back(c);
+    if (!p.other_cpus.empty()) {
+        p.word = "full";
+        return p;
+    }
+    p.word = "vcpus";
+    p.note = "--pin: " + vc + " on " + std::to_string(pool.size()) + " host CPU(s) (" + cpu_list_text(pool) +
+             "): each vCPU has a host CPU of its own, but QEMU's other threads (main loop, I/O) share them; keeping "
+             "those off the vCPUs' CPUs needs " + std::to_string(vcpus + 1) + " host CPUs (pinned=vcpus)";
+    return p;
+}
+
+std::vector<pid_t> process_threads(pid_t pid) {
+    std::vector<pid_t> out;
+    std::string dir = "/proc/" + std::to_string(pid) + "/task";
+    DIR* d = opendir(dir.c_str());
+    if (!d) return out;
+    while (dirent* e = readdir(d)) {
+        char* end = nullptr;
+        long tid = strtol(e->d_name, &end, 10);
+        if (end != e->d_name && *end == '\0' && tid > 0) out.push_back(pid_t(tid));
+    }
+    closedir(d);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::optional<size_t> pin_other_threads(pid_t pid, const std::vector<VcpuThread>& vcpus, const std::vector<int>& cpus,
+                                        std::vector<pid_t>* seen, std::string* error) {
+    if (cpus.empty()) {
+        if (error) *error = "no host CPUs for QEMU's other threads";
+        return std::nullopt;
+    }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int c : cpus) CPU_SET(c, &set);
+    size_t pinned = 0;
+    for (pid_t tid : process_threads(pid)) {
+        bool vcpu = std::any_of(vcpus.begin(), vcpus.end(), [&](const VcpuThread& v) { return v.thread_id == tid; });
+        if (vcpu || (seen && std::find(seen->begin(), seen->end(), tid) != seen->end())) continue;
+        if (sched_setaffinity(tid, sizeof set, &set) != 0) {
+            if (errno == ESRCH) continue;  // it ended meanwhile
+            if (error)
+                *error = "cannot pin QEMU thread " + std::to_string(tid) + " to host CPUs " + cpu_list_text(cpus) +
+                         ": " + strerror(errno);
+            return std::nullopt;
+        }
+        if (seen) seen->push_back(tid);
+        ++pinned;
+    }
+    return pinned;
+}
+
+std::string cpu_list_text(const std::vector<int>& cpus) {
+    std::string out;
+    for (size_t i = 0; i < cpus.size();) {
+        size_t j = i;
+        while (j + 1 < cpus.size() && cpus[j + 1] == cpus[j] + 1) ++j;
+        out += (out.empty() ? "" : ",") + std::to_string(cpus[i]);
+        if (j > i + 1) out += "-" + std::to_string(cpus[j]);
+        else if (j == i + 1) out += "," + std::to_string(cpus[j]);
+        i = j + 1;
     }
     return out;
 }

@@ -7,11 +7,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <string>
 #include <thread>
 
+#include "tools/launch.h"
 #include "tools/qmp.h"
 
 namespace {
@@ -158,6 +160,108 @@ TEST(ToolQmp, PinsAThreadToAHostCpu) {
     t.join();
     EXPECT_FALSE(pin_vcpus({VcpuThread{0, 999999999}}, {0}, &err));
     EXPECT_FALSE(pin_vcpus({VcpuThread{0, 1}}, {}, &err));
+}
+
+TEST(ToolQmpPinning, PlanFromTheHostCpus) {
+    // Enough CPUs: vCPUs on their own, the rest of QEMU on what is left.
+    PinPlan p = plan_pinning(2, {0, 1, 2, 3}, {0, 1, 2, 3});
+    EXPECT_EQ(p.word, "full");
+    EXPECT_EQ(p.vcpu_cpus, (std::vector<int>{0, 1}));
+    EXPECT_EQ(p.other_cpus, (std::vector<int>{2, 3}));
+    EXPECT_EQ(p.note, "");
+    p = plan_pinning(1, {0, 1}, {0, 1});
+    EXPECT_EQ(p.word, "full");
+    EXPECT_EQ(p.vcpu_cpus, (std::vector<int>{0}));
+    EXPECT_EQ(p.other_cpus, (std::vector<int>{1}));
+    // This machine: 2 host CPUs, 2 vCPUs.
+    p = plan_pinning(2, {0, 1}, {0, 1});
+    EXPECT_EQ(p.word, "vcpus");
+    EXPECT_EQ(p.vcpu_cpus, (std::vector<int>{0, 1}));
+    EXPECT_TRUE(p.other_cpus.empty());
+    EXPECT_NE(p.note.find("QEMU's other threads (main loop, I/O) share them"), std::string::npos) << p.note;
+    EXPECT_NE(p.note.find("needs 3 host CPUs"), std::string::npos) << p.note;
+    // Fewer host CPUs than vCPUs.
+    p = plan_pinning(4, {0, 1}, {0, 1});
+    EXPECT_EQ(p.word, "shared");
+    EXPECT_EQ(p.vcpu_cpus, (std::vector<int>{0, 1, 0, 1}));
+    EXPECT_TRUE(p.other_cpus.empty());
+    EXPECT_NE(p.note.find("vCPUs share host CPUs"), std::string::npos) << p.note;
+    // --pin-cpus 2,3 on an 8-CPU host with 2 vCPUs: the rest of QEMU goes to
+    // the CPUs no vCPU has; --pin-cpus 4-6 with 1 vCPU: to the rest of the list.
+    p = plan_pinning(2, {2, 3}, {0, 1, 2, 3, 4, 5, 6, 7});
+    EXPECT_EQ(p.word, "full");
+    EXPECT_EQ(p.vcpu_cpus, (std::vector<int>{2, 3}));
+    EXPECT_EQ(p.other_cpus, (std::vector<int>{0, 1, 4, 5, 6, 7}));
+    p = plan_pinning(1, {4, 5, 6}, {0, 1, 2, 3, 4, 5, 6, 7});
+    EXPECT_EQ(p.other_cpus, (std::vector<int>{5, 6}));
+    // Duplicates in the list count once.
+    p = plan_pinning(2, {1, 1}, {1});
+    EXPECT_EQ(p.word, "shared");
+    EXPECT_EQ(p.vcpu_cpus, (std::vector<int>{1, 1}));
+    p = plan_pinning(1, {}, {});
+    EXPECT_EQ(p.word, "none");
+    EXPECT_TRUE(p.vcpu_cpus.empty());
+}
+
+TEST(ToolQmpPinning, CpuListText) {
+    EXPECT_EQ(cpu_list_text({}), "");
+    EXPECT_EQ(cpu_list_text({3}), "3");
+    EXPECT_EQ(cpu_list_text({0, 1}), "0,1");
+    EXPECT_EQ(cpu_list_text({0, 1, 2, 3, 6, 8, 9, 10}), "0-3,6,8-10");
+    for (const char* t : {"0-3,6,8-10", "2,3", "5"}) EXPECT_EQ(cpu_list_text(*parse_cpu_list(t)), t);
+}
+
+TEST(ToolQmpPinning, ThreadsOfAProcess) {
+    std::atomic<bool> stop{false};
+    std::atomic<pid_t> tid{0};
+    std::thread t([&] {
+        tid = pid_t(syscall(SYS_gettid));
+        while (!stop) usleep(1000);
+    });
+    while (!tid) usleep(100);
+    auto threads = process_threads(getpid());
+    EXPECT_NE(std::find(threads.begin(), threads.end(), getpid()), threads.end());
+    EXPECT_NE(std::find(threads.begin(), threads.end(), tid.load()), threads.end());
+    stop = true;
+    t.join();
+    EXPECT_TRUE(process_threads(999999999).empty());
+}
+
+TEST(ToolQmpPinning, OtherThreadsOfAChildGoElsewhere) {
+    std::vector<int> cpus = allowed_host_cpus();
+    ASSERT_FALSE(cpus.empty());
+    std::string err;
+    auto child = Process::spawn({HVB_FAKE_VMM, "--hang-at-boot"}, &err);
+    ASSERT_TRUE(child) << err;
+    pid_t pid = child->pid();
+    size_t threads = process_threads(pid).size();
+    ASSERT_GE(threads, 1u);
+    // Its main thread counted as a vCPU: every other thread is pinned.
+    std::vector<pid_t> seen;
+    auto n = pin_other_threads(pid, {VcpuThread{0, pid}}, {cpus.back()}, &seen, &err);
+    ASSERT_TRUE(n) << err;
+    EXPECT_EQ(*n, threads - 1);
+    EXPECT_EQ(std::find(seen.begin(), seen.end(), pid), seen.end());
+    // As a non-vCPU thread: pinned to the given CPU, once.
+    n = pin_other_threads(pid, {}, {cpus.back()}, &seen, &err);
+    ASSERT_TRUE(n) << err;
+    EXPECT_EQ(*n, 1u);
+    EXPECT_NE(std::find(seen.begin(), seen.end(), pid), seen.end());
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    ASSERT_EQ(sched_getaffinity(pid, sizeof set, &set), 0);
+    EXPECT_EQ(CPU_COUNT(&set), 1);
+    EXPECT_TRUE(CPU_ISSET(cpus.back(), &set));
+    n = pin_other_threads(pid, {}, {cpus.back()}, &seen, &err);  // a later sweep: nothing new
+    ASSERT_TRUE(n) << err;
+    EXPECT_EQ(*n, 0u);
+    EXPECT_FALSE(pin_other_threads(pid, {}, {}, nullptr, &err));
+    child->kill_now();
+    child->wait();
+    // A process that is not there has no threads to pin.
+    n = pin_other_threads(999999999, {}, {cpus.back()}, nullptr, &err);
+    ASSERT_TRUE(n) << err;
+    EXPECT_EQ(*n, 0u);
 }
 
 }  // namespace
