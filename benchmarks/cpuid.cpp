@@ -19,5 +19,5 @@ HVB_BENCHMARK(cpuid,
     .benchmark = cpuid_loop,
     .control = hvb::empty_loop,
     .iterations = 1000,
-    .min_iterations = 100,
+    .min_iterations = 1,
     .max_iterations = 1000000);

@@ -49,5 +49,5 @@ HVB_BENCHMARK(cr0_write,
     .control = cr0_write_control,
     .cleanup = cr0_write_cleanup,
     .iterations = 10000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

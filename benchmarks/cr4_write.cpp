@@ -49,5 +49,5 @@ HVB_BENCHMARK(cr4_write,
     .control = cr4_write_control,
     .cleanup = cr4_write_cleanup,
     .iterations = 10000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

@@ -22,5 +22,5 @@ HVB_BENCHMARK(cr8_read,
     .benchmark = cr8_read_loop,
     .control = hvb::empty_loop,
     .iterations = 10000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

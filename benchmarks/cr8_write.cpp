@@ -40,5 +40,5 @@ HVB_BENCHMARK(cr8_write,
     .benchmark = cr8_write_loop,
     .control = cr8_write_control,
     .iterations = 10000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

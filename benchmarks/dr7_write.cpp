@@ -40,5 +40,5 @@ HVB_BENCHMARK(dr7_write,
     .benchmark = dr7_write_loop,
     .control = dr7_write_control,
     .iterations = 10000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

@@ -10,5 +10,5 @@ HVB_BENCHMARK(idle,
     .benchmark = hvb::empty_loop,
     .control = hvb::empty_loop,
     .iterations = 10,
-    .min_iterations = 10,
+    .min_iterations = 1,
     .max_iterations = 1000000);

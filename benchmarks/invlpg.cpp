@@ -21,5 +21,5 @@ HVB_BENCHMARK(invlpg,
     .benchmark = invlpg_loop,
     .control = hvb::empty_loop,
     .iterations = 10000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

@@ -31,5 +31,5 @@ HVB_BENCHMARK(io_in,
     .benchmark = io_in_loop,
     .control = hvb::empty_loop,
     .iterations = 1000,
-    .min_iterations = 1000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

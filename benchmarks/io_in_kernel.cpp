@@ -30,5 +30,5 @@ HVB_BENCHMARK(io_in_kernel,
     .benchmark = io_in_kernel_loop,
     .control = hvb::empty_loop,
     .iterations = 1000,
-    .min_iterations = 1000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

@@ -28,5 +28,5 @@ HVB_BENCHMARK(io_out,
     .benchmark = io_out_loop,
     .control = hvb::empty_loop,
     .iterations = 1000,
-    .min_iterations = 1000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

@@ -35,5 +35,5 @@ HVB_BENCHMARK(io_print,
     .benchmark = io_print_loop,
     .control = hvb::empty_loop,
     .iterations = 10,
-    .min_iterations = 10,
+    .min_iterations = 1,
     .max_iterations = 1000);

@@ -32,5 +32,5 @@ HVB_BENCHMARK(lgdt,
     .benchmark = lgdt_loop,
     .control = hvb::empty_loop,
     .iterations = 10000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

@@ -27,5 +27,5 @@ HVB_BENCHMARK(lldt,
     .benchmark = lldt_loop,
     .control = hvb::empty_loop,
     .iterations = 10000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

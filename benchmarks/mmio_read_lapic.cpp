@@ -44,5 +44,5 @@ HVB_BENCHMARK(mmio_read_lapic,
     .benchmark = mmio_read_lapic_loop,
     .control = hvb::empty_loop,
     .iterations = 1000,
-    .min_iterations = 1000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

@@ -55,5 +55,5 @@ HVB_BENCHMARK(mmio_read_user,
     .benchmark = mmio_read_user_loop,
     .control = hvb::empty_loop,
     .iterations = 1000,
-    .min_iterations = 1000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

@@ -17,5 +17,5 @@ HVB_BENCHMARK(pushf_popf,
     .benchmark = pushf_popf_loop,
     .control = hvb::empty_loop,
     .iterations = 10000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

@@ -37,5 +37,5 @@ HVB_BENCHMARK(rdmsr,
     .benchmark = rdmsr_loop,
     .control = hvb::empty_loop,
     .iterations = 10000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

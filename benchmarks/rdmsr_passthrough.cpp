@@ -24,5 +24,5 @@ HVB_BENCHMARK(rdmsr_passthrough,
     .benchmark = rdmsr_passthrough_loop,
     .control = hvb::empty_loop,
     .iterations = 10000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

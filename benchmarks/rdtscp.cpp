@@ -21,6 +21,6 @@ HVB_BENCHMARK(rdtscp,
     .benchmark = rdtscp_loop,
     .control = hvb::empty_loop,
     .iterations = 100000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000,
     .needs = hvb::kNeedRdtscp);

@@ -41,5 +41,5 @@ HVB_BENCHMARK(set_cr3,
     .benchmark = set_cr3_loop,
     .control = set_cr3_control,
     .iterations = 10000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

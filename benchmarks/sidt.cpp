@@ -27,5 +27,5 @@ HVB_BENCHMARK(sidt,
     .benchmark = sidt_loop,
     .control = hvb::empty_loop,
     .iterations = 100000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

@@ -22,5 +22,5 @@ HVB_BENCHMARK(sldt,
     .benchmark = sldt_loop,
     .control = hvb::empty_loop,
     .iterations = 100000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

@@ -60,7 +60,7 @@ HVB_BENCHMARK(tlb_flush,
     .control = touch_loop,
     .cleanup = flush_cleanup,
     .iterations = 1000,
-    .min_iterations = 10,
+    .min_iterations = 1,
     .max_iterations = 100000,
     .params = kParams,
     .param_count = 1);

@@ -39,5 +39,5 @@ HVB_BENCHMARK(wrmsr,
     .benchmark = wrmsr_loop,
     .control = hvb::empty_loop,
     .iterations = 10000,
-    .min_iterations = 10000,
+    .min_iterations = 1,
     .max_iterations = 10000000);

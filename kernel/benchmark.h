@@ -35,6 +35,10 @@ enum BenchFlag : uint32_t {
     kFlagOptIn = 1u << 0,
     // Measured with interrupts enabled (default: disabled while timing).
     kFlagInterruptsOn = 1u << 1,
+    // Always run `iterations` (unless iters= says otherwise): for benchmarks
+    // whose init sizes something by the count (mem_cold's fresh pages), so
+    // no calibration loop may use a different one.
+    kFlagFixedIterations = 1u << 2,
 };
 
 // A tunable of a benchmark, set on the command line as name.param=value
@@ -51,9 +55,14 @@ struct BenchParam {
 // benchmarks that must size something by it (e.g. never-touched memory for
 // every call of mem_cold).
 struct RunPlan {
+    // The count of every benchmark(n) call when the iterations are fixed
+    // (kFlagFixedIterations or iters=); otherwise an upper bound (the
+    // descriptor's max_iterations), as calibration tries growing counts.
     uint64_t iterations;
-    uint32_t repetitions;  // timed pairs; the runner adds one warm-up pair
-    uint64_t calls() const { return uint64_t(repetitions) + 1; }  // benchmark(n) calls
+    bool fixed_iterations;
+    uint32_t repetitions;  // at most this many timed pairs; plus one warm-up pair
+    // benchmark(n) calls at most, when the iterations are fixed.
+    uint64_t calls() const { return uint64_t(repetitions) + 1; }
 };
 const RunPlan& current_plan();
 
@@ -69,15 +78,20 @@ struct Benchmark {
     // The same loop without the operation; its cost is subtracted.
     void (*control)(uint64_t iterations);
     void (*cleanup)();  // may be null
-    uint64_t iterations;      // default count
-    uint64_t min_iterations;  // range the count may be set to (paper Table 1)
+    // Where adaptive calibration starts (and the count with
+    // kFlagFixedIterations); calibration then chooses within
+    // [min_iterations, max_iterations] (docs/measurement.md).
+    uint64_t iterations;
+    uint64_t min_iterations;
     uint64_t max_iterations;
     uint32_t min_cpus;  // 0 or 1: any machine
     uint32_t needs;     // Need bits
     uint32_t flags;     // BenchFlag bits
     const BenchParam* params;  // may be null
     uint32_t param_count;
-    uint32_t repetitions;      // default repetitions; 0: the runner's default
+    // At most this many timed repetitions (0: the runner's limit), for
+    // benchmarks whose every call consumes something (mem_cold).
+    uint32_t max_repetitions;
 };
 
 // The usual control: the benchmark's loop with nothing in it. The empty asm

@@ -63,7 +63,7 @@ bool run_selfchecks(SelfCheck which) {
     platform_exit(exit_code, options.exit == ExitMode::automatic);
 }
 
-void write_platform_header(size_t benchmarks, uint32_t reps) {
+void write_platform_header(size_t benchmarks) {
     const CpuInfo& cpu = cpu_info();
     HeaderRecord h{};
     h.cpu_vendor = cpu.vendor;
@@ -83,8 +83,9 @@ void write_platform_header(size_t benchmarks, uint32_t reps) {
     h.cmdline = boot.cmdline;
     h.timer = timer_mode_name(options.timer);
     h.timing = options.external_timing ? "external" : "internal";
-    h.default_reps = reps;
+    h.default_reps = options.reps;
     h.benchmarks = uint32_t(benchmarks);
+    describe_method(options, h);
     write_header(console_sink(), h);
 
     kprintf("cpu        %s (%s, family %u model %u stepping %u)\n", cpu.model[0] ? cpu.model : "?", cpu.vendor,
@@ -99,8 +100,19 @@ void write_platform_header(size_t benchmarks, uint32_t reps) {
     kprintf("boot       %s%s%s\n", protocol_name(boot.protocol), boot.loader_name[0] ? " via " : "",
             boot.loader_name);
     kprintf("cmdline    %s\n", boot.cmdline);
-    kprintf("timer      %s, %u repetitions, %lu benchmarks\n\n", timer_mode_name(options.timer), reps,
-            uint64_t(benchmarks));
+    kprintf("timer      %s: a timed call costs %ld.%03ld cycles (MAD %ld.%03ld), one counter read %ld.%03ld%s\n",
+            timer_mode_name(options.timer), h.timer_milli / 1000, h.timer_milli % 1000, h.timer_mad_milli / 1000,
+            h.timer_mad_milli % 1000, h.counter_read_milli / 1000, h.counter_read_milli % 1000,
+            h.counter_intercepted ? " (intercepted by the hypervisor)" : "");
+    char reps_text[48];
+    if (options.reps)
+        snformat(reps_text, sizeof reps_text, "%u repetitions", options.reps);
+    else
+        snformat(reps_text, sizeof reps_text, "repetitions until +-%u.%u%% or %u ms", options.target_permille / 10,
+                 options.target_permille % 10, options.budget_ms);
+    kprintf("method     %s iterations (loops >= %lu cycles), %s, pinned: %s%s\n", h.iterations_adaptive ? "adaptive" : "fixed",
+            h.loop_target_cycles, reps_text, options.pinned, options.linearity ? ", linearity" : "");
+    kprintf("benchmarks %lu, boot took %lu us\n\n", uint64_t(benchmarks), h.boot_us);
 }
 
 }  // namespace
@@ -172,8 +184,8 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
     if (errors || selection_error_count) exit_code |= kExitBadInput;
 
     // Measure, streaming one record per benchmark.
-    uint32_t reps = options.reps ? options.reps : kDefaultReps;
-    write_platform_header(count, reps);
+    measurement_init(options);
+    write_platform_header(count);
     RunTotals totals = run_benchmarks(selected, count, options, console_sink());
     if (totals.counts[size_t(Status::faulted)]) exit_code |= kExitFaulted;
     if (totals.counts[size_t(Status::timeout)]) exit_code |= kExitTimeout;

@@ -89,7 +89,7 @@ bool parse_count(Str text, uint64_t max, const char* key, Str shown, const char*
     return false;
 }
 
-enum class Key { unknown, only, skip, iters, reps, timer, exit, selfcheck, apic, timing };
+enum class Key { unknown, only, skip, iters, reps, timer, exit, selfcheck, apic, timing, budget, target, linearity, pinned };
 
 Key lookup_key(Str k) {
     if (k.equals("only")) return Key::only;
@@ -101,7 +101,48 @@ Key lookup_key(Str k) {
     if (k.equals("selfcheck")) return Key::selfcheck;
     if (k.equals("apic")) return Key::apic;
     if (k.equals("timing")) return Key::timing;
+    if (k.equals("budget")) return Key::budget;
+    if (k.equals("target")) return Key::target;
+    if (k.equals("linearity")) return Key::linearity;
+    if (k.equals("pinned")) return Key::pinned;
     return Key::unknown;
+}
+
+// target=P%: a percentage with at most one decimal, 0.1..100, in permille.
+bool parse_percent(Str v, uint32_t& permille) {
+    if (v.len < 2 || v.ptr[v.len - 1] != '%') return false;
+    size_t i = 0, end = v.len - 1;
+    uint64_t whole = 0, tenth = 0;
+    size_t digits = 0;
+    while (i < end && v.ptr[i] >= '0' && v.ptr[i] <= '9' && digits < 4) {
+        whole = whole * 10 + uint64_t(v.ptr[i] - '0');
+        ++i;
+        ++digits;
+    }
+    if (digits == 0) return false;
+    if (i < end && v.ptr[i] == '.') {
+        ++i;
+        if (i + 1 != end || v.ptr[i] < '0' || v.ptr[i] > '9') return false;
+        tenth = uint64_t(v.ptr[i] - '0');
+        ++i;
+    }
+    if (i != end) return false;
+    uint64_t p = whole * 10 + tenth;
+    if (p < 1 || p > 1000) return false;
+    permille = uint32_t(p);
+    return true;
+}
+
+// pinned=WORD: letters, digits, '-', '+', '_'; what the launcher did.
+bool valid_token(Str v) {
+    if (v.len == 0 || v.len > Options::kMaxToken) return false;
+    for (size_t i = 0; i < v.len; ++i) {
+        char c = v.ptr[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                  c == '+' || c == '_';
+        if (!ok) return false;
+    }
+    return true;
 }
 
 // only=/skip=: appends every non-empty name. An empty element or overflow is
@@ -315,6 +356,34 @@ void parse_word(Str word, bool first, Options& out, Errors& errs) {
             errs.add().text("timing=").input(value).text(": expected internal or external");
         }
         break;
+    case Key::budget: {
+        uint64_t n = 0;
+        if (parse_count(value, Options::kMaxBudgetMs, "budget", value, "needs a value", errs, n))
+            out.budget_ms = static_cast<uint32_t>(n);
+        break;
+    }
+    case Key::target:
+        if (!parse_percent(value, out.target_permille))
+            errs.add().text("target=").input(value).text(": expected a percentage 0.1%..100%, e.g. 1% or 0.5%");
+        break;
+    case Key::linearity:
+        if (value.equals("1") || value.equals("on")) {
+            out.linearity = true;
+        } else if (value.equals("0") || value.equals("off")) {
+            out.linearity = false;
+        } else {
+            errs.add().text("linearity=").input(value).text(": expected 1 or 0");
+        }
+        break;
+    case Key::pinned:
+        if (valid_token(value)) {
+            __builtin_memcpy(out.pinned, value.ptr, value.len);
+            out.pinned[value.len] = '\0';
+        } else {
+            errs.add().text("pinned=").input(value).text(": expected a word of letters, digits, -, + or _ (at most ")
+                .number(Options::kMaxToken).text(")");
+        }
+        break;
     case Key::unknown:
         break;
     }
@@ -372,6 +441,10 @@ size_t parse_options(const char* cmdline, Options& out, OptionError* errors, siz
     out.selfcheck = SelfCheck::smp;
     out.apic = ApicChoice::automatic;
     out.external_timing = false;
+    out.budget_ms = Options::kDefaultBudgetMs;
+    out.target_permille = Options::kDefaultTargetPermille;
+    out.linearity = false;
+    __builtin_memcpy(out.pinned, "unknown", 8);
 
     Errors errs{errors, max_errors, 0};
     const char* p = cmdline != nullptr ? cmdline : "";

@@ -2,10 +2,12 @@
 //
 //   only=a,b        run only these benchmarks or categories (also opt-in ones)
 //   skip=a,b        do not run these benchmarks or categories
-//   iters=N         iteration count for every benchmark
+//   iters=N         fixed iteration count for every benchmark (default:
+//                   adaptive, within each benchmark's range)
 //   iters=a:N,b:M   per-benchmark counts (may be combined with a bare N in
 //                   the same list: iters=1000,cpuid:50)
-//   reps=N          repetitions of {control, benchmark}, 1..kMaxReps
+//   reps=N          fixed repetitions of {control, benchmark}, 1..kMaxReps
+//                   (default: adaptive, until the target or the budget)
 //   timer=rdtscp|rdtsc
 //   exit=auto|halt
 //   selfcheck=none|smp|all  boot self-checks: smp (default) proves every AP
@@ -21,6 +23,15 @@
 //   apic=auto|xapic|x2apic  local APIC mode: auto takes x2APIC when the CPU
 //                   has it; xapic keeps the MMIO interface (what
 //                   mmio_read_lapic measures)
+//   budget=MS       time budget per benchmark for adaptive repetitions
+//                   (docs/measurement.md), 1..600000; default 60
+//   target=P%       confidence-interval target: the median's 95% interval
+//                   within P% of it (or 1 cycle, whichever is larger);
+//                   0.1%..100%, default 1%
+//   linearity=1|0   measure each benchmark at N, 10N and 100N iterations
+//                   (HyperBench section 6.2) and report the ratios
+//   pinned=WORD     how the launcher pinned the vCPUs (none, vcpus, full...);
+//                   only echoed in the header
 //
 // Words are separated by spaces or tabs. A first word with no '=' that
 // contains a '/' is the image path some loaders prepend, and is ignored.
@@ -53,6 +64,10 @@ struct Options {
     static constexpr size_t kMaxNames = 32;
     static constexpr uint32_t kMaxReps = 1000;
     static constexpr uint64_t kMaxIters = 1000000000000ULL;  // 1e12
+    static constexpr uint32_t kMaxBudgetMs = 600000;
+    static constexpr uint32_t kDefaultBudgetMs = 60;
+    static constexpr uint32_t kDefaultTargetPermille = 10;  // 1%
+    static constexpr size_t kMaxToken = 31;
 
     Str only[kMaxNames] = {};
     size_t only_count = 0;
@@ -78,13 +93,17 @@ struct Options {
     ParamOverride params[kMaxNames] = {};
     size_t params_count = 0;
 
-    uint32_t reps = 0;  // 0: the runner's default
+    uint32_t reps = 0;  // 0: adaptive
     TimerMode timer = TimerMode::rdtsc;
     bool timer_given = false;
     ExitMode exit = ExitMode::automatic;
     SelfCheck selfcheck = SelfCheck::smp;
     ApicChoice apic = ApicChoice::automatic;
     bool external_timing = false;
+    uint32_t budget_ms = kDefaultBudgetMs;
+    uint32_t target_permille = kDefaultTargetPermille;
+    bool linearity = false;
+    char pinned[kMaxToken + 1] = "unknown";
 
     // Per-benchmark iteration count: the matching iters=name:N, else
     // iters_all, else `fallback`.

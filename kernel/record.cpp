@@ -188,6 +188,42 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.u64(h.default_reps);
     l.key("benchmarks");
     l.u64(h.benchmarks);
+    l.key("boot_us");
+    l.u64(h.boot_us);
+    l.key("timer_cycles");
+    l.milli(h.timer_milli);
+    l.key("timer_mad");
+    l.milli(h.timer_mad_milli);
+    l.key("rdtsc_cycles");
+    l.milli(h.counter_read_milli);
+    l.key("rdtsc_intercepted");
+    l.boolean(h.counter_intercepted);
+    l.key("smi_counter");
+    l.boolean(h.smi_counter);
+    l.key("iterations_mode");
+    l.str(h.iterations_adaptive ? "adaptive" : "fixed");
+    l.key("reps_mode");
+    l.str(h.reps_adaptive ? "adaptive" : "fixed");
+    l.key("loop_target_cycles");
+    l.u64(h.loop_target_cycles);
+    l.key("target_permille");
+    l.u64(h.target_permille);
+    l.key("target_min_cycles");
+    l.milli(h.target_min_milli);
+    l.key("confidence_percent");
+    l.u64(h.confidence_percent);
+    l.key("budget_ms");
+    l.u64(h.budget_ms);
+    l.key("min_reps");
+    l.u64(h.min_reps);
+    l.key("max_reps");
+    l.u64(h.max_reps);
+    l.key("outlier_rule");
+    l.str(h.outlier_rule);
+    l.key("pinned");
+    l.str(h.pinned);
+    l.key("linearity");
+    l.boolean(h.linearity);
     l.raw("}", 1);
     l.emit(sink);
 }
@@ -228,9 +264,56 @@ void write_result(Sink sink, const ResultRecord& r) {
     l.milli(r.mean_milli);
     l.raw(",\"mad\":");
     l.milli(r.mad_milli);
+    if (r.has_ci) {
+        l.raw(",\"ci_low\":");
+        l.milli(r.ci_low_milli);
+        l.raw(",\"ci_high\":");
+        l.milli(r.ci_high_milli);
+    }
     l.raw("},\"control\":{\"median\":");
     l.milli(r.control_median_milli);
     l.raw("}", 1);
+    l.key("iterations_mode");
+    l.str(r.iterations_adaptive ? "adaptive" : "fixed");
+    l.key("noisy");
+    l.boolean(r.noisy);
+    l.key("outliers");
+    l.u64(r.outliers);
+    l.key("interrupts");
+    l.u64(r.interrupts);
+    if (r.has_smis) {
+        l.key("smis");
+        l.u64(r.smis);
+    }
+    l.key("elapsed_us");
+    l.u64(r.elapsed_us);
+    l.key("t_us");
+    l.u64(r.t_us);
+    if (r.linearity && r.linearity_count) {
+        l.raw(",\"linearity\":[");
+        for (uint32_t i = 0; i < r.linearity_count; ++i) {
+            const LinearityLevel& v = r.linearity[i];
+            if (i) l.raw(",", 1);
+            l.raw("{\"iterations\":");
+            l.u64(v.iterations);
+            l.raw(",\"median\":");
+            l.milli(v.median_milli);
+            if (v.has_ci) {
+                l.raw(",\"ci_low\":");
+                l.milli(v.ci_low_milli);
+                l.raw(",\"ci_high\":");
+                l.milli(v.ci_high_milli);
+            }
+            l.raw(",\"repetitions\":");
+            l.u64(v.repetitions);
+            l.raw(",\"noisy\":");
+            l.boolean(v.noisy);
+            l.raw(",\"ratio\":");
+            l.milli(v.ratio_milli);
+            l.raw("}", 1);
+        }
+        l.raw("]", 1);
+    }
     if (r.params && r.param_count) {
         l.raw(",\"params\":{");
         for (uint32_t i = 0; i < r.param_count; ++i) {

@@ -45,9 +45,42 @@ struct HeaderRecord {
     const char* cmdline;
     const char* timer;        // "rdtsc" / "rdtscp"
     const char* timing;       // "internal" / "external" (marker bytes sent)
-    uint32_t default_reps;
+    uint32_t default_reps;    // fixed repetitions (reps=), 0 when adaptive
     uint32_t benchmarks;      // how many are selected to run
+    // Measurement method and hazards (docs/measurement.md).
+    uint64_t boot_us;              // kernel entry to this record
+    int64_t timer_milli;           // an empty serialized timed call
+    int64_t timer_mad_milli;
+    int64_t counter_read_milli;    // one raw counter read (back-to-back pair)
+    bool counter_intercepted;      // counter_read above kInterceptedReadCycles
+    bool smi_counter;              // records carry "smis"
+    bool iterations_adaptive, reps_adaptive;
+    uint32_t target_permille;
+    int64_t target_min_milli;
+    uint32_t confidence_percent;
+    uint32_t budget_ms;
+    uint32_t min_reps, max_reps;
+    uint64_t loop_target_cycles;   // what adaptive iterations aim one loop at
+    const char* outlier_rule;
+    const char* pinned;
+    bool linearity;
 };
+
+// A read of the cycle counter that costs more than this is taken to be
+// trapped by the hypervisor (a native RDTSC costs tens of cycles).
+inline constexpr uint64_t kInterceptedReadCycles = 500;
+
+// One level of a linearity run: the same benchmark at another count.
+struct LinearityLevel {
+    uint64_t iterations;
+    int64_t median_milli;
+    bool has_ci;
+    int64_t ci_low_milli, ci_high_milli;
+    uint32_t repetitions;
+    bool noisy;
+    int64_t ratio_milli;  // this level's median / the first level's, x1000
+};
+inline constexpr size_t kLinearityLevels = 3;
 
 struct FaultInfo {
     uint8_t vector;
@@ -70,6 +103,19 @@ struct ResultRecord {
     FaultInfo fault;
     const BenchParam* params;  // the values it ran with; may be null
     uint32_t param_count;
+    // Measurement quality (status ok).
+    bool iterations_adaptive;
+    bool has_ci;
+    int64_t ci_low_milli, ci_high_milli;  // 95% interval of the median
+    bool noisy;                           // the interval missed the target
+    uint32_t outliers;                    // repetitions discarded (long gaps)
+    uint64_t interrupts;                  // taken during the repetitions
+    bool has_smis;
+    uint64_t smis;
+    uint64_t elapsed_us;                  // on this benchmark
+    uint64_t t_us;                        // since kernel entry
+    const LinearityLevel* linearity;      // linearity=1: the levels; else null
+    uint32_t linearity_count;
 };
 
 struct EndRecord {

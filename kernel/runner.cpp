@@ -1,10 +1,13 @@
-// kernel/runner.cpp — the measurement loop of HyperBench section 5.2: per
-// benchmark, init; then repetitions of {control loop, benchmark loop}, each
-// between two serialized timer reads; per-iteration cost = (benchmark -
-// control) / iterations, kept signed; cleanup. A CPU exception anywhere in a
-// benchmark's own code becomes its `faulted` result and the suite goes on.
+// kernel/runner.cpp — the measurement of HyperBench section 5.2, made
+// adaptive: per benchmark, init; calibration of the iteration count; then
+// repetitions of {control loop, benchmark loop}, each between two serialized
+// timer reads, until the median is known to the target (kernel/measure.h);
+// per-iteration cost = (benchmark - control) / iterations, kept signed;
+// cleanup. A CPU exception anywhere in a benchmark's own code becomes its
+// `faulted` result and the suite goes on.
 #include "kernel/runner.h"
 
+#include "kernel/measure.h"
 #include "posih/console.h"
 #include "posih/cpu.h"
 #include "posih/interrupt.h"
@@ -14,10 +17,9 @@
 namespace hvb {
 namespace {
 
-// Per-repetition samples, in millicycles per iteration.
-int64_t cost_samples[kMaxReps];
-int64_t control_samples[kMaxReps];
-int64_t scratch[2 * kMaxReps];
+MeasureSamples samples;
+MeasureResult result;
+MeasurementMethod method;
 
 // External-timing markers (timing=external): around each timed loop,
 // outside the kernel's own timer reads.
@@ -25,12 +27,10 @@ constexpr char kMarkBefore = 0x02, kMarkAfter = 0x03;
 
 struct Job {
     const Benchmark* bench;
-    uint64_t iterations;
-    uint32_t reps;
+    MeasureConfig config;
     TimerMode timer;
     bool markers;
     const char* unsupported;  // set by init
-    uint32_t done;            // repetitions completed
 };
 
 void run_init(void* arg) {
@@ -43,35 +43,30 @@ void run_cleanup(void* arg) {
     if (job->bench->cleanup) job->bench->cleanup();
 }
 
-// One untimed pair first brings code, data, TLB entries and (under binary
-// translation) translated blocks in; then the timed repetitions.
-void measure_loops(Job& job) {
-    const Benchmark& b = *job.bench;
-    b.control(job.iterations);
-    b.benchmark(job.iterations);
-    for (uint32_t r = 0; r < job.reps; ++r) {
-        if (job.markers) console_put_raw(kMarkBefore);
-        uint64_t control = time_call(job.timer, b.control, job.iterations);
-        if (job.markers) {
-            console_put_raw(kMarkAfter);
-            console_put_raw(kMarkBefore);
-        }
-        uint64_t bench = time_call(job.timer, b.benchmark, job.iterations);
-        if (job.markers) console_put_raw(kMarkAfter);
-        cost_samples[r] = per_iteration_milli(bench, control, job.iterations);
-        control_samples[r] = per_iteration_milli(control, 0, job.iterations);
-        job.done = r + 1;
-    }
+uint64_t hook_timed(void* ctx, bool bench, uint64_t n) {
+    auto* job = static_cast<Job*>(ctx);
+    void (*fn)(uint64_t) = bench ? job->bench->benchmark : job->bench->control;
+    if (job->markers) console_put_raw(kMarkBefore);
+    uint64_t t = time_call(job->timer, fn, n);
+    if (job->markers) console_put_raw(kMarkAfter);
+    return t;
 }
+void hook_warm(void* ctx, bool bench, uint64_t n) {
+    auto* job = static_cast<Job*>(ctx);
+    (bench ? job->bench->benchmark : job->bench->control)(n);
+}
+uint64_t hook_now(void*) { return counter_now(); }
+uint64_t hook_interrupts(void*) { return interrupts_taken(); }
 
 void run_measure(void* arg) {
     auto* job = static_cast<Job*>(arg);
+    MeasureHooks hooks{job, hook_timed, hook_warm, hook_now, hook_interrupts};
     if (job->bench->flags & kFlagInterruptsOn) {
         InterruptsOn on;
-        measure_loops(*job);
+        measure(job->config, hooks, samples, result);
     } else {
         InterruptsOff off;
-        measure_loops(*job);
+        measure(job->config, hooks, samples, result);
     }
 }
 
@@ -99,72 +94,231 @@ void fault_reason(const char* phase, const CpuFault& f, ResultRecord& rec) {
     rec.reason = reason_buf;
 }
 
-void print_row(const ResultRecord& r) {
-    char med[32], mad[32], min[32], ctl[32];
-    format_milli(med, r.median_milli);
-    format_milli(mad, r.mad_milli);
-    format_milli(min, r.min_milli);
-    format_milli(ctl, r.control_median_milli);
-    if (r.status == Status::ok) {
-        kprintf("%-22s %-12s %-11s %10lu %14s %12s %14s %12s\n", r.name, r.category, status_name(r.status),
-                r.iterations, med, mad, min, ctl);
-    } else {
-        kprintf("%-22s %-12s %-11s %s\n", r.name, r.category, status_name(r.status), r.reason);
+// "+-0.4%" of the median: the wider side of the interval, in tenths of a
+// percent; "-" without an interval.
+void format_ci(char* buf, size_t size, const ResultRecord& r) {
+    if (!r.has_ci) {
+        snformat(buf, size, "-");
+        return;
     }
+    int64_t below = r.median_milli - r.ci_low_milli, above = r.ci_high_milli - r.median_milli;
+    uint64_t wide = uint64_t(below > above ? below : above);
+    uint64_t mag = uint64_t(r.median_milli < 0 ? -r.median_milli : r.median_milli);
+    if (mag == 0) {
+        char c[32];
+        format_milli(c, int64_t(wide));
+        snformat(buf, size, "+-%s", c);
+        return;
+    }
+    uint64_t tenths = (wide * 1000 + mag / 2) / mag;
+    snformat(buf, size, "+-%lu.%lu%%", tenths / 10, tenths % 10);
+}
+
+void print_row(const ResultRecord& r) {
+    char med[32], ci[32], min[32], ctl[32];
+    if (r.status == Status::ok) {
+        format_milli(med, r.median_milli);
+        format_milli(min, r.min_milli);
+        format_milli(ctl, r.control_median_milli);
+        format_ci(ci, sizeof ci, r);
+        kprintf("%-22s %-12s %-8s %10lu %5u %14s %9s %14s %12s %s%s\n", r.name, r.category,
+                r.noisy ? "noisy" : "ok", r.iterations, r.repetitions, med, ci, min, ctl,
+                r.outliers ? "gaps " : "", r.interrupts ? "irqs" : "");
+    } else {
+        kprintf("%-22s %-12s %-8s %s\n", r.name, r.category, status_name(r.status), r.reason);
+    }
+}
+
+uint64_t us_since_entry() { return cycles_to_us(counter_now() - entry_timestamp()); }
+
+// One measurement of `b` at a count (fixed, or adaptive from the
+// descriptor), init to cleanup. False when it did not produce numbers
+// (rec then says why).
+bool measure_once(const Benchmark& b, const Options& opts, bool fixed, uint64_t iterations, Job& job,
+                  ResultRecord& rec) {
+    MeasureConfig& c = job.config;
+    c = MeasureConfig{};
+    c.fixed_iterations = fixed;
+    c.iterations = iterations;
+    c.min_iterations = b.min_iterations ? b.min_iterations : 1;
+    c.max_iterations = b.max_iterations > c.min_iterations ? b.max_iterations : c.min_iterations;
+    c.loop_target = method.loop_target;
+    c.timer_cost = method.timer_cost;
+    c.fixed_reps = opts.reps != 0;
+    c.reps = opts.reps;
+    c.max_reps = kMaxSamples;
+    if (b.max_repetitions && b.max_repetitions < c.max_reps) c.max_reps = b.max_repetitions;
+    if (c.fixed_reps && c.reps > c.max_reps) c.reps = c.max_reps;
+    c.min_reps = kMinCiSamples < c.max_reps ? uint32_t(kMinCiSamples) : c.max_reps;
+    c.target_permille = opts.target_permille;
+    c.target_min_milli = 1000;
+    c.budget = method.budget;
+    plan = RunPlan{fixed ? iterations : c.max_iterations, fixed, c.fixed_reps ? c.reps : c.max_reps};
+    job.unsupported = nullptr;
+
+    CpuFault fault{};
+    if (!guarded_call(run_init, &job, &fault)) {
+        fault_reason("init", fault, rec);
+        return false;
+    }
+    if (job.unsupported) {
+        rec.status = Status::unsupported;
+        rec.reason = job.unsupported;
+        return false;
+    }
+    uint64_t smi_before = 0, smi_after = 0;
+    bool smis = method.smi_counter && smi_count(&smi_before);
+    bool ok = guarded_call(run_measure, &job, &fault);
+    if (!ok) fault_reason("benchmark", fault, rec);
+    if (smis && smi_count(&smi_after)) {
+        rec.has_smis = true;
+        rec.smis = smi_after - smi_before;
+    }
+    if (!guarded_call(run_cleanup, &job, &fault) && ok) {
+        fault_reason("cleanup", fault, rec);
+        ok = false;
+    }
+    return ok;
+}
+
+LinearityLevel levels[kLinearityLevels];
+
+// a / base x 1000, rounded to nearest (|a| is far below 2^53 millicycles).
+int64_t ratio_milli(int64_t a, int64_t base) {
+    if (base == 0) return 0;
+    if (base < 0) {
+        a = -a;
+        base = -base;
+    }
+    int64_t num = a * 1000;
+    return num >= 0 ? (num + base / 2) / base : -((-num + base / 2) / base);
 }
 
 }  // namespace
 
 const RunPlan& current_plan() { return plan; }
 
+const MeasurementMethod& measurement_init(const Options& opts) {
+    InterruptsOff off;
+    constexpr size_t kProbes = 63;
+    static int64_t t[kProbes], r[kProbes], scratch[2 * kProbes];
+    for (size_t i = 0; i < 8; ++i) time_call(opts.timer, empty_loop, 0);  // warm
+    for (size_t i = 0; i < kProbes; ++i) {
+        t[i] = int64_t(time_call(opts.timer, empty_loop, 0));
+        r[i] = int64_t(counter_read_cost());
+    }
+    Summary ts = summarize(t, kProbes, scratch);
+    Summary rs = summarize(r, kProbes, scratch);
+    method.timer_cost = uint64_t(ts.median);
+    method.timer_mad = uint64_t(ts.mad);
+    method.counter_read = uint64_t(rs.median);
+    method.counter_intercepted = method.counter_read > kInterceptedReadCycles;
+    uint64_t smi;
+    method.smi_counter = smi_count(&smi);
+    uint64_t target = us_to_cycles(kMinLoopUs);
+    if (kTimerCostFactor * method.timer_cost > target) target = kTimerCostFactor * method.timer_cost;
+    if (kTimerMadFactor * method.timer_mad > target) target = kTimerMadFactor * method.timer_mad;
+    method.loop_target = target;
+    method.budget = us_to_cycles(uint64_t(opts.budget_ms) * 1000);
+    return method;
+}
+
+void describe_method(const Options& opts, HeaderRecord& h) {
+    h.boot_us = us_since_entry();
+    h.timer_milli = int64_t(method.timer_cost) * 1000;
+    h.timer_mad_milli = int64_t(method.timer_mad) * 1000;
+    h.counter_read_milli = int64_t(method.counter_read) * 1000;
+    h.counter_intercepted = method.counter_intercepted;
+    h.smi_counter = method.smi_counter;
+    h.iterations_adaptive = opts.iters_all == 0;
+    h.reps_adaptive = opts.reps == 0;
+    h.target_permille = opts.target_permille;
+    h.target_min_milli = 1000;
+    h.confidence_percent = 95;
+    h.budget_ms = opts.budget_ms;
+    h.min_reps = kMinCiSamples;
+    h.max_reps = opts.reps ? opts.reps : kMaxSamples;
+    h.loop_target_cycles = method.loop_target;
+    h.outlier_rule = kOutlierRule;
+    h.pinned = opts.pinned;
+    h.linearity = opts.linearity;
+}
+
 RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Options& opts, Sink out) {
     RunTotals totals{};
-    kprintf("%-22s %-12s %-11s %10s %14s %12s %14s %12s\n", "benchmark", "category", "status", "iterations",
-            "median", "mad", "min", "control");
+    kprintf("%-22s %-12s %-8s %10s %5s %14s %9s %14s %12s\n", "benchmark", "category", "status", "iterations",
+            "reps", "median", "95% ci", "min", "control");
     for (size_t i = 0; i < count; ++i) {
         const Benchmark& b = *list[i];
         write_begin(out, b.name, uint32_t(i + 1), uint32_t(count));
+        uint64_t started = counter_now();
 
-        // reps= overrides everything; else the descriptor's own default
-        // (heavy benchmarks ask for fewer), else the runner's.
-        uint32_t reps = opts.reps ? opts.reps : b.repetitions ? b.repetitions : kDefaultReps;
-        if (reps > kMaxReps) reps = kMaxReps;
-        Job job{&b, opts.iterations_for(b.name, b.iterations), reps, opts.timer, opts.external_timing, nullptr, 0};
-        plan = RunPlan{job.iterations, reps};
         ResultRecord rec{};
         rec.name = b.name;
         rec.category = b.category;
         rec.status = Status::ok;
         rec.reason = "";
-        rec.iterations = job.iterations;
         rec.params = b.params;
         rec.param_count = b.param_count;
 
-        CpuFault fault{};
+        // iters= fixes the count; so does the descriptor for benchmarks
+        // whose init sizes things by it.
+        uint64_t given = opts.iterations_for(b.name, 0);
+        bool fixed = given != 0 || (b.flags & kFlagFixedIterations);
+        uint64_t iterations = given ? given : b.iterations;
+        rec.iterations_adaptive = !fixed;
+        rec.iterations = iterations;
+
+        Job job{&b, MeasureConfig{}, opts.timer, opts.external_timing, nullptr};
         if (const char* why = unmet_need(b)) {
             rec.status = Status::unsupported;
             rec.reason = why;
-        } else if (!guarded_call(run_init, &job, &fault)) {
-            fault_reason("init", fault, rec);
-        } else if (job.unsupported) {
-            rec.status = Status::unsupported;
-            rec.reason = job.unsupported;
-        } else {
-            if (!guarded_call(run_measure, &job, &fault)) fault_reason("benchmark", fault, rec);
-            if (!guarded_call(run_cleanup, &job, &fault) && rec.status == Status::ok)
-                fault_reason("cleanup", fault, rec);
-        }
+        } else if (measure_once(b, opts, fixed, iterations, job, rec)) {
+            rec.iterations = result.iterations;
+            rec.repetitions = result.repetitions;
+            rec.min_milli = result.cost.min;
+            rec.median_milli = result.cost.median;
+            rec.mean_milli = result.cost.mean;
+            rec.mad_milli = result.cost.mad;
+            rec.control_median_milli = result.control_median;
+            rec.has_ci = result.has_ci;
+            rec.ci_low_milli = result.ci_low;
+            rec.ci_high_milli = result.ci_high;
+            rec.noisy = !result.target_met;
+            rec.outliers = result.outliers;
+            rec.interrupts = result.interrupts;
 
-        if (rec.status == Status::ok) {
-            Summary cost = summarize(cost_samples, job.done, scratch);
-            Summary control = summarize(control_samples, job.done, scratch);
-            rec.repetitions = job.done;
-            rec.min_milli = cost.min;
-            rec.median_milli = cost.median;
-            rec.mean_milli = cost.mean;
-            rec.mad_milli = cost.mad;
-            rec.control_median_milli = control.median;
+            if (opts.linearity) {
+                // HyperBench section 6.2: the same benchmark at 10x and 100x
+                // the count; per-iteration cost should not move.
+                uint32_t n = 0;
+                levels[n++] = LinearityLevel{rec.iterations, rec.median_milli, rec.has_ci, rec.ci_low_milli,
+                                             rec.ci_high_milli, rec.repetitions, rec.noisy, 1000};
+                uint64_t base = rec.iterations;
+                for (uint64_t factor = 10; factor <= 100 && rec.status == Status::ok; factor *= 10) {
+                    uint64_t want = base * factor;
+                    if (b.max_iterations && want > b.max_iterations) want = b.max_iterations;
+                    if (want <= levels[n - 1].iterations) break;
+                    ResultRecord level{};
+                    level.status = Status::ok;
+                    if (!measure_once(b, opts, true, want, job, level)) {
+                        rec.status = level.status;
+                        rec.reason = level.reason;
+                        rec.has_fault = level.has_fault;
+                        rec.fault = level.fault;
+                        break;
+                    }
+                    levels[n++] = LinearityLevel{result.iterations, result.cost.median, result.has_ci,
+                                                 result.ci_low, result.ci_high, result.repetitions,
+                                                 !result.target_met,
+                                                 ratio_milli(result.cost.median, rec.median_milli)};
+                }
+                rec.linearity = levels;
+                rec.linearity_count = n;
+            }
         }
+        rec.elapsed_us = cycles_to_us(counter_now() - started);
+        rec.t_us = us_since_entry();
         write_result(out, rec);
         print_row(rec);
         ++totals.counts[size_t(rec.status)];

@@ -21,6 +21,10 @@ struct CpuInfo {
 // Fills the structure once, at boot; later calls return the same data.
 const CpuInfo& cpu_info();
 
+// System-management interrupts taken since reset, where the CPU counts them
+// (Intel's MSR_SMI_COUNT); false when it cannot be read here.
+bool smi_count(uint64_t* out);
+
 // CPU feature queries for benchmarks' needs and the platform layer.
 enum class CpuFeature : uint8_t {
     hypervisor,     // running under a hypervisor that says so

@@ -72,6 +72,10 @@ struct CpuFault {
 // innermost guard, and the enclosing one is armed again afterwards.
 bool guarded_call(void (*fn)(void*), void* arg, CpuFault* fault);
 
+// Interrupts (device, IPI, timer) and NMIs this CPU has taken since boot;
+// exceptions are not counted.
+uint64_t interrupts_taken();
+
 // Interrupts off for the lifetime of the guard, restored (not forced on)
 // after.
 class InterruptsOff {

@@ -42,8 +42,11 @@ void switch_address_space(AddressSpace as);
 // setup_mmu: a new address space mapping all of RAM 1:1 (and the low 4 GiB,
 // devices included) with pages of `granularity`, where alignment allows;
 // smaller pages fill the edges. Returns false when memory runs out (the
-// partial tables are freed). *tables receives the number of table pages used.
-bool setup_mmu(PageSize granularity, AddressSpace* out, uint64_t* tables);
+// partial tables are freed). *tables (unless null: counting walks every
+// table once more) receives the number of table pages used.
+// With `limit`, only physical addresses below it are mapped (plus the local
+// APIC): a fixed amount of page-table work whatever the machine's RAM.
+bool setup_mmu(PageSize granularity, AddressSpace* out, uint64_t* tables, uint64_t limit = ~0ull);
 // Frees every table page of an address space made by setup_mmu (never the
 // current one).
 void destroy_address_space(AddressSpace as);

@@ -132,4 +132,44 @@ int64_t per_iteration_milli(uint64_t bench_cycles, uint64_t control_cycles, uint
     return floor_div_sat(delta * 1000, iterations);
 }
 
+uint64_t isqrt_u64(uint64_t v) {
+    // Newton's iteration from above; converges to floor(sqrt(v)).
+    if (v < 2) return v;
+    uint64_t x = v / 2 + 1;
+    if (x > 0xFFFFFFFFull) x = 0xFFFFFFFFull;  // sqrt(2^64) < 2^32
+    for (;;) {
+        uint64_t y = (x + v / x) / 2;
+        if (y >= x) return x;
+        x = y;
+    }
+}
+
+bool median_ci_ranks(size_t n, size_t* lo, size_t* hi) {
+    if (n < kMinCiSamples) return false;
+    size_t k = 0;  // 1-based rank of the lower bound
+    if (n <= 60) {
+        // Largest k with sum_{i<k} C(n,i) <= 2^n / 40. C(60, i) * (60 - i)
+        // stays below 2^64 for every i reached here (i < n/2).
+        uint64_t c = 1;  // C(n, i)
+        unsigned __int128 below = 0;  // sum_{j<i} C(n, j)
+        const unsigned __int128 limit = static_cast<unsigned __int128>(1) << n;
+        for (size_t i = 0; i < n / 2; ++i) {
+            below += c;
+            if (below * 40 > limit) break;
+            k = i + 1;
+            c = c * (n - i) / (i + 1);
+        }
+    } else {
+        // n/2 - 0.98 sqrt(n), in hundredths: 50n - sqrt(9604 n), with the
+        // square root rounded up so the interval never gets narrower.
+        uint64_t s = isqrt_u64(9604ull * n);
+        if (s * s < 9604ull * n) ++s;
+        k = (50 * n - s) / 100;
+    }
+    if (k < 1) return false;
+    *lo = k - 1;
+    *hi = n - k;
+    return true;
+}
+
 }  // namespace hvb

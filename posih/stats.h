@@ -33,4 +33,16 @@ Summary summarize(const int64_t* values, size_t n, int64_t* scratch);
 // iterations == 0 yields 0.
 int64_t per_iteration_milli(uint64_t bench_cycles, uint64_t control_cycles, uint64_t iterations);
 
+// Distribution-free confidence interval for the median (order statistics;
+// docs/measurement.md): with n samples sorted ascending, [sorted[*lo],
+// sorted[*hi]] covers the population median with probability >= 95%.
+// It is [x(k), x(n+1-k)] for the largest k with P(Binomial(n, 1/2) < k) <=
+// 2.5%: exact for n <= 60, the normal approximation k = floor(n/2 -
+// 0.98 sqrt(n)) above. Returns false when no such interval exists (n < 6).
+inline constexpr size_t kMinCiSamples = 6;
+bool median_ci_ranks(size_t n, size_t* lo, size_t* hi);
+
+// floor(sqrt(v)).
+uint64_t isqrt_u64(uint64_t v);
+
 }  // namespace hvb

@@ -16,4 +16,15 @@ uint64_t rdtimer(TimerMode mode);
 // count. Both reads are serialized, so fn's work falls between them.
 uint64_t time_call(TimerMode mode, void (*fn)(uint64_t), uint64_t iterations);
 
+// The cycle counter read at the kernel's first instruction.
+uint64_t entry_timestamp();
+// The counter now, unserialized (a clock for budgets and time stamps).
+uint64_t counter_now();
+// Two back-to-back unserialized counter reads: what one read costs (a read
+// the hypervisor traps costs thousands of cycles).
+uint64_t counter_read_cost();
+// Counter cycles <-> microseconds at the best known counter frequency.
+uint64_t cycles_to_us(uint64_t cycles);
+uint64_t us_to_cycles(uint64_t us);
+
 }  // namespace hvb

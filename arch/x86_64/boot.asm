@@ -86,6 +86,14 @@ hvb_pvh_entry:
     ; fall through
 
 common_entry:
+    ; The TSC at kernel entry, before anything else (time to first result).
+    ; EAX and EDX are free here: the magic is in EBP, the info pointer in EBX.
+    ; It lives in .data, which the BSS clear below leaves alone; the loader's
+    ; flat data segment is still in DS.
+    rdtsc
+    mov [hvb_entry_tsc], eax
+    mov [hvb_entry_tsc + 4], edx
+
     ; The loader's GDT must not be relied on (multiboot spec 3.2; PVH gives
     ; flat segments but no GDT we own). Load ours.
     lgdt [gdt32_pointer]
@@ -232,6 +240,11 @@ gdt32_end:
 gdt32_pointer:
     dw gdt32_end - gdt32 - 1
     dd gdt32
+
+section .data
+align 8
+global hvb_entry_tsc
+hvb_entry_tsc: dq 0
 
 section .bss
 alignb 4096

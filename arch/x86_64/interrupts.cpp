@@ -117,6 +117,8 @@ InterruptsOff::~InterruptsOff() {
     if (saved_ & x86::kRflagsIF) x86::sti();
 }
 
+uint64_t interrupts_taken() { return x86::current_cpu().interrupts; }
+
 InterruptsOn::InterruptsOn() : saved_(x86::read_rflags()) { x86::sti(); }
 InterruptsOn::~InterruptsOn() {
     if (!(saved_ & x86::kRflagsIF)) x86::cli();
@@ -127,6 +129,10 @@ InterruptsOn::~InterruptsOn() {
 extern "C" void hvb_interrupt_dispatch(hvb::InterruptContext* c) {
     using namespace hvb;
     unsigned v = unsigned(c->vector);
+    if (v >= 32 || v == 2) {
+        x86::PerCpu& cpu = x86::current_cpu();
+        cpu.interrupts = cpu.interrupts + 1;  // only this CPU writes it
+    }
     if (v >= 32) {
         // Device and IPI vectors: EOI first, then the handler, so a handler
         // that runs long (an on_cpu function that spins with interrupts on)

@@ -157,17 +157,19 @@ void free_page(uint64_t phys, PageSize size) { allocator.free(phys, size); }
 AddressSpace current_address_space() { return AddressSpace{x86::read_cr3() & x86::kPteAddrMask}; }
 void switch_address_space(AddressSpace as) { x86::write_cr3(as.root); }
 
-bool setup_mmu(PageSize granularity, AddressSpace* out, uint64_t* tables) {
+bool setup_mmu(PageSize granularity, AddressSpace* out, uint64_t* tables, uint64_t limit) {
     PageTable pt;
     if (!pt.create(kTables)) return false;
     uint64_t flags = x86::kPtePresent | x86::kPteWritable;
     uint64_t largest = uint64_t(granularity);
     // Everything the kernel may touch after switching: the first MiB, every
     // region of the memory map (RAM, ACPI, reserved) and the local APIC.
-    bool ok = map_identity(pt, 0, kOneMiB, largest, flags, nullptr);
-    for (size_t i = 0; ok && i < map.count; ++i)
-        ok = map_identity(pt, map.regions[i].base, map.regions[i].base + map.regions[i].length, largest, flags,
-                          nullptr);
+    bool ok = map_identity(pt, 0, kOneMiB < limit ? kOneMiB : limit, largest, flags, nullptr);
+    for (size_t i = 0; ok && i < map.count; ++i) {
+        uint64_t base = map.regions[i].base, end = base + map.regions[i].length;
+        if (end > limit) end = limit;
+        if (base < end) ok = map_identity(pt, base, end, largest, flags, nullptr);
+    }
     if (ok && x86::apic_mmio_base())
         ok = map_identity(pt, x86::apic_mmio_base(), x86::apic_mmio_base() + kPageSize, kPageSize,
                           flags | x86::kPteCacheDisable | x86::kPteWriteThrough, nullptr);

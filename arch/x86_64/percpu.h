@@ -57,6 +57,8 @@ struct PerCpu {
     volatile uint64_t done;
     // One-shot timer callback (interrupt context).
     void (*volatile timer_fn)();
+    // Device interrupts, IPIs and NMIs taken on this CPU (not exceptions).
+    volatile uint64_t interrupts;
     alignas(16) uint64_t gdt[5];
     alignas(16) Tss tss;
     alignas(16) uint8_t fault_stack[4096];

@@ -6,6 +6,7 @@
 #include "posih/bootinfo.h"
 #include "posih/cpu.h"
 #include "posih/format.h"
+#include "posih/interrupt.h"
 
 namespace hvb {
 namespace {
@@ -154,6 +155,28 @@ uint64_t acpi_table(const char* signature, uint32_t* length) {
     if (!acpi_rsdp || !acpi_view) return 0;
     AcpiError err{};
     return acpi_find_table(*acpi_view, acpi_rsdp, signature, length, &err);
+}
+
+namespace {
+constexpr uint32_t kMsrSmiCount = 0x34;  // Intel SDM vol. 4: MSR_SMI_COUNT (Nehalem on)
+int smi_msr_state;                        // 0 unknown, 1 readable, -1 not
+uint64_t smi_value;
+void read_smi_msr(void*) { smi_value = x86::rdmsr(kMsrSmiCount) & 0xFFFFFFFFu; }
+}  // namespace
+
+bool smi_count(uint64_t* out) {
+    if (smi_msr_state == 0) {
+        // Only Intel defines it; elsewhere (and where a hypervisor does not
+        // emulate it) the read raises #GP, which the guard turns into "no".
+        const char* v = cpu_info().vendor;
+        bool intel = __builtin_memcmp(v, "GenuineIntel", 12) == 0;
+        CpuFault fault{};
+        smi_msr_state = intel && guarded_call(read_smi_msr, nullptr, &fault) ? 1 : -1;
+    }
+    if (smi_msr_state < 0) return false;
+    read_smi_msr(nullptr);
+    *out = smi_value;
+    return true;
 }
 
 bool cpu_has(CpuFeature f) {

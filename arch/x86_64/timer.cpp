@@ -1,5 +1,7 @@
-// arch/x86_64/timer.cpp — rdtimer and the timed call, in both TSC modes.
+// arch/x86_64/timer.cpp — rdtimer and the timed call, in both TSC modes;
+// the TSC as a clock; the LAPIC one-shot timer.
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/tsc.h"
 #include "posih/timer.h"
 
 namespace hvb {
@@ -20,6 +22,27 @@ uint64_t timed(void (*fn)(uint64_t), uint64_t iterations) {
 }
 
 }  // namespace
+
+}  // namespace hvb
+
+extern "C" uint64_t hvb_entry_tsc;  // arch/x86_64/boot.asm
+
+namespace hvb {
+
+uint64_t entry_timestamp() { return hvb_entry_tsc; }
+uint64_t counter_now() { return x86::tsc_now(); }
+
+uint64_t counter_read_cost() {
+    uint64_t a = x86::tsc_now();
+    uint64_t b = x86::tsc_now();
+    return b - a;
+}
+
+uint64_t cycles_to_us(uint64_t cycles) {
+    uint64_t hz = x86::tsc_hz();
+    return cycles / hz * 1000000 + cycles % hz * 1000000 / hz;
+}
+uint64_t us_to_cycles(uint64_t us) { return x86::tsc_from_us(us); }
 
 uint64_t rdtimer(TimerMode mode) {
     return mode == TimerMode::rdtscp ? read<TimerMode::rdtscp>() : read<TimerMode::rdtsc>();

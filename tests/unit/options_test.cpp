@@ -569,3 +569,59 @@ TEST(OptionsTiming, InternalExternalAndBad) {
     EXPECT_EQ(hvb::parse_options("", o, errs, 2), 0u);
     EXPECT_FALSE(o.external_timing);
 }
+
+// ---- measurement options (issue 6) -------------------------------------
+
+namespace {
+
+TEST(OptionsMeasurement, Defaults) {
+    Parsed p("");
+    EXPECT_EQ(p.opts.budget_ms, Options::kDefaultBudgetMs);
+    EXPECT_EQ(p.opts.target_permille, 10u);
+    EXPECT_FALSE(p.opts.linearity);
+    EXPECT_STREQ(p.opts.pinned, "unknown");
+}
+
+TEST(OptionsMeasurement, BudgetTargetLinearityPinned) {
+    Parsed p("budget=250 target=0.5% linearity=1 pinned=vcpus+qemu_2");
+    EXPECT_EQ(p.count, 0u);
+    EXPECT_EQ(p.opts.budget_ms, 250u);
+    EXPECT_EQ(p.opts.target_permille, 5u);
+    EXPECT_TRUE(p.opts.linearity);
+    EXPECT_STREQ(p.opts.pinned, "vcpus+qemu_2");
+
+    Parsed q("target=2% linearity=0");
+    EXPECT_EQ(q.count, 0u);
+    EXPECT_EQ(q.opts.target_permille, 20u);
+    EXPECT_FALSE(q.opts.linearity);
+    Parsed r("target=100%");
+    EXPECT_EQ(r.opts.target_permille, 1000u);
+}
+
+TEST(OptionsMeasurement, BadValuesAreErrorsAndKeepDefaults) {
+    Parsed p("budget=0 budget=600001 target=1 target=0% target=1.25% target=101% target=x% linearity=2 "
+             "pinned=a/b pinned=abcdefghijklmnopqrstuvwxyz0123456");
+    EXPECT_EQ(p.count, 10u);
+    EXPECT_EQ(p.opts.budget_ms, Options::kDefaultBudgetMs);
+    EXPECT_EQ(p.opts.target_permille, 10u);
+    EXPECT_FALSE(p.opts.linearity);
+    EXPECT_STREQ(p.opts.pinned, "unknown");
+    ASSERT_EQ(p.errors.size(), 10u);
+    EXPECT_EQ(p.errors[0], "budget=0: must be 1..600000");
+    EXPECT_EQ(p.errors[2], "target=1: expected a percentage 0.1%..100%, e.g. 1% or 0.5%");
+    EXPECT_EQ(p.errors[7], "linearity=2: expected 1 or 0");
+    EXPECT_EQ(p.errors[8].rfind("pinned=a/b: expected a word", 0), 0u) << p.errors[8];
+}
+
+TEST(OptionsMeasurement, ResetBetweenParses) {
+    Options o;
+    OptionError errs[4];
+    hvb::parse_options("budget=5 target=3% linearity=1 pinned=full", o, errs, 4);
+    hvb::parse_options("", o, errs, 4);
+    EXPECT_EQ(o.budget_ms, Options::kDefaultBudgetMs);
+    EXPECT_EQ(o.target_permille, 10u);
+    EXPECT_FALSE(o.linearity);
+    EXPECT_STREQ(o.pinned, "unknown");
+}
+
+}  // namespace

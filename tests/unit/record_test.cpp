@@ -107,6 +107,24 @@ hvb::HeaderRecord SampleHeader() {
     h.timing = "internal";
     h.default_reps = 11;
     h.benchmarks = 3;
+    h.boot_us = 91234;
+    h.timer_milli = 19928000;
+    h.timer_mad_milli = 54000;
+    h.counter_read_milli = 5120000;
+    h.counter_intercepted = true;
+    h.smi_counter = true;
+    h.iterations_adaptive = true;
+    h.reps_adaptive = false;
+    h.target_permille = 5;
+    h.target_min_milli = 1000;
+    h.confidence_percent = 95;
+    h.budget_ms = 60;
+    h.min_reps = 6;
+    h.max_reps = 11;
+    h.loop_target_cycles = 1992800;
+    h.outlier_rule = "rule";
+    h.pinned = "vcpus";
+    h.linearity = true;
     return h;
 }
 
@@ -137,7 +155,10 @@ TEST(RecordTest, Header) {
               "\"tsc_hz\":2000000000,\"tsc_source\":\"cpuid15\",\"invariant_tsc\":true,"
               "\"cpus\":1,\"apic\":\"x2apic\",\"memory_bytes\":134217728,\"boot\":\"pvh\",\"loader\":\"qemu\","
               "\"cmdline\":\"reps=11 only=cpuid\",\"timer\":\"rdtsc\",\"timing\":\"internal\",\"reps\":11,"
-              "\"benchmarks\":3}\n");
+              "\"benchmarks\":3,\"boot_us\":91234,\"timer_cycles\":19928.000,\"timer_mad\":54.000,\"rdtsc_cycles\":5120.000,"
+              "\"rdtsc_intercepted\":true,\"smi_counter\":true,\"iterations_mode\":\"adaptive\",\"reps_mode\":\"fixed\","
+              "\"loop_target_cycles\":1992800,\"target_permille\":5,\"target_min_cycles\":1.000,\"confidence_percent\":95,"
+              "\"budget_ms\":60,\"min_reps\":6,\"max_reps\":11,\"outlier_rule\":\"rule\",\"pinned\":\"vcpus\",\"linearity\":true}\n");
 }
 
 TEST(RecordTest, HeaderNullStringsAndExtremes) {
@@ -152,7 +173,11 @@ TEST(RecordTest, HeaderNullStringsAndExtremes) {
               "\"cpu_family\":4294967295,\"cpu_model_id\":0,\"cpu_stepping\":0,"
               "\"hypervisor\":\"\",\"tsc_hz\":18446744073709551615,\"tsc_source\":\"\","
               "\"invariant_tsc\":false,\"cpus\":0,\"apic\":\"\",\"memory_bytes\":0,\"boot\":\"\","
-              "\"loader\":\"\",\"cmdline\":\"\",\"timer\":\"\",\"timing\":\"\",\"reps\":0,\"benchmarks\":0}\n");
+              "\"loader\":\"\",\"cmdline\":\"\",\"timer\":\"\",\"timing\":\"\",\"reps\":0,\"benchmarks\":0,"
+              "\"boot_us\":0,\"timer_cycles\":0.000,\"timer_mad\":0.000,\"rdtsc_cycles\":0.000,\"rdtsc_intercepted\":false,"
+              "\"smi_counter\":false,\"iterations_mode\":\"fixed\",\"reps_mode\":\"fixed\",\"loop_target_cycles\":0,"
+              "\"target_permille\":0,\"target_min_cycles\":0.000,\"confidence_percent\":0,\"budget_ms\":0,\"min_reps\":0,"
+              "\"max_reps\":0,\"outlier_rule\":\"\",\"pinned\":\"\",\"linearity\":false}\n");
 }
 
 TEST(RecordTest, Begin) {
@@ -172,7 +197,7 @@ TEST(RecordTest, ResultOk) {
               "@hvb {\"type\":\"result\",\"name\":\"cpuid\",\"category\":\"sensitive\","
               "\"status\":\"ok\",\"reason\":\"\",\"iterations\":10000,\"repetitions\":11,"
               "\"cycles\":{\"min\":1.250,\"median\":1.500,\"mean\":1.600,\"mad\":0.100},"
-              "\"control\":{\"median\":2.000}}\n");
+              "\"control\":{\"median\":2.000},\"iterations_mode\":\"fixed\",\"noisy\":false,\"outliers\":0,\"interrupts\":0,\"elapsed_us\":0,\"t_us\":0}\n");
 }
 
 TEST(RecordTest, ResultNegativeAndExtremeCycles) {
@@ -194,7 +219,7 @@ TEST(RecordTest, ResultNegativeAndExtremeCycles) {
               "\"status\":\"timeout\",\"reason\":\"\",\"iterations\":18446744073709551615,"
               "\"repetitions\":11,\"cycles\":{\"min\":-0.500,\"median\":-0.001,"
               "\"mean\":-9223372036854775.808,\"mad\":9223372036854775.807},"
-              "\"control\":{\"median\":0.000}}\n");
+              "\"control\":{\"median\":0.000},\"iterations_mode\":\"fixed\",\"noisy\":false,\"outliers\":0,\"interrupts\":0,\"elapsed_us\":0,\"t_us\":0}\n");
 }
 
 TEST(RecordTest, ResultWithFaultAndErrorCode) {
@@ -214,7 +239,7 @@ TEST(RecordTest, ResultWithFaultAndErrorCode) {
               "@hvb {\"type\":\"result\",\"name\":\"cpuid\",\"category\":\"sensitive\","
               "\"status\":\"faulted\",\"reason\":\"vmcall faulted\",\"iterations\":10000,"
               "\"repetitions\":11,\"cycles\":{\"min\":0.000,\"median\":0.000,\"mean\":0.000,"
-              "\"mad\":0.000},\"control\":{\"median\":0.000},\"fault\":{\"vector\":13,"
+              "\"mad\":0.000},\"control\":{\"median\":0.000},\"iterations_mode\":\"fixed\",\"noisy\":false,\"outliers\":0,\"interrupts\":0,\"elapsed_us\":0,\"t_us\":0,\"fault\":{\"vector\":13,"
               "\"name\":\"#GP\",\"rip\":\"0xffffffff80001234\",\"error_code\":24}}\n");
 }
 
@@ -230,8 +255,7 @@ TEST(RecordTest, ResultWithFaultWithoutErrorCode) {
     hvb::write_result(cap.sink(), r);
     std::string line = cap.only();
     const std::string tail =
-        ",\"control\":{\"median\":2.000},\"fault\":{\"vector\":6,\"name\":\"#UD\","
-        "\"rip\":\"0x0000000000001234\"}}\n";
+        ",\"t_us\":0,\"fault\":{\"vector\":6,\"name\":\"#UD\",\"rip\":\"0x0000000000001234\"}}\n";
     ASSERT_GE(line.size(), tail.size());
     EXPECT_EQ(line.substr(line.size() - tail.size()), tail);
     EXPECT_EQ(line.find("error_code"), std::string::npos);
@@ -380,7 +404,7 @@ TEST(RecordTest, WorstCaseRecordsFitInOneLineAndOnePut) {
     std::string line = cap.only();
     ExpectPrintableAsciiLine(line);
     EXPECT_EQ(line.substr(line.size() - 2), "}\n") << "the record must not be truncated";
-    EXPECT_NE(line.find("\"benchmarks\":4294967295}"), std::string::npos);
+    EXPECT_NE(line.find("\"benchmarks\":4294967295,"), std::string::npos);
 
     hvb::ResultRecord r = SampleResult();
     r.name = r.category = r.reason = worst.c_str();
@@ -500,7 +524,38 @@ TEST(RecordParams, WrittenAfterControlInOrder) {
     r.param_count = 2;
     Capture cap;
     hvb::write_result(cap.sink(), r);
-    EXPECT_NE(cap.only().find("\"control\":{\"median\":2.000},\"params\":{\"working_set\":4194304,\"page_size\":4096}}\n"),
+    EXPECT_NE(cap.only().find("\"t_us\":0,\"params\":{\"working_set\":4194304,\"page_size\":4096}}\n"),
               std::string::npos)
         << cap.only();
+}
+
+TEST(RecordQuality, IntervalNoiseHazardsAndLinearity) {
+    hvb::ResultRecord r = SampleResult();
+    r.iterations_adaptive = true;
+    r.has_ci = true;
+    r.ci_low_milli = 1450;
+    r.ci_high_milli = 1525;
+    r.noisy = true;
+    r.outliers = 2;
+    r.interrupts = 7;
+    r.has_smis = true;
+    r.smis = 1;
+    r.elapsed_us = 61234;
+    r.t_us = 987654;
+    const hvb::LinearityLevel levels[] = {
+        {100, 1500, true, 1450, 1525, 11, true, 1000},
+        {1000, 1530, false, 0, 0, 3, true, 1020},
+    };
+    r.linearity = levels;
+    r.linearity_count = 2;
+    Capture cap;
+    hvb::write_result(cap.sink(), r);
+    EXPECT_EQ(cap.only(),
+              "@hvb {\"type\":\"result\",\"name\":\"cpuid\",\"category\":\"sensitive\",\"status\":\"ok\","
+              "\"reason\":\"\",\"iterations\":10000,\"repetitions\":11,\"cycles\":{\"min\":1.250,\"median\":1.500,"
+              "\"mean\":1.600,\"mad\":0.100,\"ci_low\":1.450,\"ci_high\":1.525},\"control\":{\"median\":2.000},"
+              "\"iterations_mode\":\"adaptive\",\"noisy\":true,\"outliers\":2,\"interrupts\":7,\"smis\":1,"
+              "\"elapsed_us\":61234,\"t_us\":987654,\"linearity\":[{\"iterations\":100,\"median\":1.500,"
+              "\"ci_low\":1.450,\"ci_high\":1.525,\"repetitions\":11,\"noisy\":true,\"ratio\":1.000},"
+              "{\"iterations\":1000,\"median\":1.530,\"repetitions\":3,\"noisy\":true,\"ratio\":1.020}]}\n");
 }

@@ -282,3 +282,78 @@ TEST(StatsPerIterationTest, RandomAgainstReference) {
 }
 
 }  // namespace
+
+// ---- median confidence interval ------------------------------------------
+
+namespace {
+// P(Binomial(n, 1/2) < k), in long double.
+long double binom_below(size_t n, size_t k) {
+    long double p = 0, c = 1;  // c = C(n, i) / 2^n, built incrementally
+    for (size_t i = 0; i < n; ++i) c /= 2;
+    for (size_t i = 0; i < k; ++i) {
+        p += c;
+        c = c * static_cast<long double>(n - i) / static_cast<long double>(i + 1);
+    }
+    return p;
+}
+}  // namespace
+
+TEST(StatsMedianCiTest, NoIntervalBelowSixSamples) {
+    size_t lo = 99, hi = 99;
+    for (size_t n = 0; n < 6; ++n) EXPECT_FALSE(hvb::median_ci_ranks(n, &lo, &hi)) << n;
+    EXPECT_EQ(lo, 99u);
+    ASSERT_TRUE(hvb::median_ci_ranks(6, &lo, &hi));
+    EXPECT_EQ(lo, 0u);  // [min, max]: coverage 1 - 2/64 = 96.9%
+    EXPECT_EQ(hi, 5u);
+}
+
+TEST(StatsMedianCiTest, ExactRanksAreTheWidestWithNinetyFivePercentCoverage) {
+    for (size_t n = 6; n <= 60; ++n) {
+        size_t lo, hi;
+        ASSERT_TRUE(hvb::median_ci_ranks(n, &lo, &hi)) << n;
+        size_t k = lo + 1;
+        EXPECT_EQ(hi, n - k) << n;  // symmetric
+        EXPECT_LE(binom_below(n, k), 0.025L) << n;      // covers >= 95%
+        EXPECT_GT(binom_below(n, k + 1), 0.025L) << n;  // and is the tightest that does
+    }
+}
+
+TEST(StatsMedianCiTest, KnownTableValues) {
+    // Classic table values (e.g. Conover, Practical Nonparametric Statistics):
+    // n=10 -> x(2)..x(9); n=20 -> x(6)..x(15); n=100 -> x(40)..x(61).
+    size_t lo, hi;
+    ASSERT_TRUE(hvb::median_ci_ranks(10, &lo, &hi));
+    EXPECT_EQ(lo, 1u);
+    EXPECT_EQ(hi, 8u);
+    ASSERT_TRUE(hvb::median_ci_ranks(20, &lo, &hi));
+    EXPECT_EQ(lo, 5u);
+    EXPECT_EQ(hi, 14u);
+    ASSERT_TRUE(hvb::median_ci_ranks(100, &lo, &hi));
+    EXPECT_EQ(lo, 39u);
+    EXPECT_EQ(hi, 60u);
+}
+
+TEST(StatsMedianCiTest, NormalApproximationStaysConservativeAndClose) {
+    for (size_t n = 61; n <= 1000; ++n) {
+        size_t lo, hi;
+        ASSERT_TRUE(hvb::median_ci_ranks(n, &lo, &hi)) << n;
+        size_t k = lo + 1;
+        EXPECT_EQ(hi, n - k) << n;
+        EXPECT_LE(binom_below(n, k), 0.0255L) << n;  // at least ~95% coverage
+        EXPECT_GT(binom_below(n, k + 2), 0.025L) << n;  // never more than one rank too wide
+    }
+}
+
+TEST(StatsIsqrtTest, FloorSquareRoot) {
+    EXPECT_EQ(hvb::isqrt_u64(0), 0u);
+    EXPECT_EQ(hvb::isqrt_u64(1), 1u);
+    EXPECT_EQ(hvb::isqrt_u64(3), 1u);
+    EXPECT_EQ(hvb::isqrt_u64(4), 2u);
+    EXPECT_EQ(hvb::isqrt_u64(99), 9u);
+    EXPECT_EQ(hvb::isqrt_u64(~0ull), 0xFFFFFFFFull);
+    for (uint64_t v = 0; v < 100000; v += 7) {
+        uint64_t r = hvb::isqrt_u64(v);
+        EXPECT_LE(r * r, v);
+        EXPECT_GT((r + 1) * (r + 1), v);
+    }
+}

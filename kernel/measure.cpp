@@ -1,0 +1,178 @@
+// kernel/measure.cpp — adaptive iterations and repetitions (kernel/measure.h).
+#include "kernel/measure.h"
+
+namespace hvb {
+
+namespace {
+
+constexpr int64_t kI64Max = 0x7fffffffffffffffLL;
+
+int64_t to_i64(uint64_t v) { return v > uint64_t(kI64Max) ? kI64Max : int64_t(v); }
+
+uint64_t abs_u64(int64_t v) { return v < 0 ? 0 - uint64_t(v) : uint64_t(v); }
+
+// Re-evaluates the first n repetitions: which are kept, their summary, the
+// interval and whether it meets the target.
+void evaluate(const MeasureConfig& cfg, MeasureSamples& s, uint32_t n, uint64_t iterations, MeasureResult& r) {
+    for (uint32_t i = 0; i < n; ++i) s.gap[i] = false;
+    mark_long_gaps(s.control, n, s.gap, s.scratch);
+    mark_long_gaps(s.bench, n, s.gap, s.scratch);
+
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+        if (s.gap[i]) continue;
+        s.kept_cost[k] = s.cost[i];
+        s.kept_control[k] = to_i64(s.control[i]);
+        ++k;
+    }
+    r.repetitions = k;
+    r.outliers = n - k;
+    r.has_ci = false;
+    r.target_met = false;
+    if (k == 0) return;  // cannot happen (the median loop is never a gap), but harmless
+
+    r.cost = summarize(s.kept_cost, k, s.scratch);
+    // summarize left the sorted costs in scratch[0, k): the interval's ends.
+    size_t lo, hi;
+    if (median_ci_ranks(k, &lo, &hi)) {
+        r.has_ci = true;
+        r.ci_low = s.scratch[lo];
+        r.ci_high = s.scratch[hi];
+        r.target_met = within_target(r.cost.median, r.ci_low, r.ci_high, cfg.target_permille, cfg.target_min_milli);
+    }
+    Summary control = summarize(s.kept_control, k, s.scratch);
+    r.control_median = per_iteration_milli(uint64_t(control.median < 0 ? 0 : control.median), 0, iterations);
+}
+
+}  // namespace
+
+uint64_t next_calibration_count(uint64_t n, uint64_t elapsed, uint64_t target, uint64_t max_iterations) {
+    if (n == 0) n = 1;
+    uint64_t next;
+    if (elapsed == 0 || n > ~0ull / 100) {
+        next = n > ~0ull / 100 ? ~0ull : n * 100;
+    } else {
+        // n * target * 1.25 / elapsed, in 128 bits (target and n can be large).
+        unsigned __int128 want = static_cast<unsigned __int128>(n) * target;
+        want += want / 4;
+        unsigned __int128 q = 0;
+        // Division by a 64-bit value without libgcc: elapsed < 2^64, want < 2^128.
+        if ((want >> 64) == 0) {
+            q = uint64_t(want) / elapsed;
+        } else {
+            unsigned __int128 r = 0;
+            for (int bit = 127; bit >= 0; --bit) {
+                r = (r << 1) | ((want >> bit) & 1);
+                if (r >= elapsed) {
+                    r -= elapsed;
+                    q |= static_cast<unsigned __int128>(1) << bit;
+                }
+            }
+        }
+        next = (q >> 64) ? ~0ull : uint64_t(q);
+        if (next < 2 * n) next = 2 * n;
+        if (next / 100 > n) next = n * 100;
+    }
+    if (next > max_iterations) next = max_iterations;
+    return next;
+}
+
+bool within_target(int64_t median, int64_t lo, int64_t hi, uint32_t permille, int64_t min_milli) {
+    uint64_t tol = abs_u64(median) / 1000 * permille + abs_u64(median) % 1000 * permille / 1000;
+    if (min_milli > 0 && tol < uint64_t(min_milli)) tol = uint64_t(min_milli);
+    if (lo > median || hi < median) return false;
+    uint64_t below = uint64_t(median) - uint64_t(lo);
+    uint64_t above = uint64_t(hi) - uint64_t(median);
+    return below <= tol && above <= tol;
+}
+
+size_t mark_long_gaps(const uint64_t* loops, size_t n, bool* gap, int64_t* scratch) {
+    if (n == 0) return 0;
+    for (size_t i = 0; i < n; ++i) scratch[i] = to_i64(loops[i]);
+    sort_i64(scratch, n);
+    int64_t median = median_sorted(scratch, n);
+    for (size_t i = 0; i < n; ++i) {
+        int64_t d = to_i64(loops[i]) - median;  // both in [0, 2^63): no overflow
+        scratch[i] = d < 0 ? -d : d;
+    }
+    sort_i64(scratch, n);
+    int64_t mad = median_sorted(scratch, n);
+    int64_t floor = median / 100;
+    int64_t spread = mad > floor ? mad : floor;
+    int64_t threshold = (kI64Max - median) / kGapMads < spread ? kI64Max : median + kGapMads * spread;
+    size_t marked = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (to_i64(loops[i]) > threshold && !gap[i]) {
+            gap[i] = true;
+            ++marked;
+        }
+    }
+    return marked;
+}
+
+void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s, MeasureResult& out) {
+    out = MeasureResult{};
+    const uint64_t start = h.now(h.ctx);
+    uint64_t lo = cfg.min_iterations ? cfg.min_iterations : 1;
+    uint64_t hi = cfg.max_iterations >= lo ? cfg.max_iterations : lo;
+    // Calibration starts at the bottom of the range: the count only grows.
+    uint64_t n = lo;
+    if (cfg.fixed_iterations) n = cfg.iterations ? cfg.iterations : 1;
+
+    // Calibration: grow n until one benchmark loop lasts loop_target cycles.
+    if (!cfg.fixed_iterations) {
+        // The first call of anything is slow (caches, TLB, page faults, a
+        // binary translator's translation): it must not end calibration.
+        h.warm_loop(h.ctx, true, n);
+        for (;;) {
+            uint64_t t = h.timed_loop(h.ctx, true, n);
+            ++out.calibration_loops;
+            t = t > cfg.timer_cost ? t - cfg.timer_cost : 0;
+            if (t >= cfg.loop_target || n >= hi) break;
+            uint64_t next = next_calibration_count(n, t, cfg.loop_target, hi);
+            if (next <= n) break;
+            n = next;
+        }
+    }
+    out.iterations = n;
+
+    // Untimed warm-up: code, data, TLB entries and (under binary
+    // translation) translated blocks in. Calibration already ran the
+    // benchmark loop (warm, then timed), so only the control is cold then.
+    h.warm_loop(h.ctx, false, n);
+    if (out.calibration_loops == 0) h.warm_loop(h.ctx, true, n);
+
+    uint32_t cap = cfg.fixed_reps ? cfg.reps : cfg.max_reps;
+    if (cap > kMaxSamples) cap = kMaxSamples;
+    if (cap == 0) cap = 1;
+    uint32_t min_reps = cfg.min_reps < kMinCiSamples ? uint32_t(kMinCiSamples) : cfg.min_reps;
+    uint32_t next_check = min_reps;
+    uint64_t irq_start = h.interrupts ? h.interrupts(h.ctx) : 0;
+    uint32_t done = 0;
+    bool evaluated = false;
+    while (done < cap) {
+        uint64_t c = h.timed_loop(h.ctx, false, n);
+        uint64_t b = h.timed_loop(h.ctx, true, n);
+        s.control[done] = c;
+        s.bench[done] = b;
+        s.cost[done] = per_iteration_milli(b, c, n);
+        ++done;
+        evaluated = false;
+        if (cfg.fixed_reps) continue;
+        bool over_budget = h.now(h.ctx) - start >= cfg.budget;
+        if (done >= next_check || (over_budget && done >= kMinRepsAlways)) {
+            evaluate(cfg, s, done, n, out);
+            evaluated = true;
+            if (out.target_met && out.repetitions >= min_reps) break;
+            // Geometric checkpoints: sorting after every repetition would
+            // cost more than the repetitions on a slow platform.
+            next_check = done + (done / 4 > 1 ? done / 4 : 1);
+        }
+        if (over_budget && done >= kMinRepsAlways) break;
+    }
+    if (!evaluated) evaluate(cfg, s, done, n, out);
+    out.interrupts = h.interrupts ? h.interrupts(h.ctx) - irq_start : 0;
+    out.elapsed = h.now(h.ctx) - start;
+}
+
+}  // namespace hvb

@@ -1,0 +1,96 @@
+// kernel/measure.h — how one benchmark is measured (docs/measurement.md):
+// the iteration count grows until one timed loop is long against the
+// timer's own cost and noise, then repetitions of {control, benchmark} run
+// until the median's confidence interval is within the target or the time
+// budget is spent. Repetitions in which a loop ran far longer than usual
+// (a long gap: an interrupt, an SMI, the vCPU descheduled) are discarded.
+//
+// Portable and host-tested: the loops and the clock come in as hooks.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "posih/stats.h"
+
+namespace hvb {
+
+inline constexpr uint32_t kMaxSamples = 1000;  // repetitions kept per measurement
+// Repetitions run whatever the budget says: the median of fewer is one
+// sample's luck.
+inline constexpr uint32_t kMinRepsAlways = 3;
+// Long-gap rule: a timed loop is an outlier when it lasts longer than its
+// kind's median + kGapMads x max(MAD, median / 100).
+inline constexpr int64_t kGapMads = 10;
+inline constexpr const char kOutlierRule[] =
+    "repetition discarded when its control or benchmark loop exceeds that loop's median + 10 x max(MAD, 1% of "
+    "median)";
+
+struct MeasureHooks {
+    void* ctx;
+    // One loop of `iterations` (the benchmark's, or its control) between two
+    // serialized timer reads; returns the cycles between them.
+    uint64_t (*timed_loop)(void* ctx, bool benchmark, uint64_t iterations);
+    // The same loop, untimed (warm-up).
+    void (*warm_loop)(void* ctx, bool benchmark, uint64_t iterations);
+    // A cycle clock for the budget.
+    uint64_t (*now)(void* ctx);
+    // Interrupts taken so far on this CPU; may be null.
+    uint64_t (*interrupts)(void* ctx);
+};
+
+struct MeasureConfig {
+    uint64_t iterations = 1;  // the fixed count (calibration starts at min_iterations)
+    bool fixed_iterations = false;
+    uint64_t min_iterations = 1, max_iterations = 1;
+    uint64_t loop_target = 0;  // cycles one timed benchmark loop should last
+    uint64_t timer_cost = 0;   // cycles a timed call adds by itself
+    uint32_t reps = 0;         // the fixed count, when fixed_reps
+    bool fixed_reps = false;
+    uint32_t min_reps = kMinCiSamples, max_reps = kMaxSamples;
+    uint32_t target_permille = 10;   // CI half-width target: 1% of the median...
+    int64_t target_min_milli = 1000;  // ...or 1 cycle, whichever is larger
+    uint64_t budget = 0;              // cycles for the whole measurement
+};
+
+struct MeasureSamples {
+    uint64_t control[kMaxSamples];
+    uint64_t bench[kMaxSamples];
+    int64_t cost[kMaxSamples];  // millicycles per iteration
+    bool gap[kMaxSamples];
+    int64_t kept_cost[kMaxSamples];
+    int64_t kept_control[kMaxSamples];  // cycles of the whole loop
+    int64_t scratch[2 * kMaxSamples];
+};
+
+struct MeasureResult {
+    uint64_t iterations = 0;
+    uint32_t calibration_loops = 0;
+    uint32_t repetitions = 0;  // kept
+    uint32_t outliers = 0;     // discarded by the long-gap rule
+    Summary cost{};            // millicycles per iteration, over the kept ones
+    int64_t control_median = 0;  // millicycles per iteration of the control loop
+    bool has_ci = false;
+    int64_t ci_low = 0, ci_high = 0;
+    bool target_met = false;
+    uint64_t interrupts = 0;  // taken during the repetitions
+    uint64_t elapsed = 0;     // cycles, calibration included
+};
+
+void measure(const MeasureConfig& cfg, const MeasureHooks& hooks, MeasureSamples& s, MeasureResult& out);
+
+// The next calibration count after a benchmark loop of n iterations lasted
+// `elapsed` cycles (timer cost removed): aims 25% past `target`, grows at
+// least 2x and at most 100x, never past max_iterations.
+uint64_t next_calibration_count(uint64_t n, uint64_t elapsed, uint64_t target, uint64_t max_iterations);
+
+// Whether [lo, hi] lies within max(|median| * permille / 1000, min_milli)
+// of the median on both sides.
+bool within_target(int64_t median, int64_t lo, int64_t hi, uint32_t permille, int64_t min_milli);
+
+// Marks loops[i] as a gap (gap[i] = true; earlier marks are kept) when it
+// exceeds the long-gap threshold; returns how many it marked now. `scratch`
+// holds n.
+size_t mark_long_gaps(const uint64_t* loops, size_t n, bool* gap, int64_t* scratch);
+
+}  // namespace hvb
