@@ -22,9 +22,12 @@ inline constexpr uint32_t kMinRepsAlways = 3;
 // Long-gap rule: a timed loop is an outlier when it lasts longer than its
 // kind's median + kGapMads x max(MAD, median / 100).
 inline constexpr int64_t kGapMads = 10;
+// More than 1/kMaxOutlierDen of the repetitions discarded: the target is
+// not met, whatever the interval of the rest.
+inline constexpr uint32_t kMaxOutlierDen = 4;
 inline constexpr const char kOutlierRule[] =
     "repetition discarded when its control or benchmark loop exceeds that loop's median + 10 x max(MAD, 1% of "
-    "median)";
+    "median); noisy when more than a quarter are discarded";
 
 struct MeasureHooks {
     void* ctx;

@@ -89,7 +89,7 @@ bool parse_count(Str text, uint64_t max, const char* key, Str shown, const char*
     return false;
 }
 
-enum class Key { unknown, only, skip, iters, reps, timer, exit, selfcheck, apic, timing, budget, target, linearity, pinned };
+enum class Key { unknown, only, skip, iters, reps, timer, exit, selfcheck, apic, timing, budget, target, linearity, pinned, loop_us };
 
 Key lookup_key(Str k) {
     if (k.equals("only")) return Key::only;
@@ -105,6 +105,7 @@ Key lookup_key(Str k) {
     if (k.equals("target")) return Key::target;
     if (k.equals("linearity")) return Key::linearity;
     if (k.equals("pinned")) return Key::pinned;
+    if (k.equals("loop_us")) return Key::loop_us;
     return Key::unknown;
 }
 
@@ -362,6 +363,12 @@ void parse_word(Str word, bool first, Options& out, Errors& errs) {
             out.budget_ms = static_cast<uint32_t>(n);
         break;
     }
+    case Key::loop_us: {
+        uint64_t n = 0;
+        if (parse_count(value, Options::kMaxLoopUs, "loop_us", value, "needs a value", errs, n))
+            out.min_loop_us = static_cast<uint32_t>(n);
+        break;
+    }
     case Key::target:
         if (!parse_percent(value, out.target_permille))
             errs.add().text("target=").input(value).text(": expected a percentage 0.1%..100%, e.g. 1% or 0.5%");
@@ -442,6 +449,7 @@ size_t parse_options(const char* cmdline, Options& out, OptionError* errors, siz
     out.apic = ApicChoice::automatic;
     out.external_timing = false;
     out.budget_ms = Options::kDefaultBudgetMs;
+    out.min_loop_us = Options::kDefaultMinLoopUs;
     out.target_permille = Options::kDefaultTargetPermille;
     out.linearity = false;
     __builtin_memcpy(out.pinned, "unknown", 8);

@@ -25,6 +25,9 @@
 //                   mmio_read_lapic measures)
 //   budget=MS       time budget per benchmark for adaptive repetitions
 //                   (docs/measurement.md), 1..600000; default 60
+//   loop_us=N       adaptive iterations make one timed loop last at least
+//                   N microseconds (besides the timer-cost rule); 1..1000000,
+//                   default 1000
 //   target=P%       confidence-interval target: the median's 95% interval
 //                   within P% of it (or 1 cycle, whichever is larger);
 //                   0.1%..100%, default 1%
@@ -66,6 +69,8 @@ struct Options {
     static constexpr uint64_t kMaxIters = 1000000000000ULL;  // 1e12
     static constexpr uint32_t kMaxBudgetMs = 600000;
     static constexpr uint32_t kDefaultBudgetMs = 60;
+    static constexpr uint32_t kMaxLoopUs = 1000000;
+    static constexpr uint32_t kDefaultMinLoopUs = 1000;
     static constexpr uint32_t kDefaultTargetPermille = 10;  // 1%
     static constexpr size_t kMaxToken = 31;
 
@@ -101,6 +106,7 @@ struct Options {
     ApicChoice apic = ApicChoice::automatic;
     bool external_timing = false;
     uint32_t budget_ms = kDefaultBudgetMs;
+    uint32_t min_loop_us = kDefaultMinLoopUs;
     uint32_t target_permille = kDefaultTargetPermille;
     bool linearity = false;
     char pinned[kMaxToken + 1] = "unknown";

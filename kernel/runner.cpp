@@ -215,7 +215,7 @@ const MeasurementMethod& measurement_init(const Options& opts) {
     method.counter_intercepted = method.counter_read > kInterceptedReadCycles;
     uint64_t smi;
     method.smi_counter = smi_count(&smi);
-    uint64_t target = us_to_cycles(kMinLoopUs);
+    uint64_t target = us_to_cycles(opts.min_loop_us);
     if (kTimerCostFactor * method.timer_cost > target) target = kTimerCostFactor * method.timer_cost;
     if (kTimerMadFactor * method.timer_mad > target) target = kTimerMadFactor * method.timer_mad;
     method.loop_target = target;

@@ -14,10 +14,9 @@ inline constexpr uint32_t kMaxReps = Options::kMaxReps;
 
 // The loop-length rule of adaptive iterations (docs/measurement.md): one
 // timed benchmark loop lasts at least kTimerCostFactor x the timer's own
-// cost, kTimerMadFactor x its MAD, and kMinLoopUs.
+// cost, kTimerMadFactor x its MAD, and loop_us= (Options::min_loop_us).
 inline constexpr uint64_t kTimerCostFactor = 100;
 inline constexpr uint64_t kTimerMadFactor = 1000;
-inline constexpr uint64_t kMinLoopUs = 20;
 
 // What the timer costs here and how measurements will be made; probed once
 // at boot by measurement_init (interrupts off).

@@ -197,6 +197,21 @@ TEST(MeasureTest, LongGapsAreDiscardedAndCounted) {
     EXPECT_LT(r.result.cost.max, 60000);  // no gap left among the kept
 }
 
+TEST(MeasureTest, ManyGapsLeaveTheResultNoisy) {
+    FakePlatform p;
+    p.gap_every = 3;  // a third of the benchmark loops interrupted
+    p.gap_cycles = 10000000;
+    auto c = adaptive_config();
+    c.fixed_reps = true;
+    c.reps = 30;
+    Measured r;
+    r.go(c, p);
+    EXPECT_GT(r.result.outliers * 4, 30u);
+    EXPECT_TRUE(r.result.has_ci);
+    EXPECT_EQ(r.result.ci_low, r.result.ci_high);  // the kept ones are exact...
+    EXPECT_FALSE(r.result.target_met);              // ...but the platform is not quiet
+}
+
 TEST(MeasureTest, AtLeastThreeRepetitionsEvenWithoutBudget) {
     FakePlatform p;
     p.jitter = 0.3;

@@ -613,15 +613,28 @@ TEST(OptionsMeasurement, BadValuesAreErrorsAndKeepDefaults) {
     EXPECT_EQ(p.errors[8].rfind("pinned=a/b: expected a word", 0), 0u) << p.errors[8];
 }
 
+TEST(OptionsMeasurement, MinimumLoopTime) {
+    EXPECT_EQ(Parsed("").opts.min_loop_us, 1000u);
+    Parsed p("loop_us=250");
+    EXPECT_EQ(p.count, 0u);
+    EXPECT_EQ(p.opts.min_loop_us, 250u);
+    Parsed q("loop_us=0 loop_us=1000001");
+    EXPECT_EQ(q.count, 2u);
+    EXPECT_EQ(q.opts.min_loop_us, 1000u);
+    ASSERT_EQ(q.errors.size(), 2u);
+    EXPECT_EQ(q.errors[0], "loop_us=0: must be 1..1000000");
+}
+
 TEST(OptionsMeasurement, ResetBetweenParses) {
     Options o;
     OptionError errs[4];
-    hvb::parse_options("budget=5 target=3% linearity=1 pinned=full", o, errs, 4);
+    hvb::parse_options("budget=5 target=3% linearity=1 pinned=full loop_us=7", o, errs, 4);
     hvb::parse_options("", o, errs, 4);
     EXPECT_EQ(o.budget_ms, Options::kDefaultBudgetMs);
     EXPECT_EQ(o.target_permille, 10u);
     EXPECT_FALSE(o.linearity);
     EXPECT_STREQ(o.pinned, "unknown");
+    EXPECT_EQ(o.min_loop_us, 1000u);
 }
 
 }  // namespace

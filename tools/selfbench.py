@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""tools/selfbench.py — measures hvbench itself (docs/performance.md).
+
+For each accelerator it runs the default suite through the host tool
+(build/hvbench run) in N fresh VMs and reports:
+
+  * wall time of each run, QEMU start and firmware included;
+  * time from kernel entry (the TSC read at the first instruction) to the
+    platform header and to the first result, from the kernel's own records;
+  * per benchmark, the run-to-run spread of the median across the N runs
+    (max/min - 1, over runs where it was measured), and in how many runs it
+    was flagged noisy; the verdict applies issue 6's rule: a benchmark whose
+    median costs at least 100 cycles must vary by at most the limit (3% TCG,
+    5% KVM), unless it was flagged noisy in every run.
+
+Writes a Markdown report (stdout, or --output) and keeps every run's JSON
+and serial log in --workdir. Needs only the Python 3 standard library.
+
+usage: tools/selfbench.py [--accel tcg,kvm] [--vms 5] [--smp 2]
+                          [--tool build/hvbench] [--workdir DIR] [--output FILE]
+                          [-- extra hvbench run arguments]
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+LIMITS = {"tcg": 0.03, "kvm": 0.05}
+MIN_CYCLES = 100.0
+
+
+def records(log_path):
+    """The kernel's @hvb records, in order, from a serial log."""
+    out = []
+    with open(log_path, "rb") as f:
+        for raw in f:
+            line = raw.decode("ascii", "replace")
+            i = line.find("@hvb {")
+            if i < 0:
+                continue
+            try:
+                out.append(json.loads(line[i + 5:]))
+            except json.JSONDecodeError:
+                pass  # a line the VM's death cut short
+    return out
+
+
+def kvm_usable():
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR)
+        os.close(fd)
+        return True
+    except OSError:
+        return False
+
+
+def one_run(tool, accel, smp, workdir, index, extra):
+    stem = os.path.join(workdir, "%s-%d" % (accel, index))
+    cmd = [tool, "run", "--accel", accel, "--smp", str(smp), "--json", stem + ".json",
+           "--log", stem + ".log", "--label", accel, "--quiet"] + extra
+    start = time.monotonic()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.monotonic() - start
+    recs = records(stem + ".log")
+    headers = [r for r in recs if r.get("type") == "header"]
+    results = [r for r in recs if r.get("type") == "result"]
+    run = {
+        "wall": wall,
+        "exit": proc.returncode,
+        "stderr": proc.stderr.strip().splitlines()[-3:],
+        "vms": len(headers),
+        "header": headers[0] if headers else {},
+        "first_result_us": results[0].get("t_us") if results else None,
+        "results": {},
+    }
+    # The tool's JSON has the crash-and-resume view (every benchmark once).
+    try:
+        with open(stem + ".json") as f:
+            doc = json.load(f)
+        for b in doc.get("benchmarks", []):
+            run["results"][b["name"]] = b
+    except (OSError, json.JSONDecodeError) as e:
+        run["stderr"].append("no results JSON: %s" % e)
+    # Kernel-side fields straight from the records where the JSON lacks them.
+    for r in results:
+        entry = run["results"].setdefault(r["name"], {"name": r["name"], "status": r.get("status")})
+        entry["_record"] = r
+    return run
+
+
+def median_cycles(b):
+    rec = b.get("_record") or {}
+    cyc = rec.get("cycles") or {}
+    if "median" in cyc:
+        return float(cyc["median"])
+    if "cycles_median" in b:
+        return float(b["cycles_median"])
+    return None
+
+
+def is_noisy(b):
+    rec = b.get("_record") or {}
+    if "noisy" in rec:
+        return bool(rec["noisy"])
+    return bool(b.get("noisy", False))
+
+
+def status(b):
+    return (b.get("_record") or {}).get("status") or b.get("status")
+
+
+def report(accel, runs, limit):
+    lines = []
+    walls = [r["wall"] for r in runs]
+    boot = [r["header"].get("boot_us") for r in runs if r["header"].get("boot_us") is not None]
+    first = [r["first_result_us"] for r in runs if r["first_result_us"] is not None]
+    h = runs[0]["header"]
+    lines.append("### %s (%d fresh VMs)\n" % (accel.upper(), len(runs)))
+    lines.append("Guest: %s, %s, TSC %s Hz (%s), timer call %s cycles (MAD %s), counter read %s cycles%s, "
+                 "loop target %s cycles, budget %s ms, target +-%s%%.\n" % (
+                     h.get("cpu_model", "?"), h.get("hypervisor", "?"), h.get("tsc_hz", "?"),
+                     h.get("tsc_source", "?"), h.get("timer_cycles", "?"), h.get("timer_mad", "?"),
+                     h.get("rdtsc_cycles", "?"), " (intercepted)" if h.get("rdtsc_intercepted") else "",
+                     h.get("loop_target_cycles", "?"), h.get("budget_ms", "?"),
+                     (h.get("target_permille", 10) or 10) / 10))
+    lines.append("| | min | median | max |")
+    lines.append("|---|---|---|---|")
+    lines.append("| wall time of the default suite, QEMU start included (s) | %.2f | %.2f | %.2f |" % (
+        min(walls), statistics.median(walls), max(walls)))
+    if boot:
+        lines.append("| kernel entry to platform header (ms) | %.1f | %.1f | %.1f |" % (
+            min(boot) / 1000, statistics.median(boot) / 1000, max(boot) / 1000))
+    if first:
+        lines.append("| kernel entry to first result (ms) | %.1f | %.1f | %.1f |" % (
+            min(first) / 1000, statistics.median(first) / 1000, max(first) / 1000))
+    lines.append("| VMs per run (crash-and-resume) | %d | %d | %d |" % (
+        min(r["vms"] for r in runs), statistics.median(r["vms"] for r in runs), max(r["vms"] for r in runs)))
+    lines.append("")
+    lines.append("| benchmark | medians (cycles/iteration), run 1..%d | spread | noisy | verdict |" % len(runs))
+    lines.append("|---|---|---|---|---|")
+    names = sorted({n for r in runs for n in r["results"]})
+    failures = 0
+    for name in names:
+        entries = [r["results"].get(name) for r in runs]
+        meds, noisy_count, statuses = [], 0, set()
+        for e in entries:
+            if e is None:
+                statuses.add("missing")
+                continue
+            st = status(e)
+            statuses.add(st)
+            if st == "ok":
+                m = median_cycles(e)
+                if m is not None:
+                    meds.append(m)
+                if is_noisy(e):
+                    noisy_count += 1
+        if not meds:
+            lines.append("| %s | %s | | | n/a |" % (name, "/".join(sorted(s for s in statuses if s))))
+            continue
+        lo, hi = min(meds), max(meds)
+        spread = (hi / lo - 1) if lo > 0 else float("inf")
+        if statistics.median(meds) < MIN_CYCLES:
+            verdict = "n/a (< 100 cycles)"
+        elif len(meds) < len(runs):
+            verdict = "FAIL (not measured in every run)"
+            failures += 1
+        elif spread <= limit:
+            verdict = "pass"
+        elif noisy_count == len(runs):
+            verdict = "pass (noisy in every run)"
+        else:
+            verdict = "FAIL"
+            failures += 1
+        spread_text = "%.1f%%" % (spread * 100) if spread != float("inf") else "-"
+        lines.append("| %s | %s | %s | %d/%d | %s |" % (
+            name, " ".join("%.1f" % m for m in meds), spread_text, noisy_count, len(runs), verdict))
+    lines.append("")
+    lines.append("%s: %d benchmark(s) fail the %d%% rule.\n" % (accel.upper(), failures, round(limit * 100)))
+    return lines, failures
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--accel", default=None, help="comma-separated: tcg,kvm (default: tcg, plus kvm when usable)")
+    ap.add_argument("--vms", type=int, default=5)
+    ap.add_argument("--smp", type=int, default=2)
+    ap.add_argument("--tool", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build",
+                                                   "hvbench"))
+    ap.add_argument("--workdir", default="build/selfbench")
+    ap.add_argument("--output", default=None)
+    ap.add_argument("extra", nargs="*", help="more hvbench run arguments (after --)")
+    args = ap.parse_args()
+
+    accels = args.accel.split(",") if args.accel else (["tcg", "kvm"] if kvm_usable() else ["tcg"])
+    if "kvm" in accels and not kvm_usable():
+        print("selfbench: /dev/kvm is not usable here; KVM skipped", file=sys.stderr)
+        accels = [a for a in accels if a != "kvm"]
+    if not os.access(args.tool, os.X_OK):
+        sys.exit("selfbench: %s not found or not executable (build first: scripts/build.sh)" % args.tool)
+    os.makedirs(args.workdir, exist_ok=True)
+
+    out = ["## Self-benchmark, %s" % datetime.date.today().isoformat(), "",
+           "Machine: %s, %s, %d CPUs, Linux %s; `%s`, %d VMs per accelerator, -smp %d." % (
+               platform.node(), platform.processor() or platform.machine(), os.cpu_count(), platform.release(),
+               "tools/selfbench.py", args.vms, args.smp), ""]
+    total_failures = 0
+    for accel in accels:
+        runs = []
+        for i in range(1, args.vms + 1):
+            run = one_run(args.tool, accel, args.smp, args.workdir, i, args.extra)
+            print("selfbench: %s run %d: %.2f s, exit %d, %d VM(s)" % (accel, i, run["wall"], run["exit"], run["vms"]),
+                  file=sys.stderr)
+            runs.append(run)
+        lines, failures = report(accel, runs, LIMITS.get(accel, 0.05))
+        out += lines
+        total_failures += failures
+    text = "\n".join(out) + "\n"
+    if args.output:
+        with open(args.output, "w") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 1 if total_failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
