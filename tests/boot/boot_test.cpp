@@ -15,6 +15,12 @@
 //   --expect-error TEXT      an error record containing TEXT
 //   --expect-no-error        no error record at all
 //   --expect-output TEXT     TEXT appears somewhere in the output
+//   --expect-quality         the header names the method and its hazards, and
+//                            every ok result is within its confidence target
+//                            (ci_low <= median <= ci_high, half-width at most
+//                            the header's target) or says noisy: true
+//   --expect-linearity       every ok result has linearity levels whose counts
+//                            grow 10x and whose ratios match their medians
 //   --require-kvm            exit 77 (CTest: skipped) unless /dev/kvm works
 //   --timeout SECONDS        default 120
 //   --log FILE               keep the captured output
@@ -28,7 +34,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -56,6 +64,8 @@ struct Expectations {
     bool no_error = false;
     std::vector<std::string> output_texts;
     bool require_kvm = false;
+    bool quality = false;
+    bool linearity = false;
     int timeout_s = 120;
     std::string log_file;
 };
@@ -147,6 +157,89 @@ int usage(const char* msg) {
 
 }  // namespace
 
+// --expect-quality: the record's own numbers must agree with its verdict.
+template <typename Fail>
+void check_quality(const hvb::tools::RunLog& log, Fail fail) {
+    if (!log.header) return;
+    const hvb::tools::Json& h = log.header->raw;
+    for (const char* key : {"timer_cycles", "rdtsc_cycles", "target_min_cycles"})
+        if (!h.get_milli(key)) fail(std::string("header lacks ") + key);
+    for (const char* key : {"rdtsc_intercepted", "smi_counter", "invariant_tsc", "linearity"})
+        if (!h.get_bool(key)) fail(std::string("header lacks ") + key);
+    for (const char* key : {"outlier_rule", "iterations_mode", "reps_mode", "pinned", "tsc_source"})
+        if (!h.get_string(key)) fail(std::string("header lacks ") + key);
+    auto permille = h.get_uint("target_permille");
+    auto floor = h.get_milli("target_min_cycles");
+    if (!permille || !floor || !h.get_uint("boot_us")) {
+        fail("header lacks the target or boot_us");
+        return;
+    }
+    for (const auto& res : log.results) {
+        if (res.status != hvb::Status::ok) continue;
+        const hvb::tools::Json& j = res.raw;
+        auto noisy = j.get_bool("noisy");
+        const hvb::tools::Json* cycles = j.get("cycles");
+        if (!noisy || !cycles || !j.get_uint("outliers") || !j.get_uint("t_us") || !j.get_uint("elapsed_us")) {
+            fail(res.name + ": result lacks noisy, cycles, outliers, t_us or elapsed_us");
+            continue;
+        }
+        auto med = cycles->get_milli("median");
+        auto lo = cycles->get_milli("ci_low"), hi = cycles->get_milli("ci_high");
+        if (lo.has_value() != hi.has_value()) fail(res.name + ": only one end of the interval");
+        if (lo && hi && med && !(*lo <= *med && *med <= *hi)) fail(res.name + ": median outside its interval");
+        if (!*noisy) {
+            if (!lo || !hi || !med) {
+                fail(res.name + ": not noisy but has no interval");
+                continue;
+            }
+            int64_t mag = *med < 0 ? -*med : *med;
+            int64_t tol = std::max<int64_t>(mag * int64_t(*permille) / 1000, *floor);
+            if (*med - *lo > tol + 1 || *hi - *med > tol + 1)
+                fail(res.name + ": not noisy but its interval [" + milli(*lo) + ", " + milli(*hi) +
+                     "] is wider than the target around " + milli(*med));
+            if (res.repetitions < 6) fail(res.name + ": not noisy with fewer than 6 repetitions");
+        }
+    }
+}
+
+// --expect-linearity: levels N, 10N, 100N (clamped to the descriptor's
+// maximum, so the last may be smaller) with ratios that match the medians.
+template <typename Fail>
+void check_linearity(const hvb::tools::RunLog& log, Fail fail) {
+    for (const auto& res : log.results) {
+        if (res.status != hvb::Status::ok) continue;
+        const hvb::tools::Json* levels = res.raw.get("linearity");
+        if (!levels || !levels->is(hvb::tools::Json::Kind::array) || levels->items.empty()) {
+            fail(res.name + ": no linearity levels");
+            continue;
+        }
+        auto base_iters = levels->items[0].get_uint("iterations");
+        auto base_med = levels->items[0].get_milli("median");
+        if (!base_iters || !base_med || *base_iters != res.iterations) {
+            fail(res.name + ": first linearity level is not the reported measurement");
+            continue;
+        }
+        uint64_t prev = *base_iters;
+        for (size_t i = 1; i < levels->items.size(); ++i) {
+            const auto& lv = levels->items[i];
+            auto it = lv.get_uint("iterations");
+            auto med = lv.get_milli("median");
+            auto ratio = lv.get_milli("ratio");
+            if (!it || !med || !ratio) {
+                fail(res.name + ": incomplete linearity level");
+                break;
+            }
+            if (*it <= prev || *it > prev * 10) fail(res.name + ": linearity counts do not grow by up to 10x");
+            prev = *it;
+            if (*base_med != 0) {
+                double want = double(*med) / double(*base_med) * 1000.0;
+                if (std::abs(want - double(*ratio)) > 1.5)
+                    fail(res.name + ": ratio " + milli(*ratio) + " does not match its medians");
+            }
+        }
+    }
+}
+
 int main(int argc, char** argv) {
     Expectations ex;
     std::vector<std::string> command;
@@ -183,6 +276,10 @@ int main(int argc, char** argv) {
             ex.error_texts.push_back(v);
         } else if (a == "--expect-no-error") {
             ex.no_error = true;
+        } else if (a == "--expect-quality") {
+            ex.quality = true;
+        } else if (a == "--expect-linearity") {
+            ex.linearity = true;
         } else if (a == "--expect-output") {
             const char* v = value();
             if (!v) return usage("--expect-output needs a value");
@@ -265,6 +362,8 @@ int main(int argc, char** argv) {
         for (const auto& e : log.errors) fail("error record: " + e);
     for (const auto& text : ex.output_texts)
         if (r.output.find(text) == std::string::npos) fail("output lacks '" + text + "'");
+    if (ex.quality) check_quality(log, fail);
+    if (ex.linearity) check_linearity(log, fail);
     if (ex.exit_status >= 0 && r.exit_status != ex.exit_status)
         fail("VMM exit status " + std::to_string(r.exit_status) + ", expected " + std::to_string(ex.exit_status));
 
