@@ -96,6 +96,9 @@ bool mentions_stop(std::string_view err) {
     return false;
 }
 
+// Once QEMU's report is complete, this long for the guest's last bytes.
+constexpr int kAfterReportMs = 100;
+
 BenchResult from_record(const ResultInfo& r, const std::string& timer, unsigned vm, const SerialStream& stream) {
     BenchResult b;
     b.name = r.name;
@@ -159,6 +162,7 @@ std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vecto
     }
     if (!timer.empty()) words.push_back("timer=" + timer);
     if (s.external_timing) words.push_back("timing=external");
+    if (!s.pinned.empty()) words.push_back("pinned=" + s.pinned);
     for (const auto& w : s.kernel_args) words.push_back(w);
     std::string line = join(words, " ");
     if (line.size() >= BootInfo::kCmdlineMax) {
@@ -168,6 +172,28 @@ std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vecto
         return std::nullopt;
     }
     return line;
+}
+
+std::optional<std::string> target_option(std::string_view text) {
+    std::string v(text);
+    if (!v.empty() && v.back() == '%') v.pop_back();
+    size_t dot = v.find('.');
+    std::string whole = v.substr(0, dot), frac = dot == std::string::npos ? "" : v.substr(dot + 1);
+    if (whole.empty() || whole.size() > 3 || whole.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    if (dot != std::string::npos && (frac.size() != 1 || frac[0] < '0' || frac[0] > '9')) return std::nullopt;
+    unsigned permille = unsigned(std::stoul(whole)) * 10 + (frac.empty() ? 0 : unsigned(frac[0] - '0'));
+    if (permille == 0 || permille > 1000) return std::nullopt;
+    return v + "%";
+}
+
+bool vmm_stop_report_complete(std::string_view err) {
+    size_t stop = std::string_view::npos;
+    for (const char* m : kVmmStopMessages) stop = std::min(stop, err.find(m));
+    if (stop == std::string_view::npos) return false;
+    // QEMU's register dump ends with the "Code=" line (the bytes at RIP).
+    size_t code = err.find("\nCode=", stop);
+    return code != std::string_view::npos && err.find('\n', code + 1) != std::string_view::npos;
 }
 
 int RunReport::exit_code() const {
@@ -194,7 +220,7 @@ VmOutcome run_vm(Process& p, const RunSettings& s, const std::function<void(cons
     Tail tail;
     int64_t start = now_ms();
     int64_t last_out = start;
-    int64_t vmm_stop_at = -1;
+    int64_t vmm_stop_at = -1, vmm_report_at = -1;
     char buf[4096];
     auto read_fd = [&](int fd, bool vmm) {
         ssize_t got = read(fd, buf, sizeof buf);
@@ -205,6 +231,8 @@ VmOutcome run_vm(Process& p, const RunSettings& s, const std::function<void(cons
         if (vmm) {
             if (o.vmm_stderr.size() < kMaxStderr) o.vmm_stderr.append(chunk.substr(0, kMaxStderr - o.vmm_stderr.size()));
             if (vmm_stop_at < 0 && mentions_stop(o.vmm_stderr)) vmm_stop_at = now_ms();
+            if (vmm_stop_at >= 0 && vmm_report_at < 0 && vmm_stop_report_complete(o.vmm_stderr))
+                vmm_report_at = now_ms();
         } else {
             o.stream.feed(chunk, host_tsc());
             last_out = now_ms();
@@ -221,6 +249,7 @@ VmOutcome run_vm(Process& p, const RunSettings& s, const std::function<void(cons
         int64_t now = now_ms();
         int64_t deadline = o.stream.log().header ? last_out + s.bench_timeout_ms : start + s.boot_timeout_ms;
         if (vmm_stop_at >= 0) deadline = std::min(deadline, vmm_stop_at + s.vmm_error_grace_ms);
+        if (vmm_report_at >= 0) deadline = std::min(deadline, vmm_report_at + kAfterReportMs);
         if (now >= deadline) {
             if (vmm_stop_at >= 0) o.vmm_stopped = true;
             else o.hung = true;

@@ -38,9 +38,11 @@ struct RunSettings {
     std::vector<std::string> kernel_args;  // other kernel words: iters=, reps=, apic=, name.param=...
     std::string timer;                     // "", "rdtsc" or "rdtscp"
     bool external_timing = false;          // adds timing=external
+    std::string pinned;                    // adds pinned=WORD (the tool's pinning, qmp.h PinPlan); "": nothing
     int bench_timeout_ms = 300000;   // no output for this long while a benchmark runs: hung
     int boot_timeout_ms = 240000;    // no header for this long after start: hung at boot
-    int vmm_error_grace_ms = 2000;   // QEMU said it stopped the guest: kill after this
+    int vmm_error_grace_ms = 2000;   // QEMU said it stopped the guest: kill after this (or 0.1 s after its
+                                     // report is complete, vmm_stop_report_complete)
     unsigned max_vms = 200;
     bool can_pass_options = true;    // false: a boot path with a fixed command line
     // The names the kernel selects with these options, in its order (from the
@@ -61,6 +63,15 @@ struct RunSettings {
 std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vector<std::string>& done,
                                           const std::string& timer, const std::string& only_one = "",
                                           std::string* error = nullptr);
+
+// The kernel's target= value for `hvbench run --target`: "1%", "0.5%" or "2"
+// (a percentage, at most one decimal: the kernel keeps permille) gives "1%",
+// "0.5%", "2%"; nullopt when malformed, zero or above 100%.
+std::optional<std::string> target_option(std::string_view text);
+
+// QEMU's stderr holds a stop message ("KVM internal error", ...) and the whole
+// register dump after it (up to its last line, "Code=...").
+bool vmm_stop_report_complete(std::string_view vmm_stderr);
 
 struct VmPlan {
     unsigned number = 0;     // 1-based, counting every VM started

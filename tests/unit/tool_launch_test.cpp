@@ -134,6 +134,27 @@ TEST(ToolLaunchCmdline, UserOptionsDoneAndTimer) {
     EXPECT_EQ(kernel_cmdline(s, {"a"}, ""), "skip=a timing=external");
 }
 
+TEST(ToolLaunchCmdline, PinnedWordAndIssue6Options) {
+    RunSettings s;
+    s.pinned = "none";
+    EXPECT_EQ(kernel_cmdline(s, {}, ""), "pinned=none");
+    s.pinned = "vcpus";
+    s.kernel_args = {"linearity=1", "budget=200", "target=0.5%"};
+    EXPECT_EQ(kernel_cmdline(s, {"a"}, "rdtsc"), "skip=a timer=rdtsc pinned=vcpus linearity=1 budget=200 target=0.5%");
+    // A re-run alone keeps it: the kernel's header must say how it was pinned.
+    EXPECT_EQ(kernel_cmdline(s, {"a"}, "rdtsc", "b"), "only=b timer=rdtsc pinned=vcpus linearity=1 budget=200 target=0.5%");
+}
+
+TEST(ToolLaunchCmdline, TargetOption) {
+    EXPECT_EQ(target_option("1%"), "1%");
+    EXPECT_EQ(target_option("0.5%"), "0.5%");
+    EXPECT_EQ(target_option("2"), "2%");
+    EXPECT_EQ(target_option("100%"), "100%");
+    EXPECT_EQ(target_option("0.1"), "0.1%");
+    for (const char* bad : {"", "%", "0", "0%", "0.0%", "0.05%", "1.%", ".5%", "-1%", "1e1%", "101%", "1%%", "abc", "1,5%"})
+        EXPECT_FALSE(target_option(bad)) << bad;
+}
+
 TEST(ToolLaunchCmdline, TooManyToSkipNamesWhatIsLeft) {
     RunSettings s;
     std::vector<std::string> done;

@@ -129,6 +129,24 @@ TEST(ToolRun, VmmThatStopsTheGuestAndSitsPausedIsACrash) {
     EXPECT_LT(now_ms() - t0, 1800);
 }
 
+TEST(ToolRun, QemuStopReportIsCompleteAtItsCodeLine) {
+    // As QEMU 7.2 writes it on the nested KVM here (abridged).
+    std::string report =
+        "KVM internal error. Suberror: 1\n"
+        "extra data[0]: 0x0000000000000001\n"
+        "emulation failure\n"
+        "RAX=0000000000118d14 RBX=000000000012cd38 RCX=0000000000000000 RDX=00000000001341b8\n"
+        "EFER=0000000000000500\n"
+        "Code=00 48 85 ff 74 14 48 8d 05 08 00 00 00 48 89 05 f5 02 07 00 <cc> 48 ff cf 75 fa c3\n";
+    EXPECT_TRUE(vmm_stop_report_complete(report));
+    EXPECT_FALSE(vmm_stop_report_complete(report.substr(0, report.size() - 1)));  // Code= line not ended yet
+    EXPECT_FALSE(vmm_stop_report_complete(report.substr(0, report.find("Code="))));
+    EXPECT_FALSE(vmm_stop_report_complete("qemu: warning: x\nCode=00\n"));  // no stop message
+    EXPECT_FALSE(vmm_stop_report_complete(""));
+    EXPECT_TRUE(vmm_stop_report_complete("qemu-system-x86_64: warning: y\nKVM: entry failed, hardware error 0x80000021\n"
+                                         "RAX=0\nCode=00 00\n"));
+}
+
 TEST(ToolRun, RdtscpTimerThatKillsTheVmIsReplacedByRdtsc) {
     Recorder rec;
     RunSettings s = Fast();
@@ -326,6 +344,38 @@ TEST(ToolRunLog, ImportsACapturedLogOfSeveralVms) {
     EXPECT_EQ(r.exit_code(), kExitCrashed);
     ASSERT_TRUE(r.header);
     EXPECT_EQ(platform_label(*r.header), "kvm");
+}
+
+TEST(ToolRunLog, CarriesTheIssue6FieldsIntoTheResults) {
+    std::string log =
+        R"(@hvb {"type":"header","version":1,"cpu_vendor":"GenuineIntel","cpu_model":"X","hypervisor":"KVMKVMKVM",)"
+        R"("tsc_hz":2000000000,"tsc_source":"cpuid15","cpus":1,"apic":"x2apic","memory_bytes":1,"boot":"pvh",)"
+        R"("loader":"","cmdline":"pinned=full","timer":"rdtsc","reps":0,"benchmarks":1,"pinned":"full"})"
+        "\n"
+        R"(@hvb {"type":"begin","name":"cpuid","index":1,"total":1})"
+        "\n"
+        R"(@hvb {"type":"result","name":"cpuid","category":"privileged","status":"ok","reason":"","iterations":100,)"
+        R"("repetitions":12,"iterations_mode":"fixed","cycles":{"min":1.000,"median":2.000,"mean":2.000,"mad":0.100,)"
+        R"("ci_low":1.900,"ci_high":2.100},"control":{"median":0.500},"noisy":true,"outliers":1,"interrupts":3,)"
+        R"("smis":0,"elapsed_us":1500,"t_us":90000,"linearity":[{"iterations":100,"median":2.000,"repetitions":12,)"
+        R"("noisy":true,"ratio":1.000}]})"
+        "\n";
+    RunReport r = read_log(log);
+    ASSERT_EQ(r.results.size(), 1u);
+    ASSERT_TRUE(r.header);
+    EXPECT_EQ(r.header->pinned, "full");
+    const BenchResult& b = r.results[0];
+    EXPECT_EQ(b.iterations_mode, "fixed");
+    EXPECT_EQ(b.ci_low_milli, 1900);
+    EXPECT_EQ(b.ci_high_milli, 2100);
+    EXPECT_TRUE(b.is_noisy());
+    EXPECT_EQ(b.outliers, 1u);
+    EXPECT_EQ(b.interrupts, 3u);
+    EXPECT_EQ(b.smis, 0u);
+    EXPECT_EQ(b.elapsed_us, 1500u);
+    EXPECT_EQ(b.t_us, 90000u);
+    ASSERT_EQ(b.linearity.size(), 1u);
+    EXPECT_EQ(b.linearity[0].ratio_milli, 1000);
 }
 
 TEST(ToolRunLog, ALogCutShort) {
