@@ -47,16 +47,21 @@ const char kUsage[] =
     "  --memory SIZE          guest RAM (default 256M)\n"
     "  --boot pvh|mb1|iso-bios|iso-uefi   default pvh\n"
     "  --kernel PATH          hvbench.elf (hvbench32.elf for mb1; an .elf or .iso for iso-*); default: next to this program\n"
-    "  --firmware PATH        UEFI firmware for iso-uefi (default: OVMF.fd from the usual places)\n"
+    "  --firmware PATH|default   -bios: pvh/mb1 default qboot (/usr/share/qemu/qboot.rom) when present, else\n"
+    "                         SeaBIOS; iso-uefi default OVMF.fd from the usual places; \"default\": QEMU's own (SeaBIOS)\n"
     "  --qemu PATH            default qemu-system-x86_64\n"
     "  --only LIST, --skip LIST   benchmarks or categories (comma-separated; repeatable)\n"
     "  --iters SPEC           N, or name:N,... (kernel iters=)\n"
-    "  --reps N               repetitions (kernel reps=)\n"
+    "  --reps N               repetitions (kernel reps=; default: adaptive, until the CI target is met)\n"
+    "  --budget-ms N          per-benchmark time budget for repetitions, 1..600000 ms (kernel budget=)\n"
+    "  --target P%            CI half-width target, e.g. 1% or 0.5% of the median (kernel target=)\n"
+    "  --linearity            also time each benchmark at 10N and 100N iterations and print a linearity table\n"
     "  --timer rdtsc|rdtscp   the kernel's timer\n"
     "  --kernel-arg WORD      any other kernel option, e.g. apic=xapic or mem_hot.working_set=64M (repeatable)\n"
     "  --timing internal|external   external: the host also times each loop from the kernel's marker bytes\n"
-    "  --pin                  pin vCPU i to the i-th host CPU this process may use (via QMP thread ids)\n"
-    "  --pin-cpus LIST        pin to these host CPUs instead, e.g. 2,3 or 4-7\n"
+    "  --pin                  each vCPU on a host CPU of its own, QEMU's other threads on the remaining CPUs\n"
+    "                         (needs vCPUs + 1 host CPUs; with fewer, pins what it can and says so)\n"
+    "  --pin-cpus LIST        use these host CPUs, e.g. 2,3 or 4-7 (vCPUs take the first ones)\n"
     "  --timeout SECONDS      per benchmark: no output for this long means it hung (default 300)\n"
     "  --boot-timeout SECONDS no platform header this long after start means the boot hung (default 240)\n"
     "  --json FILE, --csv FILE    results files (rewritten after every result)\n"
@@ -67,7 +72,8 @@ const char kUsage[] =
     "\n"
     "compare: --baseline FILE (default: the first file), --chart FILE.svg|FILE.html, --title TEXT\n"
     "image:   --output FILE (default build/hvbench.iso), --kernel ELF, --grub-path PATH (as GRUB sees the\n"
-    "         kernel, default /boot/hvbench.elf), and --only/--skip/--iters/--reps/--timer/--kernel-arg\n"
+    "         kernel, default /boot/hvbench.elf), and --only/--skip/--iters/--reps/--budget-ms/--target/\n"
+    "         --linearity/--timer/--kernel-arg\n"
     "\n"
     "exit status (run): 0 all ran; bits 1 a benchmark faulted, 2 one timed out or hung, 4 bad kernel\n"
     "options, 8 kernel fatal error, 16 boot self-check failed, 32 a benchmark crashed its VM, 64 the\n"
@@ -195,6 +201,16 @@ bool kernel_option(Args& args, RunSettings& s, std::string& error) {
         s.kernel_args.push_back("iters=" + v);
     } else if (args.option("--reps", v, error)) {
         s.kernel_args.push_back("reps=" + v);
+    } else if (args.option("--budget-ms", v, error)) {
+        unsigned ms = 0;
+        if (!parse_positive(v, 600000, ms)) error = "--budget-ms needs 1..600000";
+        s.kernel_args.push_back("budget=" + v);
+    } else if (args.option("--target", v, error)) {
+        auto t = target_option(v);
+        if (!t) error = "--target needs a percentage with at most one decimal, e.g. 1% or 0.5%";
+        else s.kernel_args.push_back("target=" + *t);
+    } else if (args.flag("--linearity")) {
+        s.kernel_args.push_back("linearity=1");
     } else if (args.option("--timer", v, error)) {
         if (v != "rdtsc" && v != "rdtscp") error = "--timer must be rdtsc or rdtscp";
         s.timer = v;
@@ -204,6 +220,7 @@ bool kernel_option(Args& args, RunSettings& s, std::string& error) {
             if (v.rfind(key, 0) == 0)
                 error = std::string("--kernel-arg ") + key + "...: use --" + std::string(key, strlen(key) - 1) +
                         " (the tool adds to it when it resumes)";
+        if (v.rfind("pinned=", 0) == 0) error = "--kernel-arg pinned=...: the tool sets it (use --pin)";
         s.kernel_args.push_back(v);
     } else {
         return false;
@@ -225,8 +242,11 @@ struct RunCli {
 };
 
 void print_table(const std::vector<BenchResult>& results, bool external) {
+    bool ci = std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.has_ci(); });
+    bool noisy = std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.ok() && r.is_noisy(); });
     printf("%-24s %-12s %-11s %11s %13s %11s %13s %11s", "benchmark", "category", "status", "iterations", "median",
            "mad", "min", "control");
+    if (ci) printf(" %27s", "95% CI of the median");
     if (external) printf(" %14s %11s", "host median", "host mad");
     printf("\n");
     for (const auto& r : results) {
@@ -235,6 +255,10 @@ void print_table(const std::vector<BenchResult>& results, bool external) {
                    static_cast<unsigned long>(r.iterations), milli_text(r.median_milli).c_str(),
                    milli_text(r.mad_milli).c_str(), milli_text(r.min_milli).c_str(),
                    milli_text(r.control_median_milli).c_str());
+            if (ci)
+                printf(" %27s", r.has_ci() ? ("[" + milli_text(*r.ci_low_milli) + ", " + milli_text(*r.ci_high_milli) +
+                                              "]").c_str()
+                                           : "-");
             if (external) {
                 if (r.external)
                     printf(" %14s %11s", milli_text(r.external->median_milli).c_str(),
@@ -242,6 +266,7 @@ void print_table(const std::vector<BenchResult>& results, bool external) {
                 else
                     printf(" %14s %11s", "-", "-");
             }
+            if (r.is_noisy()) printf("  noisy");
             printf("\n");
         } else {
             std::string reason = r.reason.substr(0, r.reason.find('\n'));
@@ -249,6 +274,7 @@ void print_table(const std::vector<BenchResult>& results, bool external) {
                    r.status.c_str(), reason.c_str());
         }
     }
+    if (noisy) printf("noisy: the kernel did not reach its confidence-interval target within its time budget\n");
 }
 
 // What a finished run adds to its context.
@@ -270,6 +296,7 @@ void fill_info(RunInfo& info, const RunReport& rep) {
 }
 
 int cmd_run(Args& args, const std::vector<std::string>& command_line) {
+    int64_t tool_start_ms = now_ms();
     RunCli cli;
     std::string error, v;
     while (!args.done()) {
@@ -373,6 +400,10 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                     given_iso ? "" : " (grub-mkrescue is not installed, so no ISO can be built per VM)");
         }
         if (cli.boot == BootPath::iso_uefi) {
+            if (cli.firmware == "default") {
+                fprintf(stderr, "hvbench: iso-uefi needs UEFI firmware: --firmware PATH (an OVMF.fd)\n");
+                return kExitIncomplete;
+            }
             if (cli.firmware.empty()) cli.firmware = find_uefi_firmware();
             if (cli.firmware.empty() || !file_exists(cli.firmware)) {
                 fprintf(stderr, "hvbench: no UEFI firmware found (install ovmf, or pass --firmware)\n");
@@ -380,7 +411,30 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
             }
         }
     }
-    if (cli.pin && cli.pin_cpus.empty()) cli.pin_cpus = allowed_host_cpus();
+    // Firmware: the direct-kernel paths boot fastest through qboot.
+    if (cli.firmware == "default") {
+        cli.firmware.clear();
+    } else if (cli.firmware.empty()) {
+        if (!is_iso_boot(cli.boot)) cli.firmware = find_direct_boot_firmware();
+    } else if (!file_exists(cli.firmware)) {
+        fprintf(stderr, "hvbench: firmware %s not found\n", cli.firmware.c_str());
+        return kExitIncomplete;
+    }
+
+    // Pinning, decided before launch from the host CPUs there are, so the
+    // kernel's header can say what the run had (pinned=WORD).
+    PinPlan pin_plan;
+    pin_plan.word = "none";
+    if (cli.pin) {
+        std::vector<int> allowed = allowed_host_cpus();
+        pin_plan = plan_pinning(cli.smp, cli.pin_cpus.empty() ? allowed : cli.pin_cpus, allowed);
+        if (pin_plan.vcpu_cpus.empty()) {
+            fprintf(stderr, "hvbench: --pin: %s\n", pin_plan.note.c_str());
+            return kExitIncomplete;
+        }
+        if (!pin_plan.note.empty()) fprintf(stderr, "hvbench: note: %s\n", pin_plan.note.c_str());
+    }
+    cli.settings.pinned = pin_plan.word;
 
     // What the kernel will run, read from the image: lets a resumed run name
     // what is left when there is too much to skip.
@@ -455,23 +509,50 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
         }
         return qemu_command(cfg);
     };
+    // What --pin did in the current VM: its vCPU threads and the other
+    // threads already moved off their CPUs (new ones are moved as they appear).
+    struct Pinned {
+        Process* proc = nullptr;  // while its VM runs (not yet reaped: its pid is still its own)
+        pid_t pid = -1;
+        std::vector<VcpuThread> vcpus;
+        std::vector<pid_t> others;
+    } pinned;
+    std::vector<std::string> pinning;  // for the results' context, from the first VM
+    std::string pin_error;             // a sweep that failed mid-run
     if (cli.pin) {
-        launcher.started = [&](Process& p, const VmPlan&, std::string* err) {
+        launcher.started = [&](Process& p, const VmPlan& plan, std::string* err) {
             QmpClient q;
             auto alive = [](void* ctx) { return static_cast<Process*>(ctx)->running(); };
-            if (!q.connect(scratch + "/qmp.sock", 15000, err, alive, &p)) return false;
-            auto reply = q.execute("query-cpus-fast", err);
-            if (!reply) return false;
-            auto vcpus = parse_vcpu_threads(*reply, err);
-            if (!vcpus) return false;
-            auto lines = pin_vcpus(*vcpus, cli.pin_cpus, err);
-            if (!lines) return false;
-            if (!cli.quiet)
-                for (const auto& l : *lines) fprintf(stderr, "hvbench: pinned %s\n", l.c_str());
-            return q.execute("cont", err).has_value();
+            auto fail = [&](const std::string& what) {
+                if (err) *err = "--pin: " + what;
+                return false;
+            };
+            std::string e;
+            if (!q.connect(scratch + "/qmp.sock", 15000, &e, alive, &p)) return fail(e);
+            auto reply = q.execute("query-cpus-fast", &e);
+            if (!reply) return fail(e);
+            auto vcpus = parse_vcpu_threads(*reply, &e);
+            if (!vcpus) return fail(e);
+            auto lines = pin_vcpus(*vcpus, pin_plan.vcpu_cpus, &e);
+            if (!lines) return fail(e);
+            pinned = Pinned{&p, p.pid(), *vcpus, {}};
+            if (!pin_plan.other_cpus.empty()) {
+                auto n = pin_other_threads(p.pid(), *vcpus, pin_plan.other_cpus, &pinned.others, &e);
+                if (!n) return fail(e);
+                lines->push_back(std::to_string(*n) + " other QEMU thread(s) -> host CPU(s) " +
+                                 cpu_list_text(pin_plan.other_cpus));
+            } else {
+                lines->push_back("QEMU's other threads: not pinned (no host CPU left for them)");
+            }
+            if (plan.number == 1) pinning = *lines;
+            if (!cli.quiet && plan.number == 1)
+                for (const auto& l : *lines) fprintf(stderr, "hvbench: --pin: %s\n", l.c_str());
+            if (!q.execute("cont", &e)) return fail(e);
+            return true;
         };
     }
     launcher.finished = [&](const VmPlan& plan) {
+        pinned = Pinned{};
         if (!scratch.empty()) {
             unlink((scratch + "/vm" + std::to_string(plan.number) + ".iso").c_str());
             unlink((scratch + "/qmp.sock").c_str());
@@ -490,12 +571,20 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     info.memory = cli.memory;
     info.vcpus = cli.smp;
     info.timing = cli.settings.external_timing ? "external" : "internal";
-    info.host_tsc_hz = calibrate_host_tsc_hz(50);
     info.command = command_line;
+    info.pinned = pin_plan.word;
+    info.firmware = cli.firmware.empty() ? "default" : cli.firmware;
+    std::vector<std::string> pre_notes;  // the tool's own, before the run's
+    if (!pin_plan.note.empty()) pre_notes.push_back(pin_plan.note);
+    info.notes = pre_notes;
+    // The host TSC's rate, measured over the run instead of a busy wait first.
+    HostTscRate host_rate;
     std::vector<BenchResult> live;
     std::vector<std::string> file_errors;
     auto write_files = [&](const std::vector<BenchResult>& results) {
         std::string err;
+        if (uint64_t hz = host_rate.hz()) info.host_tsc_hz = hz;
+        info.pinning = pinning;
         if (!cli.json.empty() && !write_text_file(cli.json, write_results_json(ResultsDoc{info, results}), &err))
             file_errors.push_back(err);
         if (!cli.csv.empty() && !write_text_file(cli.csv, write_results_csv(results, info.tsc_hz), &err))
@@ -503,7 +592,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     };
 
     bool tty = isatty(2);
-    int64_t run_start = now_ms(), bench_start = run_start;
+    int64_t run_start = now_ms(), bench_start = run_start, vm_started_ms = run_start, last_sweep = 0;
     std::string current;
     size_t current_index = 0, current_total = 0;
     int64_t last_draw = 0;
@@ -531,10 +620,12 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     auto progress = [&](const RunEvent& e) {
         switch (e.kind) {
             case RunEvent::vm_start:
+                vm_started_ms = now_ms();
                 if (cli.verbose && e.argv) {
                     std::string cmd;
                     for (const auto& a : *e.argv) cmd += (cmd.empty() ? "" : " ") + a;
-                    say("VM " + std::to_string(e.vm) + ": " + cmd);
+                    say("VM " + std::to_string(e.vm) + " (" + std::to_string(vm_started_ms - tool_start_ms) +
+                        " ms after hvbench started): " + cmd);
                 } else if (!cli.quiet) {
                     say("VM " + std::to_string(e.vm) + ": " + cli.accel + " -cpu " + e.name + ", kernel options '" +
                         e.text + "'");
@@ -546,6 +637,14 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                 info.platform = h.raw;
                 info.tsc_hz = h.tsc_hz;
                 info.timer = h.timer;
+                if (cli.verbose) {
+                    std::string kernel = h.boot_us ? " (kernel entry to header " +
+                                                         std::to_string(*h.boot_us / 1000) + " ms)"
+                                                   : "";
+                    say("header " + std::to_string(now_ms() - vm_started_ms) + " ms after QEMU started" + kernel);
+                }
+                if (!h.pinned.empty() && h.pinned != pin_plan.word)
+                    say("note: the kernel says pinned=" + h.pinned + ", the tool passed pinned=" + pin_plan.word);
                 if (!cli.quiet) {
                     char tsc[64];
                     snprintf(tsc, sizeof tsc, "%.3f GHz (%s)", double(h.tsc_hz) / 1e9, h.tsc_source.c_str());
@@ -573,7 +672,9 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                     double secs = r.name == current ? double(now_ms() - bench_start) / 1000 : 0;
                     fprintf(stderr, "[%zu/%s] %-24s %-11s %s%s\n", live.size(),
                             current_total ? std::to_string(current_total).c_str() : "?", r.name.c_str(),
-                            r.status.c_str(), r.ok() ? (milli_text(r.median_milli) + " cycles").c_str() : "",
+                            r.status.c_str(),
+                            r.ok() ? (milli_text(r.median_milli) + " cycles" + (r.is_noisy() ? " (noisy)" : "")).c_str()
+                                   : "",
                             r.name == current ? ("  (" + elapsed_text(secs) + ")").c_str() : "");
                 }
                 if (r.name == current) current.clear();
@@ -584,6 +685,18 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                 break;
             case RunEvent::tick:
                 if (now_ms() - last_draw >= 1000) draw();
+                // Threads QEMU starts later inherit their creator's CPUs (a
+                // vCPU's, possibly): move them off the vCPUs' CPUs too.
+                if (pinned.proc && !pin_plan.other_cpus.empty() && pin_error.empty() &&
+                    now_ms() - last_sweep >= 1000 && pinned.proc->running()) {
+                    last_sweep = now_ms();
+                    std::string err;
+                    auto n = pin_other_threads(pinned.pid, pinned.vcpus, pin_plan.other_cpus, &pinned.others, &err);
+                    if (!n) {
+                        pin_error = err;
+                        say("error: --pin: " + err);
+                    }
+                }
                 break;
         }
     };
@@ -605,13 +718,26 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     }
 
     fill_info(info, rep);
+    info.notes.insert(info.notes.begin(), pre_notes.begin(), pre_notes.end());
+    if (!pin_error.empty()) info.notes.push_back("error: --pin: " + pin_error);
     int code = info.exit_code;
+    if (!pin_error.empty()) code |= kExitIncomplete;
     if (cli.settings.external_timing && rep.markers == 0)
         info.notes.push_back("--timing external: the kernel sent no timing markers (does it support timing=external?)");
+    bool want_linearity = std::find(cli.settings.kernel_args.begin(), cli.settings.kernel_args.end(),
+                                    "linearity=1") != cli.settings.kernel_args.end();
+    std::string linearity = format_linearity(rep.results);
+    if (want_linearity && linearity.empty())
+        info.notes.push_back("--linearity: the kernel sent no linearity levels (does it support linearity=1?)");
     write_files(rep.results);
 
     printf("\n");
     print_table(rep.results, cli.settings.external_timing);
+    if (!linearity.empty()) printf("\n%s", linearity.c_str());
+    if (want_linearity && linearity.empty())
+        fprintf(stderr, "hvbench: --linearity: the kernel sent no linearity levels (does it support linearity=1?)\n");
+    if (!pin_plan.note.empty()) fprintf(stderr, "hvbench: note: %s\n", pin_plan.note.c_str());
+    if (!pin_error.empty()) fprintf(stderr, "hvbench: error: --pin: %s\n", pin_error.c_str());
     for (const auto& e : rep.kernel_errors) fprintf(stderr, "hvbench: kernel error: %s\n", e.c_str());
     for (const auto& p : rep.problems) fprintf(stderr, "hvbench: %s\n", p.c_str());
     for (const auto& r : rep.results)
@@ -695,6 +821,7 @@ int cmd_import(Args& args, const std::vector<std::string>& command_line) {
         }
     }
     print_table(rep.results, false);
+    if (std::string lin = format_linearity(rep.results); !lin.empty()) printf("\n%s", lin.c_str());
     for (const auto& p : rep.problems) fprintf(stderr, "hvbench: %s\n", p.c_str());
     if (!rep.fatal.empty()) fprintf(stderr, "hvbench: %s\n", rep.fatal.c_str());
     fprintf(stderr, "hvbench: %zu results from %s (label '%s')%s\n", rep.results.size(), input.c_str(),
