@@ -274,7 +274,9 @@ void print_table(const std::vector<BenchResult>& results, bool external) {
                    r.status.c_str(), reason.c_str());
         }
     }
-    if (noisy) printf("noisy: the kernel did not reach its confidence-interval target within its time budget\n");
+    if (noisy)
+        printf("noisy: the kernel did not reach its confidence-interval target (within its time budget, or with the "
+               "repetitions it was given; a CI needs at least 6)\n");
 }
 
 // What a finished run adds to its context.

@@ -264,17 +264,38 @@ TEST(ToolRecordsNewFields, HeaderFieldsAreRead) {
     EXPECT_EQ(h.reps, 0u);  // adaptive
 }
 
+// What a kernel wrote before issue 6 (a real TCG run, 162d311).
+const char kOldStream[] =
+    R"(@hvb {"type":"header","version":1,"cpu_vendor":"AuthenticAMD","cpu_model":"QEMU TCG CPU version 2.5+",)"
+    R"("cpu_family":15,"cpu_model_id":107,"cpu_stepping":1,"hypervisor":"TCGTCGTCGTCG","tsc_hz":2393397300,)"
+    R"("tsc_source":"pit","invariant_tsc":false,"cpus":2,"apic":"xapic","memory_bytes":268041216,"boot":"pvh",)"
+    R"("loader":"qemu","cmdline":"only=idle","timer":"rdtsc","timing":"internal","reps":11,"benchmarks":1})"
+    "\n"
+    R"(@hvb {"type":"begin","name":"idle","index":1,"total":1})"
+    "\n"
+    R"(@hvb {"type":"result","name":"idle","category":"idle","status":"ok","reason":"","iterations":10,)"
+    R"("repetitions":11,"cycles":{"min":-1934.800,"median":-1.200,"mean":-177.619,"mad":0.200},)"
+    R"("control":{"median":12.800}})"
+    "\n"
+    R"(@hvb {"type":"end","counts":{"ok":1,"unsupported":0,"faulted":0,"skipped":0,"timeout":0},"errors":0,)"
+    R"("exit_code":0})"
+    "\n";
+
 TEST(ToolRecordsNewFields, OlderStreamsLackThemAndParseAsBefore) {
-    RunLog log = parse_run_log(Stream());
+    RunLog log = parse_run_log(kOldStream);
     ASSERT_TRUE(log.header);
     EXPECT_TRUE(log.problems.empty());
+    EXPECT_TRUE(log.end);
+    EXPECT_EQ(log.header->reps, 11u);
     EXPECT_FALSE(log.header->boot_us);
     EXPECT_FALSE(log.header->timer_cycles_milli);
     EXPECT_FALSE(log.header->linearity);
     EXPECT_EQ(log.header->pinned, "");
     EXPECT_EQ(log.header->iterations_mode, "");
-    ASSERT_EQ(log.results.size(), 3u);
+    ASSERT_EQ(log.results.size(), 1u);
     const auto& r = log.results[0];
+    EXPECT_EQ(r.median_milli, -1200);
+    EXPECT_EQ(r.iterations_mode, "");
     EXPECT_FALSE(r.ci_low_milli);
     EXPECT_FALSE(r.ci_high_milli);
     EXPECT_FALSE(r.noisy);
