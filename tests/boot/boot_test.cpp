@@ -164,6 +164,8 @@ void check_quality(const hvb::tools::RunLog& log, Fail fail) {
     const hvb::tools::Json& h = log.header->raw;
     for (const char* key : {"timer_cycles", "rdtsc_cycles", "target_min_cycles"})
         if (!h.get_milli(key)) fail(std::string("header lacks ") + key);
+    for (const char* key : {"loop_target_cycles", "budget_ms", "min_reps", "max_reps"})
+        if (!h.get_uint(key)) fail(std::string("header lacks ") + key);
     for (const char* key : {"rdtsc_intercepted", "smi_counter", "invariant_tsc", "linearity"})
         if (!h.get_bool(key)) fail(std::string("header lacks ") + key);
     for (const char* key : {"outlier_rule", "iterations_mode", "reps_mode", "pinned", "tsc_source"})
