@@ -154,6 +154,7 @@ void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s,
     uint64_t irq_start = h.interrupts ? h.interrupts(h.ctx) : 0;
     uint32_t done = 0;
     bool evaluated = false;
+    bool met_before = false;
     while (done < cap) {
         uint64_t c = h.timed_loop(h.ctx, false, n);
         uint64_t b = h.timed_loop(h.ctx, true, n);
@@ -167,7 +168,12 @@ void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s,
         if (done >= next_check || (over_budget && done >= kMinRepsAlways)) {
             evaluate(cfg, s, done, n, out);
             evaluated = true;
-            if (out.target_met && out.repetitions >= min_reps) break;
+            // Checking again and again until the interval looks tight would
+            // stop on a lucky streak; the target must hold at two
+            // checkpoints in a row.
+            bool met = out.target_met && out.repetitions >= min_reps;
+            if (met && met_before) break;
+            met_before = met;
             // Geometric checkpoints: sorting after every repetition would
             // cost more than the repetitions on a slow platform.
             next_check = done + (done / 4 > 1 ? done / 4 : 1);

@@ -90,18 +90,19 @@ TEST(MeasureTest, CalibrationReachesTheLoopTargetWithoutOvershootingMuch) {
         EXPECT_EQ(p.bench_counts[i], r.result.iterations);
 }
 
-TEST(MeasureTest, QuietPlatformStopsAtTheMinimumRepetitionsWithTheExactCost) {
+TEST(MeasureTest, QuietPlatformStopsOnceTheTargetHeldAtTwoCheckpoints) {
     FakePlatform p;
     Measured r;
     r.go(adaptive_config(), p);
-    EXPECT_EQ(r.result.repetitions, hvb::kMinCiSamples);
+    // Met at 6 (the first checkpoint), confirmed at 7.
+    EXPECT_EQ(r.result.repetitions, hvb::kMinCiSamples + 1);
     EXPECT_EQ(r.result.outliers, 0u);
     EXPECT_TRUE(r.result.has_ci);
     EXPECT_TRUE(r.result.target_met);
     EXPECT_EQ(r.result.cost.median, 50000);  // 50 cycles, in millicycles
     EXPECT_EQ(r.result.control_median, 4000 + int64_t(100000 / r.result.iterations));  // timer cost amortized
     EXPECT_EQ(p.warm_loops, 2u);  // calibration's first benchmark loop, then the control
-    EXPECT_EQ(p.control_loops, hvb::kMinCiSamples);
+    EXPECT_EQ(p.control_loops, hvb::kMinCiSamples + 1);
 }
 
 TEST(MeasureTest, IterationsStayInsideTheDescriptorRange) {
