@@ -94,9 +94,10 @@ void fault_reason(const char* phase, const CpuFault& f, ResultRecord& rec) {
     rec.reason = reason_buf;
 }
 
-// "+-0.4%" of the median: the wider side of the interval, in tenths of a
-// percent; "-" without an interval.
-void format_ci(char* buf, size_t size, const ResultRecord& r) {
+// The wider side of the interval: "+-0.4%" of the median, or in cycles
+// ("+-0.812") where the 1-cycle floor is the target (medians under 100
+// cycles at 1%); "-" without an interval.
+void format_ci(char* buf, size_t size, const ResultRecord& r, uint32_t target_permille) {
     if (!r.has_ci) {
         snformat(buf, size, "-");
         return;
@@ -104,7 +105,7 @@ void format_ci(char* buf, size_t size, const ResultRecord& r) {
     int64_t below = r.median_milli - r.ci_low_milli, above = r.ci_high_milli - r.median_milli;
     uint64_t wide = uint64_t(below > above ? below : above);
     uint64_t mag = uint64_t(r.median_milli < 0 ? -r.median_milli : r.median_milli);
-    if (mag == 0) {
+    if (mag == 0 || mag / 1000 * target_permille < 1000) {
         char c[32];
         format_milli(c, int64_t(wide));
         snformat(buf, size, "+-%s", c);
@@ -114,13 +115,13 @@ void format_ci(char* buf, size_t size, const ResultRecord& r) {
     snformat(buf, size, "+-%lu.%lu%%", tenths / 10, tenths % 10);
 }
 
-void print_row(const ResultRecord& r) {
+void print_row(const ResultRecord& r, uint32_t target_permille) {
     char med[32], ci[32], min[32], ctl[32];
     if (r.status == Status::ok) {
         format_milli(med, r.median_milli);
         format_milli(min, r.min_milli);
         format_milli(ctl, r.control_median_milli);
-        format_ci(ci, sizeof ci, r);
+        format_ci(ci, sizeof ci, r, target_permille);
         kprintf("%-22s %-12s %-8s %10lu %5u %14s %9s %14s %12s %s%s\n", r.name, r.category,
                 r.noisy ? "noisy" : "ok", r.iterations, r.repetitions, med, ci, min, ctl,
                 r.outliers ? "gaps " : "", r.interrupts ? "irqs" : "");
@@ -320,7 +321,7 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
         rec.elapsed_us = cycles_to_us(counter_now() - started);
         rec.t_us = us_since_entry();
         write_result(out, rec);
-        print_row(rec);
+        print_row(rec, opts.target_permille);
         ++totals.counts[size_t(rec.status)];
     }
     return totals;
