@@ -73,6 +73,9 @@ void run_measure(void* arg) {
 char reason_buf[160];
 RunPlan plan;
 
+// linearity=1: the most time one level of one benchmark may take.
+constexpr uint64_t kLinearityBudgetUs = 3000000;
+
 // Why `b` cannot run on this machine, or nullptr.
 const char* unmet_need(const Benchmark& b) {
     const CpuInfo& cpu = cpu_info();
@@ -135,8 +138,8 @@ uint64_t us_since_entry() { return cycles_to_us(counter_now() - entry_timestamp(
 // One measurement of `b` at a count (fixed, or adaptive from the
 // descriptor), init to cleanup. False when it did not produce numbers
 // (rec then says why).
-bool measure_once(const Benchmark& b, const Options& opts, bool fixed, uint64_t iterations, Job& job,
-                  ResultRecord& rec) {
+bool measure_once(const Benchmark& b, const Options& opts, bool fixed, uint64_t iterations, uint64_t budget,
+                  Job& job, ResultRecord& rec) {
     MeasureConfig& c = job.config;
     c = MeasureConfig{};
     c.fixed_iterations = fixed;
@@ -153,7 +156,7 @@ bool measure_once(const Benchmark& b, const Options& opts, bool fixed, uint64_t 
     c.min_reps = kMinCiSamples < c.max_reps ? uint32_t(kMinCiSamples) : c.max_reps;
     c.target_permille = opts.target_permille;
     c.target_min_milli = 1000;
-    c.budget = method.budget;
+    c.budget = budget;
     plan = RunPlan{fixed ? iterations : c.max_iterations, fixed, c.fixed_reps ? c.reps : c.max_reps};
     job.unsupported = nullptr;
 
@@ -274,7 +277,7 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
         if (const char* why = unmet_need(b)) {
             rec.status = Status::unsupported;
             rec.reason = why;
-        } else if (measure_once(b, opts, fixed, iterations, job, rec)) {
+        } else if (measure_once(b, opts, fixed, iterations, method.budget, job, rec)) {
             rec.iterations = result.iterations;
             rec.repetitions = result.repetitions;
             rec.min_milli = result.cost.min;
@@ -296,13 +299,22 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
                 levels[n++] = LinearityLevel{rec.iterations, rec.median_milli, rec.has_ci, rec.ci_low_milli,
                                              rec.ci_high_milli, rec.repetitions, rec.noisy, 1000};
                 uint64_t base = rec.iterations;
+                // One {control, benchmark} pair at N, in cycles: a level's
+                // budget grows with its loops so that it too can reach an
+                // interval (about ten pairs), up to kLinearityBudgetUs.
+                int64_t per_iter = 2 * rec.control_median_milli + rec.median_milli;
+                uint64_t pair = per_iter > 0 ? uint64_t(per_iter) / 1000 * base + uint64_t(per_iter) % 1000 * base / 1000 : 0;
+                uint64_t cap = us_to_cycles(kLinearityBudgetUs);
                 for (uint64_t factor = 10; factor <= 100 && rec.status == Status::ok; factor *= 10) {
                     uint64_t want = base * factor;
                     if (b.max_iterations && want > b.max_iterations) want = b.max_iterations;
                     if (want <= levels[n - 1].iterations) break;
                     ResultRecord level{};
                     level.status = Status::ok;
-                    if (!measure_once(b, opts, true, want, job, level)) {
+                    uint64_t level_budget = 10 * pair * (want / base);
+                    if (level_budget > cap) level_budget = cap;
+                    if (level_budget < method.budget) level_budget = method.budget;
+                    if (!measure_once(b, opts, true, want, level_budget, job, level)) {
                         rec.status = level.status;
                         rec.reason = level.reason;
                         rec.has_fault = level.has_fault;

@@ -16,7 +16,14 @@ For each accelerator it runs the default suite through the host tool
 Writes a Markdown report (stdout, or --output) and keeps every run's JSON
 and serial log in --workdir. Needs only the Python 3 standard library.
 
-usage: tools/selfbench.py [--accel tcg,kvm] [--vms 5] [--smp 2]
+With --linearity it instead runs the suite once per accelerator with
+`hvbench run --linearity` (HyperBench section 6.2) and tabulates, per
+benchmark, the per-iteration medians at N, 10N and 100N and their ratios to
+N's; a pair of levels is judged only when neither is noisy, and passes when
+the two medians agree within 5% or within 1 cycle (the target's floor, which
+governs benchmarks that cost a few cycles).
+
+usage: tools/selfbench.py [--accel tcg,kvm] [--vms 5] [--smp 2] [--linearity]
                           [--tool build/hvbench] [--workdir DIR] [--output FILE]
                           [-- extra hvbench run arguments]
 """
@@ -185,6 +192,52 @@ def report(accel, runs, limit):
     return lines, failures
 
 
+LINEARITY_LIMIT = 0.05
+
+
+def linearity_report(accel, tool, smp, workdir, extra):
+    stem = os.path.join(workdir, "%s-linearity" % accel)
+    cmd = [tool, "run", "--accel", accel, "--smp", str(smp), "--linearity", "--json", stem + ".json",
+           "--log", stem + ".log", "--label", accel, "--quiet"] + extra
+    start = time.monotonic()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.monotonic() - start
+    with open(stem + ".json") as f:
+        doc = json.load(f)
+    return linearity_table(accel, doc, wall)
+
+
+def linearity_table(accel, doc, wall):
+    lines = ["### %s linearity (one run, %.0f s)\n" % (accel.upper(), wall),
+             "| benchmark | N | median at N | 10N: ratio | 100N: ratio | verdict |", "|---|---|---|---|---|---|"]
+    judged = failed = 0
+    for b in sorted(doc.get("benchmarks", []), key=lambda x: x["name"]):
+        levels = b.get("linearity") or []
+        if b.get("status") != "ok" or not levels:
+            continue
+        base = levels[0]
+        cells, verdicts = [], []
+        for lv in levels[1:3]:
+            cells.append("%s%s (%s)" % ("%.3f" % lv["ratio"], "*" if lv.get("noisy") else "", lv["iterations"]))
+            if base.get("noisy") or lv.get("noisy"):
+                continue
+            judged += 1
+            diff = abs(lv["cycles_median"] - base["cycles_median"])
+            ok = diff <= 1.0 or (base["cycles_median"] != 0 and diff / abs(base["cycles_median"]) <= LINEARITY_LIMIT)
+            if not ok:
+                failed += 1
+            verdicts.append("%dN %s" % (lv["iterations"] // max(base["iterations"], 1), "ok" if ok else "NONLINEAR"))
+        while len(cells) < 2:
+            cells.append("— (at max)")
+        lines.append("| %s | %d | %.3f%s | %s | %s | %s |" % (
+            b["name"], base["iterations"], base["cycles_median"], "*" if base.get("noisy") else "", cells[0], cells[1],
+            ", ".join(verdicts) if verdicts else "noisy"))
+    lines.append("")
+    lines.append("%s: %d level pairs without a noisy side judged, %d outside 5%% and 1 cycle. `*`: noisy.\n" % (
+        accel.upper(), judged, failed))
+    return lines, failed
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--accel", default=None, help="comma-separated: tcg,kvm (default: tcg, plus kvm when usable)")
@@ -194,6 +247,7 @@ def main():
                                                    "hvbench"))
     ap.add_argument("--workdir", default="build/selfbench")
     ap.add_argument("--output", default=None)
+    ap.add_argument("--linearity", action="store_true", help="tabulate a --linearity run instead")
     ap.add_argument("extra", nargs="*", help="more hvbench run arguments (after --)")
     args = ap.parse_args()
 
@@ -211,6 +265,11 @@ def main():
                "tools/selfbench.py", args.vms, args.smp), ""]
     total_failures = 0
     for accel in accels:
+        if args.linearity:
+            lines, failures = linearity_report(accel, args.tool, args.smp, args.workdir, args.extra)
+            out += lines
+            total_failures += failures
+            continue
         runs = []
         for i in range(1, args.vms + 1):
             run = one_run(args.tool, accel, args.smp, args.workdir, i, args.extra)
