@@ -206,6 +206,10 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.str(h.reps_adaptive ? "adaptive" : "fixed");
     l.key("loop_target_cycles");
     l.u64(h.loop_target_cycles);
+    l.key("speed_check");
+    l.boolean(h.speed_check);
+    l.key("speed_mad_permille");
+    l.i64(h.speed_mad_permille);
     l.key("target_permille");
     l.u64(h.target_permille);
     l.key("target_min_cycles");
@@ -284,6 +288,10 @@ void write_result(Sink sink, const ResultRecord& r) {
     if (r.has_smis) {
         l.key("smis");
         l.u64(r.smis);
+    }
+    if (r.has_speed) {
+        l.key("speed_permille");
+        l.i64(r.speed_permille);
     }
     l.key("elapsed_us");
     l.u64(r.elapsed_us);

@@ -61,6 +61,8 @@ struct HeaderRecord {
     uint32_t budget_ms;
     uint32_t min_reps, max_reps;
     uint64_t loop_target_cycles;   // what adaptive iterations aim one loop at
+    bool speed_check;              // results carry speed_permille
+    int64_t speed_mad_permille;    // the empty loop's spread at boot
     const char* outlier_rule;
     const char* pinned;
     bool linearity;
@@ -112,6 +114,8 @@ struct ResultRecord {
     uint64_t interrupts;                  // taken during the repetitions
     bool has_smis;
     uint64_t smis;
+    bool has_speed;                       // control is the empty loop: compared
+    int64_t speed_permille;               // its cost vs the platform's usual, signed
     uint64_t elapsed_us;                  // on this benchmark
     uint64_t t_us;                        // since kernel entry
     const LinearityLevel* linearity;      // linearity=1: the levels; else null

@@ -76,6 +76,32 @@ RunPlan plan;
 // linearity=1: the most time one level of one benchmark may take.
 constexpr uint64_t kLinearityBudgetUs = 3000000;
 
+// Platform speed. Most benchmarks' control is hvb::empty_loop, whose cost
+// per iteration is a property of the platform alone; measured in the same
+// window as the benchmark, it shows the host running the vCPU slower (or
+// faster) than usual for the whole window, which the interval cannot see.
+// "Usual" is the median of the boot measurement and of every earlier
+// benchmark's empty control (a running reference, robust to one bad window).
+constexpr size_t kSpeedHistory = 64;
+int64_t speed_history[kSpeedHistory];
+size_t speed_count;
+int64_t speed_scratch[2 * kSpeedHistory];
+
+int64_t speed_reference() {
+    if (speed_count == 0) return 0;
+    size_t n = speed_count < kSpeedHistory ? speed_count : kSpeedHistory;
+    return summarize(speed_history, n, speed_scratch).median;
+}
+void speed_record(int64_t control_milli) {
+    speed_history[speed_count % kSpeedHistory] = control_milli;
+    ++speed_count;
+}
+// (control / reference - 1) in permille, signed.
+int64_t speed_deviation(int64_t control_milli, int64_t reference) {
+    if (reference <= 0) return 0;
+    return (control_milli - reference) * 1000 / reference;
+}
+
 // Why `b` cannot run on this machine, or nullptr.
 const char* unmet_need(const Benchmark& b) {
     const CpuInfo& cpu = cpu_info();
@@ -121,12 +147,16 @@ void format_ci(char* buf, size_t size, const ResultRecord& r, uint32_t target_pe
 void print_row(const ResultRecord& r, uint32_t target_permille) {
     char med[32], ci[32], min[32], ctl[32];
     if (r.status == Status::ok) {
+        char speed[24] = "";
+        if (r.has_speed && (r.speed_permille > kSpeedTolerancePermille || r.speed_permille < -kSpeedTolerancePermille))
+            snformat(speed, sizeof speed, "speed %c%ld%% ", r.speed_permille < 0 ? '-' : '+',
+                     (r.speed_permille < 0 ? -r.speed_permille : r.speed_permille) / 10);
         format_milli(med, r.median_milli);
         format_milli(min, r.min_milli);
         format_milli(ctl, r.control_median_milli);
         format_ci(ci, sizeof ci, r, target_permille);
-        kprintf("%-22s %-12s %-8s %10lu %5u %14s %9s %14s %12s %s%s\n", r.name, r.category,
-                r.noisy ? "noisy" : "ok", r.iterations, r.repetitions, med, ci, min, ctl,
+        kprintf("%-22s %-12s %-8s %10lu %5u %14s %9s %14s %12s %s%s%s\n", r.name, r.category,
+                r.noisy ? "noisy" : "ok", r.iterations, r.repetitions, med, ci, min, ctl, speed,
                 r.outliers ? "gaps " : "", r.interrupts ? "irqs" : "");
     } else {
         kprintf("%-22s %-12s %-8s %s\n", r.name, r.category, status_name(r.status), r.reason);
@@ -224,6 +254,29 @@ const MeasurementMethod& measurement_init(const Options& opts) {
     if (kTimerMadFactor * method.timer_mad > target) target = kTimerMadFactor * method.timer_mad;
     method.loop_target = target;
     method.budget = us_to_cycles(uint64_t(opts.budget_ms) * 1000);
+
+    // The first entry of the platform-speed reference: the empty loop at
+    // about the loop target, median of nine.
+    uint64_t n = 16;
+    for (int step = 0; step < 12; ++step) {
+        empty_loop(n);
+        uint64_t dt = time_call(opts.timer, empty_loop, n);
+        dt = dt > method.timer_cost ? dt - method.timer_cost : 0;
+        if (dt >= target) break;
+        uint64_t next = next_calibration_count(n, dt, target, ~0ull >> 8);
+        if (next <= n) break;
+        n = next;
+    }
+    // Only a platform on which that loop costs the same every time can use
+    // it as a yardstick (under a binary translator it does not: its cost
+    // moves with what ran before).
+    int64_t loops[9], loop_scratch[18];
+    for (int64_t& l : loops) l = per_iteration_milli(time_call(opts.timer, empty_loop, n), method.timer_cost, n);
+    Summary s = summarize(loops, 9, loop_scratch);
+    speed_count = 0;
+    method.speed_check = s.median > 0 && s.mad * 1000 <= s.median * kSpeedStablePermille;
+    method.speed_mad_permille = s.median > 0 ? s.mad * 1000 / s.median : 0;
+    if (method.speed_check) speed_record(s.median);
     return method;
 }
 
@@ -243,6 +296,8 @@ void describe_method(const Options& opts, HeaderRecord& h) {
     h.min_reps = kMinCiSamples;
     h.max_reps = opts.reps ? opts.reps : kMaxSamples;
     h.loop_target_cycles = method.loop_target;
+    h.speed_check = method.speed_check;
+    h.speed_mad_permille = method.speed_mad_permille;
     h.outlier_rule = kOutlierRule;
     h.pinned = opts.pinned;
     h.linearity = opts.linearity;
@@ -291,6 +346,18 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
             rec.noisy = !result.target_met;
             rec.outliers = result.outliers;
             rec.interrupts = result.interrupts;
+            if (method.speed_check && b.control == empty_loop && rec.iterations >= kSpeedMinIterations) {
+                // The control's own cost per iteration, without the timer's.
+                int64_t control = rec.control_median_milli -
+                                  int64_t(method.timer_cost * 1000 / rec.iterations);
+                int64_t reference = speed_reference();
+                rec.has_speed = reference > 0;
+                rec.speed_permille = speed_deviation(control, reference);
+                if (rec.has_speed && (rec.speed_permille > kSpeedTolerancePermille ||
+                                      rec.speed_permille < -kSpeedTolerancePermille))
+                    rec.noisy = true;
+                speed_record(control);
+            }
 
             if (opts.linearity) {
                 // HyperBench section 6.2: the same benchmark at 10x and 100x

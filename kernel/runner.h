@@ -27,11 +27,22 @@ struct MeasurementMethod {
     bool smi_counter;
     uint64_t loop_target;            // cycles
     uint64_t budget;                 // cycles per benchmark
+    bool speed_check;                // the empty loop is a usable yardstick here
+    int64_t speed_mad_permille;      // its spread at boot
 };
 const MeasurementMethod& measurement_init(const Options& opts);
 
 // Fills the method fields of a header record (after measurement_init).
 void describe_method(const Options& opts, HeaderRecord& h);
+
+// A benchmark whose control is hvb::empty_loop is noisy when that control
+// ran more than this far (permille) from the platform's usual speed.
+inline constexpr int64_t kSpeedTolerancePermille = 100;
+// ...provided the empty loop's cost is stable at boot: MAD of nine loops
+// within this (permille of the median); and its count is at least
+// kSpeedMinIterations (below, call overhead is a visible part of it).
+inline constexpr int64_t kSpeedStablePermille = 20;
+inline constexpr uint64_t kSpeedMinIterations = 100;
 
 struct RunTotals {
     uint32_t counts[kStatusCount];

@@ -148,13 +148,13 @@ def report(accel, runs, limit):
     lines.append("| VMs per run (crash-and-resume) | %d | %d | %d |" % (
         min(r["vms"] for r in runs), statistics.median(r["vms"] for r in runs), max(r["vms"] for r in runs)))
     lines.append("")
-    lines.append("| benchmark | medians (cycles/iteration), run 1..%d | spread | noisy | verdict |" % len(runs))
-    lines.append("|---|---|---|---|---|")
+    lines.append("| benchmark | medians (cycles/iteration), run 1..%d; * noisy | spread | noisy | spread of the not-noisy | verdict |" % len(runs))
+    lines.append("|---|---|---|---|---|---|")
     names = sorted({n for r in runs for n in r["results"]})
     failures = 0
     for name in names:
         entries = [r["results"].get(name) for r in runs]
-        meds, noisy_count, statuses = [], 0, set()
+        meds, noisy_count, statuses, clean, marks = [], 0, set(), [], []
         for e in entries:
             if e is None:
                 statuses.add("missing")
@@ -165,11 +165,17 @@ def report(accel, runs, limit):
                 m = median_cycles(e)
                 if m is not None:
                     meds.append(m)
+                    marks.append("%.1f%s" % (m, "*" if is_noisy(e) else ""))
+                    if not is_noisy(e):
+                        clean.append(m)
                 if is_noisy(e):
                     noisy_count += 1
         if not meds:
-            lines.append("| %s | %s | | | n/a |" % (name, "/".join(sorted(s for s in statuses if s))))
+            lines.append("| %s | %s | | | | n/a |" % (name, "/".join(sorted(s for s in statuses if s))))
             continue
+        clean_text = "-"
+        if len(clean) >= 2 and min(clean) > 0:
+            clean_text = "%.1f%% (%d)" % ((max(clean) / min(clean) - 1) * 100, len(clean))
         lo, hi = min(meds), max(meds)
         spread = (hi / lo - 1) if lo > 0 else float("inf")
         if statistics.median(meds) < MIN_CYCLES:
@@ -185,8 +191,8 @@ def report(accel, runs, limit):
             verdict = "FAIL"
             failures += 1
         spread_text = "%.1f%%" % (spread * 100) if spread != float("inf") else "-"
-        lines.append("| %s | %s | %s | %d/%d | %s |" % (
-            name, " ".join("%.1f" % m for m in meds), spread_text, noisy_count, len(runs), verdict))
+        lines.append("| %s | %s | %s | %d/%d | %s | %s |" % (
+            name, " ".join(marks), spread_text, noisy_count, len(runs), clean_text, verdict))
     lines.append("")
     lines.append("%s: %d benchmark(s) fail the %d%% rule.\n" % (accel.upper(), failures, round(limit * 100)))
     return lines, failures

@@ -166,7 +166,7 @@ void check_quality(const hvb::tools::RunLog& log, Fail fail) {
         if (!h.get_milli(key)) fail(std::string("header lacks ") + key);
     for (const char* key : {"loop_target_cycles", "budget_ms", "min_reps", "max_reps"})
         if (!h.get_uint(key)) fail(std::string("header lacks ") + key);
-    for (const char* key : {"rdtsc_intercepted", "smi_counter", "invariant_tsc", "linearity"})
+    for (const char* key : {"rdtsc_intercepted", "smi_counter", "invariant_tsc", "linearity", "speed_check"})
         if (!h.get_bool(key)) fail(std::string("header lacks ") + key);
     for (const char* key : {"outlier_rule", "iterations_mode", "reps_mode", "pinned", "tsc_source"})
         if (!h.get_string(key)) fail(std::string("header lacks ") + key);
@@ -200,6 +200,10 @@ void check_quality(const hvb::tools::RunLog& log, Fail fail) {
                 fail(res.name + ": not noisy but its interval [" + milli(*lo) + ", " + milli(*hi) +
                      "] is wider than the target around " + milli(*med));
             if (res.repetitions < 6) fail(res.name + ": not noisy with fewer than 6 repetitions");
+            auto speed = j.get_int("speed_permille");
+            if (speed && (*speed > 100 || *speed < -100))
+                fail(res.name + ": not noisy although its control ran " + std::to_string(*speed) +
+                     " permille off the platform's usual speed");
         }
     }
 }

@@ -122,6 +122,8 @@ hvb::HeaderRecord SampleHeader() {
     h.min_reps = 6;
     h.max_reps = 11;
     h.loop_target_cycles = 1992800;
+    h.speed_check = true;
+    h.speed_mad_permille = 2;
     h.outlier_rule = "rule";
     h.pinned = "vcpus";
     h.linearity = true;
@@ -157,7 +159,7 @@ TEST(RecordTest, Header) {
               "\"cmdline\":\"reps=11 only=cpuid\",\"timer\":\"rdtsc\",\"timing\":\"internal\",\"reps\":11,"
               "\"benchmarks\":3,\"boot_us\":91234,\"timer_cycles\":19928.000,\"timer_mad\":54.000,\"rdtsc_cycles\":5120.000,"
               "\"rdtsc_intercepted\":true,\"smi_counter\":true,\"iterations_mode\":\"adaptive\",\"reps_mode\":\"fixed\","
-              "\"loop_target_cycles\":1992800,\"target_permille\":5,\"target_min_cycles\":1.000,\"confidence_percent\":95,"
+              "\"loop_target_cycles\":1992800,\"speed_check\":true,\"speed_mad_permille\":2,\"target_permille\":5,\"target_min_cycles\":1.000,\"confidence_percent\":95,"
               "\"budget_ms\":60,\"min_reps\":6,\"max_reps\":11,\"outlier_rule\":\"rule\",\"pinned\":\"vcpus\",\"linearity\":true}\n");
 }
 
@@ -175,7 +177,7 @@ TEST(RecordTest, HeaderNullStringsAndExtremes) {
               "\"invariant_tsc\":false,\"cpus\":0,\"apic\":\"\",\"memory_bytes\":0,\"boot\":\"\","
               "\"loader\":\"\",\"cmdline\":\"\",\"timer\":\"\",\"timing\":\"\",\"reps\":0,\"benchmarks\":0,"
               "\"boot_us\":0,\"timer_cycles\":0.000,\"timer_mad\":0.000,\"rdtsc_cycles\":0.000,\"rdtsc_intercepted\":false,"
-              "\"smi_counter\":false,\"iterations_mode\":\"fixed\",\"reps_mode\":\"fixed\",\"loop_target_cycles\":0,"
+              "\"smi_counter\":false,\"iterations_mode\":\"fixed\",\"reps_mode\":\"fixed\",\"loop_target_cycles\":0,\"speed_check\":false,\"speed_mad_permille\":0,"
               "\"target_permille\":0,\"target_min_cycles\":0.000,\"confidence_percent\":0,\"budget_ms\":0,\"min_reps\":0,"
               "\"max_reps\":0,\"outlier_rule\":\"\",\"pinned\":\"\",\"linearity\":false}\n");
 }
@@ -540,6 +542,8 @@ TEST(RecordQuality, IntervalNoiseHazardsAndLinearity) {
     r.interrupts = 7;
     r.has_smis = true;
     r.smis = 1;
+    r.has_speed = true;
+    r.speed_permille = -130;
     r.elapsed_us = 61234;
     r.t_us = 987654;
     const hvb::LinearityLevel levels[] = {
@@ -555,7 +559,7 @@ TEST(RecordQuality, IntervalNoiseHazardsAndLinearity) {
               "\"reason\":\"\",\"iterations\":10000,\"repetitions\":11,\"cycles\":{\"min\":1.250,\"median\":1.500,"
               "\"mean\":1.600,\"mad\":0.100,\"ci_low\":1.450,\"ci_high\":1.525},\"control\":{\"median\":2.000},"
               "\"iterations_mode\":\"adaptive\",\"noisy\":true,\"outliers\":2,\"interrupts\":7,\"smis\":1,"
-              "\"elapsed_us\":61234,\"t_us\":987654,\"linearity\":[{\"iterations\":100,\"median\":1.500,"
+              "\"speed_permille\":-130,\"elapsed_us\":61234,\"t_us\":987654,\"linearity\":[{\"iterations\":100,\"median\":1.500,"
               "\"ci_low\":1.450,\"ci_high\":1.525,\"repetitions\":11,\"noisy\":true,\"ratio\":1.000},"
               "{\"iterations\":1000,\"median\":1.530,\"repetitions\":3,\"noisy\":true,\"ratio\":1.020}]}\n");
 }
