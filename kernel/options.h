@@ -24,7 +24,7 @@
 //                   has it; xapic keeps the MMIO interface (what
 //                   mmio_read_lapic measures)
 //   budget=MS       time budget per benchmark for adaptive repetitions
-//                   (docs/measurement.md), 1..600000; default 80
+//                   (docs/measurement.md), 1..600000; default 60
 //   loop_us=N       adaptive iterations make one timed loop last at least
 //                   N microseconds (besides the timer-cost rule); 1..1000000,
 //                   default 1000
@@ -68,7 +68,7 @@ struct Options {
     static constexpr uint32_t kMaxReps = 1000;
     static constexpr uint64_t kMaxIters = 1000000000000ULL;  // 1e12
     static constexpr uint32_t kMaxBudgetMs = 600000;
-    static constexpr uint32_t kDefaultBudgetMs = 80;
+    static constexpr uint32_t kDefaultBudgetMs = 60;
     static constexpr uint32_t kMaxLoopUs = 1000000;
     static constexpr uint32_t kDefaultMinLoopUs = 1000;
     static constexpr uint32_t kDefaultTargetPermille = 10;  // 1%
