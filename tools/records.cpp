@@ -26,6 +26,11 @@ public:
         if (auto v = j_.get_uint(key)) out = *v;
         else note(key);
     }
+    void integer(const char* key, std::optional<int64_t>& out) {
+        if (!j_.get(key)) return;
+        if (auto v = j_.get_int(key)) out = *v;
+        else note(key);
+    }
     void milli(const char* key, std::optional<int64_t>& out) {
         if (!j_.get(key)) return;
         if (auto v = j_.get_milli(key)) out = *v;
@@ -145,6 +150,7 @@ void read_result_extras(const Json& j, ResultInfo& r, std::vector<std::string>& 
     f.uint("outliers", r.outliers);
     f.uint("interrupts", r.interrupts);
     f.uint("smis", r.smis);
+    f.integer("speed_permille", r.speed_permille);
     f.uint("elapsed_us", r.elapsed_us);
     f.uint("t_us", r.t_us);
     if (const Json* lin = j.get("linearity")) {

@@ -79,6 +79,7 @@ struct ResultInfo {
     std::optional<int64_t> ci_low_milli, ci_high_milli;  // 95% CI of the median (both or neither)
     std::optional<bool> noisy;                         // ok, but the CI target was not met
     std::optional<uint64_t> outliers, interrupts, smis, elapsed_us, t_us;
+    std::optional<int64_t> speed_permille;  // control loop vs the platform's usual speed
     std::vector<LinearityLevel> linearity;             // levels N, 10N, 100N (kernel option linearity=1)
 };
 

@@ -88,6 +88,7 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t tsc_hz, uint64_
     if (r.interrupts) b.set("interrupts", Json::unsigned_integer(*r.interrupts));
     if (r.smis) b.set("smis", Json::unsigned_integer(*r.smis));
     if (!r.iterations_mode.empty()) b.set("iterations_mode", Json::string_value(r.iterations_mode));
+    if (r.speed_permille) b.set("speed_permille", Json::integer(*r.speed_permille));
     if (r.elapsed_us) b.set("elapsed_us", Json::unsigned_integer(*r.elapsed_us));
     if (r.t_us) b.set("t_us", Json::unsigned_integer(*r.t_us));
     b.set("timer", Json::string_value(r.timer));
@@ -182,6 +183,14 @@ bool read_benchmark(const Json& b, BenchResult& r, std::string* error) {
         }
         return true;
     };
+    auto opt_int = [&](const Json& o, const char* key, std::optional<int64_t>& out) {
+        if (const Json* v = o.get(key)) {
+            auto n = o.get_int(key);
+            if (!n) return fail(std::string("bad ") + key + " '" + serialize_json(*v) + "'");
+            out = *n;
+        }
+        return true;
+    };
     auto opt_bool = [&](const Json& o, const char* key, std::optional<bool>& out) {
         if (const Json* v = o.get(key)) {
             auto n = o.get_bool(key);
@@ -193,7 +202,8 @@ bool read_benchmark(const Json& b, BenchResult& r, std::string* error) {
     if (!opt_milli(b, "cycles_ci_low", r.ci_low_milli) || !opt_milli(b, "cycles_ci_high", r.ci_high_milli) ||
         !opt_bool(b, "noisy", r.noisy) || !opt_uint(b, "outliers", r.outliers) ||
         !opt_uint(b, "interrupts", r.interrupts) || !opt_uint(b, "smis", r.smis) ||
-        !opt_uint(b, "elapsed_us", r.elapsed_us) || !opt_uint(b, "t_us", r.t_us))
+        !opt_uint(b, "elapsed_us", r.elapsed_us) || !opt_uint(b, "t_us", r.t_us) ||
+        !opt_int(b, "speed_permille", r.speed_permille))
         return false;
     if (r.ci_low_milli.has_value() != r.ci_high_milli.has_value())
         return fail("cycles_ci_low and cycles_ci_high come together");

@@ -14,7 +14,7 @@
 //                    "control_median", "timer", "vm", "params",
 //                    "external_*", "vmm_output", and from newer kernels
 //                    "cycles_ci_low", "cycles_ci_high", "noisy",
-//                    "outliers", "interrupts", "smis", "iterations_mode",
+//                    "outliers", "interrupts", "smis", "speed_permille", "iterations_mode",
 //                    "elapsed_us", "t_us", "linearity": [{"iterations",
 //                    "cycles_median", "cycles_ci_low", "cycles_ci_high",
 //                    "repetitions", "noisy", "ratio"}]}]}
@@ -58,6 +58,7 @@ struct BenchResult {
     std::optional<int64_t> ci_low_milli, ci_high_milli;  // 95% CI of the median, millicycles
     std::optional<bool> noisy;                           // the CI target was not met
     std::optional<uint64_t> outliers, interrupts, smis, elapsed_us, t_us;
+    std::optional<int64_t> speed_permille;
     std::vector<LinearityLevel> linearity;
     bool ok() const { return status == "ok"; }
     bool is_noisy() const { return noisy.value_or(false); }

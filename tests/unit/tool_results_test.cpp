@@ -32,6 +32,7 @@ std::vector<BenchResult> Sample() {
     a.outliers = 2;
     a.interrupts = 1;
     a.smis = 0;
+    a.speed_permille = 37;
     a.elapsed_us = 180000;
     a.t_us = 250000;
     LinearityLevel l1{1000, 31306, 31000, 31700, 11, false, 1000};
@@ -168,6 +169,7 @@ TEST(ToolResultsJson, NewFieldsAreWrittenOnlyWhenKnown) {
     EXPECT_EQ(cpuid.get_uint("smis"), 0u);
     EXPECT_EQ(cpuid.get_string("iterations_mode"), "adaptive");
     EXPECT_EQ(cpuid.get_uint("elapsed_us"), 180000u);
+    EXPECT_EQ(cpuid.get_int("speed_permille"), 37);
     const Json* lin = cpuid.get("linearity");
     ASSERT_TRUE(lin && lin->is(Json::Kind::array));
     ASSERT_EQ(lin->items.size(), 2u);
@@ -180,7 +182,7 @@ TEST(ToolResultsJson, NewFieldsAreWrittenOnlyWhenKnown) {
     // An older kernel's result has none of them.
     const Json& mem = root->get("benchmarks")->items[2];
     for (const char* k : {"cycles_ci_low", "cycles_ci_high", "noisy", "outliers", "interrupts", "smis",
-                          "iterations_mode", "elapsed_us", "t_us", "linearity"})
+                          "speed_permille", "iterations_mode", "elapsed_us", "t_us", "linearity"})
         EXPECT_FALSE(mem.get(k)) << k;
     const Json* ctx = root->get("context");
     EXPECT_EQ(ctx->get_string("pinned"), "vcpus");
