@@ -277,6 +277,7 @@ TEST(ToolResultsCsv, RoundTrip) {
         r.iterations_mode.clear();
         r.interrupts.reset();
         r.smis.reset();
+        r.speed_permille.reset();
         r.elapsed_us.reset();
         r.t_us.reset();
         r.linearity.clear();
