@@ -237,7 +237,7 @@ def linearity_table(accel, doc, wall):
             cells.append("— (at max)")
         lines.append("| %s | %d | %.3f%s | %s | %s | %s |" % (
             b["name"], base["iterations"], base["cycles_median"], "*" if base.get("noisy") else "", cells[0], cells[1],
-            ", ".join(verdicts) if verdicts else "noisy"))
+            ", ".join(verdicts) if verdicts else ("N is the range's maximum" if len(levels) == 1 else "noisy")))
     lines.append("")
     lines.append("%s: %d level pairs without a noisy side judged, %d outside 5%% and 1 cycle. `*`: noisy.\n" % (
         accel.upper(), judged, failed))
