@@ -43,7 +43,7 @@ const char kUsage[] =
     "run options:\n"
     "  --accel kvm|tcg        default: kvm when /dev/kvm is usable, else tcg\n"
     "  --cpu MODEL            default: the first of host, host,-arch-capabilities, max that QEMU accepts (tcg: max)\n"
-    "  --smp N                vCPUs (default 1)\n"
+    "  --smp N                vCPUs (default 2, or 1 on a single-CPU host; the IPI benchmarks need 2)\n"
     "  --memory SIZE          guest RAM (default 256M)\n"
     "  --boot pvh|mb1|iso-bios|iso-uefi   default pvh\n"
     "  --kernel PATH          hvbench.elf (hvbench32.elf for mb1; an .elf or .iso for iso-*); default: next to this program\n"
@@ -232,7 +232,7 @@ bool kernel_option(Args& args, RunSettings& s, std::string& error) {
 
 struct RunCli {
     std::string accel, cpu, memory = "256M", kernel, firmware, qemu = "qemu-system-x86_64";
-    unsigned smp = 1;
+    unsigned smp = 0;  // 0: two when the host has two CPUs to run them on, else one
     BootPath boot = BootPath::pvh;
     RunSettings settings;
     bool pin = false;
@@ -413,6 +413,10 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
             }
         }
     }
+    // vCPUs: two by default, so the IPI benchmarks (which need a second CPU)
+    // run, unless the host has a single CPU to give.
+    if (cli.smp == 0) cli.smp = allowed_host_cpus().size() >= 2 ? 2 : 1;
+
     // Firmware: the direct-kernel paths boot fastest through qboot.
     if (cli.firmware == "default") {
         cli.firmware.clear();
