@@ -1,6 +1,8 @@
 // kernel/record.cpp — writers for the "@hvb {json}" result records.
 #include "kernel/record.h"
 
+#include "posih/interrupt.h"
+
 namespace hvb {
 
 namespace {
@@ -113,15 +115,6 @@ void begin_record(Line& l, const char* type) {
 constexpr const char* kStatusNames[kStatusCount] = {"ok", "unsupported", "faulted", "skipped",
                                                     "timeout"};
 
-// Reserved vectors are named "#R<n>" so they are distinguishable from real
-// mnemonics yet still identify the vector.
-constexpr const char* kVectorNames[32] = {
-    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",   //  0- 7
-    "#DF", "CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "#R15",  //  8-15
-    "#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "#R22", "#R23", // 16-23
-    "#R24", "#R25", "#R26", "#R27", "#HV", "#VC", "#SX", "#R31",  // 24-31
-};
-
 }  // namespace
 
 const char* status_name(Status s) {
@@ -141,9 +134,7 @@ bool status_from_name(const char* s, size_t len, Status* out) {
     return false;
 }
 
-const char* vector_name(uint8_t vector) {
-    return vector < 32 ? kVectorNames[vector] : "#??";
-}
+const char* vector_name(uint8_t vector) { return fault_mnemonic(vector); }
 
 void write_header(Sink sink, const HeaderRecord& h) {
     Line l;

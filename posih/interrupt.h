@@ -6,6 +6,12 @@
 
 namespace hvb {
 
+// The arch's name for a CPU fault vector: a short mnemonic (x86: "#UD",
+// "#R22" for a reserved one, "#??" beyond the exceptions) and a few words
+// ("invalid opcode").
+const char* fault_mnemonic(unsigned vector);
+const char* fault_description(unsigned vector);
+
 // The saved state of an interrupted context; its layout is the arch's.
 struct InterruptContext;
 unsigned context_vector(const InterruptContext& c);

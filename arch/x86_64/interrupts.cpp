@@ -31,20 +31,6 @@ bool pushes_error_code(unsigned v) {
     return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30;
 }
 
-const char* exception_name(unsigned v) {
-    static const char* const names[32] = {
-        "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-        "#BR bound range", "#UD invalid opcode", "#NM device not available",
-        "#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
-        "#NP segment not present", "#SS stack fault", "#GP general protection",
-        "#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check",
-        "#MC machine check", "#XM SIMD error", "#VE virtualization exception",
-        "#CP control protection", "reserved 22", "reserved 23", "reserved 24",
-        "reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
-        "#VC VMM communication", "#SX security exception", "reserved 31"};
-    return v < 32 ? names[v] : "interrupt";
-}
-
 // The 8259 PICs come up (or are left by the firmware) delivering the PIT's
 // IRQ 0 on vectors that alias CPU exceptions. Remap them to 0x20..0x2F so a
 // stray one can never look like a fault, and mask every line: hvbench uses
@@ -65,9 +51,9 @@ void mask_legacy_pic() {
 
 [[noreturn]] void fatal(const InterruptContext& c) {
     char line[160];
-    snformat(line, sizeof line, "fatal %s (vector %u) on CPU %u at rip 0x%016lx error 0x%lx cr2 0x%016lx",
-             exception_name(unsigned(c.vector)), unsigned(c.vector), x86::current_cpu().index, c.rip,
-             c.error_code, x86::read_cr2());
+    snformat(line, sizeof line, "fatal %s %s (vector %u) on CPU %u at rip 0x%016lx error 0x%lx cr2 0x%016lx",
+             fault_mnemonic(unsigned(c.vector)), fault_description(unsigned(c.vector)), unsigned(c.vector),
+             x86::current_cpu().index, c.rip, c.error_code, x86::read_cr2());
     if (fatal_reporter) fatal_reporter(line);
     kprintf("\n*** %s\n", line);
     kprintf("rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", c.rax, c.rbx, c.rcx, c.rdx);

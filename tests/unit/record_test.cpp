@@ -1,5 +1,6 @@
 // tests/unit/record_test.cpp — tests for the "@hvb" record writers in kernel/record.
 #include "kernel/record.h"
+#include "posih/interrupt.h"
 
 #include <gtest/gtest.h>
 
@@ -496,6 +497,15 @@ TEST(RecordVectorTest, AllThirtyTwoVectors) {
     for (unsigned v = 0; v < 32; ++v) {
         EXPECT_STREQ(hvb::vector_name(static_cast<uint8_t>(v)), expected[v]) << "vector " << v;
     }
+}
+
+TEST(RecordVectorTest, FatalDumpDescriptionsComeFromTheSameTable) {
+    EXPECT_STREQ(hvb::fault_mnemonic(6), "#UD");
+    EXPECT_STREQ(hvb::fault_description(6), "invalid opcode");
+    EXPECT_STREQ(hvb::fault_description(14), "page fault");
+    EXPECT_STREQ(hvb::fault_description(22), "reserved");
+    EXPECT_STREQ(hvb::fault_description(32), "interrupt");
+    for (unsigned v = 0; v < 32; ++v) EXPECT_STREQ(hvb::fault_mnemonic(v), hvb::vector_name(uint8_t(v)));
 }
 
 TEST(RecordVectorTest, OutOfRange) {
