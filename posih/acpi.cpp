@@ -25,6 +25,7 @@ namespace {
 
 // 5.2.5.3 RSDP structure.
 constexpr size_t kRsdpV1Size = 20;           // bytes covered by the 1.0 checksum
+constexpr uint32_t kSdtMaxLength = 16u << 20; // longest SDT believed
 constexpr size_t kRsdpV2Size = 36;           // the full 2.0+ structure
 constexpr uint32_t kRsdpMaxLength = 4096;    // sanity cap from acpi.h's contract
 constexpr size_t kRsdpOffRevision = 15;
@@ -169,6 +170,12 @@ bool check_sdt(const PhysView& mem, uint64_t phys, const char* what, uint8_t (&h
     uint32_t len = get_u32(hdr + kSdtOffLength);
     if (len < kSdtHeaderSize) {
         set_err(err, "%s at 0x%llx has length %u (< 36)", what, ull(phys), len);
+        return false;
+    }
+    // No real table comes near this (a large DSDT is hundreds of KiB); a
+    // corrupt length must not make the checksum walk gigabytes.
+    if (len > kSdtMaxLength) {
+        set_err(err, "%s at 0x%llx has length 0x%x (> 16 MiB)", what, ull(phys), len);
         return false;
     }
     uint8_t sum = 0;

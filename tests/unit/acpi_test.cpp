@@ -550,7 +550,7 @@ TEST(AcpiFindTable, TableTooShortOrPastViewIsSkipped) {
     WriteSdt(m, short_t, "APIC", {});
     m.put32(short_t + 4, 20);
     WriteSdt(m, long_t, "APIC", {});
-    m.put32(long_t + 4, 0xFFFFFFF0);
+    m.put32(long_t + 4, 0x1000);  // 4 KiB from 0x40 before the view's end
     WriteXsdt(m, kXsdt, {short_t, long_t});
     WriteRsdpV2(m, kRsdp, 0, kXsdt);
     auto err = FreshErr();
@@ -591,7 +591,25 @@ TEST(AcpiFindTable, RootLengthPastView) {
     auto err = FreshErr();
     EXPECT_EQ(hvb::acpi_find_table(m.view(), kRsdp, "APIC", nullptr, &err), 0u);
     EXPECT_TRUE(Contains(err, "XSDT")) << err.message;
+    EXPECT_TRUE(Contains(err, "(> 16 MiB)")) << err.message;
+    // Within the plausible size but past the end of the view.
+    m.put32(kXsdt + 4, uint32_t(kBase + kSize - kXsdt + 8));
+    err = FreshErr();
+    EXPECT_EQ(hvb::acpi_find_table(m.view(), kRsdp, "APIC", nullptr, &err), 0u);
     EXPECT_TRUE(Contains(err, "runs past the memory view")) << err.message;
+}
+
+TEST(AcpiFindTable, ImplausiblyLongTableIsRejectedWithoutReadingIt) {
+    // An APIC table that claims 32 MiB (the view is 64 KiB): a corrupt
+    // length, refused before any checksum loop runs over it.
+    Mem m(kBase, kSize);
+    WriteSdt(m, kMadt, "APIC", {});
+    m.put32(kMadt + 4, 32u << 20);
+    WriteXsdt(m, kXsdt, {kMadt});
+    WriteRsdpV2(m, kRsdp, 0, kXsdt);
+    auto err = FreshErr();
+    EXPECT_EQ(hvb::acpi_find_table(m.view(), kRsdp, "APIC", nullptr, &err), 0u);
+    EXPECT_TRUE(Contains(err, "has length 0x2000000 (> 16 MiB)")) << err.message;
 }
 
 TEST(AcpiFindTable, XsdtBadChecksum) {
