@@ -89,7 +89,7 @@ bool parse_count(Str text, uint64_t max, const char* key, Str shown, const char*
     return false;
 }
 
-enum class Key { unknown, only, skip, iters, reps, timer, exit, selfcheck, apic, timing, budget, target, linearity, pinned, loop_us };
+enum class Key { unknown, only, skip, iters, reps, timer, exit, selfcheck, apic, timing, budget, target, linearity, pinned, loop_us, verify };
 
 Key lookup_key(Str k) {
     if (k.equals("only")) return Key::only;
@@ -106,6 +106,7 @@ Key lookup_key(Str k) {
     if (k.equals("linearity")) return Key::linearity;
     if (k.equals("pinned")) return Key::pinned;
     if (k.equals("loop_us")) return Key::loop_us;
+    if (k.equals("verify")) return Key::verify;
     return Key::unknown;
 }
 
@@ -373,11 +374,21 @@ void parse_word(Str word, bool first, Options& out, Errors& errs) {
         if (!parse_percent(value, out.target_permille))
             errs.add().text("target=").input(value).text(": expected a percentage 0.1%..100%, e.g. 1% or 0.5%");
         break;
+    case Key::verify:
+        if (value.equals("1") || value.equals("on")) {
+            out.verify = true;
+        } else if (value.equals("0") || value.equals("off")) {
+            out.verify = false;
+        } else {
+            errs.add().text("verify=").input(value).text(": expected 1 or 0");
+        }
+        break;
     case Key::linearity:
         if (value.equals("1") || value.equals("on")) {
             out.linearity = true;
         } else if (value.equals("0") || value.equals("off")) {
             out.linearity = false;
+    out.verify = true;
         } else {
             errs.add().text("linearity=").input(value).text(": expected 1 or 0");
         }

@@ -33,6 +33,8 @@
 //                   0.1%..100%, default 1%
 //   linearity=1|0   measure each benchmark at N, 10N and 100N iterations
 //                   (HyperBench section 6.2) and report the ratios
+//   verify=1|0      after the suite, measure every result that met its
+//                   target once more and mark it noisy if it moved (default 1)
 //   pinned=WORD     how the launcher pinned the vCPUs (none, vcpus, full...);
 //                   only echoed in the header
 //
@@ -109,6 +111,7 @@ struct Options {
     uint32_t min_loop_us = kDefaultMinLoopUs;
     uint32_t target_permille = kDefaultTargetPermille;
     bool linearity = false;
+    bool verify = true;
     char pinned[kMaxToken + 1] = "unknown";
 
     // Per-benchmark iteration count: the matching iters=name:N, else

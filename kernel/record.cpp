@@ -219,6 +219,8 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.str(h.pinned);
     l.key("linearity");
     l.boolean(h.linearity);
+    l.key("verify");
+    l.boolean(h.verify);
     l.raw("}", 1);
     l.emit(sink);
 }
@@ -336,6 +338,30 @@ void write_result(Sink sink, const ResultRecord& r) {
         }
         l.raw("}", 1);
     }
+    l.raw("}", 1);
+    l.emit(sink);
+}
+
+void write_verify(Sink sink, const VerifyRecord& v) {
+    Line l;
+    begin_record(l, "verify");
+    l.key("name");
+    l.str(v.name);
+    l.key("iterations");
+    l.u64(v.iterations);
+    l.key("measured");
+    l.boolean(v.measured);
+    if (v.measured) {
+        l.key("median");
+        l.milli(v.median_milli);
+        l.key("repetitions");
+        l.u64(v.repetitions);
+    } else {
+        l.key("reason");
+        l.str(v.reason);
+    }
+    l.key("agrees");
+    l.boolean(v.agrees);
     l.raw("}", 1);
     l.emit(sink);
 }

@@ -66,6 +66,7 @@ struct HeaderRecord {
     const char* outlier_rule;
     const char* pinned;
     bool linearity;
+    bool verify;                   // results get a second look (verify records)
 };
 
 // A read of the cycle counter that costs more than this is taken to be
@@ -122,6 +123,18 @@ struct ResultRecord {
     uint32_t linearity_count;
 };
 
+// verify=1: a result that claimed to be within its target, measured again
+// after the whole suite. agrees = false makes that result noisy.
+struct VerifyRecord {
+    const char* name;
+    uint64_t iterations;
+    bool measured;          // false: the second look failed (reason says why)
+    int64_t median_milli;
+    uint32_t repetitions;
+    bool agrees;
+    const char* reason;
+};
+
 struct EndRecord {
     uint32_t counts[kStatusCount];  // indexed by Status
     uint32_t errors;                // error records written
@@ -140,6 +153,7 @@ void write_header(Sink sink, const HeaderRecord& h);
 void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total);
 void write_result(Sink sink, const ResultRecord& r);
 void write_error(Sink sink, const char* message);
+void write_verify(Sink sink, const VerifyRecord& v);
 void write_end(Sink sink, const EndRecord& e);
 
 // Exception vector mnemonic: 6 -> "#UD", 13 -> "#GP", out of range -> "#??".

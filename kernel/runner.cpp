@@ -73,6 +73,16 @@ void run_measure(void* arg) {
 char reason_buf[160];
 RunPlan plan;
 
+// verify=1: what the second look at each result needs to know.
+struct Verdict {
+    bool candidate;      // ok, not noisy, cheap enough to look at again
+    uint64_t iterations;
+    int64_t median_milli;
+};
+constexpr size_t kMaxVerdicts = 512;
+Verdict verdicts[kMaxVerdicts];
+constexpr uint32_t kVerifyReps = 5;
+
 // linearity=1: the most time one level of one benchmark may take.
 constexpr uint64_t kLinearityBudgetUs = 3000000;
 
@@ -169,7 +179,7 @@ uint64_t us_since_entry() { return cycles_to_us(counter_now() - entry_timestamp(
 // descriptor), init to cleanup. False when it did not produce numbers
 // (rec then says why).
 bool measure_once(const Benchmark& b, const Options& opts, bool fixed, uint64_t iterations, uint64_t budget,
-                  Job& job, ResultRecord& rec) {
+                  Job& job, ResultRecord& rec, uint32_t fixed_reps = 0) {
     MeasureConfig& c = job.config;
     c = MeasureConfig{};
     c.fixed_iterations = fixed;
@@ -178,8 +188,8 @@ bool measure_once(const Benchmark& b, const Options& opts, bool fixed, uint64_t 
     c.max_iterations = b.max_iterations > c.min_iterations ? b.max_iterations : c.min_iterations;
     c.loop_target = method.loop_target;
     c.timer_cost = method.timer_cost;
-    c.fixed_reps = opts.reps != 0;
-    c.reps = opts.reps;
+    c.fixed_reps = fixed_reps != 0 || opts.reps != 0;
+    c.reps = fixed_reps ? fixed_reps : opts.reps;
     c.max_reps = kMaxSamples;
     if (b.max_repetitions && b.max_repetitions < c.max_reps) c.max_reps = b.max_repetitions;
     if (c.fixed_reps && c.reps > c.max_reps) c.reps = c.max_reps;
@@ -228,12 +238,58 @@ int64_t ratio_milli(int64_t a, int64_t base) {
     return num >= 0 ? (num + base / 2) / base : -((-num + base / 2) / base);
 }
 
+// The interval describes one window of a fraction of a second; a host that
+// ran the vCPU slower (or faster) through all of that window leaves it tight
+// around the wrong value. So every result that claimed to be within its
+// target is measured once more, seconds later, at the same count with a
+// few repetitions; if the two medians disagree by more than twice the
+// target (or 1 cycle), a `verify` record says so and the result is noisy.
+void verify_results(const Benchmark* const* list, size_t count, const Options& opts, Sink out) {
+    size_t n = count < kMaxVerdicts ? count : kMaxVerdicts;
+    bool any = false;
+    for (size_t i = 0; i < n; ++i) {
+        const Verdict& v = verdicts[i];
+        if (!v.candidate) continue;
+        if (!any) kprintf("\nverify: each result within its target, measured again at the same count\n");
+        any = true;
+        const Benchmark& b = *list[i];
+        Job job{&b, MeasureConfig{}, opts.timer, opts.external_timing, nullptr};
+        ResultRecord again{};
+        again.status = Status::ok;
+        VerifyRecord vr{};
+        vr.name = b.name;
+        vr.iterations = v.iterations;
+        if (!measure_once(b, opts, true, v.iterations, method.budget, job, again, kVerifyReps)) {
+            vr.measured = false;
+            vr.agrees = false;
+            vr.reason = again.reason;
+        } else {
+            vr.measured = true;
+            vr.median_milli = result.cost.median;
+            vr.repetitions = result.repetitions;
+            uint64_t mag = uint64_t(v.median_milli < 0 ? -v.median_milli : v.median_milli);
+            uint64_t tol = mag / 1000 * 2 * opts.target_permille + mag % 1000 * 2 * opts.target_permille / 1000;
+            if (tol < 2000) tol = 2000;  // twice the target's 1-cycle floor
+            int64_t diff = vr.median_milli - v.median_milli;
+            vr.agrees = uint64_t(diff < 0 ? -diff : diff) <= tol;
+            vr.reason = "";
+        }
+        write_verify(out, vr);
+        char first[32], second[32];
+        format_milli(first, v.median_milli);
+        format_milli(second, vr.median_milli);
+        kprintf("%-22s %14s %14s  %s\n", b.name, first, vr.measured ? second : "-",
+                !vr.measured ? vr.reason : vr.agrees ? "agrees" : "MOVED: noisy");
+    }
+}
+
 }  // namespace
 
 const RunPlan& current_plan() { return plan; }
 
 const MeasurementMethod& measurement_init(const Options& opts) {
     InterruptsOff off;
+
     constexpr size_t kProbes = 63;
     static int64_t t[kProbes], r[kProbes], scratch[2 * kProbes];
     for (size_t i = 0; i < 8; ++i) time_call(opts.timer, empty_loop, 0);  // warm
@@ -301,6 +357,7 @@ void describe_method(const Options& opts, HeaderRecord& h) {
     h.outlier_rule = kOutlierRule;
     h.pinned = opts.pinned;
     h.linearity = opts.linearity;
+    h.verify = opts.verify;
 }
 
 RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Options& opts, Sink out) {
@@ -397,12 +454,22 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
                 rec.linearity_count = n;
             }
         }
+        if (i < kMaxVerdicts) {
+            // Cheap enough for a second look: five pairs within the budget.
+            int64_t per_iter = 2 * rec.control_median_milli + rec.median_milli;
+            uint64_t pair = per_iter > 0 ? uint64_t(per_iter) / 1000 * rec.iterations +
+                                               uint64_t(per_iter) % 1000 * rec.iterations / 1000
+                                         : 0;
+            verdicts[i] = Verdict{rec.status == Status::ok && !rec.noisy && kVerifyReps * pair <= method.budget,
+                                  rec.iterations, rec.median_milli};
+        }
         rec.elapsed_us = cycles_to_us(counter_now() - started);
         rec.t_us = us_since_entry();
         write_result(out, rec);
         print_row(rec, opts.target_permille);
         ++totals.counts[size_t(rec.status)];
     }
+    if (opts.verify) verify_results(list, count, opts, out);
     return totals;
 }
 

@@ -686,6 +686,17 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                 if (r.name == current) current.clear();
                 break;
             }
+            case RunEvent::revised: {
+                const BenchResult& r = *e.bench;
+                for (auto& l : live)
+                    if (l.name == r.name && l.vm == r.vm) l = r;
+                write_files(live);
+                if (!cli.quiet && r.verify_agrees == false)
+                    say(r.name + ": measured again after the suite, " +
+                        (r.verify_median_milli ? milli_text(*r.verify_median_milli) + " cycles" : std::string("failed")) +
+                        " against " + milli_text(r.median_milli) + ": marked noisy");
+                break;
+            }
             case RunEvent::note:
                 if (!cli.quiet) say(e.text);
                 break;

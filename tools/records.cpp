@@ -356,6 +356,30 @@ void RunLogReader::record(std::string_view body) {
                 log_.problems.push_back("result record " + quote(r.name) + ": bad " + b + "; the rest is kept");
             log_.results.push_back(std::move(r));
         }
+    } else if (*type == "verify") {
+        VerifyInfo v;
+        auto name = json->get_string("name");
+        auto iterations = json->get_uint("iterations");
+        auto measured = json->get_bool("measured");
+        auto agrees = json->get_bool("agrees");
+        if (!name || !iterations || !measured || !agrees) {
+            missing = !name ? "name" : !iterations ? "iterations" : !measured ? "measured" : "agrees";
+        } else {
+            v.name = *name;
+            v.iterations = *iterations;
+            v.measured = *measured;
+            v.agrees = *agrees;
+            v.reason = json->get_string("reason").value_or("");
+            auto median = json->get_milli("median");
+            auto reps = json->get_uint("repetitions");
+            if (v.measured && (!median || !reps)) {
+                missing = !median ? "median" : "repetitions";
+            } else {
+                if (median) v.median_milli = *median;
+                if (reps) v.repetitions = uint32_t(*reps);
+                log_.verifies.push_back(std::move(v));
+            }
+        }
     } else if (*type == "error") {
         if (auto message = json->get_string("message")) log_.errors.push_back(*message);
         else missing = "message";

@@ -89,8 +89,21 @@ struct EndInfo {
     int exit_code = 0;
 };
 
+// A verify record (kernel option verify=1): a result that met its target,
+// measured again after the suite; agrees = false makes it noisy.
+struct VerifyInfo {
+    std::string name;
+    uint64_t iterations = 0;
+    bool measured = false;
+    int64_t median_milli = 0;
+    uint32_t repetitions = 0;
+    bool agrees = true;
+    std::string reason;
+};
+
 struct RunLog {
     std::optional<HeaderInfo> header;
+    std::vector<VerifyInfo> verifies;  // in stream order
     std::vector<std::string> begun;  // names from begin records, in order
     std::vector<ResultInfo> results;
     std::vector<std::string> errors;  // messages of error records

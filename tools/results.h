@@ -59,6 +59,9 @@ struct BenchResult {
     std::optional<bool> noisy;                           // the CI target was not met
     std::optional<uint64_t> outliers, interrupts, smis, elapsed_us, t_us;
     std::optional<int64_t> speed_permille;
+    // verify=1: the median of the second look, and whether it agreed.
+    std::optional<int64_t> verify_median_milli;
+    std::optional<bool> verify_agrees;
     std::vector<LinearityLevel> linearity;
     bool ok() const { return status == "ok"; }
     bool is_noisy() const { return noisy.value_or(false); }

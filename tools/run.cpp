@@ -374,6 +374,7 @@ RunReport run_suite(const RunSettings& s, const VmLauncher& launcher, const Prog
 
         // Results as they arrive, so progress is live and nothing is lost.
         size_t seen_begun = 0, seen_results = 0, added_here = 0, base = rep.results.size();
+        size_t seen_verifies = 0;
         std::string vm_timer = timer;
         auto on_data = [&](const SerialStream& stream) {
             const RunLog& log = stream.log();
@@ -405,6 +406,21 @@ RunReport run_suite(const RunSettings& s, const VmLauncher& launcher, const Prog
                     emit(e);
                     ++seen_begun;
                 } else {
+                    break;
+                }
+            }
+            // verify=1: the second look at results this VM reported.
+            for (; seen_verifies < log.verifies.size(); ++seen_verifies) {
+                const VerifyInfo& v = log.verifies[seen_verifies];
+                for (size_t k = rep.results.size(); k-- > base;) {
+                    BenchResult& r = rep.results[k];
+                    if (r.name != v.name || r.vm != plan.number) continue;
+                    if (v.measured) r.verify_median_milli = v.median_milli;
+                    r.verify_agrees = v.agrees;
+                    if (!v.agrees) r.noisy = true;
+                    RunEvent e{RunEvent::revised, "", r.name, 0, 0, &r};
+                    e.vm = plan.number;
+                    emit(e);
                     break;
                 }
             }
@@ -557,6 +573,15 @@ RunReport read_log(std::string_view text) {
         BenchResult b = from_record(r, rep.timer, 1, stream);
         b.external.reset();  // a log has no host timestamps
         rep.results.push_back(std::move(b));
+    }
+    for (const auto& v : log.verifies) {
+        for (auto& b : rep.results) {
+            if (b.name != v.name) continue;
+            if (v.measured) b.verify_median_milli = v.median_milli;
+            b.verify_agrees = v.agrees;
+            if (!v.agrees) b.noisy = true;
+            break;
+        }
     }
     // Every benchmark begun without a result: the VM died there (a log of
     // several VMs, like `hvbench run --log`, can hold more than one).

@@ -93,11 +93,12 @@ struct VmLauncher {
 
 struct RunEvent {
     // tick: the VM is running and nothing new arrived (about twice a second).
-    enum Kind { vm_start, header, begin, result, note, tick } kind;
+    // revised: a result already reported changed (its verify record came).
+    enum Kind { vm_start, header, begin, result, revised, note, tick } kind;
     std::string text;            // vm_start: the kernel command line; note: the message
     std::string name;            // begin/result: the benchmark; vm_start: the -cpu model
     size_t index = 0, total = 0;  // begin: k of N over the whole run (N = 0 when unknown)
-    const BenchResult* bench = nullptr;  // result
+    const BenchResult* bench = nullptr;  // result, revised
     const HeaderInfo* header_info = nullptr;
     const std::vector<std::string>* argv = nullptr;  // vm_start: the VMM's command
     unsigned vm = 0;             // the VM it happened in

@@ -368,7 +368,15 @@ int main(int argc, char** argv) {
         for (const auto& e : log.errors) fail("error record: " + e);
     for (const auto& text : ex.output_texts)
         if (r.output.find(text) == std::string::npos) fail("output lacks '" + text + "'");
-    if (ex.quality) check_quality(log, fail);
+    if (ex.quality) {
+        check_quality(log, fail);
+        // verify records: a second look only at results that met their target.
+        for (const auto& v : log.verifies) {
+            const auto* res = log.find(v.name);
+            if (!res || res->status != hvb::Status::ok || res->noisy.value_or(true))
+                fail("verify record for " + v.name + ", which was not an ok result within its target");
+        }
+    }
     if (ex.linearity) check_linearity(log, fail);
     if (ex.exit_status >= 0 && r.exit_status != ex.exit_status)
         fail("VMM exit status " + std::to_string(r.exit_status) + ", expected " + std::to_string(ex.exit_status));

@@ -613,6 +613,15 @@ TEST(OptionsMeasurement, BadValuesAreErrorsAndKeepDefaults) {
     EXPECT_EQ(p.errors[8].rfind("pinned=a/b: expected a word", 0), 0u) << p.errors[8];
 }
 
+TEST(OptionsMeasurement, Verify) {
+    EXPECT_TRUE(Parsed("").opts.verify);
+    EXPECT_FALSE(Parsed("verify=0").opts.verify);
+    EXPECT_TRUE(Parsed("verify=0 verify=1").opts.verify);
+    Parsed p("verify=maybe");
+    ASSERT_EQ(p.errors.size(), 1u);
+    EXPECT_EQ(p.errors[0], "verify=maybe: expected 1 or 0");
+}
+
 TEST(OptionsMeasurement, MinimumLoopTime) {
     EXPECT_EQ(Parsed("").opts.min_loop_us, 1000u);
     Parsed p("loop_us=250");

@@ -128,6 +128,7 @@ hvb::HeaderRecord SampleHeader() {
     h.outlier_rule = "rule";
     h.pinned = "vcpus";
     h.linearity = true;
+    h.verify = true;
     return h;
 }
 
@@ -161,7 +162,7 @@ TEST(RecordTest, Header) {
               "\"benchmarks\":3,\"boot_us\":91234,\"timer_cycles\":19928.000,\"timer_mad\":54.000,\"rdtsc_cycles\":5120.000,"
               "\"rdtsc_intercepted\":true,\"smi_counter\":true,\"iterations_mode\":\"adaptive\",\"reps_mode\":\"fixed\","
               "\"loop_target_cycles\":1992800,\"speed_check\":true,\"speed_mad_permille\":2,\"target_permille\":5,\"target_min_cycles\":1.000,\"confidence_percent\":95,"
-              "\"budget_ms\":60,\"min_reps\":6,\"max_reps\":11,\"outlier_rule\":\"rule\",\"pinned\":\"vcpus\",\"linearity\":true}\n");
+              "\"budget_ms\":60,\"min_reps\":6,\"max_reps\":11,\"outlier_rule\":\"rule\",\"pinned\":\"vcpus\",\"linearity\":true,\"verify\":true}\n");
 }
 
 TEST(RecordTest, HeaderNullStringsAndExtremes) {
@@ -180,7 +181,7 @@ TEST(RecordTest, HeaderNullStringsAndExtremes) {
               "\"boot_us\":0,\"timer_cycles\":0.000,\"timer_mad\":0.000,\"rdtsc_cycles\":0.000,\"rdtsc_intercepted\":false,"
               "\"smi_counter\":false,\"iterations_mode\":\"fixed\",\"reps_mode\":\"fixed\",\"loop_target_cycles\":0,\"speed_check\":false,\"speed_mad_permille\":0,"
               "\"target_permille\":0,\"target_min_cycles\":0.000,\"confidence_percent\":0,\"budget_ms\":0,\"min_reps\":0,"
-              "\"max_reps\":0,\"outlier_rule\":\"\",\"pinned\":\"\",\"linearity\":false}\n");
+              "\"max_reps\":0,\"outlier_rule\":\"\",\"pinned\":\"\",\"linearity\":false,\"verify\":false}\n");
 }
 
 TEST(RecordTest, Begin) {
@@ -572,4 +573,19 @@ TEST(RecordQuality, IntervalNoiseHazardsAndLinearity) {
               "\"speed_permille\":-130,\"elapsed_us\":61234,\"t_us\":987654,\"linearity\":[{\"iterations\":100,\"median\":1.500,"
               "\"ci_low\":1.450,\"ci_high\":1.525,\"repetitions\":11,\"noisy\":true,\"ratio\":1.000},"
               "{\"iterations\":1000,\"median\":1.530,\"repetitions\":3,\"noisy\":true,\"ratio\":1.020}]}\n");
+}
+
+TEST(RecordVerify, MeasuredAndFailed) {
+    Capture cap;
+    hvb::VerifyRecord v{"int3", 3304, true, 1322700, 5, false, ""};
+    hvb::write_verify(cap.sink(), v);
+    EXPECT_EQ(cap.only(),
+              "@hvb {\"type\":\"verify\",\"name\":\"int3\",\"iterations\":3304,\"measured\":true,"
+              "\"median\":1322.700,\"repetitions\":5,\"agrees\":false}\n");
+    Capture cap2;
+    hvb::VerifyRecord f{"mem_cold", 256, false, 0, 0, false, "no \"memory\""};
+    hvb::write_verify(cap2.sink(), f);
+    EXPECT_EQ(cap2.only(),
+              "@hvb {\"type\":\"verify\",\"name\":\"mem_cold\",\"iterations\":256,\"measured\":false,"
+              "\"reason\":\"no \\\"memory\\\"\",\"agrees\":false}\n");
 }

@@ -440,3 +440,23 @@ TEST(ToolRecords, EndlessLineIsBounded) {
 }
 
 }  // namespace
+
+// ---- verify records (kernel verify=1) ------------------------------------
+
+TEST(ToolRecordsVerify, ReadAndMalformed) {
+    RunLog log = parse_run_log(
+        "@hvb {\"type\":\"verify\",\"name\":\"int3\",\"iterations\":3304,\"measured\":true,\"median\":1322.700,"
+        "\"repetitions\":5,\"agrees\":false}\n"
+        "@hvb {\"type\":\"verify\",\"name\":\"mem_cold\",\"iterations\":256,\"measured\":false,"
+        "\"reason\":\"needs 11 MiB of never-touched memory\",\"agrees\":false}\n"
+        "@hvb {\"type\":\"verify\",\"name\":\"x\",\"iterations\":3,\"measured\":true,\"agrees\":true}\n");
+    ASSERT_EQ(log.verifies.size(), 2u);
+    EXPECT_EQ(log.verifies[0].name, "int3");
+    EXPECT_EQ(log.verifies[0].median_milli, 1322700);
+    EXPECT_EQ(log.verifies[0].repetitions, 5u);
+    EXPECT_FALSE(log.verifies[0].agrees);
+    EXPECT_FALSE(log.verifies[1].measured);
+    EXPECT_EQ(log.verifies[1].reason, "needs 11 MiB of never-touched memory");
+    ASSERT_EQ(log.problems.size(), 1u);  // measured without a median
+    EXPECT_NE(log.problems[0].find("median"), std::string::npos) << log.problems[0];
+}

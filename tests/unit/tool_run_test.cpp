@@ -378,6 +378,46 @@ TEST(ToolRunLog, CarriesTheIssue6FieldsIntoTheResults) {
     EXPECT_EQ(b.linearity[0].ratio_milli, 1000);
 }
 
+TEST(ToolRunLog, AVerifyThatMovedMakesTheResultNoisy) {
+    std::string log =
+        R"(@hvb {"type":"header","version":1,"cpu_vendor":"GenuineIntel","cpu_model":"X","hypervisor":"KVMKVMKVM",)"
+        R"("tsc_hz":2000000000,"tsc_source":"cpuid15","cpus":1,"apic":"x2apic","memory_bytes":1,"boot":"pvh",)"
+        R"("loader":"","cmdline":"","timer":"rdtsc","reps":0,"benchmarks":2,"verify":true})"
+        "\n"
+        R"(@hvb {"type":"result","name":"int3","category":"exception","status":"ok","reason":"","iterations":100,)"
+        R"("repetitions":12,"cycles":{"min":1.000,"median":1322.700,"mean":2.000,"mad":0.100},"control":{"median":0.500},)"
+        R"("noisy":false})"
+        "\n"
+        R"(@hvb {"type":"result","name":"ud2","category":"exception","status":"ok","reason":"","iterations":100,)"
+        R"("repetitions":12,"cycles":{"min":1.000,"median":700.000,"mean":2.000,"mad":0.100},"control":{"median":0.500},)"
+        R"("noisy":false})"
+        "\n"
+        R"(@hvb {"type":"verify","name":"int3","iterations":100,"measured":true,"median":661.000,"repetitions":5,)"
+        R"("agrees":false})"
+        "\n"
+        R"(@hvb {"type":"verify","name":"ud2","iterations":100,"measured":true,"median":702.000,"repetitions":5,)"
+        R"("agrees":true})"
+        "\n";
+    RunReport r = read_log(log);
+    ASSERT_EQ(r.results.size(), 2u);
+    const BenchResult* int3 = r.find("int3");
+    const BenchResult* ud2 = r.find("ud2");
+    ASSERT_TRUE(int3 && ud2);
+    EXPECT_TRUE(int3->is_noisy());
+    EXPECT_EQ(int3->verify_median_milli, 661000);
+    EXPECT_EQ(int3->verify_agrees, false);
+    EXPECT_FALSE(ud2->is_noisy());
+    EXPECT_EQ(ud2->verify_agrees, true);
+    // Both reach the results file and come back.
+    ResultsDoc doc;
+    doc.benchmarks = r.results;
+    std::string err;
+    auto back = read_results_json(write_results_json(doc), &err);
+    ASSERT_TRUE(back) << err;
+    EXPECT_EQ(back->benchmarks[0].verify_median_milli, 661000);
+    EXPECT_EQ(back->benchmarks[0].verify_agrees, false);
+}
+
 TEST(ToolRunLog, ALogCutShort) {
     Captured c = run_capture({HVB_FAKE_VMM, "--benchmarks", "a,b,c", "--crash", "b"}, 5000);
     RunReport r = read_log(c.out);
