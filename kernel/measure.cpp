@@ -129,7 +129,7 @@ void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s,
         // binary translator's translation): it must not end calibration.
         h.warm_loop(h.ctx, true, n);
         for (;;) {
-            uint64_t t = h.timed_loop(h.ctx, true, n);
+            uint64_t t = h.calibration_loop ? h.calibration_loop(h.ctx, n) : h.timed_loop(h.ctx, true, n);
             ++out.calibration_loops;
             t = t > cfg.timer_cost ? t - cfg.timer_cost : 0;
             if (t >= cfg.loop_target || n >= hi) break;

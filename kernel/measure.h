@@ -40,6 +40,10 @@ struct MeasureHooks {
     uint64_t (*now)(void* ctx);
     // Interrupts taken so far on this CPU; may be null.
     uint64_t (*interrupts)(void* ctx);
+    // A timed benchmark loop during calibration; null: timed_loop. (The
+    // runner's differs only in sending no external-timing markers, which
+    // the host pairs up as {control, benchmark}.)
+    uint64_t (*calibration_loop)(void* ctx, uint64_t iterations) = nullptr;
 };
 
 struct MeasureConfig {

@@ -55,12 +55,16 @@ void hook_warm(void* ctx, bool bench, uint64_t n) {
     auto* job = static_cast<Job*>(ctx);
     (bench ? job->bench->benchmark : job->bench->control)(n);
 }
+uint64_t hook_calibrate(void* ctx, uint64_t n) {
+    auto* job = static_cast<Job*>(ctx);
+    return time_call(job->timer, job->bench->benchmark, n);
+}
 uint64_t hook_now(void*) { return counter_now(); }
 uint64_t hook_interrupts(void*) { return interrupts_taken(); }
 
 void run_measure(void* arg) {
     auto* job = static_cast<Job*>(arg);
-    MeasureHooks hooks{job, hook_timed, hook_warm, hook_now, hook_interrupts};
+    MeasureHooks hooks{job, hook_timed, hook_warm, hook_now, hook_interrupts, hook_calibrate};
     if (job->bench->flags & kFlagInterruptsOn) {
         InterruptsOn on;
         measure(job->config, hooks, samples, result);
@@ -253,7 +257,9 @@ void verify_results(const Benchmark* const* list, size_t count, const Options& o
         if (!any) kprintf("\nverify: each result within its target, measured again at the same count\n");
         any = true;
         const Benchmark& b = *list[i];
-        Job job{&b, MeasureConfig{}, opts.timer, opts.external_timing, nullptr};
+        // No external-timing markers here: the host pairs them with the
+        // benchmark whose begin and result records bracket them.
+        Job job{&b, MeasureConfig{}, opts.timer, false, nullptr};
         ResultRecord again{};
         again.status = Status::ok;
         VerifyRecord vr{};
@@ -438,6 +444,7 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
                     uint64_t level_budget = 10 * pair * (want / base);
                     if (level_budget > cap) level_budget = cap;
                     if (level_budget < method.budget) level_budget = method.budget;
+                    job.markers = false;  // external timing covers level N only
                     if (!measure_once(b, opts, true, want, level_budget, job, level)) {
                         rec.status = level.status;
                         rec.reason = level.reason;

@@ -271,3 +271,32 @@ TEST(MeasureTest, LongGapThresholdUsesMadWithAOnePercentFloor) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(MeasureTest, CalibrationGoesThroughItsOwnHookWhenGiven) {
+    // The runner times calibration loops without external-timing markers,
+    // so the host sees exactly one {control, benchmark} pair per repetition.
+    FakePlatform p;
+    auto h = p.hooks();
+    static unsigned calibrations;
+    calibrations = 0;
+    h.calibration_loop = [](void* c, uint64_t n) {
+        ++calibrations;
+        return static_cast<FakePlatform*>(c)->loop(true, n);
+    };
+    auto c = adaptive_config();
+    c.fixed_reps = true;
+    c.reps = 8;
+    auto samples = std::make_unique<hvb::MeasureSamples>();
+    hvb::MeasureResult r;
+    hvb::measure(c, h, *samples, r);
+    EXPECT_EQ(calibrations, r.calibration_loops);
+    EXPECT_GE(calibrations, 2u);
+    // timed_loop saw only the repetitions: 8 control and 8 benchmark loops
+    // (the fake counts benchmark loops from both hooks).
+    EXPECT_EQ(p.control_loops, 8u);
+    EXPECT_EQ(p.bench_loops, 8u + calibrations);
+}
+
+}  // namespace
