@@ -18,8 +18,10 @@
 //                   V is decimal with an optional K, M or G suffix (powers
 //                   of 1024, as parameters are mostly sizes)
 //   timing=internal|external  external: also send a marker byte on COM1
-//                   right before (0x02) and after (0x03) each timed loop, for
-//                   a host to timestamp (HyperBench section 5.2)
+//                   right before (0x02) and after (0x03) each timed loop of
+//                   the repetitions (not calibration, linearity levels past
+//                   N, or the verify pass), for a host to timestamp
+//                   (HyperBench section 5.2)
 //   apic=auto|xapic|x2apic  local APIC mode: auto takes x2APIC when the CPU
 //                   has it; xapic keeps the MMIO interface (what
 //                   mmio_read_lapic measures)
