@@ -100,9 +100,12 @@ void write_platform_header(size_t benchmarks) {
     kprintf("boot       %s%s%s\n", protocol_name(boot.protocol), boot.loader_name[0] ? " via " : "",
             boot.loader_name);
     kprintf("cmdline    %s\n", boot.cmdline);
-    kprintf("timer      %s: a timed call costs %ld.%03ld cycles (MAD %ld.%03ld), one counter read %ld.%03ld%s\n",
-            timer_mode_name(options.timer), h.timer_milli / 1000, h.timer_milli % 1000, h.timer_mad_milli / 1000,
-            h.timer_mad_milli % 1000, h.counter_read_milli / 1000, h.counter_read_milli % 1000,
+    char cost[32], mad[32], read[32];
+    format_milli(cost, h.timer_milli);
+    format_milli(mad, h.timer_mad_milli);
+    format_milli(read, h.counter_read_milli);
+    kprintf("timer      %s: a timed call costs %s cycles (MAD %s), one counter read %s%s\n",
+            timer_mode_name(options.timer), cost, mad, read,
             h.counter_intercepted ? " (intercepted by the hypervisor)" : "");
     char reps_text[48];
     if (options.reps)

@@ -114,6 +114,28 @@ size_t mark_long_gaps(const uint64_t* loops, size_t n, bool* gap, int64_t* scrat
     return marked;
 }
 
+uint64_t calibrate_count(uint64_t start, uint64_t max, uint64_t target, uint64_t timer_cost,
+                         uint64_t (*time)(void* ctx, uint64_t iterations), void* ctx, uint32_t* loops) {
+    uint64_t n = start;
+    for (;;) {
+        uint64_t t = time(ctx, n);
+        if (loops) ++*loops;
+        t = t > timer_cost ? t - timer_cost : 0;
+        if (t >= target || n >= max) return n;
+        uint64_t next = next_calibration_count(n, t, target, max);
+        if (next <= n) return n;
+        n = next;
+    }
+}
+
+namespace {
+// The benchmark loop as calibration times it (measure's hooks as context).
+uint64_t calibration_time(void* ctx, uint64_t n) {
+    const auto& h = *static_cast<const MeasureHooks*>(ctx);
+    return h.calibration_loop ? h.calibration_loop(h.ctx, n) : h.timed_loop(h.ctx, true, n);
+}
+}  // namespace
+
 void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s, MeasureResult& out) {
     out = MeasureResult{};
     const uint64_t start = h.now(h.ctx);
@@ -128,15 +150,8 @@ void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s,
         // The first call of anything is slow (caches, TLB, page faults, a
         // binary translator's translation): it must not end calibration.
         h.warm_loop(h.ctx, true, n);
-        for (;;) {
-            uint64_t t = h.calibration_loop ? h.calibration_loop(h.ctx, n) : h.timed_loop(h.ctx, true, n);
-            ++out.calibration_loops;
-            t = t > cfg.timer_cost ? t - cfg.timer_cost : 0;
-            if (t >= cfg.loop_target || n >= hi) break;
-            uint64_t next = next_calibration_count(n, t, cfg.loop_target, hi);
-            if (next <= n) break;
-            n = next;
-        }
+        n = calibrate_count(n, hi, cfg.loop_target, cfg.timer_cost, calibration_time,
+                            const_cast<MeasureHooks*>(&h), &out.calibration_loops);
     }
     out.iterations = n;
 

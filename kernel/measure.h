@@ -16,6 +16,9 @@
 namespace hvb {
 
 inline constexpr uint32_t kMaxSamples = 1000;  // repetitions kept per measurement
+// The target's floor: an interval within 1 cycle of the median is tight
+// enough whatever the percentage says.
+inline constexpr int64_t kTargetFloorMilli = 1000;
 // Repetitions run whatever the budget says: the median of fewer is one
 // sample's luck.
 inline constexpr uint32_t kMinRepsAlways = 3;
@@ -56,7 +59,7 @@ struct MeasureConfig {
     bool fixed_reps = false;
     uint32_t min_reps = kMinCiSamples, max_reps = kMaxSamples;
     uint32_t target_permille = 10;   // CI half-width target: 1% of the median...
-    int64_t target_min_milli = 1000;  // ...or 1 cycle, whichever is larger
+    int64_t target_min_milli = kTargetFloorMilli;  // ...or 1 cycle, whichever is larger
     uint64_t budget = 0;              // cycles for the whole measurement
 };
 
@@ -85,6 +88,14 @@ struct MeasureResult {
 };
 
 void measure(const MeasureConfig& cfg, const MeasureHooks& hooks, MeasureSamples& s, MeasureResult& out);
+
+// Calibration: from `start`, times one loop of n iterations (time(ctx, n),
+// the timer's own cost `timer_cost` removed) and grows n with
+// next_calibration_count until a loop lasts `target` cycles or n reaches
+// `max`; returns n. *loops (may be null) counts the timed loops. The caller
+// warms the loop up first.
+uint64_t calibrate_count(uint64_t start, uint64_t max, uint64_t target, uint64_t timer_cost,
+                         uint64_t (*time)(void* ctx, uint64_t iterations), void* ctx, uint32_t* loops);
 
 // The next calibration count after a benchmark loop of n iterations lasted
 // `elapsed` cycles (timer cost removed): aims 25% past `target`, grows at

@@ -90,6 +90,14 @@ struct Line {
         }
         raw("\"", 1);
     }
+    // ,"ci_low":lo,"ci_high":hi — only when there is an interval.
+    void interval(bool has, int64_t lo, int64_t hi) {
+        if (!has) return;
+        raw(",\"ci_low\":");
+        milli(lo);
+        raw(",\"ci_high\":");
+        milli(hi);
+    }
     // ,"key": — every field after the first is introduced this way.
     void key(const char* k) {
         raw(",\"", 2);
@@ -261,12 +269,7 @@ void write_result(Sink sink, const ResultRecord& r) {
     l.milli(r.mean_milli);
     l.raw(",\"mad\":");
     l.milli(r.mad_milli);
-    if (r.has_ci) {
-        l.raw(",\"ci_low\":");
-        l.milli(r.ci_low_milli);
-        l.raw(",\"ci_high\":");
-        l.milli(r.ci_high_milli);
-    }
+    l.interval(r.has_ci, r.ci_low_milli, r.ci_high_milli);
     l.raw("},\"control\":{\"median\":");
     l.milli(r.control_median_milli);
     l.raw("}", 1);
@@ -299,12 +302,7 @@ void write_result(Sink sink, const ResultRecord& r) {
             l.u64(v.iterations);
             l.raw(",\"median\":");
             l.milli(v.median_milli);
-            if (v.has_ci) {
-                l.raw(",\"ci_low\":");
-                l.milli(v.ci_low_milli);
-                l.raw(",\"ci_high\":");
-                l.milli(v.ci_high_milli);
-            }
+            l.interval(v.has_ci, v.ci_low_milli, v.ci_high_milli);
             l.raw(",\"repetitions\":");
             l.u64(v.repetitions);
             l.raw(",\"noisy\":");

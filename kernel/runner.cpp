@@ -115,6 +115,16 @@ int64_t speed_deviation(int64_t control_milli, int64_t reference) {
     if (reference <= 0) return 0;
     return (control_milli - reference) * 1000 / reference;
 }
+bool speed_off(const ResultRecord& r) {
+    return r.has_speed && (r.speed_permille > kSpeedTolerancePermille || r.speed_permille < -kSpeedTolerancePermille);
+}
+
+// Cycles of one {control, benchmark} pair of a result (0 if unknown).
+uint64_t pair_cycles(const ResultRecord& r) {
+    int64_t per_iter = 2 * r.control_median_milli + r.median_milli;
+    if (per_iter <= 0) return 0;
+    return uint64_t(per_iter) / 1000 * r.iterations + uint64_t(per_iter) % 1000 * r.iterations / 1000;
+}
 
 // Why `b` cannot run on this machine, or nullptr.
 const char* unmet_need(const Benchmark& b) {
@@ -162,7 +172,7 @@ void print_row(const ResultRecord& r, uint32_t target_permille) {
     char med[32], ci[32], min[32], ctl[32];
     if (r.status == Status::ok) {
         char speed[24] = "";
-        if (r.has_speed && (r.speed_permille > kSpeedTolerancePermille || r.speed_permille < -kSpeedTolerancePermille))
+        if (speed_off(r))
             snformat(speed, sizeof speed, "speed %c%ld%% ", r.speed_permille < 0 ? '-' : '+',
                      (r.speed_permille < 0 ? -r.speed_permille : r.speed_permille) / 10);
         format_milli(med, r.median_milli);
@@ -199,7 +209,7 @@ bool measure_once(const Benchmark& b, const Options& opts, bool fixed, uint64_t 
     if (c.fixed_reps && c.reps > c.max_reps) c.reps = c.max_reps;
     c.min_reps = kMinCiSamples < c.max_reps ? uint32_t(kMinCiSamples) : c.max_reps;
     c.target_permille = opts.target_permille;
-    c.target_min_milli = 1000;
+    c.target_min_milli = kTargetFloorMilli;
     c.budget = budget;
     plan = RunPlan{fixed ? iterations : c.max_iterations, fixed, c.fixed_reps ? c.reps : c.max_reps};
     job.unsupported = nullptr;
@@ -247,7 +257,7 @@ int64_t ratio_milli(int64_t a, int64_t base) {
 // around the wrong value. So every result that claimed to be within its
 // target is measured once more, seconds later, at the same count with a
 // few repetitions; if the two medians disagree by more than twice the
-// target (or 1 cycle), a `verify` record says so and the result is noisy.
+// target (or 2 cycles), a `verify` record says so and the result is noisy.
 void verify_results(const Benchmark* const* list, size_t count, const Options& opts, Sink out) {
     size_t n = count < kMaxVerdicts ? count : kMaxVerdicts;
     bool any = false;
@@ -273,11 +283,10 @@ void verify_results(const Benchmark* const* list, size_t count, const Options& o
             vr.measured = true;
             vr.median_milli = result.cost.median;
             vr.repetitions = result.repetitions;
-            uint64_t mag = uint64_t(v.median_milli < 0 ? -v.median_milli : v.median_milli);
-            uint64_t tol = mag / 1000 * 2 * opts.target_permille + mag % 1000 * 2 * opts.target_permille / 1000;
-            if (tol < 2000) tol = 2000;  // twice the target's 1-cycle floor
-            int64_t diff = vr.median_milli - v.median_milli;
-            vr.agrees = uint64_t(diff < 0 ? -diff : diff) <= tol;
+            // Twice the target, floor included, around the first median.
+            int64_t lo = vr.median_milli < v.median_milli ? vr.median_milli : v.median_milli;
+            int64_t hi = vr.median_milli < v.median_milli ? v.median_milli : vr.median_milli;
+            vr.agrees = within_target(v.median_milli, lo, hi, 2 * opts.target_permille, 2 * kTargetFloorMilli);
             vr.reason = "";
         }
         write_verify(out, vr);
@@ -319,16 +328,13 @@ const MeasurementMethod& measurement_init(const Options& opts) {
 
     // The first entry of the platform-speed reference: the empty loop at
     // about the loop target, median of nine.
-    uint64_t n = 16;
-    for (int step = 0; step < 12; ++step) {
-        empty_loop(n);
-        uint64_t dt = time_call(opts.timer, empty_loop, n);
-        dt = dt > method.timer_cost ? dt - method.timer_cost : 0;
-        if (dt >= target) break;
-        uint64_t next = next_calibration_count(n, dt, target, ~0ull >> 8);
-        if (next <= n) break;
-        n = next;
-    }
+    constexpr uint64_t kReferenceStart = 16, kReferenceMax = ~0ull >> 8;
+    empty_loop(kReferenceStart);
+    TimerMode timer = opts.timer;
+    uint64_t n = calibrate_count(
+        kReferenceStart, kReferenceMax, target, method.timer_cost,
+        [](void* ctx, uint64_t k) { return time_call(*static_cast<TimerMode*>(ctx), empty_loop, k); }, &timer,
+        nullptr);
     // Only a platform on which that loop costs the same every time can use
     // it as a yardstick (under a binary translator it does not: its cost
     // moves with what ran before).
@@ -352,7 +358,7 @@ void describe_method(const Options& opts, HeaderRecord& h) {
     h.iterations_adaptive = opts.iters_all == 0;
     h.reps_adaptive = opts.reps == 0;
     h.target_permille = opts.target_permille;
-    h.target_min_milli = 1000;
+    h.target_min_milli = kTargetFloorMilli;
     h.confidence_percent = 95;
     h.budget_ms = opts.budget_ms;
     h.min_reps = kMinCiSamples;
@@ -416,9 +422,7 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
                 int64_t reference = speed_reference();
                 rec.has_speed = reference > 0;
                 rec.speed_permille = speed_deviation(control, reference);
-                if (rec.has_speed && (rec.speed_permille > kSpeedTolerancePermille ||
-                                      rec.speed_permille < -kSpeedTolerancePermille))
-                    rec.noisy = true;
+                if (speed_off(rec)) rec.noisy = true;
                 speed_record(control);
             }
 
@@ -432,8 +436,7 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
                 // One {control, benchmark} pair at N, in cycles: a level's
                 // budget grows with its loops so that it too can reach an
                 // interval (about ten pairs), up to kLinearityBudgetUs.
-                int64_t per_iter = 2 * rec.control_median_milli + rec.median_milli;
-                uint64_t pair = per_iter > 0 ? uint64_t(per_iter) / 1000 * base + uint64_t(per_iter) % 1000 * base / 1000 : 0;
+                uint64_t pair = pair_cycles(rec);
                 uint64_t cap = us_to_cycles(kLinearityBudgetUs);
                 for (uint64_t factor = 10; factor <= 100 && rec.status == Status::ok; factor *= 10) {
                     uint64_t want = base * factor;
@@ -463,12 +466,9 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
         }
         if (i < kMaxVerdicts) {
             // Cheap enough for a second look: five pairs within the budget.
-            int64_t per_iter = 2 * rec.control_median_milli + rec.median_milli;
-            uint64_t pair = per_iter > 0 ? uint64_t(per_iter) / 1000 * rec.iterations +
-                                               uint64_t(per_iter) % 1000 * rec.iterations / 1000
-                                         : 0;
-            verdicts[i] = Verdict{rec.status == Status::ok && !rec.noisy && kVerifyReps * pair <= method.budget,
-                                  rec.iterations, rec.median_milli};
+            verdicts[i] = Verdict{
+                rec.status == Status::ok && !rec.noisy && kVerifyReps * pair_cycles(rec) <= method.budget,
+                rec.iterations, rec.median_milli};
         }
         rec.elapsed_us = cycles_to_us(counter_now() - started);
         rec.t_us = us_since_entry();

@@ -21,26 +21,10 @@ std::string quote(std::string_view s) {
 class OptionalFields {
 public:
     OptionalFields(const Json& j, std::vector<std::string>& bad) : j_(j), bad_(bad) {}
-    void uint(const char* key, std::optional<uint64_t>& out) {
-        if (!j_.get(key)) return;
-        if (auto v = j_.get_uint(key)) out = *v;
-        else note(key);
-    }
-    void integer(const char* key, std::optional<int64_t>& out) {
-        if (!j_.get(key)) return;
-        if (auto v = j_.get_int(key)) out = *v;
-        else note(key);
-    }
-    void milli(const char* key, std::optional<int64_t>& out) {
-        if (!j_.get(key)) return;
-        if (auto v = j_.get_milli(key)) out = *v;
-        else note(key);
-    }
-    void boolean(const char* key, std::optional<bool>& out) {
-        if (!j_.get(key)) return;
-        if (auto v = j_.get_bool(key)) out = *v;
-        else note(key);
-    }
+    void uint(const char* key, std::optional<uint64_t>& out) { read(key, out, &Json::get_uint); }
+    void integer(const char* key, std::optional<int64_t>& out) { read(key, out, &Json::get_int); }
+    void milli(const char* key, std::optional<int64_t>& out) { read(key, out, &Json::get_milli); }
+    void boolean(const char* key, std::optional<bool>& out) { read(key, out, &Json::get_bool); }
     void string(const char* key, std::string& out) {
         if (!j_.get(key)) return;
         if (auto v = j_.get_string(key)) out = *v;
@@ -79,6 +63,14 @@ public:
     }
 
 private:
+    // `get`: one of Json's typed getters.
+    template <typename T>
+    void read(const char* key, std::optional<T>& out, std::optional<T> (Json::*get)(std::string_view) const) {
+        if (!j_.get(key)) return;
+        if (auto v = (j_.*get)(key)) out = *v;
+        else note(key);
+    }
+
     const Json& j_;
     std::vector<std::string>& bad_;
 };

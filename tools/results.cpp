@@ -169,37 +169,27 @@ bool read_benchmark(const Json& b, BenchResult& r, std::string* error) {
             r.params.emplace_back(k, *n);
         }
     }
-    auto opt_milli = [&](const Json& o, const char* key, std::optional<int64_t>& out) {
+    // An optional member read with `get`, one of Json's typed getters:
+    // absent is fine, present and unreadable fails the whole file.
+    auto opt = [&](const Json& o, const char* key, auto& out, auto get) {
         if (const Json* v = o.get(key)) {
-            auto m = o.get_milli(key);
-            if (!m) return fail(std::string("bad ") + key + " '" + serialize_json(*v) + "'");
-            out = *m;
+            auto n = (o.*get)(key);
+            if (!n) return fail(std::string("bad ") + key + " '" + serialize_json(*v) + "'");
+            out = *n;
         }
         return true;
+    };
+    auto opt_milli = [&](const Json& o, const char* key, std::optional<int64_t>& out) {
+        return opt(o, key, out, &Json::get_milli);
     };
     auto opt_uint = [&](const Json& o, const char* key, std::optional<uint64_t>& out) {
-        if (const Json* v = o.get(key)) {
-            auto n = o.get_uint(key);
-            if (!n) return fail(std::string("bad ") + key + " '" + serialize_json(*v) + "'");
-            out = *n;
-        }
-        return true;
+        return opt(o, key, out, &Json::get_uint);
     };
     auto opt_int = [&](const Json& o, const char* key, std::optional<int64_t>& out) {
-        if (const Json* v = o.get(key)) {
-            auto n = o.get_int(key);
-            if (!n) return fail(std::string("bad ") + key + " '" + serialize_json(*v) + "'");
-            out = *n;
-        }
-        return true;
+        return opt(o, key, out, &Json::get_int);
     };
     auto opt_bool = [&](const Json& o, const char* key, std::optional<bool>& out) {
-        if (const Json* v = o.get(key)) {
-            auto n = o.get_bool(key);
-            if (!n) return fail(std::string("bad ") + key + " '" + serialize_json(*v) + "'");
-            out = *n;
-        }
-        return true;
+        return opt(o, key, out, &Json::get_bool);
     };
     if (!opt_milli(b, "cycles_ci_low", r.ci_low_milli) || !opt_milli(b, "cycles_ci_high", r.ci_high_milli) ||
         !opt_bool(b, "noisy", r.noisy) || !opt_uint(b, "outliers", r.outliers) ||
