@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/aggregate.h"
 #include "tools/catalog.h"
 #include "tools/compare.h"
 #include "tools/image.h"
@@ -56,6 +57,8 @@ const char kUsage[] =
     "  --budget-ms N          per-benchmark time budget for repetitions, 1..600000 ms (kernel budget=)\n"
     "  --target P%            CI half-width target, e.g. 1% or 0.5% of the median (kernel target=)\n"
     "  --linearity            also time each benchmark at 10N and 100N iterations and print a linearity table\n"
+    "  --runs N               run the whole suite N times, each in fresh VMs, and report per benchmark the median\n"
+    "                         of the runs' medians, their range, and noisy when most runs disagree (default 1)\n"
     "  --timer rdtsc|rdtscp   the kernel's timer\n"
     "  --kernel-arg WORD      any other kernel option, e.g. apic=xapic or mem_hot.working_set=64M (repeatable)\n"
     "  --timing internal|external   external: the host also times each loop from the kernel's marker bytes\n"
@@ -239,14 +242,15 @@ struct RunCli {
     std::vector<int> pin_cpus;
     std::string json, csv, label, log;
     bool verbose = false, quiet = false;
+    unsigned runs = 1;  // --runs: whole-suite runs in fresh VMs, aggregated (tools/aggregate.h)
 };
 
-void print_table(const std::vector<BenchResult>& results, bool external) {
+void print_table(const std::vector<BenchResult>& results, bool external, unsigned runs = 1) {
     bool ci = std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.has_ci(); });
     bool noisy = std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.ok() && r.is_noisy(); });
     printf("%-24s %-12s %-11s %11s %13s %11s %13s %11s", "benchmark", "category", "status", "iterations", "median",
            "mad", "min", "control");
-    if (ci) printf(" %27s", "95% CI of the median");
+    if (ci) printf(" %27s", runs > 1 ? ("range of " + std::to_string(runs) + " runs' medians").c_str() : "95% CI of the median");
     if (external) printf(" %14s %11s", "host median", "host mad");
     printf("\n");
     for (const auto& r : results) {
@@ -274,7 +278,10 @@ void print_table(const std::vector<BenchResult>& results, bool external) {
                    r.status.c_str(), reason.c_str());
         }
     }
-    if (noisy)
+    if (noisy && runs > 1)
+        printf("noisy: fewer than a majority of the %u runs' medians lie within 2x the kernel's CI target of the "
+               "median (see docs/measurement.md)\n", runs);
+    else if (noisy)
         printf("noisy: the kernel did not reach its confidence-interval target (within its time budget, or with the "
                "repetitions it was given; a CI needs at least 6)\n");
 }
@@ -325,6 +332,8 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
         } else if (args.option("--timing", v, error)) {
             if (v != "internal" && v != "external") error = "--timing must be internal or external";
             cli.settings.external_timing = v == "external";
+        } else if (args.option("--runs", v, error)) {
+            if (!parse_positive(v, 100, cli.runs)) error = "--runs needs 1..100";
         } else if (args.flag("--pin")) {
             cli.pin = true;
         } else if (args.option("--pin-cpus", v, error)) {
@@ -476,7 +485,9 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
         }
     }
     unsigned last_log_vm = 0;
-    cli.settings.raw_output = [&](unsigned vm, std::string_view bytes, bool vmm) {
+    unsigned vm_offset = 0;  // VMs of the runs before this one (--runs): VM numbers go on counting
+    cli.settings.raw_output = [&](unsigned vm_in_run, std::string_view bytes, bool vmm) {
+        unsigned vm = vm_in_run + vm_offset;
         if (log) {
             if (vm != last_log_vm) fprintf(log, "\n==== hvbench: VM %u ====\n", vm);
             last_log_vm = vm;
@@ -585,7 +596,15 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     info.notes = pre_notes;
     // The host TSC's rate, measured over the run instead of a busy wait first.
     HostTscRate host_rate;
-    std::vector<BenchResult> live;
+    std::vector<BenchResult> live;                       // the current run's results so far
+    std::vector<std::vector<BenchResult>> finished_runs;  // --runs: the runs before it
+    AggregatePolicy policy;                               // from the first header
+    auto snapshot = [&] {
+        if (finished_runs.empty()) return live;
+        auto all = finished_runs;
+        if (!live.empty()) all.push_back(live);
+        return aggregate_runs(all, policy);
+    };
     std::vector<std::string> file_errors;
     auto write_files = [&](const std::vector<BenchResult>& results) {
         std::string err;
@@ -630,16 +649,17 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                 if (cli.verbose && e.argv) {
                     std::string cmd;
                     for (const auto& a : *e.argv) cmd += (cmd.empty() ? "" : " ") + a;
-                    say("VM " + std::to_string(e.vm) + " (" + std::to_string(vm_started_ms - tool_start_ms) +
+                    say("VM " + std::to_string(e.vm + vm_offset) + " (" + std::to_string(vm_started_ms - tool_start_ms) +
                         " ms after hvbench started): " + cmd);
                 } else if (!cli.quiet) {
-                    say("VM " + std::to_string(e.vm) + ": " + cli.accel + " -cpu " + e.name + ", kernel options '" +
+                    say("VM " + std::to_string(e.vm + vm_offset) + ": " + cli.accel + " -cpu " + e.name + ", kernel options '" +
                         e.text + "'");
                 }
                 current.clear();
                 break;
             case RunEvent::header: {
                 const HeaderInfo& h = *e.header_info;
+                if (finished_runs.empty() && live.empty()) policy = aggregate_policy(&h);
                 info.platform = h.raw;
                 info.tsc_hz = h.tsc_hz;
                 info.timer = h.timer;
@@ -670,9 +690,10 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                 draw();
                 break;
             case RunEvent::result: {
-                const BenchResult& r = *e.bench;
+                BenchResult r = *e.bench;
+                r.vm += vm_offset;
                 live.push_back(r);
-                write_files(live);
+                write_files(snapshot());
                 if (!cli.quiet) {
                     clear_line();
                     double secs = r.name == current ? double(now_ms() - bench_start) / 1000 : 0;
@@ -687,10 +708,11 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                 break;
             }
             case RunEvent::revised: {
-                const BenchResult& r = *e.bench;
+                BenchResult r = *e.bench;
+                r.vm += vm_offset;
                 for (auto& l : live)
                     if (l.name == r.name && l.vm == r.vm) l = r;
-                write_files(live);
+                write_files(snapshot());
                 if (!cli.quiet && r.verify_agrees == false)
                     say(r.name + ": measured again after the suite, " +
                         (r.verify_median_milli ? milli_text(*r.verify_median_milli) + " cycles" : std::string("failed")) +
@@ -726,7 +748,25 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     sigaction(SIGHUP, &sa, nullptr);
     cli.settings.interrupted = &g_interrupted;
 
-    RunReport rep = run_suite(cli.settings, launcher, progress);
+    // --runs N: the whole suite N times over, each in fresh VMs; the results
+    // files hold the aggregate of every run so far (tools/aggregate.h).
+    std::vector<RunReport> reports;
+    for (unsigned k = 1; k <= cli.runs; ++k) {
+        if (cli.runs > 1 && !cli.quiet) say("run " + std::to_string(k) + " of " + std::to_string(cli.runs));
+        live.clear();
+        RunReport r = run_suite(cli.settings, launcher, progress);
+        for (auto& b : r.results) b.vm += vm_offset;
+        vm_offset += r.vms;
+        finished_runs.push_back(r.results);
+        reports.push_back(std::move(r));
+        const RunReport& last = reports.back();
+        if (last.interrupted || g_interrupted || !last.fatal.empty()) break;
+    }
+    live.clear();
+    RunReport rep = cli.runs > 1 ? merge_reports(reports, aggregate_runs(finished_runs, policy)) : reports.front();
+    if (reports.size() < cli.runs)
+        rep.notes.push_back("--runs " + std::to_string(cli.runs) + ": stopped after run " +
+                            std::to_string(reports.size()));
     clear_line();
     if (log) fclose(log);
     if (!scratch.empty()) {
@@ -749,8 +789,9 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     write_files(rep.results);
 
     printf("\n");
-    print_table(rep.results, cli.settings.external_timing);
+    print_table(rep.results, cli.settings.external_timing, unsigned(reports.size()));
     if (!linearity.empty()) printf("\n%s", linearity.c_str());
+    fflush(stdout);  // the table before the summary on stderr, when both go to one terminal
     if (want_linearity && linearity.empty())
         fprintf(stderr, "hvbench: --linearity: the kernel sent no linearity levels (does it support linearity=1?)\n");
     if (!pin_plan.note.empty()) fprintf(stderr, "hvbench: note: %s\n", pin_plan.note.c_str());

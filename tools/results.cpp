@@ -111,6 +111,13 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t tsc_hz, uint64_
         }
         b.set("linearity", std::move(levels));
     }
+    if (!r.run_medians_milli.empty()) {
+        Json medians = Json::array(), noisy = Json::array();
+        for (int64_t m : r.run_medians_milli) medians.push(Json::milli(m));
+        for (bool n : r.run_noisy) noisy.push(Json::boolean_value(n));
+        b.set("run_medians", std::move(medians));
+        b.set("run_noisy", std::move(noisy));
+    }
     if (r.external) {
         const ExternalStats& e = *r.external;
         b.set("external_samples", Json::unsigned_integer(e.samples));
@@ -221,6 +228,18 @@ bool read_benchmark(const Json& b, BenchResult& r, std::string* error) {
             l.noisy = noisy.value_or(false);
             l.ratio_milli = *ratio;
             r.linearity.push_back(l);
+        }
+    }
+    if (const Json* rm = b.get("run_medians")) {
+        const Json* rn = b.get("run_noisy");
+        if (!rm->is(Json::Kind::array) || !rn || !rn->is(Json::Kind::array) || rn->items.size() != rm->items.size())
+            return fail("run_medians and run_noisy are arrays of the same length");
+        for (size_t i = 0; i < rm->items.size(); ++i) {
+            auto m = parse_milli(rm->items[i].text);
+            if (!rm->items[i].is(Json::Kind::number) || !m) return fail("bad run_medians entry");
+            if (!rn->items[i].is(Json::Kind::boolean)) return fail("bad run_noisy entry");
+            r.run_medians_milli.push_back(*m);
+            r.run_noisy.push_back(rn->items[i].boolean);
         }
     }
     if (b.get("external_cycles_median")) {

@@ -17,7 +17,8 @@
 //                    "outliers", "interrupts", "smis", "speed_permille", "iterations_mode",
 //                    "elapsed_us", "t_us", "linearity": [{"iterations",
 //                    "cycles_median", "cycles_ci_low", "cycles_ci_high",
-//                    "repetitions", "noisy", "ratio"}]}]}
+//                    "repetitions", "noisy", "ratio"}],
+//                    with run --runs N: "run_medians", "run_noisy"}]}
 // Fields a file lacks (older runs) are left unset when it is read.
 // real_time and cpu_time are the median cost per iteration in nanoseconds
 // (cycles / the guest's tsc_hz); when the platform's TSC frequency is
@@ -63,6 +64,10 @@ struct BenchResult {
     std::optional<int64_t> verify_median_milli;
     std::optional<bool> verify_agrees;
     std::vector<LinearityLevel> linearity;
+    // run --runs N (tools/aggregate.h): every run's median of this benchmark
+    // and its own noisy flag, in run order; empty for a single run.
+    std::vector<int64_t> run_medians_milli;
+    std::vector<bool> run_noisy;
     bool ok() const { return status == "ok"; }
     bool is_noisy() const { return noisy.value_or(false); }
     bool has_ci() const { return ci_low_milli && ci_high_milli; }

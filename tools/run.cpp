@@ -198,7 +198,7 @@ bool vmm_stop_report_complete(std::string_view err) {
 }
 
 int RunReport::exit_code() const {
-    int code = kernel_exit_bits & 31;
+    int code = (kernel_exit_bits & 31) | merged_exit_bits;
     for (const auto& r : results) {
         if (r.status == "faulted") code |= 1;
         if (r.status == "timeout") code |= 2;

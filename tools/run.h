@@ -119,6 +119,7 @@ struct RunReport {
     bool interrupted = false;
     std::string fatal;                 // why the run stopped short
     size_t markers = 0;                // timing markers seen (external timing)
+    int merged_exit_bits = 0;          // tools/aggregate.h merge_reports: the runs' own exit codes
     int exit_code() const;
     const BenchResult* find(std::string_view name) const;
 };

@@ -1,0 +1,114 @@
+// tools/aggregate.cpp — see aggregate.h.
+#include "tools/aggregate.h"
+
+#include <algorithm>
+#include <string>
+
+namespace hvb::tools {
+
+AggregatePolicy aggregate_policy(const HeaderInfo* header) {
+    AggregatePolicy p;
+    if (header && header->target_permille && *header->target_permille > 0) p.target_permille = *header->target_permille;
+    if (header && header->target_min_cycles_milli && *header->target_min_cycles_milli >= 0)
+        p.target_min_milli = *header->target_min_cycles_milli;
+    return p;
+}
+
+namespace {
+
+// Whether `m` lies within the verify tolerance of `center`.
+bool agrees(int64_t m, int64_t center, const AggregatePolicy& p) {
+    int64_t mag = center < 0 ? -center : center;
+    // 2 x permille of |center|, in millicycles; __int128 keeps huge costs exact.
+    int64_t relative = int64_t(__int128(mag) * 2 * __int128(p.target_permille) / 1000);
+    int64_t tolerance = std::max(relative, 2 * p.target_min_milli);
+    int64_t d = m - center;
+    return (d < 0 ? -d : d) <= tolerance;
+}
+
+}  // namespace
+
+std::vector<BenchResult> aggregate_runs(const std::vector<std::vector<BenchResult>>& runs,
+                                        const AggregatePolicy& policy) {
+    if (runs.size() == 1) return runs[0];
+    std::vector<std::string> order;
+    for (const auto& run : runs)
+        for (const auto& r : run)
+            if (std::find(order.begin(), order.end(), r.name) == order.end()) order.push_back(r.name);
+
+    std::vector<BenchResult> out;
+    for (const auto& name : order) {
+        std::vector<const BenchResult*> ok;
+        const BenchResult* first = nullptr;
+        for (const auto& run : runs)
+            for (const auto& r : run) {
+                if (r.name != name) continue;
+                if (!first) first = &r;
+                if (r.ok()) ok.push_back(&r);
+            }
+        if (ok.empty()) {
+            out.push_back(*first);
+            continue;
+        }
+        BenchResult agg;
+        if (ok.size() == 1) {
+            agg = *ok[0];
+        } else {
+            std::vector<const BenchResult*> sorted = ok;
+            std::stable_sort(sorted.begin(), sorted.end(), [](const BenchResult* a, const BenchResult* b) {
+                return a->median_milli < b->median_milli;
+            });
+            agg = *sorted[(sorted.size() - 1) / 2];
+            agg.ci_low_milli = sorted.front()->median_milli;
+            agg.ci_high_milli = sorted.back()->median_milli;
+            size_t agreeing = 0;
+            for (const BenchResult* r : ok) agreeing += agrees(r->median_milli, agg.median_milli, policy);
+            agg.noisy = agreeing < ok.size() / 2 + 1;
+        }
+        agg.run_medians_milli.clear();
+        agg.run_noisy.clear();
+        for (const BenchResult* r : ok) {
+            agg.run_medians_milli.push_back(r->median_milli);
+            agg.run_noisy.push_back(r->is_noisy());
+        }
+        out.push_back(std::move(agg));
+    }
+    return out;
+}
+
+RunReport merge_reports(const std::vector<RunReport>& reports, std::vector<BenchResult> results) {
+    RunReport m;
+    m.results = std::move(results);
+    m.complete = !reports.empty();
+    bool several = reports.size() > 1;
+    for (size_t k = 0; k < reports.size(); ++k) {
+        const RunReport& r = reports[k];
+        std::string prefix = several ? "run " + std::to_string(k + 1) + ": " : "";
+        if (!m.header && r.header) m.header = r.header;
+        for (const auto& n : r.notes) m.notes.push_back(prefix + n);
+        for (const auto& e : r.kernel_errors) m.kernel_errors.push_back(prefix + e);
+        for (const auto& p : r.problems) m.problems.push_back(prefix + p);
+        if (m.cpu_model.empty()) m.cpu_model = r.cpu_model;
+        if (!r.timer.empty()) m.timer = r.timer;
+        m.vms += r.vms;
+        m.total = std::max(m.total, r.total);
+        m.kernel_exit_bits |= r.kernel_exit_bits;
+        m.complete = m.complete && r.complete;
+        m.interrupted = m.interrupted || r.interrupted;
+        if (!r.fatal.empty()) m.fatal = prefix + r.fatal;
+        m.markers += r.markers;
+        m.merged_exit_bits |= r.exit_code();
+        // A benchmark that failed in this run but is ok in the aggregate
+        // would otherwise go unmentioned.
+        for (const auto& b : r.results) {
+            if (b.ok()) continue;
+            const BenchResult* agg = m.find(b.name);
+            if (agg && agg->ok())
+                m.notes.push_back(prefix + b.name + " " + b.status +
+                                  (b.reason.empty() ? "" : ": " + b.reason.substr(0, b.reason.find('\n'))));
+        }
+    }
+    return m;
+}
+
+}  // namespace hvb::tools

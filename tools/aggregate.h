@@ -1,0 +1,47 @@
+// tools/aggregate.h — one answer from several fresh VMs (`hvbench run --runs N`).
+//
+// A median measured inside one VM carries that VM's luck: on a shared host a
+// whole VM (or a stretch of it longer than a benchmark's window) can run at a
+// different speed, and a binary translator's state differs from one QEMU
+// process to the next. The kernel's confidence interval cannot see that; only
+// another VM can. `--runs N` runs the whole suite N times, each in fresh VMs,
+// and reports per benchmark:
+//   - the median of the runs' medians (for an even count, the lower of the
+//     middle two), with every other field from the run that measured it;
+//   - as its interval (cycles_ci_low/high), the lowest and highest of the
+//     runs' medians, which holds the median over VMs with probability
+//     1 - 2^(1-N) (75% for 3 runs, 94% for 5);
+//   - noisy when fewer than a majority of the runs' medians lie within the
+//     verify tolerance of it: max(2 x the CI target, 2 x its cycle floor),
+//     from the header (default 1% and 1 cycle, so 2% or 2 cycles);
+//   - every run's median and noisy flag (run_medians_milli, run_noisy).
+// A benchmark that was not ok in any run keeps the first run's result.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "tools/results.h"
+#include "tools/run.h"
+
+namespace hvb::tools {
+
+struct AggregatePolicy {
+    uint64_t target_permille = 10;     // the kernel's target= (header target_permille)
+    int64_t target_min_milli = 1000;   // its floor in millicycles (header target_min_cycles)
+};
+
+// The policy a run's header states (defaults where it does not).
+AggregatePolicy aggregate_policy(const HeaderInfo* header);
+
+// `runs[k]`: the results of run k+1, in its order. One run is returned as it
+// is; the order is that of first appearance.
+std::vector<BenchResult> aggregate_runs(const std::vector<std::vector<BenchResult>>& runs,
+                                        const AggregatePolicy& policy);
+
+// The reports of several runs as one: counts summed, notes and errors kept
+// (prefixed "run k: " when there are several), the first header, complete
+// only when every run was, and `results` as given (the aggregate).
+RunReport merge_reports(const std::vector<RunReport>& reports, std::vector<BenchResult> results);
+
+}  // namespace hvb::tools
