@@ -170,6 +170,7 @@ void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s,
     uint32_t done = 0;
     bool evaluated = false;
     bool met_before = false;
+    uint64_t eval_cost = 0;  // cycles the last evaluation took
     while (done < cap) {
         uint64_t c = h.timed_loop(h.ctx, false, n);
         uint64_t b = h.timed_loop(h.ctx, true, n);
@@ -181,7 +182,10 @@ void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s,
         if (cfg.fixed_reps) continue;
         bool over_budget = h.now(h.ctx) - start >= cfg.budget;
         if (done >= next_check || (over_budget && done >= kMinRepsAlways)) {
+            uint64_t before = h.now(h.ctx);
             evaluate(cfg, s, done, n, out);
+            eval_cost = h.now(h.ctx) - before;
+            ++out.evaluations;
             evaluated = true;
             // Checking again and again until the interval looks tight would
             // stop on a lucky streak; the target must hold at two
@@ -190,12 +194,22 @@ void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s,
             if (met && met_before) break;
             met_before = met;
             // Geometric checkpoints: sorting after every repetition would
-            // cost more than the repetitions on a slow platform.
-            next_check = done + (done / 4 > 1 ? done / 4 : 1);
+            // cost more than the repetitions on a slow platform. Where even
+            // that is too often (the nested KVM here runs the guest's own
+            // instructions so slowly that one evaluation, ~6 ms, costs as
+            // much as three {control, benchmark} pairs) they are spaced so
+            // that evaluating takes at most a fifth of the time.
+            uint64_t step = done / 4 > 1 ? done / 4 : 1;
+            uint64_t pair = c + b;
+            if (pair > 0 && (4 * eval_cost + pair - 1) / pair > step) step = (4 * eval_cost + pair - 1) / pair;
+            next_check = step >= cap - done ? cap : done + uint32_t(step);
         }
         if (over_budget && done >= kMinRepsAlways) break;
     }
-    if (!evaluated) evaluate(cfg, s, done, n, out);
+    if (!evaluated) {
+        evaluate(cfg, s, done, n, out);
+        ++out.evaluations;
+    }
     out.interrupts = h.interrupts ? h.interrupts(h.ctx) - irq_start : 0;
     out.elapsed = h.now(h.ctx) - start;
 }

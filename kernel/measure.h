@@ -85,6 +85,7 @@ struct MeasureResult {
     bool target_met = false;
     uint64_t interrupts = 0;  // taken during the repetitions
     uint64_t elapsed = 0;     // cycles, calibration included
+    uint32_t evaluations = 0;  // checkpoints: times the interval was computed
 };
 
 void measure(const MeasureConfig& cfg, const MeasureHooks& hooks, MeasureSamples& s, MeasureResult& out);

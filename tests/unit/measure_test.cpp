@@ -20,6 +20,11 @@ struct FakePlatform {
     unsigned gap_every = 0;          // every k-th benchmark loop gets a gap
     uint64_t gap_cycles = 0;
     uint64_t interrupts_per_loop = 0;
+    // The measurement's own evaluation costs this much: a platform that runs
+    // the kernel's instructions slowly. It is charged to the third clock
+    // read after a loop (budget check, before evaluating, after it).
+    uint64_t code_cost = 0;
+    unsigned reads_since_loop = 0;
     std::mt19937_64 rng{42};
     unsigned bench_loops = 0, control_loops = 0, warm_loops = 0, timed_after_warm = 0;
     std::vector<uint64_t> bench_counts;  // n of each timed benchmark loop
@@ -38,6 +43,7 @@ struct FakePlatform {
         }
         irqs += interrupts_per_loop;
         clock += t;
+        reads_since_loop = 0;
         return t;
     }
     hvb::MeasureHooks hooks() {
@@ -49,7 +55,11 @@ struct FakePlatform {
                 ++p->warm_loops;
                 p->clock += n * (p->control_per_iter + (b ? p->op_per_iter : 0));
             },
-            [](void* c) { return static_cast<FakePlatform*>(c)->clock; },
+            [](void* c) {
+                auto* p = static_cast<FakePlatform*>(c);
+                if (++p->reads_since_loop == 3) p->clock += p->code_cost;
+                return p->clock;
+            },
             [](void* c) { return static_cast<FakePlatform*>(c)->irqs; },
         };
     }
@@ -158,6 +168,39 @@ TEST(MeasureTest, NoisyPlatformRunsUntilTheBudgetAndIsNotMet) {
     // The last repetition started before the budget ran out.
     EXPECT_LT(p.clock, c.budget + 2 * r.result.iterations * 1300 * 3 / 2 + 1000);
     EXPECT_GT(r.result.repetitions, 20u);
+}
+
+TEST(MeasureTest, SlowEvaluationSpacesTheCheckpoints) {
+    // The nested KVM here: one evaluation costs as much as three
+    // {control, benchmark} pairs. Checkpoints every quarter of the
+    // repetitions so far would spend more of the budget evaluating than
+    // measuring; spaced by the evaluation's cost, most of it measures.
+    auto run = [](uint64_t code_cost, Measured& r) {
+        FakePlatform p;
+        p.jitter = 0.5;  // never converges: the whole budget is spent
+        p.control_per_iter = 400;
+        p.op_per_iter = 500;
+        auto c = adaptive_config();
+        c.loop_target = 1000000;
+        p.code_cost = code_cost;
+        r.go(c, p);  // sets iterations; the pair costs about 2 x 1.3M cycles
+        return p;
+    };
+    Measured quick;
+    FakePlatform q = run(0, quick);
+    uint64_t pair = quick.result.iterations * 1300 + 2 * 100;
+    Measured slow;
+    run(3 * pair, slow);
+    EXPECT_FALSE(slow.result.target_met);
+    // Every evaluation took 3 pairs; spaced at least 12 pairs apart, they
+    // take about a fifth of the budget (the first, at 6 repetitions, and
+    // the last, at the budget's end, a little more).
+    EXPECT_LE(slow.result.evaluations * 3 * pair, adaptive_config().budget * 30 / 100);
+    EXPECT_GE(uint64_t(slow.result.repetitions) * 10, uint64_t(quick.result.repetitions) * 7)
+        << "slow " << slow.result.repetitions << " quick " << quick.result.repetitions;
+    // Without the cost, checkpoints stay geometric (every quarter).
+    EXPECT_GT(quick.result.evaluations, slow.result.evaluations);
+    EXPECT_GT(q.clock, 0u);
 }
 
 TEST(MeasureTest, ModerateNoiseConvergesBeforeTheBudget) {
