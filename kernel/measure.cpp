@@ -44,8 +44,11 @@ void evaluate(const MeasureConfig& cfg, MeasureSamples& s, uint32_t n, uint64_t 
         r.target_met = within_target(r.cost.median, r.ci_low, r.ci_high, cfg.target_permille, cfg.target_min_milli) &&
                        uint64_t(r.outliers) * kMaxOutlierDen <= uint64_t(n);
     }
-    Summary control = summarize(s.kept_control, k, s.scratch);
-    r.control_median = per_iteration_milli(uint64_t(control.median < 0 ? 0 : control.median), 0, iterations);
+    // Only the control's median is reported: one sort, not summarize's two.
+    for (uint32_t i = 0; i < k; ++i) s.scratch[i] = s.kept_control[i];
+    sort_i64(s.scratch, k);
+    int64_t control = median_sorted(s.scratch, k);
+    r.control_median = per_iteration_milli(uint64_t(control < 0 ? 0 : control), 0, iterations);
 }
 
 }  // namespace
