@@ -392,6 +392,22 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
         // iters= fixes the count; so does the descriptor for benchmarks
         // whose init sizes things by it.
         uint64_t given = opts.iterations_for(b.name, 0);
+        if (given) {
+            // The descriptor's range is part of what the benchmark measures
+            // (mem_hot needs a pass over its working set, idle's loop is
+            // capped): a count outside it is brought inside, and said so.
+            uint64_t lo = b.min_iterations ? b.min_iterations : 1;
+            uint64_t hi = b.max_iterations > lo ? b.max_iterations : lo;
+            uint64_t use = given < lo ? lo : given > hi ? hi : given;
+            if (use != given) {
+                char msg[192];
+                snformat(msg, sizeof msg, "iters=%lu is outside %s's range [%lu, %lu]: measured at %lu iterations",
+                         given, b.name, lo, hi, use);
+                write_error(out, msg);
+                kprintf("hvbench: %s\n", msg);
+                given = use;
+            }
+        }
         bool fixed = given != 0 || (b.flags & kFlagFixedIterations);
         uint64_t iterations = given ? given : b.iterations;
         rec.iterations_adaptive = !fixed;

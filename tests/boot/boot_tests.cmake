@@ -92,6 +92,14 @@ hvb_boot_test(bad-cmdline-tcg
               CHECKS --expect-all-ran --expect-status idle=ok --expect-error "unknown option 'frobnicate=1'"
                      --expect-error "reps=abc" --expect-exit 9
               QEMU ${HVB_TCG} -kernel ${HVB_ELF} -append "frobnicate=1 reps=abc only=idle")
+# iters= outside a descriptor's range is brought inside it, with an error
+# record saying so; a count inside the range is used as given.
+hvb_boot_test(iters-range-tcg
+              CHECKS --expect-all-ran --expect-status mem_hot=ok --expect-status idle=ok
+                     --expect-error "iters=10 is outside mem_hot's range [1024, 100000]: measured at 1024 iterations"
+                     --expect-output "\"name\":\"mem_hot\",\"category\":\"memory\",\"status\":\"ok\",\"reason\":\"\",\"iterations\":1024,"
+                     --expect-output "\"name\":\"idle\",\"category\":\"idle\",\"status\":\"ok\",\"reason\":\"\",\"iterations\":50,"
+              QEMU ${HVB_TCG} -kernel ${HVB_ELF} -append "only=mem_hot,idle iters=mem_hot:10,idle:50 reps=3")
 if(TARGET iso)
   hvb_boot_test(iso-bios-tcg CHECKS ${HVB_CORE_CHECKS} --expect-boot mb2
                 QEMU ${HVB_TCG} -cdrom ${HVB_ISO})
