@@ -60,7 +60,8 @@ void write_xen_msr(void*) {
     hvb::x86::wrmsr(hvb::x86::cpuid(xen_cpuid_base() + 2).ebx, reinterpret_cast<uint64_t>(xen_page));
 }
 
-// The probe runs once under a guard with a 200 ms escape: a hypervisor that
+// The probe runs once under a guard with a 20 ms escape (a hypercall takes
+// microseconds even where every exit is slow): a hypervisor that
 // re-enters the guest at the hypercall without ever completing it (the
 // nested PVM-based KVM of hvbench's development machine does) would hang the
 // suite. The one-shot timer sends a self-IPI, whose handler steps over a
@@ -96,13 +97,13 @@ const char* hypercall_init() {
     }
     stuck = false;
     hvb::set_interrupt_handler(hvb::kVectorBenchmarkIpi, skip_stuck_hypercall);
-    hvb::timer_oneshot(200'000'000, kick);  // uncalibrated timer: no escape
+    hvb::timer_oneshot(20'000'000, kick);  // uncalibrated timer: no escape
     bool returned = hvb::guarded_call(probe, nullptr, &fault);
     hvb::timer_cancel();
     hvb::set_interrupt_handler(hvb::kVectorBenchmarkIpi, nullptr);
     if (returned && !stuck) return nullptr;
     if (returned)
-        hvb::snformat(reason, sizeof reason, "%s never completes under %s (interrupted after 200 ms)", how,
+        hvb::snformat(reason, sizeof reason, "%s never completes under %s (interrupted after 20 ms)", how,
                       cpu.hypervisor);
     else
         hvb::snformat(reason, sizeof reason, "%s raises %s(vector %u) under %s", how,

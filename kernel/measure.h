@@ -19,6 +19,9 @@ inline constexpr uint32_t kMaxSamples = 1000;  // repetitions kept per measureme
 // The target's floor: an interval within 1 cycle of the median is tight
 // enough whatever the percentage says.
 inline constexpr int64_t kTargetFloorMilli = 1000;
+// A first (untimed) benchmark loop at the range's bottom that lasts this
+// many loop targets ends calibration: no count can be smaller.
+inline constexpr uint64_t kWarmEnoughFactor = 10;
 // Repetitions run whatever the budget says: the median of fewer is one
 // sample's luck.
 inline constexpr uint32_t kMinRepsAlways = 3;

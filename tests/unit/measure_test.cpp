@@ -53,6 +53,7 @@ struct FakePlatform {
             [](void* c, bool b, uint64_t n) {
                 auto* p = static_cast<FakePlatform*>(c);
                 ++p->warm_loops;
+                p->reads_since_loop = 0;
                 p->clock += n * (p->control_per_iter + (b ? p->op_per_iter : 0));
             },
             [](void* c) {
@@ -115,6 +116,28 @@ TEST(MeasureTest, QuietPlatformStopsOnceTheTargetHeldAtTwoCheckpoints) {
     EXPECT_EQ(p.control_loops, hvb::kMinCiSamples + 1);
 }
 
+TEST(MeasureTest, AFirstCallFarPastTheTargetEndsCalibration) {
+    // One iteration lasts 20 loop targets (a page-table build on a slow
+    // platform): no timed calibration loop, the count stays at the bottom
+    // of the range, and the benchmark loop is warmed once, not twice.
+    FakePlatform p;
+    p.op_per_iter = 200000;
+    auto c = adaptive_config();
+    c.min_iterations = 10;
+    Measured r;
+    r.go(c, p);
+    EXPECT_EQ(r.result.iterations, 10u);
+    EXPECT_EQ(r.result.calibration_loops, 0u);
+    EXPECT_EQ(p.warm_loops, 2u);  // the benchmark's (timed as the first call), then the control
+    EXPECT_EQ(p.bench_counts.size(), r.result.repetitions + r.result.outliers);
+    // Just below the factor, calibration runs as usual.
+    FakePlatform q;
+    q.op_per_iter = (10 * c.loop_target) / 10 - 100;  // warm loop a little under 10 targets
+    Measured s;
+    s.go(c, q);
+    EXPECT_GE(s.result.calibration_loops, 1u);
+}
+
 TEST(MeasureTest, IterationsStayInsideTheDescriptorRange) {
     FakePlatform p;
     auto c = adaptive_config();
@@ -132,7 +155,7 @@ TEST(MeasureTest, IterationsStayInsideTheDescriptorRange) {
     Measured r2;
     r2.go(c, q);
     EXPECT_EQ(r2.result.iterations, 3u);  // the range's minimum, not the start count
-    EXPECT_EQ(r2.result.calibration_loops, 1u);
+    EXPECT_EQ(r2.result.calibration_loops, 0u);  // the warm-up alone was 10 targets past
 }
 
 TEST(MeasureTest, FixedIterationsAndRepetitionsAreObeyed) {
