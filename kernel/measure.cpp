@@ -192,7 +192,11 @@ void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s,
         ++done;
         evaluated = false;
         if (cfg.fixed_reps) continue;
-        bool over_budget = h.now(h.ctx) - start >= cfg.budget;
+        // Over budget once another pair (at the last pair's length) and the
+        // final check would end past it: the budget is kept, not overrun by
+        // a pair and a check.
+        uint64_t spent = h.now(h.ctx) - start;
+        bool over_budget = spent >= cfg.budget || cfg.budget - spent <= c + b + eval_cost;
         if (done >= next_check || (over_budget && done >= kMinRepsAlways)) {
             uint64_t before = h.now(h.ctx);
             evaluate(cfg, s, done, n, out);
