@@ -2,6 +2,8 @@
 #include "tools/aggregate.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace hvb::tools {
@@ -74,6 +76,36 @@ std::vector<BenchResult> aggregate_runs(const std::vector<std::vector<BenchResul
         out.push_back(std::move(agg));
     }
     return out;
+}
+
+namespace {
+std::string percent_text(int64_t permille) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%s%lld.%lld%%", permille < 0 ? "-" : "+", (long long)(std::llabs(permille) / 10),
+             (long long)(std::llabs(permille) % 10));
+    return buf;
+}
+}  // namespace
+
+std::string noisy_reason(const BenchResult& r, const AggregatePolicy& policy) {
+    if (!r.ok() || !r.is_noisy()) return "";
+    if (r.run_medians_milli.size() > 1) return "runs disagree";
+    if (r.verify_agrees == false)
+        return r.verify_median_milli ? "moved to " + milli_text(*r.verify_median_milli) + " on the second look"
+                                     : "second look failed";
+    // kernel/runner.h kSpeedTolerancePermille: the kernel's speed check.
+    if (r.speed_permille && std::llabs(*r.speed_permille) > 100) return "platform speed " + percent_text(*r.speed_permille);
+    uint64_t ran = r.repetitions + r.outliers.value_or(0);
+    if (r.outliers && *r.outliers * 4 > ran)
+        return std::to_string(*r.outliers) + " of " + std::to_string(ran) + " repetitions were long gaps";
+    if (!r.has_ci()) return std::to_string(r.repetitions) + " repetitions";
+    int64_t mag = std::llabs(r.median_milli);
+    int64_t half = std::max(r.median_milli - *r.ci_low_milli, *r.ci_high_milli - r.median_milli);
+    int64_t floor = policy.target_min_milli;
+    if (mag > 0 && int64_t(__int128(half) * 1000 / mag) >= int64_t(policy.target_permille) && half > floor)
+        return "CI +-" + percent_text(int64_t(__int128(half) * 1000 / mag)).substr(1);
+    if (mag == 0 && half > floor) return "CI +-" + milli_text(half) + " cycles";
+    return "";
 }
 
 RunReport merge_reports(const std::vector<RunReport>& reports, std::vector<BenchResult> results) {

@@ -39,6 +39,14 @@ AggregatePolicy aggregate_policy(const HeaderInfo* header);
 std::vector<BenchResult> aggregate_runs(const std::vector<std::vector<BenchResult>>& runs,
                                         const AggregatePolicy& policy);
 
+// Why a result is noisy, from its own fields, the most telling first:
+// "runs disagree" (--runs), "moved to M on the second look" (verify),
+// "platform speed +53%" (beyond the kernel's +-10% speed check), "5 of 16
+// repetitions were long gaps" (more than a quarter), "3 repetitions" (too
+// few for an interval), "CI +-3.2%" (wider than the target). "" when it is
+// not noisy or none of these applies.
+std::string noisy_reason(const BenchResult& r, const AggregatePolicy& policy);
+
 // The reports of several runs as one: counts summed, notes and errors kept
 // (prefixed "run k: " when there are several), the first header, complete
 // only when every run was, and `results` as given (the aggregate).

@@ -245,7 +245,8 @@ struct RunCli {
     unsigned runs = 1;  // --runs: whole-suite runs in fresh VMs, aggregated (tools/aggregate.h)
 };
 
-void print_table(const std::vector<BenchResult>& results, bool external, unsigned runs = 1) {
+void print_table(const std::vector<BenchResult>& results, bool external, unsigned runs,
+                 const AggregatePolicy& policy) {
     bool ci = std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.has_ci(); });
     bool noisy = std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.ok() && r.is_noisy(); });
     printf("%-24s %-12s %-11s %11s %13s %11s %13s %11s", "benchmark", "category", "status", "iterations", "median",
@@ -270,7 +271,10 @@ void print_table(const std::vector<BenchResult>& results, bool external, unsigne
                 else
                     printf(" %14s %11s", "-", "-");
             }
-            if (r.is_noisy()) printf("  noisy");
+            if (r.is_noisy()) {
+                std::string why = noisy_reason(r, policy);
+                printf("  noisy%s%s", why.empty() ? "" : ": ", why.c_str());
+            }
             printf("\n");
         } else {
             std::string reason = r.reason.substr(0, r.reason.find('\n'));
@@ -282,8 +286,10 @@ void print_table(const std::vector<BenchResult>& results, bool external, unsigne
         printf("noisy: fewer than a majority of the %u runs' medians lie within 2x the kernel's CI target of the "
                "median (see docs/measurement.md)\n", runs);
     else if (noisy)
-        printf("noisy: the kernel did not reach its confidence-interval target (within its time budget, or with the "
-               "repetitions it was given; a CI needs at least 6)\n");
+        printf("noisy: treat with care. CI: the median's 95%% interval stayed wider than the target (--target) within "
+               "the budget; platform speed: the empty control loop ran off the platform's usual speed; moved: a "
+               "second look after the suite disagreed; long gaps: too many repetitions interrupted; N repetitions: "
+               "too few for an interval (6). docs/measurement.md\n");
 }
 
 // What a finished run adds to its context.
@@ -789,7 +795,8 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     write_files(rep.results);
 
     printf("\n");
-    print_table(rep.results, cli.settings.external_timing, unsigned(reports.size()));
+    print_table(rep.results, cli.settings.external_timing, unsigned(reports.size()),
+                aggregate_policy(rep.header ? &*rep.header : nullptr));
     if (!linearity.empty()) printf("\n%s", linearity.c_str());
     fflush(stdout);  // the table before the summary on stderr, when both go to one terminal
     if (want_linearity && linearity.empty())
@@ -878,7 +885,7 @@ int cmd_import(Args& args, const std::vector<std::string>& command_line) {
             return kExitIncomplete;
         }
     }
-    print_table(rep.results, false);
+    print_table(rep.results, false, 1, aggregate_policy(rep.header ? &*rep.header : nullptr));
     if (std::string lin = format_linearity(rep.results); !lin.empty()) printf("\n%s", lin.c_str());
     for (const auto& p : rep.problems) fprintf(stderr, "hvbench: %s\n", p.c_str());
     if (!rep.fatal.empty()) fprintf(stderr, "hvbench: %s\n", rep.fatal.c_str());

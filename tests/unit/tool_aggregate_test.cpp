@@ -154,6 +154,43 @@ TEST(ToolAggregate, FailuresInSomeRunsAndOrder) {
     EXPECT_NE(m.exit_code() & kExitIncomplete, 0);
 }
 
+TEST(ToolAggregate, NoisyReasonSaysWhy) {
+    AggregatePolicy p;  // 1%, 1 cycle
+    BenchResult r = Ok("a", 100000, false);
+    EXPECT_EQ(noisy_reason(r, p), "");  // not noisy
+    r.noisy = true;
+    r.ci_low_milli = 96800;
+    r.ci_high_milli = 101000;
+    EXPECT_EQ(noisy_reason(r, p), "CI +-3.2%");
+    r.outliers = 5;
+    r.repetitions = 11;
+    EXPECT_EQ(noisy_reason(r, p), "5 of 16 repetitions were long gaps");
+    r.speed_permille = 530;
+    EXPECT_EQ(noisy_reason(r, p), "platform speed +53.0%");
+    r.speed_permille = -120;
+    EXPECT_EQ(noisy_reason(r, p), "platform speed -12.0%");
+    r.verify_agrees = false;
+    r.verify_median_milli = 65200;
+    EXPECT_EQ(noisy_reason(r, p), "moved to 65.200 on the second look");
+    r.run_medians_milli = {100000, 130000, 160000};
+    r.run_noisy = {true, true, true};
+    EXPECT_EQ(noisy_reason(r, p), "runs disagree");
+
+    BenchResult few = Ok("b", 500000, true);
+    few.ci_low_milli.reset();
+    few.ci_high_milli.reset();
+    few.repetitions = 3;
+    EXPECT_EQ(noisy_reason(few, p), "3 repetitions");
+    // Within the cycle floor: no interval reason to give.
+    BenchResult cheap = Ok("c", 2500, true);
+    cheap.ci_low_milli = 2000;
+    cheap.ci_high_milli = 3200;
+    EXPECT_EQ(noisy_reason(cheap, p), "");
+    cheap.ci_high_milli = 4000;
+    EXPECT_EQ(noisy_reason(cheap, p), "CI +-60.0%");
+    EXPECT_EQ(noisy_reason(Failed("d", "faulted"), p), "");
+}
+
 TEST(ToolAggregate, RunMediansSurviveTheJsonFile) {
     auto out = aggregate_runs({{Ok("a", 700000)}, {Ok("a", 1400000, true)}, {Ok("a", 705000)}}, AggregatePolicy{});
     ResultsDoc doc;
