@@ -256,10 +256,13 @@ def linearity_table(accel, doc, wall):
             verdicts.append("%dN %s%s" % (lv["iterations"] // max(base["iterations"], 1),
                                           "ok" if ok else "NONLINEAR", " (noisy)" if noisy else ""))
         while len(cells) < 2:
-            cells.append("— (at max)")
+            cells.append("—")
         lines.append("| %s | %d | %.3f%s | %s | %s | %s |" % (
             b["name"], base["iterations"], base["cycles_median"], "*" if base.get("noisy") else "", cells[0], cells[1],
             ", ".join(verdicts) if verdicts else "N is the range's maximum"))
+    lines.append("")
+    lines.append("—: not measured: the count would pass the descriptor's maximum, or three pairs at it would "
+                 "take more than 10 s.")
     lines.append("")
     lines.append("%s: %d level pairs without a noisy side judged, %d outside 5%% and 2 cycles; of %d pairs with a "
                  "noisy side, %d outside. `*`: noisy.\n" % (accel.upper(), judged, failed, noisy_pairs, noisy_failed))
