@@ -487,6 +487,32 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
                                                  !result.target_met,
                                                  ratio_milli(result.cost.median, rec.median_milli)};
                 }
+                if (n > 1 && rec.status == Status::ok) {
+                    // The levels take seconds, in which a shared host can
+                    // change speed. A closing measurement at N that
+                    // disagrees with the first (beyond twice the target)
+                    // means the ratios mix two speeds: every level is noisy.
+                    ResultRecord again{};
+                    again.status = Status::ok;
+                    if (!measure_once(b, opts, true, base, method.budget, job, again)) {
+                        rec.status = again.status;
+                        rec.reason = again.reason;
+                        rec.has_fault = again.has_fault;
+                        rec.fault = again.fault;
+                    } else {
+                        int64_t first = rec.median_milli, last = result.cost.median;
+                        if (!within_target(first, first < last ? first : last, first < last ? last : first,
+                                           2 * opts.target_permille, 2 * kTargetFloorMilli)) {
+                            for (uint32_t k = 0; k < n; ++k) levels[k].noisy = true;
+                            rec.noisy = true;
+                            char a_text[32], b_text[32];
+                            format_milli(a_text, first);
+                            format_milli(b_text, last);
+                            kprintf("%-22s linearity: N again at the end, %s cycles against %s: every level noisy\n",
+                                    b.name, b_text, a_text);
+                        }
+                    }
+                }
                 rec.linearity = levels;
                 rec.linearity_count = n;
             }
