@@ -209,14 +209,14 @@ std::string format_comparison(const Comparison& c) {
             if (cell.ratio) (cell.by_ci ? any_ci : any_mad) = true;
             any_noisy = any_noisy || cell.noisy;
         }
-    std::string rule = any_ci && any_mad ? "the 95% CIs of the medians overlap where both have one, else the "
-                                           "spreads (median ±MAD) do"
-                       : any_ci          ? "the 95% CIs of the medians overlap"
+    std::string rule = any_ci && any_mad ? "the 95% CIs of the medians (for --runs files: the runs' ranges) overlap "
+                                           "where both have one, else the spreads (median ±MAD) do"
+                       : any_ci          ? "the 95% CIs of the medians overlap (for --runs files: the runs' ranges)"
                                          : "the spreads (median ±MAD) overlap";
     std::string out = "cycles per iteration: median ±MAD; ratio = cycles / " + base +
                       "'s cycles (GNR when the baseline is native); ~ = within noise: " + rule +
                       " (no clear difference)" +
-                      (any_noisy ? "; noisy = the kernel did not reach its CI target: treat with care" : "") + "\n";
+                      (any_noisy ? "; noisy = the run flagged the figure (its table says why): treat with care" : "") + "\n";
     for (size_t r = 0; r < table.size(); ++r) {
         std::string line;
         for (size_t i = 0; i < table[r].size(); ++i) {
