@@ -84,6 +84,17 @@ uint64_t next_calibration_count(uint64_t n, uint64_t elapsed, uint64_t target, u
     return next;
 }
 
+bool timer_drifted(uint64_t now, uint64_t floor, uint64_t mad, int64_t* permille) {
+    if (floor == 0) {
+        *permille = 0;
+        return false;
+    }
+    uint64_t diff = now > floor ? now - floor : floor - now;
+    int64_t p = int64_t(diff > ~0ull / 1000 ? ~0ull >> 2 : diff * 1000 / floor);
+    *permille = now >= floor ? p : -p;
+    return now > floor && *permille > kTimerDriftPermille && diff > kTimerDriftMads * mad;
+}
+
 bool within_target(int64_t median, int64_t lo, int64_t hi, uint32_t permille, int64_t min_milli) {
     uint64_t tol = abs_u64(median) / 1000 * permille + abs_u64(median) % 1000 * permille / 1000;
     if (min_milli > 0 && tol < uint64_t(min_milli)) tol = uint64_t(min_milli);

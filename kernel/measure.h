@@ -106,6 +106,16 @@ uint64_t calibrate_count(uint64_t start, uint64_t max, uint64_t target, uint64_t
 // least 2x and at most 100x, never past max_iterations.
 uint64_t next_calibration_count(uint64_t n, uint64_t elapsed, uint64_t target, uint64_t max_iterations);
 
+// The host's pace, read from the timer call's own cost: measured again after
+// every benchmark and compared with the lowest seen in this VM (boot
+// included). A call dearer by more than kTimerDriftPermille, and by more
+// than kTimerDriftMads x the boot MAD, means the host slowed (on the
+// development machine its slow phases make the call 1.4-1.8x dearer and the
+// benchmarks 2-2.5x) and the result is noisy. *permille gets the drift.
+inline constexpr int64_t kTimerDriftPermille = 250;
+inline constexpr uint64_t kTimerDriftMads = 3;
+bool timer_drifted(uint64_t now, uint64_t floor, uint64_t mad, int64_t* permille);
+
 // Whether [lo, hi] lies within max(|median| * permille / 1000, min_milli)
 // of the median on both sides.
 bool within_target(int64_t median, int64_t lo, int64_t hi, uint32_t permille, int64_t min_milli);

@@ -285,6 +285,10 @@ void write_result(Sink sink, const ResultRecord& r) {
         l.key("smis");
         l.u64(r.smis);
     }
+    if (r.has_timer_drift) {
+        l.key("timer_drift_permille");
+        l.i64(r.timer_drift_permille);
+    }
     if (r.has_speed) {
         l.key("speed_permille");
         l.i64(r.speed_permille);

@@ -117,6 +117,8 @@ struct ResultRecord {
     uint64_t smis;
     bool has_speed;                       // control is the empty loop: compared
     int64_t speed_permille;               // its cost vs the platform's usual, signed
+    bool has_timer_drift;                 // the timer call was timed again after it
+    int64_t timer_drift_permille;         // its cost vs the lowest in this VM, signed
     uint64_t elapsed_us;                  // on this benchmark
     uint64_t t_us;                        // since kernel entry
     const LinearityLevel* linearity;      // linearity=1: the levels; else null

@@ -90,6 +90,8 @@ constexpr uint32_t kVerifyReps = 5;
 // linearity=1: the most time one level of one benchmark may take.
 constexpr uint64_t kLinearityBudgetUs = 3000000;
 constexpr uint64_t kLinearitySkipUs = 10000000;
+// Timer calls timed after each benchmark for the drift check.
+constexpr size_t kDriftProbes = 15;
 
 // Platform speed. Most benchmarks' control is hvb::empty_loop, whose cost
 // per iteration is a property of the platform alone; measured in the same
@@ -303,20 +305,29 @@ void verify_results(const Benchmark* const* list, size_t count, const Options& o
 
 const RunPlan& current_plan() { return plan; }
 
+namespace {
+// The cost of a timed call around nothing, n times with interrupts off:
+// its median and MAD (values: n entries, scratch: 2n).
+Summary probe_timer(TimerMode timer, int64_t* values, size_t n, int64_t* scratch) {
+    InterruptsOff off;
+    for (size_t i = 0; i < n; ++i) values[i] = int64_t(time_call(timer, empty_loop, 0));
+    return summarize(values, n, scratch);
+}
+uint64_t timer_floor;  // the cheapest timer call seen in this VM (boot included)
+}  // namespace
+
 const MeasurementMethod& measurement_init(const Options& opts) {
     InterruptsOff off;
 
     constexpr size_t kProbes = 63;
     static int64_t t[kProbes], r[kProbes], scratch[2 * kProbes];
     for (size_t i = 0; i < 8; ++i) time_call(opts.timer, empty_loop, 0);  // warm
-    for (size_t i = 0; i < kProbes; ++i) {
-        t[i] = int64_t(time_call(opts.timer, empty_loop, 0));
-        r[i] = int64_t(counter_read_cost());
-    }
-    Summary ts = summarize(t, kProbes, scratch);
+    Summary ts = probe_timer(opts.timer, t, kProbes, scratch);
+    for (size_t i = 0; i < kProbes; ++i) r[i] = int64_t(counter_read_cost());
     Summary rs = summarize(r, kProbes, scratch);
     method.timer_cost = uint64_t(ts.median);
     method.timer_mad = uint64_t(ts.mad);
+    timer_floor = method.timer_cost;
     method.counter_read = uint64_t(rs.median);
     method.counter_intercepted = method.counter_read > kInterceptedReadCycles;
     uint64_t smi;
@@ -441,6 +452,16 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
                 rec.speed_permille = speed_deviation(control, reference);
                 if (speed_off(rec)) rec.noisy = true;
                 speed_record(control);
+            }
+            {
+                // The host's pace after the benchmark (measure.h
+                // timer_drifted): the speed check's yardstick where the
+                // empty loop is none (TCG), and a second one where it is.
+                static int64_t probes[kDriftProbes], probe_scratch[2 * kDriftProbes];
+                uint64_t now = uint64_t(probe_timer(opts.timer, probes, kDriftProbes, probe_scratch).median);
+                rec.has_timer_drift = true;
+                if (timer_drifted(now, timer_floor, method.timer_mad, &rec.timer_drift_permille)) rec.noisy = true;
+                if (now < timer_floor) timer_floor = now;
             }
 
             if (opts.linearity) {

@@ -93,6 +93,11 @@ std::string noisy_reason(const BenchResult& r, const AggregatePolicy& policy) {
     if (r.verify_agrees == false)
         return r.verify_median_milli ? "moved to " + milli_text(*r.verify_median_milli) + " on the second look"
                                      : "second look failed";
+    // kernel/measure.h kTimerDriftPermille: the kernel's timer-drift check
+    // (its 3-MAD condition is not in the record; past 25% it holds on the
+    // platforms seen, whose timer MAD is a few percent of the call).
+    if (r.timer_drift_permille && *r.timer_drift_permille > 250)
+        return "host slowed: timer call " + percent_text(*r.timer_drift_permille);
     // kernel/runner.h kSpeedTolerancePermille: the kernel's speed check.
     if (r.speed_permille && std::llabs(*r.speed_permille) > 100) return "platform speed " + percent_text(*r.speed_permille);
     uint64_t ran = r.repetitions + r.outliers.value_or(0);

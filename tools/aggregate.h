@@ -41,6 +41,7 @@ std::vector<BenchResult> aggregate_runs(const std::vector<std::vector<BenchResul
 
 // Why a result is noisy, from its own fields, the most telling first:
 // "runs disagree" (--runs), "moved to M on the second look" (verify),
+// "host slowed: timer call +45.0%" (the kernel's timer-drift check),
 // "platform speed +53%" (beyond the kernel's +-10% speed check), "5 of 16
 // repetitions were long gaps" (more than a quarter), "3 repetitions" (too
 // few for an interval), "CI +-3.2%" (wider than the target). "" when it is

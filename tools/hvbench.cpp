@@ -287,7 +287,8 @@ void print_table(const std::vector<BenchResult>& results, bool external, unsigne
                "median (see docs/measurement.md)\n", runs);
     else if (noisy)
         printf("noisy: treat with care. CI: the median's 95%% interval stayed wider than the target (--target) within "
-               "the budget; platform speed: the empty control loop ran off the platform's usual speed; moved: a "
+               "the budget; host slowed: the timer call after it was >25%% dearer than the VM's cheapest; platform "
+               "speed: the empty control loop ran off the platform's usual speed; moved: a "
                "second look after the suite disagreed; long gaps: too many repetitions interrupted; N repetitions: "
                "too few for an interval (6). docs/measurement.md\n");
 }

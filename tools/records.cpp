@@ -143,6 +143,7 @@ void read_result_extras(const Json& j, ResultInfo& r, std::vector<std::string>& 
     f.uint("interrupts", r.interrupts);
     f.uint("smis", r.smis);
     f.integer("speed_permille", r.speed_permille);
+    f.integer("timer_drift_permille", r.timer_drift_permille);
     f.uint("elapsed_us", r.elapsed_us);
     f.uint("t_us", r.t_us);
     if (const Json* lin = j.get("linearity")) {

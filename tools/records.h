@@ -80,6 +80,7 @@ struct ResultInfo {
     std::optional<bool> noisy;                         // ok, but the CI target was not met
     std::optional<uint64_t> outliers, interrupts, smis, elapsed_us, t_us;
     std::optional<int64_t> speed_permille;  // control loop vs the platform's usual speed
+    std::optional<int64_t> timer_drift_permille;  // timer call after it vs the VM's cheapest
     std::vector<LinearityLevel> linearity;             // levels N, 10N, 100N (kernel option linearity=1)
 };
 

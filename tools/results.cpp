@@ -89,6 +89,7 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t tsc_hz, uint64_
     if (r.smis) b.set("smis", Json::unsigned_integer(*r.smis));
     if (!r.iterations_mode.empty()) b.set("iterations_mode", Json::string_value(r.iterations_mode));
     if (r.speed_permille) b.set("speed_permille", Json::integer(*r.speed_permille));
+    if (r.timer_drift_permille) b.set("timer_drift_permille", Json::integer(*r.timer_drift_permille));
     if (r.verify_median_milli) b.set("verify_median", Json::milli(*r.verify_median_milli));
     if (r.verify_agrees) b.set("verify_agrees", Json::boolean_value(*r.verify_agrees));
     if (r.elapsed_us) b.set("elapsed_us", Json::unsigned_integer(*r.elapsed_us));
@@ -202,7 +203,9 @@ bool read_benchmark(const Json& b, BenchResult& r, std::string* error) {
         !opt_bool(b, "noisy", r.noisy) || !opt_uint(b, "outliers", r.outliers) ||
         !opt_uint(b, "interrupts", r.interrupts) || !opt_uint(b, "smis", r.smis) ||
         !opt_uint(b, "elapsed_us", r.elapsed_us) || !opt_uint(b, "t_us", r.t_us) ||
-        !opt_int(b, "speed_permille", r.speed_permille) || !opt_milli(b, "verify_median", r.verify_median_milli) ||
+        !opt_int(b, "speed_permille", r.speed_permille) ||
+        !opt_int(b, "timer_drift_permille", r.timer_drift_permille) ||
+        !opt_milli(b, "verify_median", r.verify_median_milli) ||
         !opt_bool(b, "verify_agrees", r.verify_agrees))
         return false;
     if (r.ci_low_milli.has_value() != r.ci_high_milli.has_value())

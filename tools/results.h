@@ -14,7 +14,8 @@
 //                    "control_median", "timer", "vm", "params",
 //                    "external_*", "vmm_output", and from newer kernels
 //                    "cycles_ci_low", "cycles_ci_high", "noisy",
-//                    "outliers", "interrupts", "smis", "speed_permille", "iterations_mode",
+//                    "outliers", "interrupts", "smis", "speed_permille",
+//                    "timer_drift_permille", "iterations_mode",
 //                    "elapsed_us", "t_us", "linearity": [{"iterations",
 //                    "cycles_median", "cycles_ci_low", "cycles_ci_high",
 //                    "repetitions", "noisy", "ratio"}],
@@ -60,6 +61,7 @@ struct BenchResult {
     std::optional<bool> noisy;                           // the CI target was not met
     std::optional<uint64_t> outliers, interrupts, smis, elapsed_us, t_us;
     std::optional<int64_t> speed_permille;
+    std::optional<int64_t> timer_drift_permille;  // the timer call after it vs the VM's cheapest
     // verify=1: the median of the second look, and whether it agreed.
     std::optional<int64_t> verify_median_milli;
     std::optional<bool> verify_agrees;

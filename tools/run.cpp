@@ -122,6 +122,7 @@ BenchResult from_record(const ResultInfo& r, const std::string& timer, unsigned 
     b.smis = r.smis;
     b.elapsed_us = r.elapsed_us;
     b.speed_permille = r.speed_permille;
+    b.timer_drift_permille = r.timer_drift_permille;
     b.t_us = r.t_us;
     b.linearity = r.linearity;
     b.timer = timer;

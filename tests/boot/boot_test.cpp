@@ -205,6 +205,11 @@ void check_quality(const hvb::tools::RunLog& log, Fail fail) {
                 fail(res.name + ": not noisy although its control ran " + std::to_string(*speed) +
                      " permille off the platform's usual speed");
         }
+        // The host's pace after every measured benchmark (measure.h
+        // timer_drifted); a not-noisy result's may not exceed the limit
+        // by more than the MAD condition allows.
+        auto drift = j.get_int("timer_drift_permille");
+        if (!drift) fail(res.name + ": result lacks timer_drift_permille");
     }
 }
 

@@ -305,6 +305,25 @@ TEST(MeasureTest, InterruptsDuringRepetitionsAreCounted) {
     EXPECT_EQ(r.result.interrupts, 14u);  // 7 pairs; calibration loops not counted
 }
 
+TEST(MeasureTest, TimerDriftNeedsAQuarterAndThreeMads) {
+    int64_t p = 0;
+    // TCG here: ~100 cycles in the fast mode, 140-180 in the slow one.
+    EXPECT_TRUE(hvb::timer_drifted(160, 100, 4, &p));
+    EXPECT_EQ(p, 600);
+    EXPECT_FALSE(hvb::timer_drifted(124, 100, 4, &p));  // 24%: below the quarter
+    EXPECT_EQ(p, 240);
+    EXPECT_FALSE(hvb::timer_drifted(140, 100, 20, &p));  // 40%, but within 3 MADs of a noisy timer
+    EXPECT_TRUE(hvb::timer_drifted(161, 100, 20, &p));
+    // Cheaper than the floor is not a slowdown (the caller lowers the floor).
+    EXPECT_FALSE(hvb::timer_drifted(60, 100, 4, &p));
+    EXPECT_EQ(p, -400);
+    // KVM here: 17 000 quiet, 20 000-32 000 in slow phases.
+    EXPECT_TRUE(hvb::timer_drifted(25000, 17000, 30, &p));
+    EXPECT_FALSE(hvb::timer_drifted(20000, 17000, 30, &p));
+    EXPECT_FALSE(hvb::timer_drifted(500, 0, 0, &p));  // no floor yet
+    EXPECT_EQ(p, 0);
+}
+
 TEST(MeasureTest, CalibrationCountGrowth) {
     EXPECT_EQ(hvb::next_calibration_count(10, 1000, 100000, 1000000), 1000u);    // 100x cap
     EXPECT_EQ(hvb::next_calibration_count(10, 50000, 100000, 1000000), 25u);     // 2.5x (1.25 past)

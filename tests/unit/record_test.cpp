@@ -555,6 +555,8 @@ TEST(RecordQuality, IntervalNoiseHazardsAndLinearity) {
     r.smis = 1;
     r.has_speed = true;
     r.speed_permille = -130;
+    r.has_timer_drift = true;
+    r.timer_drift_permille = 412;
     r.elapsed_us = 61234;
     r.t_us = 987654;
     const hvb::LinearityLevel levels[] = {
@@ -570,7 +572,7 @@ TEST(RecordQuality, IntervalNoiseHazardsAndLinearity) {
               "\"reason\":\"\",\"iterations\":10000,\"repetitions\":11,\"cycles\":{\"min\":1.250,\"median\":1.500,"
               "\"mean\":1.600,\"mad\":0.100,\"ci_low\":1.450,\"ci_high\":1.525},\"control\":{\"median\":2.000},"
               "\"iterations_mode\":\"adaptive\",\"noisy\":true,\"outliers\":2,\"interrupts\":7,\"smis\":1,"
-              "\"speed_permille\":-130,\"elapsed_us\":61234,\"t_us\":987654,\"linearity\":[{\"iterations\":100,\"median\":1.500,"
+              "\"timer_drift_permille\":412,\"speed_permille\":-130,\"elapsed_us\":61234,\"t_us\":987654,\"linearity\":[{\"iterations\":100,\"median\":1.500,"
               "\"ci_low\":1.450,\"ci_high\":1.525,\"repetitions\":11,\"noisy\":true,\"ratio\":1.000},"
               "{\"iterations\":1000,\"median\":1.530,\"repetitions\":3,\"noisy\":true,\"ratio\":1.020}]}\n");
 }

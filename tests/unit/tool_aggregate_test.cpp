@@ -167,6 +167,11 @@ TEST(ToolAggregate, NoisyReasonSaysWhy) {
     EXPECT_EQ(noisy_reason(r, p), "5 of 16 repetitions were long gaps");
     r.speed_permille = 530;
     EXPECT_EQ(noisy_reason(r, p), "platform speed +53.0%");
+    r.timer_drift_permille = 200;  // within the kernel's limit: not the reason
+    EXPECT_EQ(noisy_reason(r, p), "platform speed +53.0%");
+    r.timer_drift_permille = 450;
+    EXPECT_EQ(noisy_reason(r, p), "host slowed: timer call +45.0%");
+    r.timer_drift_permille.reset();
     r.speed_permille = -120;
     EXPECT_EQ(noisy_reason(r, p), "platform speed -12.0%");
     r.verify_agrees = false;

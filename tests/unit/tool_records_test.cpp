@@ -232,7 +232,7 @@ const char kNewResult[] =
     R"(@hvb {"type":"result","name":"cpuid","category":"privileged","status":"ok","reason":"",)"
     R"("iterations":1000,"repetitions":23,"iterations_mode":"adaptive",)"
     R"("cycles":{"min":1500.000,"median":1520.250,"mean":1525.000,"mad":3.125,"ci_low":1518.000,"ci_high":1523.500},)"
-    R"("control":{"median":30.000},"noisy":false,"outliers":2,"interrupts":1,"smis":0,"speed_permille":-12,"elapsed_us":180000,)"
+    R"("control":{"median":30.000},"noisy":false,"outliers":2,"interrupts":1,"smis":0,"timer_drift_permille":31,"speed_permille":-12,"elapsed_us":180000,)"
     R"("t_us":250000,"linearity":[)"
     R"({"iterations":1000,"median":1520.250,"ci_low":1518.000,"ci_high":1523.500,"repetitions":23,"noisy":false,"ratio":1.000},)"
     R"({"iterations":10000,"median":1510.000,"ci_low":1509.000,"ci_high":1512.000,"repetitions":11,"noisy":false,"ratio":0.993},)"
@@ -303,6 +303,7 @@ TEST(ToolRecordsNewFields, OlderStreamsLackThemAndParseAsBefore) {
     EXPECT_FALSE(r.interrupts);
     EXPECT_FALSE(r.smis);
     EXPECT_FALSE(r.speed_permille);
+    EXPECT_FALSE(r.timer_drift_permille);
     EXPECT_FALSE(r.elapsed_us);
     EXPECT_TRUE(r.linearity.empty());
 }
@@ -321,6 +322,7 @@ TEST(ToolRecordsNewFields, ResultFieldsAndLinearityAreRead) {
     EXPECT_EQ(r.interrupts, 1u);
     EXPECT_EQ(r.smis, 0u);
     EXPECT_EQ(r.speed_permille, -12);
+    EXPECT_EQ(r.timer_drift_permille, 31);
     EXPECT_EQ(r.elapsed_us, 180000u);
     EXPECT_EQ(r.t_us, 250000u);
     ASSERT_EQ(r.linearity.size(), 3u);

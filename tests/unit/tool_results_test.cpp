@@ -33,6 +33,7 @@ std::vector<BenchResult> Sample() {
     a.interrupts = 1;
     a.smis = 0;
     a.speed_permille = 37;
+    a.timer_drift_permille = 260;
     a.elapsed_us = 180000;
     a.t_us = 250000;
     LinearityLevel l1{1000, 31306, 31000, 31700, 11, false, 1000};
@@ -170,6 +171,7 @@ TEST(ToolResultsJson, NewFieldsAreWrittenOnlyWhenKnown) {
     EXPECT_EQ(cpuid.get_string("iterations_mode"), "adaptive");
     EXPECT_EQ(cpuid.get_uint("elapsed_us"), 180000u);
     EXPECT_EQ(cpuid.get_int("speed_permille"), 37);
+    EXPECT_EQ(cpuid.get_int("timer_drift_permille"), 260);
     const Json* lin = cpuid.get("linearity");
     ASSERT_TRUE(lin && lin->is(Json::Kind::array));
     ASSERT_EQ(lin->items.size(), 2u);
@@ -182,7 +184,8 @@ TEST(ToolResultsJson, NewFieldsAreWrittenOnlyWhenKnown) {
     // An older kernel's result has none of them.
     const Json& mem = root->get("benchmarks")->items[2];
     for (const char* k : {"cycles_ci_low", "cycles_ci_high", "noisy", "outliers", "interrupts", "smis",
-                          "speed_permille", "iterations_mode", "elapsed_us", "t_us", "linearity"})
+                          "speed_permille", "timer_drift_permille", "iterations_mode", "elapsed_us", "t_us",
+                          "linearity"})
         EXPECT_FALSE(mem.get(k)) << k;
     const Json* ctx = root->get("context");
     EXPECT_EQ(ctx->get_string("pinned"), "vcpus");
@@ -278,6 +281,7 @@ TEST(ToolResultsCsv, RoundTrip) {
         r.interrupts.reset();
         r.smis.reset();
         r.speed_permille.reset();
+        r.timer_drift_permille.reset();
         r.elapsed_us.reset();
         r.t_us.reset();
         r.linearity.clear();
