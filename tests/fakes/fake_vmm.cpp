@@ -8,6 +8,7 @@
 //                [--crash NAME]...                    abort() after NAME's begin record
 //                [--hang NAME]...                     stop writing and sleep after NAME's begin
 //                [--vmm-stop NAME]                    "KVM internal error" on stderr, then sleep
+//                [--vmm-stop-code]                    ... and the register dump's last line, "Code=..."
 //                [--crash-if-rdtscp NAME]             abort() after NAME's begin, only with timer=rdtscp
 //                [--die-at-boot] [--hang-at-boot]     before the header
 //                [--lose-end]                         exit after the last result, no end record
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
     std::string benchmarks = "cpuid:privileged,idle:idle,pushf_popf:unprivileged", cmdline, cpu, refuse;
     std::vector<std::string> crash, hang;
     std::string vmm_stop, crash_rdtscp;
+    bool vmm_stop_code = false;
     bool die_at_boot = false, hang_at_boot = false, lose_end = false, noise = false;
     int loop_us = 200;
     for (int i = 1; i < argc; ++i) {
@@ -79,6 +81,7 @@ int main(int argc, char** argv) {
         else if (a == "--crash") crash.push_back(val());
         else if (a == "--hang") hang.push_back(val());
         else if (a == "--vmm-stop") vmm_stop = val();
+        else if (a == "--vmm-stop-code") vmm_stop_code = true;
         else if (a == "--crash-if-rdtscp") crash_rdtscp = val();
         else if (a == "--die-at-boot") die_at_boot = true;
         else if (a == "--hang-at-boot") hang_at_boot = true;
@@ -156,6 +159,7 @@ int main(int argc, char** argv) {
         if (b.name == vmm_stop) {
             fprintf(stderr, "KVM internal error. Suberror: 1\nextra data[0]: 0x0000000000000000\nemulation failure\n"
                             "RAX=0000000000000000 RBX=0000000000000000\n");
+            if (vmm_stop_code) fprintf(stderr, "Code=00 48 85 ff 74 14 <cc> 48 ff cf 75 fa c3\n");
             sleep_forever();
         }
         uint64_t iterations = 1000;

@@ -129,6 +129,24 @@ TEST(ToolRun, VmmThatStopsTheGuestAndSitsPausedIsACrash) {
     EXPECT_LT(now_ms() - t0, 1800);
 }
 
+TEST(ToolRun, AStopReportEndingInItsCodeLineEndsTheVmAtOnce) {
+    // The grace period is long here; the Code= line must cut it short
+    // (0.1 s after the report is complete).
+    RunSettings s = Fast();
+    s.bench_timeout_ms = 10000;
+    s.vmm_error_grace_ms = 2000;
+    int64_t t0 = now_ms();
+    RunReport r = run_suite(s, Fake({"--vmm-stop", "b", "--vmm-stop-code"}), nullptr);
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "b:crashed", "c:ok", "d:ok"}));
+    EXPECT_NE(r.find("b")->vmm_output.find("Code="), std::string::npos);
+    EXPECT_LT(now_ms() - t0, 1500);  // not the 2 s grace
+    // Without the line the grace period is what ends it.
+    t0 = now_ms();
+    r = run_suite(s, Fake({"--vmm-stop", "b"}), nullptr);
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "b:crashed", "c:ok", "d:ok"}));
+    EXPECT_GE(now_ms() - t0, 2000);
+}
+
 TEST(ToolRun, QemuStopReportIsCompleteAtItsCodeLine) {
     // As QEMU 7.2 writes it on the nested KVM here (abridged).
     std::string report =
