@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <string>
 
+#include "kernel/measure.h"
+#include "kernel/runner.h"
+
 namespace hvb::tools {
 
 AggregatePolicy aggregate_policy(const HeaderInfo* header) {
@@ -18,14 +21,11 @@ AggregatePolicy aggregate_policy(const HeaderInfo* header) {
 
 namespace {
 
-// Whether `m` lies within the verify tolerance of `center`.
+// Whether `m` lies within the verify tolerance of `center`: the kernel's
+// own rule for a second look (kernel/runner.cpp verify_results).
 bool agrees(int64_t m, int64_t center, const AggregatePolicy& p) {
-    int64_t mag = center < 0 ? -center : center;
-    // 2 x permille of |center|, in millicycles; __int128 keeps huge costs exact.
-    int64_t relative = int64_t(__int128(mag) * 2 * __int128(p.target_permille) / 1000);
-    int64_t tolerance = std::max(relative, 2 * p.target_min_milli);
-    int64_t d = m - center;
-    return (d < 0 ? -d : d) <= tolerance;
+    return within_target(center, std::min(m, center), std::max(m, center), uint32_t(2 * p.target_permille),
+                         2 * p.target_min_milli);
 }
 
 }  // namespace
@@ -93,24 +93,26 @@ std::string noisy_reason(const BenchResult& r, const AggregatePolicy& policy) {
     if (r.verify_agrees == false)
         return r.verify_median_milli ? "moved to " + milli_text(*r.verify_median_milli) + " on the second look"
                                      : "second look failed";
-    // kernel/measure.h kTimerDriftPermille: the kernel's timer-drift check
-    // (its 3-MAD condition is not in the record; past 25% it holds on the
-    // platforms seen, whose timer MAD is a few percent of the call).
-    if (r.timer_drift_permille && *r.timer_drift_permille > 250)
+    // The kernel's timer-drift check (its 3-MAD condition is not in the
+    // record; past the limit it holds on the platforms seen, whose timer MAD
+    // is a few percent of the call).
+    if (r.timer_drift_permille && *r.timer_drift_permille > kTimerDriftPermille)
         return "host slowed: timer call " + percent_text(*r.timer_drift_permille);
-    // kernel/runner.h kSpeedTolerancePermille: the kernel's speed check.
-    if (r.speed_permille && std::llabs(*r.speed_permille) > 100) return "platform speed " + percent_text(*r.speed_permille);
+    // The kernel's speed check.
+    if (r.speed_permille && std::llabs(*r.speed_permille) > kSpeedTolerancePermille)
+        return "platform speed " + percent_text(*r.speed_permille);
     uint64_t ran = r.repetitions + r.outliers.value_or(0);
     if (r.outliers && *r.outliers * 4 > ran)
         return std::to_string(*r.outliers) + " of " + std::to_string(ran) + " repetitions were long gaps";
     if (!r.has_ci()) return std::to_string(r.repetitions) + " repetitions";
+    // The kernel's own target test on the interval.
+    if (within_target(r.median_milli, *r.ci_low_milli, *r.ci_high_milli, uint32_t(policy.target_permille),
+                      policy.target_min_milli))
+        return "";
     int64_t mag = std::llabs(r.median_milli);
     int64_t half = std::max(r.median_milli - *r.ci_low_milli, *r.ci_high_milli - r.median_milli);
-    int64_t floor = policy.target_min_milli;
-    if (mag > 0 && int64_t(__int128(half) * 1000 / mag) >= int64_t(policy.target_permille) && half > floor)
-        return "CI +-" + percent_text(int64_t(__int128(half) * 1000 / mag)).substr(1);
-    if (mag == 0 && half > floor) return "CI +-" + milli_text(half) + " cycles";
-    return "";
+    if (mag == 0) return "CI +-" + milli_text(half) + " cycles";
+    return "CI +-" + percent_text(int64_t(__int128(half) * 1000 / mag)).substr(1);
 }
 
 RunReport merge_reports(const std::vector<RunReport>& reports, std::vector<BenchResult> results) {

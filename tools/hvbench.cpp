@@ -796,8 +796,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     write_files(rep.results);
 
     printf("\n");
-    print_table(rep.results, cli.settings.external_timing, unsigned(reports.size()),
-                aggregate_policy(rep.header ? &*rep.header : nullptr));
+    print_table(rep.results, cli.settings.external_timing, unsigned(reports.size()), policy);
     if (!linearity.empty()) printf("\n%s", linearity.c_str());
     fflush(stdout);  // the table before the summary on stderr, when both go to one terminal
     if (want_linearity && linearity.empty())
