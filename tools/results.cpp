@@ -122,6 +122,7 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t tsc_hz, uint64_
     if (r.external) {
         const ExternalStats& e = *r.external;
         b.set("external_samples", Json::unsigned_integer(e.samples));
+        if (e.unresolved) b.set("external_unresolved", Json::unsigned_integer(e.unresolved));
         b.set("external_cycles_median", Json::milli(e.median_milli));
         b.set("external_cycles_min", Json::milli(e.min_milli));
         b.set("external_cycles_mean", Json::milli(e.mean_milli));
@@ -248,6 +249,7 @@ bool read_benchmark(const Json& b, BenchResult& r, std::string* error) {
     if (b.get("external_cycles_median")) {
         ExternalStats e;
         e.samples = uint32_t(b.get_uint("external_samples").value_or(0));
+        e.unresolved = uint32_t(b.get_uint("external_unresolved").value_or(0));
         if (!cyc("external_cycles_median", e.median_milli) || !cyc("external_cycles_min", e.min_milli) ||
             !cyc("external_cycles_mean", e.mean_milli) || !cyc("external_cycles_mad", e.mad_milli) ||
             !cyc("external_control_median", e.control_median_milli))

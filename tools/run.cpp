@@ -400,6 +400,13 @@ RunReport run_suite(const RunSettings& s, const VmLauncher& launcher, const Prog
                     if (!wanted) continue;
                     add_result(from_record(r, vm_timer, plan.number, stream));
                     ++added_here;
+                    if (const auto* t = stream.timed_for(r.name)) {
+                        if (uint32_t n = unresolved_pairs(t->loops))
+                            note(r.name + ": the host could not time " + std::to_string(n) + " of " +
+                                 std::to_string(t->loops.size() / 2) +
+                                 " repetitions (both markers of its loop came in one read: the host read late); "
+                                 "left out of its host figures. Longer loops (--kernel-arg loop_us=5000) help");
+                    }
                 } else if (seen_begun < log.begun.size()) {
                     RunEvent e{RunEvent::begin, "", log.begun[seen_begun], base + seen_begun + 1, 0};
                     e.total = std::max(rep.total, e.index);

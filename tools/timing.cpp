@@ -47,18 +47,33 @@ uint64_t calibrate_host_tsc_hz(int ms) {
     return uint64_t((unsigned __int128)(c1 - c0) * 1000000000u / uint64_t(t1 - t0));
 }
 
-std::optional<ExternalStats> external_stats(const std::vector<uint64_t>& loops, uint64_t iterations) {
-    size_t pairs = loops.size() / 2;
-    if (pairs == 0 || iterations == 0) return std::nullopt;
-    std::vector<int64_t> cost(pairs), control(pairs), scratch(2 * pairs);
-    for (size_t i = 0; i < pairs; ++i) {
-        cost[i] = per_iteration_milli(loops[2 * i + 1], loops[2 * i], iterations);
-        control[i] = per_iteration_milli(loops[2 * i], 0, iterations);
+uint32_t unresolved_pairs(const std::vector<HostLoop>& loops) {
+    uint32_t n = 0;
+    for (size_t i = 0; i + 1 < loops.size(); i += 2) n += loops[i + 1].one_read;
+    return n;
+}
+
+std::optional<ExternalStats> external_stats(const std::vector<HostLoop>& loops, uint64_t iterations) {
+    if (iterations == 0) return std::nullopt;
+    std::vector<int64_t> cost, control;
+    for (size_t i = 0; i + 1 < loops.size(); i += 2) {
+        const HostLoop& k = loops[i];
+        const HostLoop& b = loops[i + 1];
+        if (b.one_read) continue;
+        // A control loop inside one read is shorter than the host can see
+        // (the empty loop often lasts microseconds): it counts as 0.
+        uint64_t kc = k.one_read ? 0 : k.cycles;
+        cost.push_back(per_iteration_milli(b.cycles, kc, iterations));
+        control.push_back(per_iteration_milli(kc, 0, iterations));
     }
+    size_t pairs = cost.size();
+    if (pairs == 0) return std::nullopt;
+    std::vector<int64_t> scratch(2 * pairs);
     Summary c = summarize(cost.data(), pairs, scratch.data());
     Summary k = summarize(control.data(), pairs, scratch.data());
     ExternalStats s;
     s.samples = uint32_t(pairs);
+    s.unresolved = unresolved_pairs(loops);
     s.min_milli = c.min;
     s.median_milli = c.median;
     s.mean_milli = c.mean;
@@ -68,6 +83,7 @@ std::optional<ExternalStats> external_stats(const std::vector<uint64_t>& loops, 
 }
 
 void SerialStream::feed(std::string_view bytes, uint64_t tsc) {
+    ++reads_;
     size_t from = 0;
     for (size_t i = 0; i < bytes.size(); ++i) {
         char c = bytes[i];
@@ -121,9 +137,9 @@ void SerialStream::marker(char m, uint64_t tsc) {
     }
     if (m == kMarkerStart) {
         if (open_start_) ++t->unpaired;
-        open_start_ = tsc;
+        open_start_ = Stamp{tsc, reads_};
     } else if (open_start_) {
-        t->loops.push_back(tsc - *open_start_);
+        t->loops.push_back(HostLoop{tsc - open_start_->tsc, open_start_->read == reads_});
         open_start_.reset();
     } else {
         ++t->unpaired;

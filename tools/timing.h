@@ -41,21 +41,36 @@ private:
 // Per-iteration cost seen from the host, in thousandths of a host TSC cycle,
 // across repetitions: (benchmark loop - control loop) / iterations.
 struct ExternalStats {
-    uint32_t samples = 0;  // repetitions with both loops stamped
+    uint32_t samples = 0;     // repetitions with both loops timed by the host
+    uint32_t unresolved = 0;  // repetitions left out: the benchmark loop's two markers came in one read
     int64_t min_milli = 0, median_milli = 0, mean_milli = 0, mad_milli = 0;
     int64_t control_median_milli = 0;  // the control loop alone, per iteration
     bool operator==(const ExternalStats&) const = default;
 };
 
+// One timed loop as the host saw it. `one_read`: both its markers arrived in
+// the same read from the VMM, so they carry the same stamp and the host did
+// not time the loop at all (its reader was late by more than the loop).
+struct HostLoop {
+    uint64_t cycles = 0;
+    bool one_read = false;
+    bool operator==(const HostLoop&) const = default;
+};
+
 // Loop durations alternate control, benchmark (the runner's order); a
-// trailing unpaired control is ignored. nullopt when there is no pair.
-std::optional<ExternalStats> external_stats(const std::vector<uint64_t>& loop_cycles, uint64_t iterations);
+// trailing unpaired control is ignored. A pair whose benchmark loop the host
+// did not time is counted in `unresolved` and left out; a control loop the
+// host did not time is shorter than it can see and counts as 0 cycles.
+// nullopt when no pair is left (see unresolved_pairs for why).
+std::optional<ExternalStats> external_stats(const std::vector<HostLoop>& loops, uint64_t iterations);
+// Pairs left out of external_stats: their benchmark loop was not timed.
+uint32_t unresolved_pairs(const std::vector<HostLoop>& loops);
 
 class SerialStream {
 public:
     struct Timed {
         std::string name;             // the benchmark
-        std::vector<uint64_t> loops;  // host TSC cycles per timed loop, in order
+        std::vector<HostLoop> loops;  // host TSC cycles per timed loop, in order
         uint32_t unpaired = 0;        // a start without an end or the reverse
     };
 
@@ -78,8 +93,12 @@ private:
     void marker(char m, uint64_t tsc);
     RunLogReader reader_;
     std::vector<Timed> timed_;
-    std::optional<uint64_t> open_start_;
-    std::string open_name_;
+    struct Stamp {
+        uint64_t tsc;
+        size_t read;  // which feed() carried the marker
+    };
+    std::optional<Stamp> open_start_;
+    size_t reads_ = 0;
     size_t markers_ = 0, stray_ = 0, bytes_ = 0;
     std::vector<std::string> lines_;  // ring of recent lines
     std::string partial_line_;

@@ -56,6 +56,7 @@ std::vector<BenchResult> Sample() {
     c.params = {{"working_set", 4194304}, {"stride", 64}};
     ExternalStats e;
     e.samples = 5;
+    e.unresolved = 2;
     e.min_milli = 100;
     e.median_milli = 300;
     e.mean_milli = 310;
@@ -285,6 +286,7 @@ TEST(ToolResultsCsv, RoundTrip) {
         r.elapsed_us.reset();
         r.t_us.reset();
         r.linearity.clear();
+        if (r.external) r.external->unresolved = 0;
     }
     EXPECT_EQ(*back, results);
     EXPECT_NE(text.find("\"QEMU stopped the guest while rdtscp ran: KVM internal error. Suberror: 1, \"\"quoted\"\"\""),

@@ -42,22 +42,53 @@ TEST(ToolTiming, HostTscRunsAndCalibrates) {
     EXPECT_LT(hz, 10000000000u);   // < 10 GHz
 }
 
+std::vector<HostLoop> Timed(std::initializer_list<uint64_t> cycles) {
+    std::vector<HostLoop> out;
+    for (uint64_t c : cycles) out.push_back(HostLoop{c, false});
+    return out;
+}
+
 TEST(ToolTiming, ExternalStatsFromLoops) {
     // Three repetitions: control 1000, benchmark 1000 + 500*k host cycles, 10 iterations.
-    std::vector<uint64_t> loops = {1000, 1500, 1000, 2000, 1000, 2500};
+    auto loops = Timed({1000, 1500, 1000, 2000, 1000, 2500});
     auto s = external_stats(loops, 10);
     ASSERT_TRUE(s);
     EXPECT_EQ(s->samples, 3u);
+    EXPECT_EQ(s->unresolved, 0u);
     EXPECT_EQ(s->min_milli, 50000);      // 500 / 10 cycles
     EXPECT_EQ(s->median_milli, 100000);  // 1000 / 10
     EXPECT_EQ(s->mean_milli, 100000);
     EXPECT_EQ(s->mad_milli, 50000);
     EXPECT_EQ(s->control_median_milli, 100000);
     // A trailing unpaired control is ignored; nothing to pair is nullopt.
-    loops.push_back(999);
+    loops.push_back(HostLoop{999, false});
     EXPECT_EQ(external_stats(loops, 10)->samples, 3u);
-    EXPECT_FALSE(external_stats({1000}, 10));
-    EXPECT_FALSE(external_stats({1000, 2000}, 0));
+    EXPECT_FALSE(external_stats(Timed({1000}), 10));
+    EXPECT_FALSE(external_stats(Timed({1000, 2000}), 0));
+}
+
+TEST(ToolTiming, LoopsTheHostDidNotTimeAreLeftOut) {
+    // A benchmark loop whose markers came in one read has no host duration
+    // (0 here): its pair is left out, not counted as a free operation. A
+    // control loop in one read (microseconds, below what the host sees)
+    // counts as 0 cycles.
+    std::vector<HostLoop> loops = {{1000, false}, {1500, false},  // 50
+                                   {0, true},     {0, true},      // left out
+                                   {1000, false}, {0, true},      // left out
+                                   {0, true},     {1500, false},  // 150
+                                   {1000, false}, {3000, false}}; // 200
+    auto s = external_stats(loops, 10);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->samples, 3u);
+    EXPECT_EQ(s->unresolved, 2u);
+    EXPECT_EQ(unresolved_pairs(loops), 2u);
+    EXPECT_EQ(s->min_milli, 50000);
+    EXPECT_EQ(s->median_milli, 150000);  // of {50, 150, 200}: the 0-cycle pairs are not in it
+    EXPECT_EQ(s->control_median_milli, 100000);  // of {100, 0, 100}
+    // Nothing the host timed: no host figure at all, rather than 0 cycles.
+    EXPECT_FALSE(external_stats({{0, true}, {0, true}}, 10));
+    EXPECT_EQ(unresolved_pairs({{0, true}, {0, true}}), 1u);
+    EXPECT_EQ(unresolved_pairs({{0, true}, {10, false}}), 0u);
 }
 
 TEST(ToolTiming, MarkersAreStampedPairedAndStripped) {
@@ -80,7 +111,7 @@ TEST(ToolTiming, MarkersAreStampedPairedAndStripped) {
     EXPECT_TRUE(s.log().problems.empty());
     const auto* timed = s.timed_for("a");
     ASSERT_TRUE(timed);
-    EXPECT_EQ(timed->loops, (std::vector<uint64_t>{100, 300, 100, 350, 100, 400}));
+    EXPECT_EQ(timed->loops, Timed({100, 300, 100, 350, 100, 400}));
     EXPECT_EQ(timed->unpaired, 0u);
     auto st = external_stats(timed->loops, 10);
     EXPECT_EQ(st->median_milli, 25000);  // (350 - 100) / 10
@@ -98,7 +129,9 @@ TEST(ToolTiming, MarkersInsideOneReadAndMidLine) {
     ASSERT_EQ(s.log().results.size(), 1u);
     const auto* timed = s.timed_for("b");
     ASSERT_TRUE(timed);
-    EXPECT_EQ(timed->loops, (std::vector<uint64_t>{0, 0}));  // one read, one stamp
+    // One read, one stamp: the host did not time these loops.
+    EXPECT_EQ(timed->loops, (std::vector<HostLoop>{{0, true}, {0, true}}));
+    EXPECT_FALSE(external_stats(timed->loops, 1));
     bool found = false;
     for (const auto& l : s.last_lines(10)) found = found || l == "table row";
     EXPECT_TRUE(found);
@@ -119,7 +152,7 @@ TEST(ToolTiming, StrayAndUnpairedMarkers) {
     const auto* t = s.timed_for("a");
     ASSERT_TRUE(t);
     EXPECT_EQ(t->unpaired, 2u);
-    EXPECT_EQ(t->loops, (std::vector<uint64_t>{4}));
+    EXPECT_EQ(t->loops, Timed({4}));
 }
 
 TEST(ToolTiming, TwoBenchmarksKeepTheirOwnLoops) {
@@ -132,8 +165,8 @@ TEST(ToolTiming, TwoBenchmarksKeepTheirOwnLoops) {
     s.feed(kEnd, 90);
     s.feed(Result("b", 1), 100);
     ASSERT_EQ(s.timed().size(), 2u);
-    EXPECT_EQ(s.timed_for("a")->loops, (std::vector<uint64_t>{10}));
-    EXPECT_EQ(s.timed_for("b")->loops, (std::vector<uint64_t>{50}));
+    EXPECT_EQ(s.timed_for("a")->loops, Timed({10}));
+    EXPECT_EQ(s.timed_for("b")->loops, Timed({50}));
 }
 
 TEST(ToolTiming, LastLines) {
