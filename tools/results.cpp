@@ -390,7 +390,10 @@ std::string csv_field(std::string_view s) {
 
 std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t tsc_hz) {
     std::string out;
-    for (size_t i = 0; i < kCsvColumns.size(); ++i) out += (i ? "," : "") + kCsvColumns[i];
+    for (size_t i = 0; i < kCsvColumns.size(); ++i) {
+        if (i) out += ',';
+        out += kCsvColumns[i];
+    }
     out += "\r\n";
     for (const auto& r : results) {
         const ExternalStats* e = r.external ? &*r.external : nullptr;
@@ -404,7 +407,10 @@ std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t 
             e ? milli_text(e->control_median_milli) : "", params_text(r.params), r.reason,
             opt_milli_text(r.ci_low_milli), opt_milli_text(r.ci_high_milli),
             r.noisy ? (*r.noisy ? "true" : "false") : "", r.outliers ? std::to_string(*r.outliers) : ""};
-        for (size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + csv_field(row[i]);
+        for (size_t i = 0; i < row.size(); ++i) {
+            if (i) out += ',';
+            out += csv_field(row[i]);
+        }
         out += "\r\n";
     }
     return out;
