@@ -104,6 +104,11 @@ bool within_target(int64_t median, int64_t lo, int64_t hi, uint32_t permille, in
     return below <= tol && above <= tol;
 }
 
+bool second_look_agrees(int64_t first, int64_t again, uint32_t target_permille, int64_t target_min_milli) {
+    return within_target(first, first < again ? first : again, first < again ? again : first, 2 * target_permille,
+                         2 * target_min_milli);
+}
+
 size_t mark_long_gaps(const uint64_t* loops, size_t n, bool* gap, int64_t* scratch) {
     if (n == 0) return 0;
     for (size_t i = 0; i < n; ++i) scratch[i] = to_i64(loops[i]);

@@ -120,6 +120,12 @@ bool timer_drifted(uint64_t now, uint64_t floor, uint64_t mad, int64_t* permille
 // of the median on both sides.
 bool within_target(int64_t median, int64_t lo, int64_t hi, uint32_t permille, int64_t min_milli);
 
+// Whether a second measurement of the same thing (`again`) agrees with the
+// first: within twice the target, floor included, around the first. The
+// rule of the verify pass, of linearity's closing measurement and of the
+// host tool's agreement between runs.
+bool second_look_agrees(int64_t first, int64_t again, uint32_t target_permille, int64_t target_min_milli);
+
 // Marks loops[i] as a gap (gap[i] = true; earlier marks are kept) when it
 // exceeds the long-gap threshold; returns how many it marked now. `scratch`
 // holds n.

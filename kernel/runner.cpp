@@ -286,10 +286,7 @@ void verify_results(const Benchmark* const* list, size_t count, const Options& o
             vr.measured = true;
             vr.median_milli = result.cost.median;
             vr.repetitions = result.repetitions;
-            // Twice the target, floor included, around the first median.
-            int64_t lo = vr.median_milli < v.median_milli ? vr.median_milli : v.median_milli;
-            int64_t hi = vr.median_milli < v.median_milli ? v.median_milli : vr.median_milli;
-            vr.agrees = within_target(v.median_milli, lo, hi, 2 * opts.target_permille, 2 * kTargetFloorMilli);
+            vr.agrees = second_look_agrees(v.median_milli, vr.median_milli, opts.target_permille, kTargetFloorMilli);
             vr.reason = "";
         }
         write_verify(out, vr);
@@ -484,10 +481,10 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
                     // runs) would take longer than kLinearitySkipUs is left
                     // out: at 100 builds set_page_table's loop lasts 17 s on
                     // the nested KVM here.
-                    if (pair / base * want * kMinRepsAlways > us_to_cycles(kLinearitySkipUs)) {
+                    uint64_t least = pair / base * want * kMinRepsAlways;
+                    if (least > us_to_cycles(kLinearitySkipUs)) {
                         kprintf("%-22s linearity stops at %lu iterations: three pairs at %lu would take %lu ms\n",
-                                b.name, levels[n - 1].iterations, want,
-                                cycles_to_us(pair / base * want * kMinRepsAlways) / 1000);
+                                b.name, levels[n - 1].iterations, want, cycles_to_us(least) / 1000);
                         break;
                     }
                     ResultRecord level{};
@@ -522,8 +519,7 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
                         rec.fault = again.fault;
                     } else {
                         int64_t first = rec.median_milli, last = result.cost.median;
-                        if (!within_target(first, first < last ? first : last, first < last ? last : first,
-                                           2 * opts.target_permille, 2 * kTargetFloorMilli)) {
+                        if (!second_look_agrees(first, last, opts.target_permille, kTargetFloorMilli)) {
                             for (uint32_t k = 0; k < n; ++k) levels[k].noisy = true;
                             rec.noisy = true;
                             char a_text[32], b_text[32];

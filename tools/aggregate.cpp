@@ -19,16 +19,6 @@ AggregatePolicy aggregate_policy(const HeaderInfo* header) {
     return p;
 }
 
-namespace {
-
-// Whether `m` lies within the verify tolerance of `center`: the kernel's
-// own rule for a second look (kernel/runner.cpp verify_results).
-bool agrees(int64_t m, int64_t center, const AggregatePolicy& p) {
-    return within_target(center, std::min(m, center), std::max(m, center), uint32_t(2 * p.target_permille),
-                         2 * p.target_min_milli);
-}
-
-}  // namespace
 
 std::vector<BenchResult> aggregate_runs(const std::vector<std::vector<BenchResult>>& runs,
                                         const AggregatePolicy& policy) {
@@ -64,7 +54,9 @@ std::vector<BenchResult> aggregate_runs(const std::vector<std::vector<BenchResul
             agg.ci_low_milli = sorted.front()->median_milli;
             agg.ci_high_milli = sorted.back()->median_milli;
             size_t agreeing = 0;
-            for (const BenchResult* r : ok) agreeing += agrees(r->median_milli, agg.median_milli, policy);
+            for (const BenchResult* r : ok)
+                agreeing += second_look_agrees(agg.median_milli, r->median_milli, uint32_t(policy.target_permille),
+                                               policy.target_min_milli);
             agg.noisy = agreeing < ok.size() / 2 + 1;
         }
         agg.run_medians_milli.clear();

@@ -345,6 +345,16 @@ TEST(MeasureTest, TargetIsPercentOrMinimumWhicheverIsLarger) {
     EXPECT_FALSE(hvb::within_target(1000000, 994999, 1005000, 5, 0));
 }
 
+TEST(MeasureTest, SecondLookAgreesWithinTwiceTheTargetAroundTheFirst) {
+    EXPECT_TRUE(hvb::second_look_agrees(100000, 102000, 10, 1000));   // +2% of the first
+    EXPECT_FALSE(hvb::second_look_agrees(100000, 102001, 10, 1000));
+    EXPECT_TRUE(hvb::second_look_agrees(100000, 98000, 10, 1000));    // either side
+    EXPECT_FALSE(hvb::second_look_agrees(100000, 97999, 10, 1000));
+    EXPECT_TRUE(hvb::second_look_agrees(5000, 7000, 10, 1000));       // twice the 1-cycle floor
+    EXPECT_FALSE(hvb::second_look_agrees(5000, 7001, 10, 1000));
+    EXPECT_TRUE(hvb::second_look_agrees(-500, 1500, 10, 1000));       // idle around 0
+}
+
 TEST(MeasureTest, LongGapThresholdUsesMadWithAOnePercentFloor) {
     std::vector<uint64_t> loops = {1000, 1001, 999, 1000, 1000, 1099, 1101, 5000};
     bool gap[8] = {};
