@@ -186,14 +186,17 @@ void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s,
     // Untimed warm-up: code, data, TLB entries and (under binary
     // translation) translated blocks in. Calibration already ran the
     // benchmark loop, so only the control is cold then.
-    h.warm_loop(h.ctx, false, n);
-    if (!bench_warm) h.warm_loop(h.ctx, true, n);
+    if (cfg.warm) {
+        h.warm_loop(h.ctx, false, n);
+        if (!bench_warm) h.warm_loop(h.ctx, true, n);
+    }
 
     uint32_t cap = cfg.fixed_reps ? cfg.reps : cfg.max_reps;
     if (cap > kMaxSamples) cap = kMaxSamples;
     if (cap == 0) cap = 1;
     uint32_t min_reps = cfg.min_reps < kMinCiSamples ? uint32_t(kMinCiSamples) : cfg.min_reps;
-    uint32_t next_check = min_reps;
+    uint32_t next_check = cfg.spend_budget ? cap : min_reps;
+    const uint32_t least = cfg.min_reps_always ? cfg.min_reps_always : 1;
     uint64_t irq_start = h.interrupts ? h.interrupts(h.ctx) : 0;
     uint32_t done = 0;
     bool evaluated = false;
@@ -213,7 +216,11 @@ void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s,
         // a pair and a check.
         uint64_t spent = h.now(h.ctx) - start;
         bool over_budget = spent >= cfg.budget || cfg.budget - spent <= c + b + eval_cost;
-        if (done >= next_check || (over_budget && done >= kMinRepsAlways)) {
+        if (cfg.spend_budget) {
+            if (over_budget && done >= least) break;
+            continue;
+        }
+        if (done >= next_check || (over_budget && done >= least)) {
             uint64_t before = h.now(h.ctx);
             evaluate(cfg, s, done, n, out);
             eval_cost = h.now(h.ctx) - before;
@@ -236,8 +243,9 @@ void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s,
             if (pair > 0 && (4 * eval_cost + pair - 1) / pair > step) step = (4 * eval_cost + pair - 1) / pair;
             next_check = step >= cap - done ? cap : done + uint32_t(step);
         }
-        if (over_budget && done >= kMinRepsAlways) break;
+        if (over_budget && done >= least) break;
     }
+    out.samples = done;
     if (!evaluated) {
         evaluate(cfg, s, done, n, out);
         ++out.evaluations;

@@ -31,9 +31,7 @@ inline constexpr int64_t kGapMads = 10;
 // More than 1/kMaxOutlierDen of the repetitions discarded: the target is
 // not met, whatever the interval of the rest.
 inline constexpr uint32_t kMaxOutlierDen = 4;
-inline constexpr const char kOutlierRule[] =
-    "repetition discarded when its control or benchmark loop exceeds that loop's median + 10 x max(MAD, 1% of "
-    "median); noisy when more than a quarter are discarded";
+inline constexpr const char kOutlierRule[] = "loop > its kind's median + 10 x max(MAD, 1%): dropped; noisy over 25%";
 
 struct MeasureHooks {
     void* ctx;
@@ -64,6 +62,13 @@ struct MeasureConfig {
     uint32_t target_permille = 10;   // CI half-width target: 1% of the median...
     int64_t target_min_milli = kTargetFloorMilli;  // ...or 1 cycle, whichever is larger
     uint64_t budget = 0;              // cycles for the whole measurement
+    // One pass of the suite (kernel/runner.cpp): repetitions run until the
+    // budget is spent (no stopping at the target; the estimate is made over
+    // all passes), at least min_reps_always of them, with no warm-up when
+    // `warm` is false (the estimator ignores a slow first repetition).
+    bool spend_budget = false;
+    uint32_t min_reps_always = kMinRepsAlways;
+    bool warm = true;
 };
 
 struct MeasureSamples {
@@ -79,6 +84,7 @@ struct MeasureSamples {
 struct MeasureResult {
     uint64_t iterations = 0;
     uint32_t calibration_loops = 0;
+    uint32_t samples = 0;      // repetitions run (s.control/s.bench[0, samples))
     uint32_t repetitions = 0;  // kept
     uint32_t outliers = 0;     // discarded by the long-gap rule
     Summary cost{};            // millicycles per iteration, over the kept ones

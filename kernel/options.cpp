@@ -388,7 +388,6 @@ void parse_word(Str word, bool first, Options& out, Errors& errs) {
             out.linearity = true;
         } else if (value.equals("0") || value.equals("off")) {
             out.linearity = false;
-    out.verify = true;
         } else {
             errs.add().text("linearity=").input(value).text(": expected 1 or 0");
         }
@@ -463,6 +462,7 @@ size_t parse_options(const char* cmdline, Options& out, OptionError* errors, siz
     out.min_loop_us = Options::kDefaultMinLoopUs;
     out.target_permille = Options::kDefaultTargetPermille;
     out.linearity = false;
+    out.verify = Options{}.verify;
     __builtin_memcpy(out.pinned, "unknown", 8);
 
     Errors errs{errors, max_errors, 0};

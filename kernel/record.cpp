@@ -229,11 +229,17 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.boolean(h.linearity);
     l.key("verify");
     l.boolean(h.verify);
+    if (h.estimator) {
+        l.key("estimator");
+        l.str(h.estimator);
+        l.key("passes");
+        l.u64(h.passes);
+    }
     l.raw("}", 1);
     l.emit(sink);
 }
 
-void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total) {
+void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total, uint32_t pass, uint64_t t_us) {
     Line l;
     begin_record(l, "begin");
     l.key("name");
@@ -242,6 +248,50 @@ void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total) {
     l.u64(index);
     l.key("total");
     l.u64(total);
+    if (pass) {
+        l.key("pass");
+        l.u64(pass);
+        l.key("t_us");
+        l.u64(t_us);
+    }
+    l.raw("}", 1);
+    l.emit(sink);
+}
+
+void write_pass(Sink sink, const PassRecord& p) {
+    Line l;
+    begin_record(l, "pass");
+    l.key("name");
+    l.str(p.name);
+    l.key("pass");
+    l.u64(p.pass);
+    l.key("iterations");
+    l.u64(p.iterations);
+    l.key("t_us");
+    l.u64(p.t_us);
+    l.raw(",\"costs\":[");
+    uint32_t n = p.count < kMaxPassCosts ? p.count : kMaxPassCosts;
+    for (uint32_t i = 0; i < n; ++i) {
+        if (i) l.raw(",", 1);
+        l.milli(p.costs[i]);
+    }
+    l.raw("]}", 2);
+    l.emit(sink);
+}
+
+void write_yardstick(Sink sink, const YardstickRecord& y) {
+    Line l;
+    begin_record(l, "yardstick");
+    l.key("pass");
+    l.u64(y.pass);
+    l.key("t_us");
+    l.u64(y.t_us);
+    l.key("timer_cycles");
+    l.milli(y.timer_milli);
+    l.key("empty_loop_cycles");
+    l.milli(y.empty_loop_milli);
+    l.key("empty_loop_iterations");
+    l.u64(y.empty_loop_iterations);
     l.raw("}", 1);
     l.emit(sink);
 }
@@ -270,6 +320,22 @@ void write_result(Sink sink, const ResultRecord& r) {
     l.raw(",\"mad\":");
     l.milli(r.mad_milli);
     l.interval(r.has_ci, r.ci_low_milli, r.ci_high_milli);
+    if (r.has_estimate) {
+        l.raw(",\"estimate\":");
+        l.milli(r.estimate_milli);
+        if (r.estimate_has_interval) {
+            l.raw(",\"estimate_low\":");
+            l.milli(r.estimate_low_milli);
+            l.raw(",\"estimate_high\":");
+            l.milli(r.estimate_high_milli);
+        }
+        l.raw(",\"p10\":");
+        l.milli(r.estimate_milli);
+        l.raw(",\"p50\":");
+        l.milli(r.p50_milli);
+        l.raw(",\"p90\":");
+        l.milli(r.p90_milli);
+    }
     l.raw("},\"control\":{\"median\":");
     l.milli(r.control_median_milli);
     l.raw("}", 1);
@@ -277,6 +343,14 @@ void write_result(Sink sink, const ResultRecord& r) {
     l.str(r.iterations_adaptive ? "adaptive" : "fixed");
     l.key("noisy");
     l.boolean(r.noisy);
+    if (r.noisy && r.noisy_cause && r.noisy_cause[0]) {
+        l.key("noisy_cause");
+        l.str(r.noisy_cause);
+    }
+    if (r.passes) {
+        l.key("passes");
+        l.u64(r.passes);
+    }
     l.key("outliers");
     l.u64(r.outliers);
     l.key("interrupts");

@@ -67,6 +67,8 @@ struct HeaderRecord {
     const char* pinned;
     bool linearity;
     bool verify;                   // results get a second look (verify records)
+    const char* estimator;         // how the headline (cycles.estimate) is made
+    uint32_t passes;               // round-robin passes over the benchmarks
 };
 
 // A read of the cycle counter that costs more than this is taken to be
@@ -123,6 +125,38 @@ struct ResultRecord {
     uint64_t t_us;                        // since kernel entry
     const LinearityLevel* linearity;      // linearity=1: the levels; else null
     uint32_t linearity_count;
+    // The headline (kernel/estimate.h): the p10 of the per-repetition costs
+    // over all passes, its 95% interval, and the spread (p50, p90).
+    bool has_estimate;
+    int64_t estimate_milli;
+    bool estimate_has_interval;
+    int64_t estimate_low_milli, estimate_high_milli;
+    int64_t p50_milli, p90_milli;
+    uint32_t passes;          // passes it was measured in
+    const char* noisy_cause;  // why noisy ("" when not)
+};
+
+// One benchmark's repetitions in one pass, streamed as they are measured
+// (a VM that dies later loses none of them): per-repetition costs in
+// millicycles per iteration, at most kMaxPassCosts of them.
+inline constexpr uint32_t kMaxPassCosts = 120;  // x 25 bytes at most: within kMaxRecordLine
+struct PassRecord {
+    const char* name;
+    uint32_t pass;  // 1-based
+    uint64_t iterations;
+    const int64_t* costs;
+    uint32_t count;
+    uint64_t t_us;
+};
+
+// The platform's pace at the start of each pass: one timed call around
+// nothing and the empty loop per iteration (docs/measurement.md).
+struct YardstickRecord {
+    uint32_t pass;  // 1-based
+    uint64_t t_us;
+    int64_t timer_milli;       // median of the timer call
+    int64_t empty_loop_milli;  // per iteration, median of a few loops
+    uint64_t empty_loop_iterations;
 };
 
 // verify=1: a result that claimed to be within its target, measured again
@@ -152,7 +186,10 @@ struct EndRecord {
 inline constexpr size_t kMaxRecordLine = 4096;
 inline constexpr size_t kMaxStringField = 400;
 void write_header(Sink sink, const HeaderRecord& h);
-void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total);
+// pass (1-based) and t_us (since kernel entry) are written when pass != 0.
+void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total, uint32_t pass = 0, uint64_t t_us = 0);
+void write_pass(Sink sink, const PassRecord& p);
+void write_yardstick(Sink sink, const YardstickRecord& y);
 void write_result(Sink sink, const ResultRecord& r);
 void write_error(Sink sink, const char* message);
 void write_verify(Sink sink, const VerifyRecord& v);

@@ -1,12 +1,17 @@
 // kernel/runner.cpp — the measurement of HyperBench section 5.2, made
-// adaptive: per benchmark, init; calibration of the iteration count; then
-// repetitions of {control loop, benchmark loop}, each between two serialized
-// timer reads, until the median is known to the target (kernel/measure.h);
-// per-iteration cost = (benchmark - control) / iterations, kept signed;
-// cleanup. A CPU exception anywhere in a benchmark's own code becomes its
-// `faulted` result and the suite goes on.
+// adaptive and spread over the run: the suite runs in kPasses round-robin
+// passes over the selected benchmarks. In pass 1 each benchmark is
+// initialised, its iteration count calibrated (kernel/measure.h) and its
+// repetitions of {control loop, benchmark loop} taken, each loop between two
+// serialized timer reads; later passes repeat that at the same count. Every
+// pass streams its repetitions (pass records) and a platform yardstick;
+// after the last pass each benchmark's headline is estimated from all its
+// repetitions (kernel/estimate.h) and its result record written. A CPU
+// exception anywhere in a benchmark's own code becomes its `faulted` result
+// and the suite goes on.
 #include "kernel/runner.h"
 
+#include "kernel/estimate.h"
 #include "kernel/measure.h"
 #include "posih/console.h"
 #include "posih/cpu.h"
@@ -17,20 +22,22 @@
 namespace hvb {
 namespace {
 
-MeasureSamples samples;
-MeasureResult result;
 MeasurementMethod method;
 
 // External-timing markers (timing=external): around each timed loop,
 // outside the kernel's own timer reads.
 constexpr char kMarkBefore = 0x02, kMarkAfter = 0x03;
 
+// One measurement in progress: what run_measure needs inside guarded_call,
+// and where it leaves its numbers.
 struct Job {
     const Benchmark* bench;
     MeasureConfig config;
     TimerMode timer;
     bool markers;
     const char* unsupported;  // set by init
+    MeasureSamples* samples;
+    MeasureResult* result;
 };
 
 void run_init(void* arg) {
@@ -67,60 +74,58 @@ void run_measure(void* arg) {
     MeasureHooks hooks{job, hook_timed, hook_warm, hook_now, hook_interrupts, hook_calibrate};
     if (job->bench->flags & kFlagInterruptsOn) {
         InterruptsOn on;
-        measure(job->config, hooks, samples, result);
+        measure(job->config, hooks, *job->samples, *job->result);
     } else {
         InterruptsOff off;
-        measure(job->config, hooks, samples, result);
+        measure(job->config, hooks, *job->samples, *job->result);
     }
 }
 
 char reason_buf[160];
 RunPlan plan;
 
+// The interleaved passes. Each benchmark's repetitions from every pass go
+// to its slice of one pool (kPoolReps / benchmarks, at most kMaxSamples).
+constexpr uint32_t kPasses = 5;
+constexpr size_t kPoolReps = 32768;
+constexpr size_t kMaxSlots = 512;
+uint64_t pool_control[kPoolReps], pool_bench[kPoolReps];
+uint8_t pool_pass[kPoolReps];
+MeasureSamples pass_samples;  // one pass's measurement (measure()'s workspace)
+int64_t estimate_scratch[4 * kMaxSamples];
+bool estimate_gap[kMaxSamples];
+int64_t pass_costs[kMaxPassCosts];
+
+struct Slot {
+    const Benchmark* bench;
+    ResultRecord rec;
+    bool measuring;        // ok so far: takes part in the next pass
+    uint64_t iterations;   // chosen in pass 1, kept
+    uint32_t first, cap;   // its slice of the pool
+    uint32_t count;        // repetitions stored
+    uint32_t passes_run;
+    uint64_t elapsed;      // cycles, all passes
+    uint64_t last_pair;    // cycles of its last {control, benchmark} pair
+};
+Slot slots[kMaxSlots];
+
 // verify=1: what the second look at each result needs to know.
 struct Verdict {
     bool candidate;      // ok, not noisy, cheap enough to look at again
     uint64_t iterations;
-    int64_t median_milli;
+    int64_t headline_milli;
 };
-constexpr size_t kMaxVerdicts = 512;
+constexpr size_t kMaxVerdicts = kMaxSlots;
 Verdict verdicts[kMaxVerdicts];
 constexpr uint32_t kVerifyReps = 5;
 
 // linearity=1: the most time one level of one benchmark may take.
 constexpr uint64_t kLinearityBudgetUs = 3000000;
 constexpr uint64_t kLinearitySkipUs = 10000000;
-// Timer calls timed after each benchmark for the drift check.
+// Timer calls timed for the drift figure and the yardstick.
 constexpr size_t kDriftProbes = 15;
-
-// Platform speed. Most benchmarks' control is hvb::empty_loop, whose cost
-// per iteration is a property of the platform alone; measured in the same
-// window as the benchmark, it shows the host running the vCPU slower (or
-// faster) than usual for the whole window, which the interval cannot see.
-// "Usual" is the median of the boot measurement and of every earlier
-// benchmark's empty control (a running reference, robust to one bad window).
-constexpr size_t kSpeedHistory = 64;
-int64_t speed_history[kSpeedHistory];
-size_t speed_count;
-int64_t speed_scratch[2 * kSpeedHistory];
-
-int64_t speed_reference() {
-    if (speed_count == 0) return 0;
-    size_t n = speed_count < kSpeedHistory ? speed_count : kSpeedHistory;
-    return summarize(speed_history, n, speed_scratch).median;
-}
-void speed_record(int64_t control_milli) {
-    speed_history[speed_count % kSpeedHistory] = control_milli;
-    ++speed_count;
-}
-// (control / reference - 1) in permille, signed.
-int64_t speed_deviation(int64_t control_milli, int64_t reference) {
-    if (reference <= 0) return 0;
-    return (control_milli - reference) * 1000 / reference;
-}
-bool speed_off(const ResultRecord& r) {
-    return r.has_speed && (r.speed_permille > kSpeedTolerancePermille || r.speed_permille < -kSpeedTolerancePermille);
-}
+// Empty loops timed for each pass's yardstick.
+constexpr size_t kYardstickLoops = 5;
 
 // Cycles of one {control, benchmark} pair of a result (0 if unknown).
 uint64_t pair_cycles(const ResultRecord& r) {
@@ -150,71 +155,79 @@ void fault_reason(const char* phase, const CpuFault& f, ResultRecord& rec) {
     rec.reason = reason_buf;
 }
 
-// The wider side of the interval: "+-0.4%" of the median, or in cycles
-// ("+-0.812") where the 1-cycle floor is the target (medians under 100
-// cycles at 1%); "-" without an interval.
-void format_ci(char* buf, size_t size, const ResultRecord& r, uint32_t target_permille) {
-    if (!r.has_ci) {
+// The headline's interval as the distance of its upper end: "+1.4%" of the
+// headline, or in cycles ("+0.812") under 100 cycles; "-" without one.
+void format_interval(char* buf, size_t size, const ResultRecord& r) {
+    if (!r.estimate_has_interval) {
         snformat(buf, size, "-");
         return;
     }
-    int64_t below = r.median_milli - r.ci_low_milli, above = r.ci_high_milli - r.median_milli;
-    uint64_t wide = uint64_t(below > above ? below : above);
-    uint64_t mag = uint64_t(r.median_milli < 0 ? -r.median_milli : r.median_milli);
-    if (mag == 0 || mag / 1000 * target_permille < 1000) {
+    uint64_t above = uint64_t(r.estimate_high_milli - r.estimate_milli);
+    uint64_t mag = uint64_t(r.estimate_milli < 0 ? -r.estimate_milli : r.estimate_milli);
+    if (mag < 100000) {
         char c[32];
-        format_milli(c, int64_t(wide));
-        snformat(buf, size, "+-%s", c);
+        format_milli(c, int64_t(above));
+        snformat(buf, size, "+%s", c);
         return;
     }
-    uint64_t tenths = (wide * 1000 + mag / 2) / mag;
-    snformat(buf, size, "+-%lu.%lu%%", tenths / 10, tenths % 10);
+    uint64_t tenths = (above * 1000 + mag / 2) / mag;
+    snformat(buf, size, "+%lu.%lu%%", tenths / 10, tenths % 10);
 }
 
-void print_row(const ResultRecord& r, uint32_t target_permille) {
-    char med[32], ci[32], min[32], ctl[32];
-    if (r.status == Status::ok) {
-        char speed[24] = "";
-        if (speed_off(r))
-            snformat(speed, sizeof speed, "speed %c%ld%% ", r.speed_permille < 0 ? '-' : '+',
-                     (r.speed_permille < 0 ? -r.speed_permille : r.speed_permille) / 10);
-        format_milli(med, r.median_milli);
-        format_milli(min, r.min_milli);
-        format_milli(ctl, r.control_median_milli);
-        format_ci(ci, sizeof ci, r, target_permille);
-        kprintf("%-22s %-12s %-8s %10lu %5u %14s %9s %14s %12s %s%s%s\n", r.name, r.category,
-                r.noisy ? "noisy" : "ok", r.iterations, r.repetitions, med, ci, min, ctl, speed,
-                r.outliers ? "gaps " : "", r.interrupts ? "irqs" : "");
-    } else {
+void print_row(const ResultRecord& r, uint32_t) {
+    if (r.status != Status::ok) {
         kprintf("%-22s %-12s %-8s %s\n", r.name, r.category, status_name(r.status), r.reason);
+        return;
     }
+    char est[32], iv[32], p50[32], p90[32], ctl[32];
+    format_milli(est, r.estimate_milli);
+    format_interval(iv, sizeof iv, r);
+    format_milli(p50, r.p50_milli);
+    format_milli(p90, r.p90_milli);
+    format_milli(ctl, r.control_median_milli);
+    kprintf("%-22s %-12s %-8s %10lu %5u %12s %9s %12s %12s %12s %s%s%s\n", r.name, r.category,
+            r.noisy ? "noisy" : "ok", r.iterations, r.repetitions, est, iv, p50, p90, ctl,
+            r.outliers ? "gaps " : "", r.interrupts ? "irqs " : "", r.noisy ? r.noisy_cause : "");
 }
 
 uint64_t us_since_entry() { return cycles_to_us(counter_now() - entry_timestamp()); }
 
-// One measurement of `b` at a count (fixed, or adaptive from the
-// descriptor), init to cleanup. False when it did not produce numbers
+// What one measurement is asked to do.
+struct Request {
+    bool fixed;           // at `iterations`; else calibrated from the descriptor
+    uint64_t iterations;
+    uint64_t budget;      // cycles
+    uint32_t fixed_reps;  // 0: by the budget (or reps=)
+    bool one_pass;        // a pass: spend the budget, no stop at the target
+    uint32_t least_reps;  // at least this many, whatever the budget
+    bool warm;
+};
+
+// One measurement of `b`, init to cleanup; its numbers in *job.result and
+// its repetitions in *job.samples. False when it did not produce numbers
 // (rec then says why).
-bool measure_once(const Benchmark& b, const Options& opts, bool fixed, uint64_t iterations, uint64_t budget,
-                  Job& job, ResultRecord& rec, uint32_t fixed_reps = 0) {
+bool measure_once(const Benchmark& b, const Options& opts, const Request& q, Job& job, ResultRecord& rec) {
     MeasureConfig& c = job.config;
     c = MeasureConfig{};
-    c.fixed_iterations = fixed;
-    c.iterations = iterations;
+    c.fixed_iterations = q.fixed;
+    c.iterations = q.iterations;
     c.min_iterations = b.min_iterations ? b.min_iterations : 1;
     c.max_iterations = b.max_iterations > c.min_iterations ? b.max_iterations : c.min_iterations;
     c.loop_target = method.loop_target;
     c.timer_cost = method.timer_cost;
-    c.fixed_reps = fixed_reps != 0 || opts.reps != 0;
-    c.reps = fixed_reps ? fixed_reps : opts.reps;
+    c.fixed_reps = q.fixed_reps != 0;
+    c.reps = q.fixed_reps;
     c.max_reps = kMaxSamples;
     if (b.max_repetitions && b.max_repetitions < c.max_reps) c.max_reps = b.max_repetitions;
     if (c.fixed_reps && c.reps > c.max_reps) c.reps = c.max_reps;
     c.min_reps = kMinCiSamples < c.max_reps ? uint32_t(kMinCiSamples) : c.max_reps;
     c.target_permille = opts.target_permille;
     c.target_min_milli = kTargetFloorMilli;
-    c.budget = budget;
-    plan = RunPlan{fixed ? iterations : c.max_iterations, fixed, c.fixed_reps ? c.reps : c.max_reps};
+    c.budget = q.budget;
+    c.spend_budget = q.one_pass;
+    c.min_reps_always = q.least_reps;
+    c.warm = q.warm;
+    plan = RunPlan{q.fixed ? q.iterations : c.max_iterations, q.fixed, c.fixed_reps ? c.reps : c.max_reps};
     job.unsupported = nullptr;
 
     CpuFault fault{};
@@ -233,13 +246,156 @@ bool measure_once(const Benchmark& b, const Options& opts, bool fixed, uint64_t 
     if (!ok) fault_reason("benchmark", fault, rec);
     if (smis && smi_count(&smi_after)) {
         rec.has_smis = true;
-        rec.smis = smi_after - smi_before;
+        rec.smis += smi_after - smi_before;
     }
     if (!guarded_call(run_cleanup, &job, &fault) && ok) {
         fault_reason("cleanup", fault, rec);
         ok = false;
     }
     return ok;
+}
+
+// The count iters= (or the descriptor) fixes for `b`, brought inside the
+// descriptor's range (said so on the wire); 0: adaptive.
+uint64_t fixed_count(const Benchmark& b, const Options& opts, Sink out) {
+    uint64_t given = opts.iterations_for(b.name, 0);
+    if (given) {
+        // The descriptor's range is part of what the benchmark measures
+        // (mem_hot needs a pass over its working set, idle's loop is
+        // capped): a count outside it is brought inside, and said so.
+        uint64_t lo = b.min_iterations ? b.min_iterations : 1;
+        uint64_t hi = b.max_iterations > lo ? b.max_iterations : lo;
+        uint64_t use = given < lo ? lo : given > hi ? hi : given;
+        if (use != given) {
+            char msg[192];
+            snformat(msg, sizeof msg, "iters=%lu is outside %s's range [%lu, %lu]: measured at %lu iterations", given,
+                     b.name, lo, hi, use);
+            write_error(out, msg);
+            kprintf("hvbench: %s\n", msg);
+        }
+        return use;
+    }
+    return (b.flags & kFlagFixedIterations) ? (b.iterations ? b.iterations : 1) : 0;
+}
+
+void prepare_slot(Slot& slot, const Benchmark& b, const Options& opts, Sink out) {
+    slot = Slot{};
+    slot.bench = &b;
+    ResultRecord& rec = slot.rec;
+    rec.name = b.name;
+    rec.category = b.category;
+    rec.status = Status::ok;
+    rec.reason = "";
+    rec.noisy_cause = "";
+    rec.params = b.params;
+    rec.param_count = b.param_count;
+    uint64_t fixed = fixed_count(b, opts, out);
+    rec.iterations_adaptive = fixed == 0;
+    slot.iterations = fixed ? fixed : b.iterations;
+    rec.iterations = slot.iterations;
+    if (const char* why = unmet_need(b)) {
+        rec.status = Status::unsupported;
+        rec.reason = why;
+        return;
+    }
+    slot.measuring = true;
+}
+
+// reps=N: the repetitions of pass `pass`, N spread over the passes.
+uint32_t fixed_reps_in_pass(uint32_t reps, uint32_t pass) {
+    if (reps == 0) return 0;
+    return reps / kPasses + (pass < reps % kPasses ? 1 : 0);
+}
+
+// The host's pace at the start of a pass: the timer call around nothing and
+// the empty loop at about the loop target (interrupts off).
+YardstickRecord measure_yardstick(TimerMode timer, uint32_t pass) {
+    static int64_t probes[kDriftProbes], scratch[2 * kDriftProbes];
+    YardstickRecord y{};
+    y.pass = pass + 1;
+    y.t_us = us_since_entry();
+    InterruptsOff off;
+    for (size_t i = 0; i < kDriftProbes; ++i) probes[i] = int64_t(time_call(timer, empty_loop, 0));
+    y.timer_milli = summarize(probes, kDriftProbes, scratch).median * 1000;
+    uint64_t n = method.empty_loop_iterations;
+    for (size_t i = 0; i < kYardstickLoops; ++i)
+        probes[i] = per_iteration_milli(time_call(timer, empty_loop, n), method.timer_cost, n);
+    y.empty_loop_milli = summarize(probes, kYardstickLoops, scratch).median;
+    y.empty_loop_iterations = n;
+    return y;
+}
+
+// One pass of one benchmark: measure, keep its repetitions, stream them.
+// Pass 1 calibrates the count (kept after); a later pass is skipped by a
+// benchmark that has its three repetitions and whose pair alone would
+// overrun the pass's share of the budget (set_page_table on a slow host).
+void run_pass(Slot& slot, uint32_t index, uint32_t total, uint32_t pass, const Options& opts, Sink out) {
+    if (!slot.measuring) return;
+    const Benchmark& b = *slot.bench;
+    const uint64_t share = method.budget / kPasses;
+    if (pass > 0 && slot.count >= kMinRepsAlways && slot.last_pair > share) return;
+    uint32_t reps = fixed_reps_in_pass(opts.reps, pass);
+    if (opts.reps && reps == 0) return;
+    write_begin(out, b.name, index + 1, total, pass + 1, us_since_entry());
+    MeasureResult result{};
+    // External-timing markers in pass 1 only: the host pairs them with the
+    // benchmark whose begin and result records bracket them.
+    Job job{&b, MeasureConfig{}, opts.timer, opts.external_timing && pass == 0, nullptr, &pass_samples, &result};
+    Request q{pass > 0 || !slot.rec.iterations_adaptive, slot.iterations, share, reps, true,
+              pass == 0 ? kMinRepsAlways : 1, pass == 0};
+    uint64_t started = counter_now();
+    bool ok = measure_once(b, opts, q, job, slot.rec);
+    slot.elapsed += counter_now() - started;
+    if (!ok) {
+        slot.measuring = false;
+        return;
+    }
+    slot.iterations = result.iterations;
+    slot.rec.iterations = result.iterations;
+    slot.rec.interrupts += result.interrupts;
+    ++slot.passes_run;
+    uint32_t stored = 0;
+    for (uint32_t k = 0; k < result.samples; ++k) {
+        uint64_t c = pass_samples.control[k], bn = pass_samples.bench[k];
+        slot.last_pair = c + bn;
+        if (stored < kMaxPassCosts) pass_costs[stored++] = per_iteration_milli(bn, c, result.iterations);
+        if (slot.count >= slot.cap) continue;
+        uint32_t at = slot.first + slot.count++;
+        pool_control[at] = c;
+        pool_bench[at] = bn;
+        pool_pass[at] = uint8_t(pass);
+    }
+    write_pass(out, PassRecord{b.name, pass + 1, result.iterations, pass_costs, stored, us_since_entry()});
+}
+
+// After the last pass: the headline and the typical cost from every
+// repetition of every pass (kernel/estimate.h).
+void finish_slot(Slot& slot, const Options& opts) {
+    ResultRecord& rec = slot.rec;
+    Estimate e{};
+    EstimateInput in{pool_control + slot.first, pool_bench + slot.first, pool_pass + slot.first, slot.count,
+                     slot.iterations, slot.passes_run, opts.target_permille, kTargetFloorMilli};
+    estimate(in, estimate_scratch, estimate_gap, e);
+    rec.repetitions = e.kept;
+    rec.outliers = e.outliers;
+    rec.min_milli = e.cost.min;
+    rec.median_milli = e.cost.median;
+    rec.mean_milli = e.cost.mean;
+    rec.mad_milli = e.cost.mad;
+    rec.control_median_milli = e.control_median;
+    rec.has_ci = e.has_ci;
+    rec.ci_low_milli = e.ci_low;
+    rec.ci_high_milli = e.ci_high;
+    rec.has_estimate = true;
+    rec.estimate_milli = e.headline;
+    rec.estimate_has_interval = e.has_interval;
+    rec.estimate_low_milli = e.low;
+    rec.estimate_high_milli = e.high;
+    rec.p50_milli = e.p50;
+    rec.p90_milli = e.p90;
+    rec.passes = slot.passes_run;
+    rec.noisy = e.noisy;
+    rec.noisy_cause = e.cause;
 }
 
 LinearityLevel levels[kLinearityLevels];
@@ -255,46 +411,126 @@ int64_t ratio_milli(int64_t a, int64_t base) {
     return num >= 0 ? (num + base / 2) / base : -((-num + base / 2) / base);
 }
 
-// The interval describes one window of a fraction of a second; a host that
-// ran the vCPU slower (or faster) through all of that window leaves it tight
-// around the wrong value. So every result that claimed to be within its
-// target is measured once more, seconds later, at the same count with a
-// few repetitions; if the two medians disagree by more than twice the
-// target (or 2 cycles), a `verify` record says so and the result is noisy.
+// A linearity measurement failed: the result takes its status.
+void take_failure(ResultRecord& rec, const ResultRecord& level) {
+    rec.status = level.status;
+    rec.reason = level.reason;
+    rec.has_fault = level.has_fault;
+    rec.fault = level.fault;
+}
+
+// The levels take seconds, in which a shared host can change speed. A
+// closing measurement at N that disagrees with the first (beyond twice the
+// target) means the ratios mix two speeds: every level is noisy.
+void close_linearity(const Benchmark& b, const Options& opts, ResultRecord& rec, uint32_t n) {
+    ResultRecord again{};
+    again.status = Status::ok;
+    MeasureResult result{};
+    Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result};
+    if (!measure_once(b, opts, Request{true, levels[0].iterations, method.budget, 0, false, kMinRepsAlways, true}, job,
+                      again)) {
+        take_failure(rec, again);
+        return;
+    }
+    int64_t first = levels[0].median_milli, last = result.cost.median;
+    if (second_look_agrees(first, last, opts.target_permille, kTargetFloorMilli)) return;
+    for (uint32_t k = 0; k < n; ++k) levels[k].noisy = true;
+    rec.noisy = true;
+    rec.noisy_cause = "linearity: N measured again at the end moved";
+    char a_text[32], b_text[32];
+    format_milli(a_text, first);
+    format_milli(b_text, last);
+    kprintf("%-22s linearity: N again at the end, %s cycles against %s: every level noisy\n", b.name, b_text,
+            a_text);
+}
+
+// HyperBench section 6.2: the same benchmark at 10x and 100x the count
+// (its own measurement each, init to cleanup, medians compared); the
+// per-iteration cost should not move.
+void check_linearity(const Benchmark& b, const Options& opts, ResultRecord& rec) {
+    uint32_t n = 0;
+    levels[n++] = LinearityLevel{rec.iterations, rec.median_milli, rec.has_ci, rec.ci_low_milli, rec.ci_high_milli,
+                                 rec.repetitions, rec.noisy, 1000};
+    const uint64_t base = rec.iterations;
+    // One {control, benchmark} pair at N, in cycles: a level's budget grows
+    // with its loops so that it too can reach an interval (about ten
+    // pairs), up to kLinearityBudgetUs.
+    const uint64_t pair = pair_cycles(rec);
+    const uint64_t cap = us_to_cycles(kLinearityBudgetUs);
+    for (uint64_t factor = 10; factor <= 100; factor *= 10) {
+        uint64_t want = base * factor;
+        if (b.max_iterations && want > b.max_iterations) want = b.max_iterations;
+        if (want <= levels[n - 1].iterations) break;
+        // A level whose three pairs (the least a measurement runs) would
+        // take longer than kLinearitySkipUs is left out: at 100 builds
+        // set_page_table's loop lasts 17 s on the nested KVM here.
+        uint64_t least = pair / base * want * kMinRepsAlways;
+        if (least > us_to_cycles(kLinearitySkipUs)) {
+            kprintf("%-22s linearity stops at %lu iterations: three pairs at %lu would take %lu ms\n", b.name,
+                    levels[n - 1].iterations, want, cycles_to_us(least) / 1000);
+            break;
+        }
+        ResultRecord level{};
+        level.status = Status::ok;
+        uint64_t level_budget = 10 * pair * (want / base);
+        if (level_budget > cap) level_budget = cap;
+        if (level_budget < method.budget) level_budget = method.budget;
+        MeasureResult result{};
+        Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result};
+        if (!measure_once(b, opts, Request{true, want, level_budget, 0, false, kMinRepsAlways, true}, job, level)) {
+            take_failure(rec, level);
+            break;
+        }
+        levels[n++] = LinearityLevel{result.iterations, result.cost.median, result.has_ci, result.ci_low,
+                                     result.ci_high, result.repetitions, !result.target_met,
+                                     ratio_milli(result.cost.median, rec.median_milli)};
+    }
+    if (n > 1 && rec.status == Status::ok) close_linearity(b, opts, rec, n);
+    rec.linearity = levels;
+    rec.linearity_count = n;
+}
+
+// verify=1 (off by default: the passes are the second look). Every result
+// whose headline is established is measured once more at the same count,
+// five repetitions; its record's `median` is their minimum. The headline
+// is the uncontended cost, so a second look cheaper by more than twice the
+// target says the passes missed the fast mode (noisy); a dearer one says
+// nothing (the host may be in a slow phase).
 void verify_results(const Benchmark* const* list, size_t count, const Options& opts, Sink out) {
     size_t n = count < kMaxVerdicts ? count : kMaxVerdicts;
     bool any = false;
     for (size_t i = 0; i < n; ++i) {
         const Verdict& v = verdicts[i];
         if (!v.candidate) continue;
-        if (!any) kprintf("\nverify: each result within its target, measured again at the same count\n");
+        if (!any) kprintf("\nverify: each established result, measured again at the same count\n");
         any = true;
         const Benchmark& b = *list[i];
-        // No external-timing markers here: the host pairs them with the
-        // benchmark whose begin and result records bracket them.
-        Job job{&b, MeasureConfig{}, opts.timer, false, nullptr};
         ResultRecord again{};
         again.status = Status::ok;
+        MeasureResult result{};
+        Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result};
         VerifyRecord vr{};
         vr.name = b.name;
         vr.iterations = v.iterations;
-        if (!measure_once(b, opts, true, v.iterations, method.budget, job, again, kVerifyReps)) {
+        if (!measure_once(b, opts, Request{true, v.iterations, method.budget, kVerifyReps, false, kMinRepsAlways, true},
+                          job, again)) {
             vr.measured = false;
             vr.agrees = false;
             vr.reason = again.reason;
         } else {
             vr.measured = true;
-            vr.median_milli = result.cost.median;
+            vr.median_milli = result.cost.min;
             vr.repetitions = result.repetitions;
-            vr.agrees = second_look_agrees(v.median_milli, vr.median_milli, opts.target_permille, kTargetFloorMilli);
+            vr.agrees = vr.median_milli >= v.headline_milli ||
+                        second_look_agrees(v.headline_milli, vr.median_milli, opts.target_permille, kTargetFloorMilli);
             vr.reason = "";
         }
         write_verify(out, vr);
         char first[32], second[32];
-        format_milli(first, v.median_milli);
+        format_milli(first, v.headline_milli);
         format_milli(second, vr.median_milli);
         kprintf("%-22s %14s %14s  %s\n", b.name, first, vr.measured ? second : "-",
-                !vr.measured ? vr.reason : vr.agrees ? "agrees" : "MOVED: noisy");
+                !vr.measured ? vr.reason : vr.agrees ? "agrees" : "CHEAPER: noisy");
     }
 }
 
@@ -302,29 +538,18 @@ void verify_results(const Benchmark* const* list, size_t count, const Options& o
 
 const RunPlan& current_plan() { return plan; }
 
-namespace {
-// The cost of a timed call around nothing, n times with interrupts off:
-// its median and MAD (values: n entries, scratch: 2n).
-Summary probe_timer(TimerMode timer, int64_t* values, size_t n, int64_t* scratch) {
-    InterruptsOff off;
-    for (size_t i = 0; i < n; ++i) values[i] = int64_t(time_call(timer, empty_loop, 0));
-    return summarize(values, n, scratch);
-}
-uint64_t timer_floor;  // the cheapest timer call seen in this VM (boot included)
-}  // namespace
-
 const MeasurementMethod& measurement_init(const Options& opts) {
     InterruptsOff off;
 
     constexpr size_t kProbes = 63;
     static int64_t t[kProbes], r[kProbes], scratch[2 * kProbes];
     for (size_t i = 0; i < 8; ++i) time_call(opts.timer, empty_loop, 0);  // warm
-    Summary ts = probe_timer(opts.timer, t, kProbes, scratch);
+    for (size_t i = 0; i < kProbes; ++i) t[i] = int64_t(time_call(opts.timer, empty_loop, 0));
+    Summary ts = summarize(t, kProbes, scratch);
     for (size_t i = 0; i < kProbes; ++i) r[i] = int64_t(counter_read_cost());
     Summary rs = summarize(r, kProbes, scratch);
     method.timer_cost = uint64_t(ts.median);
     method.timer_mad = uint64_t(ts.mad);
-    timer_floor = method.timer_cost;
     method.counter_read = uint64_t(rs.median);
     method.counter_intercepted = method.counter_read > kInterceptedReadCycles;
     uint64_t smi;
@@ -334,26 +559,14 @@ const MeasurementMethod& measurement_init(const Options& opts) {
     if (kTimerMadFactor * method.timer_mad > target) target = kTimerMadFactor * method.timer_mad;
     method.loop_target = target;
     method.budget = us_to_cycles(uint64_t(opts.budget_ms) * 1000);
-
-    // The first entry of the platform-speed reference: the empty loop at
-    // about the loop target, median of nine.
-    constexpr uint64_t kReferenceStart = 16, kReferenceMax = ~0ull >> 8;
-    empty_loop(kReferenceStart);
-    TimerMode timer = opts.timer;
-    uint64_t n = calibrate_count(
-        kReferenceStart, kReferenceMax, target, method.timer_cost,
-        [](void* ctx, uint64_t k) { return time_call(*static_cast<TimerMode*>(ctx), empty_loop, k); }, &timer,
-        nullptr);
-    // Only a platform on which that loop costs the same every time can use
-    // it as a yardstick (under a binary translator it does not: its cost
-    // moves with what ran before).
-    int64_t loops[9], loop_scratch[18];
-    for (int64_t& l : loops) l = per_iteration_milli(time_call(opts.timer, empty_loop, n), method.timer_cost, n);
-    Summary s = summarize(loops, 9, loop_scratch);
-    speed_count = 0;
-    method.speed_check = s.median > 0 && s.mad * 1000 <= s.median * kSpeedStablePermille;
-    method.speed_mad_permille = s.median > 0 ? s.mad * 1000 / s.median : 0;
-    if (method.speed_check) speed_record(s.median);
+    // The yardstick's empty loop: a tenth of the loop target, at the
+    // iteration cost of one untimed loop of 1024 (cheap: no calibration).
+    constexpr uint64_t kProbeLoop = 1024;
+    uint64_t before = counter_now();
+    empty_loop(kProbeLoop);
+    uint64_t spent = counter_now() - before;
+    uint64_t per = spent / kProbeLoop ? spent / kProbeLoop : 1;
+    method.empty_loop_iterations = target / 10 / per ? target / 10 / per : 1;
     return method;
 }
 
@@ -373,180 +586,50 @@ void describe_method(const Options& opts, HeaderRecord& h) {
     h.min_reps = kMinCiSamples;
     h.max_reps = opts.reps ? opts.reps : kMaxSamples;
     h.loop_target_cycles = method.loop_target;
-    h.speed_check = method.speed_check;
-    h.speed_mad_permille = method.speed_mad_permille;
+    h.speed_check = false;  // the passes' yardstick records show the platform's pace instead
+    h.speed_mad_permille = 0;
     h.outlier_rule = kOutlierRule;
     h.pinned = opts.pinned;
     h.linearity = opts.linearity;
     h.verify = opts.verify;
+    h.estimator = kEstimatorName;
+    h.passes = kPasses;
 }
 
 RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Options& opts, Sink out) {
     RunTotals totals{};
-    kprintf("%-22s %-12s %-8s %10s %5s %14s %9s %14s %12s\n", "benchmark", "category", "status", "iterations",
-            "reps", "median", "95% ci", "min", "control");
-    for (size_t i = 0; i < count; ++i) {
-        const Benchmark& b = *list[i];
-        write_begin(out, b.name, uint32_t(i + 1), uint32_t(count));
-        uint64_t started = counter_now();
-
-        ResultRecord rec{};
-        rec.name = b.name;
-        rec.category = b.category;
-        rec.status = Status::ok;
-        rec.reason = "";
-        rec.params = b.params;
-        rec.param_count = b.param_count;
-
-        // iters= fixes the count; so does the descriptor for benchmarks
-        // whose init sizes things by it.
-        uint64_t given = opts.iterations_for(b.name, 0);
-        if (given) {
-            // The descriptor's range is part of what the benchmark measures
-            // (mem_hot needs a pass over its working set, idle's loop is
-            // capped): a count outside it is brought inside, and said so.
-            uint64_t lo = b.min_iterations ? b.min_iterations : 1;
-            uint64_t hi = b.max_iterations > lo ? b.max_iterations : lo;
-            uint64_t use = given < lo ? lo : given > hi ? hi : given;
-            if (use != given) {
-                char msg[192];
-                snformat(msg, sizeof msg, "iters=%lu is outside %s's range [%lu, %lu]: measured at %lu iterations",
-                         given, b.name, lo, hi, use);
-                write_error(out, msg);
-                kprintf("hvbench: %s\n", msg);
-                given = use;
-            }
-        }
-        bool fixed = given != 0 || (b.flags & kFlagFixedIterations);
-        uint64_t iterations = given ? given : b.iterations;
-        rec.iterations_adaptive = !fixed;
-        rec.iterations = iterations;
-
-        Job job{&b, MeasureConfig{}, opts.timer, opts.external_timing, nullptr};
-        if (const char* why = unmet_need(b)) {
-            rec.status = Status::unsupported;
-            rec.reason = why;
-        } else if (measure_once(b, opts, fixed, iterations, method.budget, job, rec)) {
-            rec.iterations = result.iterations;
-            rec.repetitions = result.repetitions;
-            rec.min_milli = result.cost.min;
-            rec.median_milli = result.cost.median;
-            rec.mean_milli = result.cost.mean;
-            rec.mad_milli = result.cost.mad;
-            rec.control_median_milli = result.control_median;
-            rec.has_ci = result.has_ci;
-            rec.ci_low_milli = result.ci_low;
-            rec.ci_high_milli = result.ci_high;
-            rec.noisy = !result.target_met;
-            rec.outliers = result.outliers;
-            rec.interrupts = result.interrupts;
-            if (method.speed_check && b.control == empty_loop && rec.iterations >= kSpeedMinIterations) {
-                // The control's own cost per iteration, without the timer's.
-                int64_t control = rec.control_median_milli -
-                                  int64_t(method.timer_cost * 1000 / rec.iterations);
-                int64_t reference = speed_reference();
-                rec.has_speed = reference > 0;
-                rec.speed_permille = speed_deviation(control, reference);
-                if (speed_off(rec)) rec.noisy = true;
-                speed_record(control);
-            }
-            {
-                // The host's pace after the benchmark (measure.h
-                // timer_drifted): the speed check's yardstick where the
-                // empty loop is none (TCG), and a second one where it is.
-                static int64_t probes[kDriftProbes], probe_scratch[2 * kDriftProbes];
-                uint64_t now = uint64_t(probe_timer(opts.timer, probes, kDriftProbes, probe_scratch).median);
-                rec.has_timer_drift = true;
-                if (timer_drifted(now, timer_floor, method.timer_mad, &rec.timer_drift_permille)) rec.noisy = true;
-                if (now < timer_floor) timer_floor = now;
-            }
-
-            if (opts.linearity) {
-                // HyperBench section 6.2: the same benchmark at 10x and 100x
-                // the count; per-iteration cost should not move.
-                uint32_t n = 0;
-                levels[n++] = LinearityLevel{rec.iterations, rec.median_milli, rec.has_ci, rec.ci_low_milli,
-                                             rec.ci_high_milli, rec.repetitions, rec.noisy, 1000};
-                uint64_t base = rec.iterations;
-                // One {control, benchmark} pair at N, in cycles: a level's
-                // budget grows with its loops so that it too can reach an
-                // interval (about ten pairs), up to kLinearityBudgetUs.
-                uint64_t pair = pair_cycles(rec);
-                uint64_t cap = us_to_cycles(kLinearityBudgetUs);
-                for (uint64_t factor = 10; factor <= 100 && rec.status == Status::ok; factor *= 10) {
-                    uint64_t want = base * factor;
-                    if (b.max_iterations && want > b.max_iterations) want = b.max_iterations;
-                    if (want <= levels[n - 1].iterations) break;
-                    // A level whose three pairs (the least a measurement
-                    // runs) would take longer than kLinearitySkipUs is left
-                    // out: at 100 builds set_page_table's loop lasts 17 s on
-                    // the nested KVM here.
-                    uint64_t least = pair / base * want * kMinRepsAlways;
-                    if (least > us_to_cycles(kLinearitySkipUs)) {
-                        kprintf("%-22s linearity stops at %lu iterations: three pairs at %lu would take %lu ms\n",
-                                b.name, levels[n - 1].iterations, want, cycles_to_us(least) / 1000);
-                        break;
-                    }
-                    ResultRecord level{};
-                    level.status = Status::ok;
-                    uint64_t level_budget = 10 * pair * (want / base);
-                    if (level_budget > cap) level_budget = cap;
-                    if (level_budget < method.budget) level_budget = method.budget;
-                    job.markers = false;  // external timing covers level N only
-                    if (!measure_once(b, opts, true, want, level_budget, job, level)) {
-                        rec.status = level.status;
-                        rec.reason = level.reason;
-                        rec.has_fault = level.has_fault;
-                        rec.fault = level.fault;
-                        break;
-                    }
-                    levels[n++] = LinearityLevel{result.iterations, result.cost.median, result.has_ci,
-                                                 result.ci_low, result.ci_high, result.repetitions,
-                                                 !result.target_met,
-                                                 ratio_milli(result.cost.median, rec.median_milli)};
-                }
-                if (n > 1 && rec.status == Status::ok) {
-                    // The levels take seconds, in which a shared host can
-                    // change speed. A closing measurement at N that
-                    // disagrees with the first (beyond twice the target)
-                    // means the ratios mix two speeds: every level is noisy.
-                    ResultRecord again{};
-                    again.status = Status::ok;
-                    if (!measure_once(b, opts, true, base, method.budget, job, again)) {
-                        rec.status = again.status;
-                        rec.reason = again.reason;
-                        rec.has_fault = again.has_fault;
-                        rec.fault = again.fault;
-                    } else {
-                        int64_t first = rec.median_milli, last = result.cost.median;
-                        if (!second_look_agrees(first, last, opts.target_permille, kTargetFloorMilli)) {
-                            for (uint32_t k = 0; k < n; ++k) levels[k].noisy = true;
-                            rec.noisy = true;
-                            char a_text[32], b_text[32];
-                            format_milli(a_text, first);
-                            format_milli(b_text, last);
-                            kprintf("%-22s linearity: N again at the end, %s cycles against %s: every level noisy\n",
-                                    b.name, b_text, a_text);
-                        }
-                    }
-                }
-                rec.linearity = levels;
-                rec.linearity_count = n;
-            }
-        }
+    size_t n = count < kMaxSlots ? count : kMaxSlots;
+    for (size_t i = 0; i < n; ++i) prepare_slot(slots[i], *list[i], opts, out);
+    uint32_t per_slot = n ? uint32_t(kPoolReps / n) : 0;
+    if (per_slot > kMaxSamples) per_slot = kMaxSamples;
+    for (size_t i = 0; i < n; ++i) {
+        slots[i].first = uint32_t(i) * per_slot;
+        slots[i].cap = per_slot;
+    }
+    kprintf("%u passes over %lu benchmarks, %lu ms each in all\n", kPasses, uint64_t(n), uint64_t(opts.budget_ms));
+    for (uint32_t pass = 0; pass < kPasses; ++pass) {
+        write_yardstick(out, measure_yardstick(opts.timer, pass));
+        for (size_t i = 0; i < n; ++i) run_pass(slots[i], uint32_t(i), uint32_t(n), pass, opts, out);
+    }
+    kprintf("\n%-22s %-12s %-8s %10s %5s %12s %9s %12s %12s %12s\n", "benchmark", "category", "status",
+            "iterations", "reps", "p10", "interval", "p50 (typ.)", "p90", "control");
+    for (size_t i = 0; i < n; ++i) {
+        Slot& slot = slots[i];
+        if (slot.rec.status == Status::ok) finish_slot(slot, opts);
+        if (slot.rec.status == Status::ok && opts.linearity) check_linearity(*list[i], opts, slot.rec);
         if (i < kMaxVerdicts) {
             // Cheap enough for a second look: five pairs within the budget.
-            verdicts[i] = Verdict{
-                rec.status == Status::ok && !rec.noisy && kVerifyReps * pair_cycles(rec) <= method.budget,
-                rec.iterations, rec.median_milli};
+            const ResultRecord& r = slot.rec;
+            verdicts[i] = Verdict{r.status == Status::ok && !r.noisy && kVerifyReps * pair_cycles(r) <= method.budget,
+                                  r.iterations, r.estimate_milli};
         }
-        rec.elapsed_us = cycles_to_us(counter_now() - started);
-        rec.t_us = us_since_entry();
-        write_result(out, rec);
-        print_row(rec, opts.target_permille);
-        ++totals.counts[size_t(rec.status)];
+        slot.rec.elapsed_us = cycles_to_us(slot.elapsed);
+        slot.rec.t_us = us_since_entry();
+        write_result(out, slot.rec);
+        print_row(slot.rec, opts.target_permille);
+        ++totals.counts[size_t(slot.rec.status)];
     }
-    if (opts.verify) verify_results(list, count, opts, out);
+    if (opts.verify) verify_results(list, n, opts, out);
     return totals;
 }
 

@@ -27,32 +27,24 @@ struct MeasurementMethod {
     bool smi_counter;
     uint64_t loop_target;            // cycles
     uint64_t budget;                 // cycles per benchmark
-    bool speed_check;                // the empty loop is a usable yardstick here
-    int64_t speed_mad_permille;      // its spread at boot
+    uint64_t empty_loop_iterations;  // the yardstick's empty loop (about a tenth of loop_target)
 };
 const MeasurementMethod& measurement_init(const Options& opts);
 
 // Fills the method fields of a header record (after measurement_init).
 void describe_method(const Options& opts, HeaderRecord& h);
 
-// A benchmark whose control is hvb::empty_loop is noisy when that control
-// ran more than this far (permille) from the platform's usual speed.
-inline constexpr int64_t kSpeedTolerancePermille = 100;
-// ...provided the empty loop's cost is stable at boot: MAD of nine loops
-// within this (permille of the median); and its count is at least
-// kSpeedMinIterations (below, call overhead is a visible part of it).
-inline constexpr int64_t kSpeedStablePermille = 20;
-inline constexpr uint64_t kSpeedMinIterations = 100;
-
 struct RunTotals {
     uint32_t counts[kStatusCount];
 };
 
-// Runs each benchmark in order: needs check, init, adaptive measurement
-// (kernel/measure.h) of {control, benchmark} with interrupts off, cleanup;
-// writes a begin and a result record (through `out`) for each before
-// starting the next. With linearity=1, each benchmark is measured at N, 10N
-// and 100N iterations, init to cleanup each time.
+// Runs the selected benchmarks in round-robin passes: in each, per
+// benchmark, needs check (pass 1), init, measurement (kernel/measure.h;
+// the count calibrated in pass 1 and kept) of {control, benchmark} with
+// interrupts off, cleanup; a begin and a pass record (through `out`) for
+// each, and a yardstick record per pass. After the last pass, the headline
+// of each (kernel/estimate.h) in its result record. With linearity=1, each
+// benchmark is then measured at N, 10N and 100N iterations as well.
 RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Options& opts, Sink out);
 
 }  // namespace hvb

@@ -187,3 +187,56 @@ bool median_ci_ranks(size_t n, size_t* lo, size_t* hi) {
 }
 
 }  // namespace hvb
+
+namespace hvb {
+
+size_t quantile_index(size_t n, uint32_t q_permille) {
+    size_t rank = (uint64_t(n) * q_permille + 999) / 1000;  // ceil(q n)
+    if (rank < 1) rank = 1;
+    if (rank > n) rank = n;
+    return rank - 1;
+}
+
+bool quantile_ci_ranks(size_t n, uint32_t q_permille, size_t* lo, size_t* hi, bool* lo_open) {
+    if (n == 0 || q_permille == 0 || q_permille >= 1000) return false;
+    size_t l = 0, u = 0;  // 1-based ranks; 0: none
+    // P(Bin = i) in fixed point (2^60 = 1), 64-bit only (no 128-bit
+    // division in the kernel). Each step's true result is a probability
+    // (<= 2^60), so (p / d) * m + (p % d) * m / d cannot overflow.
+    const uint64_t one = 1ull << 60;
+    const uint64_t keep = 1000 - q_permille;
+    uint64_t p = one;  // P(Bin = 0) = (1-q)^n
+    for (size_t i = 0; i < n && n <= 400; ++i) p = p / 1000 * keep + p % 1000 * keep / 1000;
+    if (n <= 400 && p >= (1ull << 20)) {
+        // Exact while P(Bin = 0) keeps 20 bits (for q = 10%: n <= 263):
+        // P(i+1) = P(i) (n-i) q / ((i+1) (1-q)).
+        const uint64_t tail = one / 40;  // 2.5%
+        uint64_t below = 0;  // P(Bin < i)
+        for (size_t i = 0; i <= n; ++i) {
+            if (below <= tail) l = i;  // x(i) a valid lower end (i >= 1)
+            uint64_t upto = below + p > one ? one : below + p;  // P(Bin <= i)
+            if (u == 0 && one - upto <= tail) u = i + 1;  // P(Bin >= i+1) <= 2.5%
+            below = upto;
+            if (i < n) {
+                uint64_t m = uint64_t(n - i) * q_permille, d = uint64_t(i + 1) * keep;
+                p = p / d * m + p % d * m / d;
+            }
+        }
+    } else {
+        // n q -+ 1.96 sqrt(n q (1-q)), in thousandths, the root rounded up.
+        uint64_t var = uint64_t(n) * q_permille * (1000 - q_permille);  // (1000 sd)^2
+        uint64_t sd = isqrt_u64(var);
+        if (sd * sd < var) ++sd;
+        uint64_t mean = uint64_t(n) * q_permille;  // 1000 n q
+        uint64_t reach = 196 * sd / 100;
+        l = mean > reach ? size_t((mean - reach) / 1000) : 0;
+        u = size_t((mean + reach + 999) / 1000) + 1;
+    }
+    if (u == 0 || u > n) return false;
+    *lo_open = l < 1;
+    *lo = l < 1 ? 0 : l - 1;
+    *hi = u - 1;
+    return true;
+}
+
+}  // namespace hvb

@@ -46,3 +46,24 @@ bool median_ci_ranks(size_t n, size_t* lo, size_t* hi);
 uint64_t isqrt_u64(uint64_t v);
 
 }  // namespace hvb
+
+namespace hvb {
+
+// The q-quantile of n sorted samples by the nearest-rank rule: the sample
+// of 1-based rank ceil(q n) (at least 1), returned as a 0-based index.
+// q in permille (100 = the 10th percentile). n must be >= 1.
+size_t quantile_index(size_t n, uint32_t q_permille);
+
+// Distribution-free confidence interval for the q-quantile (the median's
+// rule above, generalised): the number of samples below the population
+// quantile is Binomial(n, q), so [x(l), x(u)] covers it with probability
+// P(l <= Bin < u). *lo is the largest l with P(Bin < l) <= 2.5% and *hi the
+// smallest u with P(Bin >= u) <= 2.5%, both as 0-based indices. Exact
+// (integer binomial terms) while (1-q)^n >= 2^-40, the normal approximation
+// above (for q = 10%: exact up to 263 samples). Where no
+// such l exists (few samples: for q = 10% below 35) the interval is
+// one-sided: *lo = 0 (the minimum) and *lo_open is true. Returns false when
+// not even the upper end exists (n too small for a 97.5% bound).
+bool quantile_ci_ranks(size_t n, uint32_t q_permille, size_t* lo, size_t* hi, bool* lo_open);
+
+}  // namespace hvb

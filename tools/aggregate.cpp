@@ -48,21 +48,29 @@ std::vector<BenchResult> aggregate_runs(const std::vector<std::vector<BenchResul
         } else {
             std::vector<const BenchResult*> sorted = ok;
             std::stable_sort(sorted.begin(), sorted.end(), [](const BenchResult* a, const BenchResult* b) {
-                return a->median_milli < b->median_milli;
+                return a->headline_milli() < b->headline_milli();
             });
             agg = *sorted[(sorted.size() - 1) / 2];
-            agg.ci_low_milli = sorted.front()->median_milli;
-            agg.ci_high_milli = sorted.back()->median_milli;
+            // The runs' range around the headline: the estimate's interval
+            // where the kernel gives an estimate, else the median's.
+            if (agg.estimate_milli) {
+                agg.estimate_low_milli = sorted.front()->headline_milli();
+                agg.estimate_high_milli = sorted.back()->headline_milli();
+            } else {
+                agg.ci_low_milli = sorted.front()->median_milli;
+                agg.ci_high_milli = sorted.back()->median_milli;
+            }
             size_t agreeing = 0;
             for (const BenchResult* r : ok)
-                agreeing += second_look_agrees(agg.median_milli, r->median_milli, uint32_t(policy.target_permille),
-                                               policy.target_min_milli);
+                agreeing += second_look_agrees(agg.headline_milli(), r->headline_milli(),
+                                               uint32_t(policy.target_permille), policy.target_min_milli);
             agg.noisy = agreeing < ok.size() / 2 + 1;
+            agg.noisy_cause = *agg.noisy ? "runs disagree" : "";
         }
         agg.run_medians_milli.clear();
         agg.run_noisy.clear();
         for (const BenchResult* r : ok) {
-            agg.run_medians_milli.push_back(r->median_milli);
+            agg.run_medians_milli.push_back(r->headline_milli());
             agg.run_noisy.push_back(r->is_noisy());
         }
         out.push_back(std::move(agg));
@@ -82,6 +90,7 @@ std::string percent_text(int64_t permille) {
 std::string noisy_reason(const BenchResult& r, const AggregatePolicy& policy) {
     if (!r.ok() || !r.is_noisy()) return "";
     if (r.run_medians_milli.size() > 1) return "runs disagree";
+    if (!r.noisy_cause.empty()) return r.noisy_cause;  // the kernel's own words
     if (r.verify_agrees == false)
         return r.verify_median_milli ? "moved to " + milli_text(*r.verify_median_milli) + " on the second look"
                                      : "second look failed";
@@ -90,8 +99,9 @@ std::string noisy_reason(const BenchResult& r, const AggregatePolicy& policy) {
     // is a few percent of the call).
     if (r.timer_drift_permille && *r.timer_drift_permille > kTimerDriftPermille)
         return "host slowed: timer call " + percent_text(*r.timer_drift_permille);
-    // The kernel's speed check.
-    if (r.speed_permille && std::llabs(*r.speed_permille) > kSpeedTolerancePermille)
+    // The speed check of kernels before the headline estimate (permille
+    // of the platform's usual speed; they flagged beyond 10%).
+    if (r.speed_permille && std::llabs(*r.speed_permille) > 100)
         return "platform speed " + percent_text(*r.speed_permille);
     uint64_t ran = r.repetitions + r.outliers.value_or(0);
     if (r.outliers && *r.outliers * 4 > ran)

@@ -121,9 +121,15 @@ Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline)
                 cell.present = true;
                 cell.status = r.status;
                 cell.reason = r.reason;
-                cell.median_milli = r.median_milli;
+                cell.median_milli = r.headline_milli();
                 cell.mad_milli = r.mad_milli;
-                if (r.has_ci()) {
+                // The headline's interval (kernel/estimate.h), else the median's.
+                if (r.estimate_milli) {
+                    if (r.estimate_low_milli && r.estimate_high_milli) {
+                        cell.ci_low_milli = r.estimate_low_milli;
+                        cell.ci_high_milli = r.estimate_high_milli;
+                    }
+                } else if (r.has_ci()) {
                     cell.ci_low_milli = r.ci_low_milli;
                     cell.ci_high_milli = r.ci_high_milli;
                 }
@@ -209,11 +215,12 @@ std::string format_comparison(const Comparison& c) {
             if (cell.ratio) (cell.by_ci ? any_ci : any_mad) = true;
             any_noisy = any_noisy || cell.noisy;
         }
-    std::string rule = any_ci && any_mad ? "the 95% CIs of the medians (for --runs files: the runs' ranges) overlap "
-                                           "where both have one, else the spreads (median ±MAD) do"
-                       : any_ci          ? "the 95% CIs of the medians overlap (for --runs files: the runs' ranges)"
-                                         : "the spreads (median ±MAD) overlap";
-    std::string out = "cycles per iteration: median ±MAD; ratio = cycles / " + base +
+    std::string rule = any_ci && any_mad ? "the 95% intervals (for --runs files: the runs' ranges) overlap "
+                                           "where both have one, else the spreads (headline ±MAD) do"
+                       : any_ci          ? "the 95% intervals overlap (for --runs files: the runs' ranges)"
+                                         : "the spreads (headline ±MAD) overlap";
+    std::string out = "cycles per iteration: headline (the run's estimate, kernel/estimate.h; the median for older "
+                      "runs) ±MAD; ratio = cycles / " + base +
                       "'s cycles (GNR when the baseline is native); ~ = within noise: " + rule +
                       " (no clear difference)" +
                       (any_noisy ? "; noisy = the run flagged the figure (its table says why): treat with care" : "") + "\n";

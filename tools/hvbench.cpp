@@ -249,18 +249,27 @@ void print_table(const std::vector<BenchResult>& results, bool external, unsigne
                  const AggregatePolicy& policy) {
     bool ci = std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.has_ci(); });
     bool noisy = std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.ok() && r.is_noisy(); });
-    printf("%-24s %-12s %-11s %11s %13s %11s %13s %11s", "benchmark", "category", "status", "iterations", "median",
-           "mad", "min", "control");
-    if (ci) printf(" %27s", runs > 1 ? ("range of " + std::to_string(runs) + " runs' medians").c_str() : "95% CI of the median");
+    bool est = std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.estimate_milli.has_value(); });
+    printf("%-24s %-12s %-11s %11s %13s %11s %13s %11s", "benchmark", "category", "status", "iterations",
+           est ? "p10 (head.)" : "median", est ? "p50 (typ.)" : "mad", est ? "p90" : "min", "control");
+    if (ci || est)
+        printf(" %27s", runs > 1 ? ("range of " + std::to_string(runs) + " runs").c_str()
+                        : est ? "95% interval of the p10" : "95% CI of the median");
     if (external) printf(" %14s %11s", "host median", "host mad");
     printf("\n");
     for (const auto& r : results) {
         if (r.ok()) {
+            bool has_est = r.estimate_milli.has_value();
             printf("%-24s %-12s %-11s %11lu %13s %11s %13s %11s", r.name.c_str(), r.category.c_str(), r.status.c_str(),
-                   static_cast<unsigned long>(r.iterations), milli_text(r.median_milli).c_str(),
-                   milli_text(r.mad_milli).c_str(), milli_text(r.min_milli).c_str(),
+                   static_cast<unsigned long>(r.iterations), milli_text(r.headline_milli()).c_str(),
+                   milli_text(has_est ? r.p50_milli.value_or(r.median_milli) : r.mad_milli).c_str(),
+                   milli_text(has_est ? r.p90_milli.value_or(r.median_milli) : r.min_milli).c_str(),
                    milli_text(r.control_median_milli).c_str());
-            if (ci)
+            if (est && has_est)
+                printf(" %27s", r.estimate_low_milli ? ("[" + milli_text(*r.estimate_low_milli) + ", " +
+                                                        milli_text(*r.estimate_high_milli) + "]").c_str()
+                                                     : "-");
+            else if (ci || est)
                 printf(" %27s", r.has_ci() ? ("[" + milli_text(*r.ci_low_milli) + ", " + milli_text(*r.ci_high_milli) +
                                               "]").c_str()
                                            : "-");
@@ -707,7 +716,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                     fprintf(stderr, "[%zu/%s] %-24s %-11s %s%s\n", live.size(),
                             current_total ? std::to_string(current_total).c_str() : "?", r.name.c_str(),
                             r.status.c_str(),
-                            r.ok() ? (milli_text(r.median_milli) + " cycles" + (r.is_noisy() ? " (noisy)" : "")).c_str()
+                            r.ok() ? (milli_text(r.headline_milli()) + " cycles" + (r.is_noisy() ? " (noisy)" : "")).c_str()
                                    : "",
                             r.name == current ? ("  (" + elapsed_text(secs) + ")").c_str() : "");
                 }
@@ -723,7 +732,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                 if (!cli.quiet && r.verify_agrees == false)
                     say(r.name + ": measured again after the suite, " +
                         (r.verify_median_milli ? milli_text(*r.verify_median_milli) + " cycles" : std::string("failed")) +
-                        " against " + milli_text(r.median_milli) + ": marked noisy");
+                        " against " + milli_text(r.headline_milli()) + ": marked noisy");
                 break;
             }
             case RunEvent::note:

@@ -136,6 +136,10 @@ void read_result_extras(const Json& j, ResultInfo& r, std::vector<std::string>& 
         std::vector<std::string> inner;
         OptionalFields c(*cycles, inner);
         c.interval("ci_low", "ci_high", r.ci_low_milli, r.ci_high_milli);
+        c.milli("estimate", r.estimate_milli);
+        c.interval("estimate_low", "estimate_high", r.estimate_low_milli, r.estimate_high_milli);
+        c.milli("p50", r.p50_milli);
+        c.milli("p90", r.p90_milli);
         for (const auto& b : inner) bad.push_back("cycles." + b);
     }
     f.boolean("noisy", r.noisy);
@@ -146,6 +150,8 @@ void read_result_extras(const Json& j, ResultInfo& r, std::vector<std::string>& 
     f.integer("timer_drift_permille", r.timer_drift_permille);
     f.uint("elapsed_us", r.elapsed_us);
     f.uint("t_us", r.t_us);
+    f.uint("passes", r.passes);
+    f.string("noisy_cause", r.noisy_cause);
     if (const Json* lin = j.get("linearity")) {
         if (!lin->is(Json::Kind::array)) {
             f.note("linearity");
@@ -373,6 +379,10 @@ void RunLogReader::record(std::string_view body) {
                 log_.verifies.push_back(std::move(v));
             }
         }
+    } else if (*type == "pass") {
+        ++log_.pass_records;
+    } else if (*type == "yardstick") {
+        ++log_.yardstick_records;
     } else if (*type == "error") {
         if (auto message = json->get_string("message")) log_.errors.push_back(*message);
         else missing = "message";

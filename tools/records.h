@@ -82,6 +82,11 @@ struct ResultInfo {
     std::optional<int64_t> speed_permille;  // control loop vs the platform's usual speed
     std::optional<int64_t> timer_drift_permille;  // timer call after it vs the VM's cheapest
     std::vector<LinearityLevel> linearity;             // levels N, 10N, 100N (kernel option linearity=1)
+    // The headline (kernel/estimate.h): cycles.estimate, its interval
+    // (estimate_low/high, both or neither), the spread p50/p90.
+    std::optional<int64_t> estimate_milli, estimate_low_milli, estimate_high_milli, p50_milli, p90_milli;
+    std::optional<uint64_t> passes;
+    std::string noisy_cause;
 };
 
 struct EndInfo {
@@ -105,6 +110,9 @@ struct VerifyInfo {
 struct RunLog {
     std::optional<HeaderInfo> header;
     std::vector<VerifyInfo> verifies;  // in stream order
+    // pass and yardstick records (the suite's passes, kernel/record.h):
+    // counted; the kernel's result records carry what they add up to.
+    size_t pass_records = 0, yardstick_records = 0;
     std::vector<std::string> begun;  // names from begin records, in order
     std::vector<ResultInfo> results;
     std::vector<std::string> errors;  // messages of error records

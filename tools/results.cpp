@@ -65,7 +65,7 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t tsc_hz, uint64_
     b.set("repetition_index", Json::integer(0));
     b.set("threads", Json::integer(1));
     b.set("iterations", Json::unsigned_integer(r.iterations));
-    Json t = tsc_hz ? Json::real(milli_cycles_to_ns(r.median_milli, tsc_hz), 3) : Json::milli(r.median_milli);
+    Json t = tsc_hz ? Json::real(milli_cycles_to_ns(r.headline_milli(), tsc_hz), 3) : Json::milli(r.headline_milli());
     b.set("real_time", t);
     b.set("cpu_time", t);
     b.set("time_unit", Json::string_value(tsc_hz ? "ns" : "cycles"));
@@ -76,6 +76,12 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t tsc_hz, uint64_
     b.set("category", Json::string_value(r.category));
     b.set("status", Json::string_value(r.status));
     b.set("reason", Json::string_value(r.reason));
+    if (r.estimate_milli) b.set("cycles_estimate", Json::milli(*r.estimate_milli));
+    if (r.estimate_low_milli) b.set("cycles_estimate_low", Json::milli(*r.estimate_low_milli));
+    if (r.estimate_high_milli) b.set("cycles_estimate_high", Json::milli(*r.estimate_high_milli));
+    if (r.p50_milli) b.set("cycles_p50", Json::milli(*r.p50_milli));
+    if (r.p90_milli) b.set("cycles_p90", Json::milli(*r.p90_milli));
+    if (r.passes) b.set("passes", Json::unsigned_integer(*r.passes));
     b.set("cycles_median", Json::milli(r.median_milli));
     b.set("cycles_min", Json::milli(r.min_milli));
     b.set("cycles_mean", Json::milli(r.mean_milli));
@@ -84,6 +90,7 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t tsc_hz, uint64_
     if (r.ci_high_milli) b.set("cycles_ci_high", Json::milli(*r.ci_high_milli));
     b.set("control_median", Json::milli(r.control_median_milli));
     if (r.noisy) b.set("noisy", Json::boolean_value(*r.noisy));
+    if (!r.noisy_cause.empty()) b.set("noisy_cause", Json::string_value(r.noisy_cause));
     if (r.outliers) b.set("outliers", Json::unsigned_integer(*r.outliers));
     if (r.interrupts) b.set("interrupts", Json::unsigned_integer(*r.interrupts));
     if (r.smis) b.set("smis", Json::unsigned_integer(*r.smis));
@@ -207,8 +214,12 @@ bool read_benchmark(const Json& b, BenchResult& r, std::string* error) {
         !opt_int(b, "speed_permille", r.speed_permille) ||
         !opt_int(b, "timer_drift_permille", r.timer_drift_permille) ||
         !opt_milli(b, "verify_median", r.verify_median_milli) ||
-        !opt_bool(b, "verify_agrees", r.verify_agrees))
+        !opt_bool(b, "verify_agrees", r.verify_agrees) || !opt_milli(b, "cycles_estimate", r.estimate_milli) ||
+        !opt_milli(b, "cycles_estimate_low", r.estimate_low_milli) ||
+        !opt_milli(b, "cycles_estimate_high", r.estimate_high_milli) || !opt_milli(b, "cycles_p50", r.p50_milli) ||
+        !opt_milli(b, "cycles_p90", r.p90_milli) || !opt_uint(b, "passes", r.passes))
         return false;
+    r.noisy_cause = b.get_string("noisy_cause").value_or("");
     if (r.ci_low_milli.has_value() != r.ci_high_milli.has_value())
         return fail("cycles_ci_low and cycles_ci_high come together");
     r.iterations_mode = b.get_string("iterations_mode").value_or("");
@@ -264,7 +275,8 @@ const std::vector<std::string> kCsvColumns = {
     "name", "category", "status", "iterations", "repetitions", "cycles_median", "cycles_mad", "cycles_min",
     "cycles_mean", "control_median", "time_ns", "timer", "vm", "external_samples", "external_cycles_median",
     "external_cycles_mad", "external_cycles_min", "external_cycles_mean", "external_control_median", "params",
-    "reason", "ci_low", "ci_high", "noisy", "outliers"};
+    "reason", "ci_low", "ci_high", "noisy", "outliers", "cycles_estimate", "estimate_low", "estimate_high",
+    "cycles_p50", "cycles_p90", "noisy_cause"};
 
 std::string opt_milli_text(const std::optional<int64_t>& v) { return v ? Json::milli(*v).text : ""; }
 
@@ -401,12 +413,14 @@ std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t 
             r.name, r.category, r.status, std::to_string(r.iterations), std::to_string(r.repetitions),
             milli_text(r.median_milli), milli_text(r.mad_milli), milli_text(r.min_milli), milli_text(r.mean_milli),
             milli_text(r.control_median_milli),
-            tsc_hz ? Json::real(milli_cycles_to_ns(r.median_milli, tsc_hz), 3).text : "", r.timer,
+            tsc_hz ? Json::real(milli_cycles_to_ns(r.headline_milli(), tsc_hz), 3).text : "", r.timer,
             std::to_string(r.vm), e ? std::to_string(e->samples) : "", e ? milli_text(e->median_milli) : "",
             e ? milli_text(e->mad_milli) : "", e ? milli_text(e->min_milli) : "", e ? milli_text(e->mean_milli) : "",
             e ? milli_text(e->control_median_milli) : "", params_text(r.params), r.reason,
             opt_milli_text(r.ci_low_milli), opt_milli_text(r.ci_high_milli),
-            r.noisy ? (*r.noisy ? "true" : "false") : "", r.outliers ? std::to_string(*r.outliers) : ""};
+            r.noisy ? (*r.noisy ? "true" : "false") : "", r.outliers ? std::to_string(*r.outliers) : "",
+            opt_milli_text(r.estimate_milli), opt_milli_text(r.estimate_low_milli), opt_milli_text(r.estimate_high_milli),
+            opt_milli_text(r.p50_milli), opt_milli_text(r.p90_milli), r.noisy_cause};
         for (size_t i = 0; i < row.size(); ++i) {
             if (i) out += ',';
             out += csv_field(row[i]);
@@ -551,7 +565,11 @@ std::optional<std::vector<BenchResult>> read_results_csv(std::string_view text, 
             r.external = e;
         }
         // Columns of newer runs (a file without them reads as before).
-        for (auto [name, out_v] : {std::pair{"ci_low", &r.ci_low_milli}, std::pair{"ci_high", &r.ci_high_milli}}) {
+        for (auto [name, out_v] : {std::pair{"ci_low", &r.ci_low_milli}, std::pair{"ci_high", &r.ci_high_milli},
+                                   std::pair{"cycles_estimate", &r.estimate_milli},
+                                   std::pair{"estimate_low", &r.estimate_low_milli},
+                                   std::pair{"estimate_high", &r.estimate_high_milli},
+                                   std::pair{"cycles_p50", &r.p50_milli}, std::pair{"cycles_p90", &r.p90_milli}}) {
             std::string v = get(name);
             if (v.empty()) continue;
             auto m = parse_milli(v);
@@ -567,6 +585,7 @@ std::optional<std::vector<BenchResult>> read_results_csv(std::string_view text, 
             if (!parse_uint(v, u)) return bad("outliers");
             r.outliers = u;
         }
+        r.noisy_cause = get("noisy_cause");
         std::string params = get("params");
         size_t pos = 0;
         while (pos < params.size()) {

@@ -66,12 +66,21 @@ struct BenchResult {
     std::optional<int64_t> verify_median_milli;
     std::optional<bool> verify_agrees;
     std::vector<LinearityLevel> linearity;
+    // The headline (kernel/estimate.h, the header's `estimator`): the
+    // uncontended cost, its interval, and the spread; unset from kernels
+    // before it (the median is then the headline).
+    std::optional<int64_t> estimate_milli, estimate_low_milli, estimate_high_milli, p50_milli, p90_milli;
+    std::optional<uint64_t> passes;
+    std::string noisy_cause;  // the kernel's (or the aggregate's) reason; "" when not noisy or not said
     // run --runs N (tools/aggregate.h): every run's median of this benchmark
     // and its own noisy flag, in run order; empty for a single run.
     std::vector<int64_t> run_medians_milli;
     std::vector<bool> run_noisy;
     bool ok() const { return status == "ok"; }
     bool is_noisy() const { return noisy.value_or(false); }
+    // What tables, CSV, real_time, compare and --runs report: the estimate
+    // when there is one, else the median ("typical").
+    int64_t headline_milli() const { return estimate_milli.value_or(median_milli); }
     bool has_ci() const { return ci_low_milli && ci_high_milli; }
     bool operator==(const BenchResult&) const = default;
 };

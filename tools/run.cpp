@@ -109,6 +109,13 @@ BenchResult from_record(const ResultInfo& r, const std::string& timer, unsigned 
     b.repetitions = r.repetitions;
     b.min_milli = r.min_milli;
     b.median_milli = r.median_milli;
+    b.estimate_milli = r.estimate_milli;
+    b.estimate_low_milli = r.estimate_low_milli;
+    b.estimate_high_milli = r.estimate_high_milli;
+    b.p50_milli = r.p50_milli;
+    b.p90_milli = r.p90_milli;
+    b.passes = r.passes;
+    b.noisy_cause = r.noisy_cause;
     b.mean_milli = r.mean_milli;
     b.mad_milli = r.mad_milli;
     b.control_median_milli = r.control_median_milli;
@@ -407,6 +414,10 @@ RunReport run_suite(const RunSettings& s, const VmLauncher& launcher, const Prog
                                  " repetitions (both markers of its loop came in one read: the host read late); "
                                  "left out of its host figures. Longer loops (--kernel-arg loop_us=5000) help");
                     }
+                } else if (seen_begun < log.begun.size() &&
+                           std::find(log.begun.begin(), log.begun.begin() + long(seen_begun),
+                                     log.begun[seen_begun]) != log.begun.begin() + long(seen_begun)) {
+                    ++seen_begun;  // a later pass over a benchmark already announced
                 } else if (seen_begun < log.begun.size()) {
                     RunEvent e{RunEvent::begin, "", log.begun[seen_begun], base + seen_begun + 1, 0};
                     e.total = std::max(rep.total, e.index);

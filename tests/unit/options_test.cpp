@@ -614,7 +614,7 @@ TEST(OptionsMeasurement, BadValuesAreErrorsAndKeepDefaults) {
 }
 
 TEST(OptionsMeasurement, Verify) {
-    EXPECT_TRUE(Parsed("").opts.verify);
+    EXPECT_FALSE(Parsed("").opts.verify);  // the passes are the second look
     EXPECT_FALSE(Parsed("verify=0").opts.verify);
     EXPECT_TRUE(Parsed("verify=0 verify=1").opts.verify);
     Parsed p("verify=maybe");
@@ -623,13 +623,13 @@ TEST(OptionsMeasurement, Verify) {
 }
 
 TEST(OptionsMeasurement, MinimumLoopTime) {
-    EXPECT_EQ(Parsed("").opts.min_loop_us, 1000u);
+    EXPECT_EQ(Parsed("").opts.min_loop_us, 250u);
     Parsed p("loop_us=250");
     EXPECT_EQ(p.count, 0u);
     EXPECT_EQ(p.opts.min_loop_us, 250u);
     Parsed q("loop_us=0 loop_us=1000001");
     EXPECT_EQ(q.count, 2u);
-    EXPECT_EQ(q.opts.min_loop_us, 1000u);
+    EXPECT_EQ(q.opts.min_loop_us, 250u);
     ASSERT_EQ(q.errors.size(), 2u);
     EXPECT_EQ(q.errors[0], "loop_us=0: must be 1..1000000");
 }
@@ -643,7 +643,7 @@ TEST(OptionsMeasurement, ResetBetweenParses) {
     EXPECT_EQ(o.target_permille, 10u);
     EXPECT_FALSE(o.linearity);
     EXPECT_STREQ(o.pinned, "unknown");
-    EXPECT_EQ(o.min_loop_us, 1000u);
+    EXPECT_EQ(o.min_loop_us, Options::kDefaultMinLoopUs);
 }
 
 }  // namespace

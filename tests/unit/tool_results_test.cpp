@@ -293,9 +293,12 @@ TEST(ToolResultsCsv, RoundTrip) {
               std::string::npos);
     EXPECT_NE(text.find(",15.653,"), std::string::npos);  // time_ns
     EXPECT_NE(text.find("working_set=4194304;stride=64"), std::string::npos);
-    // The new columns, at the end: ci_low, ci_high, noisy, outliers.
-    EXPECT_NE(text.find(",params,reason,ci_low,ci_high,noisy,outliers\r\n"), std::string::npos) << text;
-    EXPECT_NE(text.find(",31.000,31.700,true,2\r\n"), std::string::npos) << text;
+    // The newer columns, at the end: ci_low, ci_high, noisy, outliers, then the headline's.
+    EXPECT_NE(text.find(",params,reason,ci_low,ci_high,noisy,outliers,cycles_estimate,estimate_low,estimate_high,"
+                        "cycles_p50,cycles_p90,noisy_cause\r\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(",31.000,31.700,true,2,,,,,,\r\n"), std::string::npos) << text;
 }
 
 TEST(ToolResultsCsv, OlderFilesAndBadNewColumns) {
