@@ -22,10 +22,11 @@ inline constexpr uint32_t kHeadlinePermille = 100;
 // The spread shown for every result: p10 / p50 / p90.
 inline constexpr uint32_t kSpreadHighPermille = 900;
 // The headline is established when its interval lies within
-// kHeadlineTolFactor x the target (default 1%: 2%), or 2 target floors,
+// kHeadlineTolFactor x the target (default 1%: 3%, the repeatability
+// asked of TCG across fresh VMs), or 3 target floors,
 // of it (the lower side only where there are samples enough for a lower
 // end: 35 for the p10)...
-inline constexpr uint32_t kHeadlineTolFactor = 2;
+inline constexpr uint32_t kHeadlineTolFactor = 3;
 // ...and, when at least kPassesForSupport passes ran, samples at that low
 // end came from at least kSupportingPasses of them (one pass alone can be a
 // moment, not a mode of the platform).

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "kernel/estimate.h"
 #include "kernel/measure.h"
 #include "kernel/runner.h"
 
@@ -50,10 +51,17 @@ std::vector<BenchResult> aggregate_runs(const std::vector<std::vector<BenchResul
             std::stable_sort(sorted.begin(), sorted.end(), [](const BenchResult* a, const BenchResult* b) {
                 return a->headline_milli() < b->headline_milli();
             });
-            agg = *sorted[(sorted.size() - 1) / 2];
-            // The runs' range around the headline: the estimate's interval
-            // where the kernel gives an estimate, else the median's.
-            if (agg.estimate_milli) {
+            bool estimates = std::all_of(ok.begin(), ok.end(), [](const BenchResult* r) { return r->estimate_milli; });
+            // The kernel's estimator across VMs (kernel/estimate.h): a VM
+            // slow throughout (the host's slow mode, which no VM sees from
+            // inside) only adds time, so the low quantile of the runs'
+            // headlines (the p10 by nearest rank: the lowest for up to ten
+            // runs), established when another run agrees with it. Runs
+            // without an estimate (older kernels): the median of the runs,
+            // established when a majority agrees.
+            size_t pick = estimates ? hvb::quantile_index(sorted.size(), kHeadlinePermille) : (sorted.size() - 1) / 2;
+            agg = *sorted[pick];
+            if (estimates) {
                 agg.estimate_low_milli = sorted.front()->headline_milli();
                 agg.estimate_high_milli = sorted.back()->headline_milli();
             } else {
@@ -64,8 +72,8 @@ std::vector<BenchResult> aggregate_runs(const std::vector<std::vector<BenchResul
             for (const BenchResult* r : ok)
                 agreeing += second_look_agrees(agg.headline_milli(), r->headline_milli(),
                                                uint32_t(policy.target_permille), policy.target_min_milli);
-            agg.noisy = agreeing < ok.size() / 2 + 1;
-            agg.noisy_cause = *agg.noisy ? "runs disagree" : "";
+            agg.noisy = estimates ? agreeing < 2 : agreeing < ok.size() / 2 + 1;
+            agg.noisy_cause = !*agg.noisy ? "" : estimates ? "no other run agrees with the lowest" : "runs disagree";
         }
         agg.run_medians_milli.clear();
         agg.run_noisy.clear();
@@ -89,8 +97,8 @@ std::string percent_text(int64_t permille) {
 
 std::string noisy_reason(const BenchResult& r, const AggregatePolicy& policy) {
     if (!r.ok() || !r.is_noisy()) return "";
+    if (!r.noisy_cause.empty()) return r.noisy_cause;  // the kernel's (or the aggregate's) own words
     if (r.run_medians_milli.size() > 1) return "runs disagree";
-    if (!r.noisy_cause.empty()) return r.noisy_cause;  // the kernel's own words
     if (r.verify_agrees == false)
         return r.verify_median_milli ? "moved to " + milli_text(*r.verify_median_milli) + " on the second look"
                                      : "second look failed";

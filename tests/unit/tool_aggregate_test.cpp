@@ -216,3 +216,32 @@ TEST(ToolAggregate, RunMediansSurviveTheJsonFile) {
 }
 
 }  // namespace
+
+namespace {
+hvb::tools::BenchResult with_estimate(const char* name, int64_t headline_milli, bool noisy) {
+    hvb::tools::BenchResult r;
+    r.name = name;
+    r.median_milli = headline_milli + headline_milli / 20;
+    r.estimate_milli = headline_milli;
+    r.noisy = noisy;
+    return r;
+}
+}  // namespace
+
+TEST(ToolAggregate, EstimatesTakeTheLowestRunThatAnotherConfirms) {
+    // Two VMs in the host's slow mode (1.5x) and three in the fast one.
+    std::vector<std::vector<hvb::tools::BenchResult>> runs;
+    for (int64_t h : {1500000, 1000000, 1510000, 1010000, 1005000}) runs.push_back({with_estimate("int3", h, false)});
+    auto out = hvb::tools::aggregate_runs(runs, hvb::tools::AggregatePolicy{});
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].headline_milli(), 1000000);
+    EXPECT_FALSE(out[0].is_noisy());
+    EXPECT_EQ(*out[0].estimate_low_milli, 1000000);
+    EXPECT_EQ(*out[0].estimate_high_milli, 1510000);
+    // The lowest alone, confirmed by none: noisy, and said why.
+    runs = {{with_estimate("int3", 1000000, false)}, {with_estimate("int3", 1500000, false)},
+            {with_estimate("int3", 1400000, false)}};
+    out = hvb::tools::aggregate_runs(runs, hvb::tools::AggregatePolicy{});
+    EXPECT_TRUE(out[0].is_noisy());
+    EXPECT_EQ(out[0].noisy_cause, "no other run agrees with the lowest");
+}
