@@ -38,6 +38,7 @@ struct Job {
     const char* unsupported;  // set by init
     MeasureSamples* samples;
     MeasureResult* result;
+    uint64_t init_cycles;  // what init took (set by measure_once)
 };
 
 void run_init(void* arg) {
@@ -106,6 +107,7 @@ struct Slot {
     uint32_t passes_run;
     uint64_t elapsed;      // cycles, all passes
     uint64_t last_pair;    // cycles of its last {control, benchmark} pair
+    uint64_t init_cycles;  // the longest its init took
 };
 Slot slots[kMaxSlots];
 
@@ -201,6 +203,9 @@ struct Request {
     bool one_pass;        // a pass: spend the budget, no stop at the target
     uint32_t least_reps;  // at least this many, whatever the budget
     bool warm;
+    // When init alone takes longer than `budget`: the budget to use instead
+    // (0: keep it). A pass gives such a benchmark its whole budget at once.
+    uint64_t budget_if_slow_init;
 };
 
 // One measurement of `b`, init to cleanup; its numbers in *job.result and
@@ -231,10 +236,13 @@ bool measure_once(const Benchmark& b, const Options& opts, const Request& q, Job
     job.unsupported = nullptr;
 
     CpuFault fault{};
+    uint64_t init_start = counter_now();
     if (!guarded_call(run_init, &job, &fault)) {
         fault_reason("init", fault, rec);
         return false;
     }
+    job.init_cycles = counter_now() - init_start;
+    if (q.budget_if_slow_init && job.init_cycles > q.budget) c.budget = q.budget_if_slow_init;
     if (job.unsupported) {
         rec.status = Status::unsupported;
         rec.reason = job.unsupported;
@@ -333,19 +341,23 @@ void run_pass(Slot& slot, uint32_t index, uint32_t total, uint32_t pass, const O
     if (!slot.measuring) return;
     const Benchmark& b = *slot.bench;
     const uint64_t share = method.budget / kPasses;
-    if (pass > 0 && slot.count >= kMinRepsAlways && slot.last_pair > share) return;
+    // Skipped too by a benchmark whose init alone outlasts the share (a
+    // working set of pages to touch or map: seconds on the nested KVM
+    // here); pass 1 gave it the whole budget.
+    if (pass > 0 && slot.count >= kMinRepsAlways && (slot.last_pair > share || slot.init_cycles > share)) return;
     uint32_t reps = fixed_reps_in_pass(opts.reps, pass);
     if (opts.reps && reps == 0) return;
     write_begin(out, b.name, index + 1, total, pass + 1, us_since_entry());
     MeasureResult result{};
     // External-timing markers in pass 1 only: the host pairs them with the
     // benchmark whose begin and result records bracket them.
-    Job job{&b, MeasureConfig{}, opts.timer, opts.external_timing && pass == 0, nullptr, &pass_samples, &result};
+    Job job{&b, MeasureConfig{}, opts.timer, opts.external_timing && pass == 0, nullptr, &pass_samples, &result, 0};
     Request q{pass > 0 || !slot.rec.iterations_adaptive, slot.iterations, share, reps, true,
-              pass == 0 ? kMinRepsAlways : 1, pass == 0};
+              pass == 0 ? kMinRepsAlways : 1, pass == 0, pass == 0 ? method.budget : 0};
     uint64_t started = counter_now();
     bool ok = measure_once(b, opts, q, job, slot.rec);
     slot.elapsed += counter_now() - started;
+    if (job.init_cycles > slot.init_cycles) slot.init_cycles = job.init_cycles;
     if (!ok) {
         slot.measuring = false;
         return;
@@ -426,8 +438,8 @@ void close_linearity(const Benchmark& b, const Options& opts, ResultRecord& rec,
     ResultRecord again{};
     again.status = Status::ok;
     MeasureResult result{};
-    Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result};
-    if (!measure_once(b, opts, Request{true, levels[0].iterations, method.budget, 0, false, kMinRepsAlways, true}, job,
+    Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result, 0};
+    if (!measure_once(b, opts, Request{true, levels[0].iterations, method.budget, 0, false, kMinRepsAlways, true, 0}, job,
                       again)) {
         take_failure(rec, again);
         return;
@@ -476,8 +488,8 @@ void check_linearity(const Benchmark& b, const Options& opts, ResultRecord& rec)
         if (level_budget > cap) level_budget = cap;
         if (level_budget < method.budget) level_budget = method.budget;
         MeasureResult result{};
-        Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result};
-        if (!measure_once(b, opts, Request{true, want, level_budget, 0, false, kMinRepsAlways, true}, job, level)) {
+        Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result, 0};
+        if (!measure_once(b, opts, Request{true, want, level_budget, 0, false, kMinRepsAlways, true, 0}, job, level)) {
             take_failure(rec, level);
             break;
         }
@@ -508,11 +520,11 @@ void verify_results(const Benchmark* const* list, size_t count, const Options& o
         ResultRecord again{};
         again.status = Status::ok;
         MeasureResult result{};
-        Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result};
+        Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result, 0};
         VerifyRecord vr{};
         vr.name = b.name;
         vr.iterations = v.iterations;
-        if (!measure_once(b, opts, Request{true, v.iterations, method.budget, kVerifyReps, false, kMinRepsAlways, true},
+        if (!measure_once(b, opts, Request{true, v.iterations, method.budget, kVerifyReps, false, kMinRepsAlways, true, 0},
                           job, again)) {
             vr.measured = false;
             vr.agrees = false;

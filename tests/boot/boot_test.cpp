@@ -168,6 +168,7 @@ void check_quality(const hvb::tools::RunLog& log, Fail fail) {
         if (!h.get_uint(key)) fail(std::string("header lacks ") + key);
     for (const char* key : {"rdtsc_intercepted", "smi_counter", "invariant_tsc", "linearity", "speed_check"})
         if (!h.get_bool(key)) fail(std::string("header lacks ") + key);
+    if (!h.get_string("estimator") || !h.get_uint("passes")) fail("header lacks estimator or passes");
     for (const char* key : {"outlier_rule", "iterations_mode", "reps_mode", "pinned", "tsc_source"})
         if (!h.get_string(key)) fail(std::string("header lacks ") + key);
     auto permille = h.get_uint("target_permille");
@@ -189,27 +190,28 @@ void check_quality(const hvb::tools::RunLog& log, Fail fail) {
         auto lo = cycles->get_milli("ci_low"), hi = cycles->get_milli("ci_high");
         if (lo.has_value() != hi.has_value()) fail(res.name + ": only one end of the interval");
         if (lo && hi && med && !(*lo <= *med && *med <= *hi)) fail(res.name + ": median outside its interval");
+        // The headline (kernel/estimate.h): the estimate with its interval,
+        // and a cause for every noisy result.
+        auto est = cycles->get_milli("estimate");
+        auto elo = cycles->get_milli("estimate_low"), ehi = cycles->get_milli("estimate_high");
+        if (!est || !cycles->get_milli("p50") || !cycles->get_milli("p90")) {
+            fail(res.name + ": result lacks cycles.estimate, p50 or p90");
+            continue;
+        }
+        if (*noisy && !j.get_string("noisy_cause")) fail(res.name + ": noisy without a noisy_cause");
         if (!*noisy) {
-            if (!lo || !hi || !med) {
-                fail(res.name + ": not noisy but has no interval");
+            if (!elo || !ehi) {
+                fail(res.name + ": not noisy but its estimate has no interval");
                 continue;
             }
-            int64_t mag = *med < 0 ? -*med : *med;
-            int64_t tol = std::max<int64_t>(mag * int64_t(*permille) / 1000, *floor);
-            if (*med - *lo > tol + 1 || *hi - *med > tol + 1)
-                fail(res.name + ": not noisy but its interval [" + milli(*lo) + ", " + milli(*hi) +
-                     "] is wider than the target around " + milli(*med));
+            int64_t mag = *est < 0 ? -*est : *est;
+            // kHeadlineTolFactor (3) x the target, or 3 floors.
+            int64_t tol = std::max<int64_t>(mag * 3 * int64_t(*permille) / 1000, 3 * *floor);
+            if (*ehi - *est > tol + 1)
+                fail(res.name + ": not noisy but its interval [" + milli(*elo) + ", " + milli(*ehi) +
+                     "] reaches beyond the target above " + milli(*est));
             if (res.repetitions < 6) fail(res.name + ": not noisy with fewer than 6 repetitions");
-            auto speed = j.get_int("speed_permille");
-            if (speed && (*speed > 100 || *speed < -100))
-                fail(res.name + ": not noisy although its control ran " + std::to_string(*speed) +
-                     " permille off the platform's usual speed");
         }
-        // The host's pace after every measured benchmark (measure.h
-        // timer_drifted); a not-noisy result's may not exceed the limit
-        // by more than the MAD condition allows.
-        auto drift = j.get_int("timer_drift_permille");
-        if (!drift) fail(res.name + ": result lacks timer_drift_permille");
     }
 }
 
