@@ -21,15 +21,13 @@ namespace hvb {
 inline constexpr uint32_t kHeadlinePermille = 100;
 // The spread shown for every result: p10 / p50 / p90.
 inline constexpr uint32_t kSpreadHighPermille = 900;
-// The headline is established when its interval lies within
-// kHeadlineTolFactor x the target (default 1%: 3%, the repeatability
-// asked of TCG across fresh VMs), or 3 target floors,
-// of it (the lower side only where there are samples enough for a lower
-// end: 35 for the p10)...
+// The headline is established when nothing cheaper lies below it (its
+// interval's lower end within kHeadlineTolFactor x the target, default 1%:
+// 3%, the repeatability asked of TCG across fresh VMs, or 3 target floors)
+// and the low end (benchmark loops within that tolerance of the p10) came
+// from at least kSupportingPasses passes; where fewer than kPassesForSupport
+// passes ran, the interval's upper end within the tolerance does instead.
 inline constexpr uint32_t kHeadlineTolFactor = 3;
-// ...and, when at least kPassesForSupport passes ran, samples at that low
-// end came from at least kSupportingPasses of them (one pass alone can be a
-// moment, not a mode of the platform).
 inline constexpr uint32_t kPassesForSupport = 3;
 inline constexpr uint32_t kSupportingPasses = 2;
 inline constexpr const char kEstimatorName[] = "(p10(B) - p10(C)) / n over all passes";
@@ -59,7 +57,7 @@ struct Estimate {
     bool has_ci = false;
     int64_t ci_low = 0, ci_high = 0;
     int64_t control_median = 0;  // millicycles per iteration
-    uint32_t supporting_passes = 0;  // passes with a benchmark loop at or below the interval's top
+    uint32_t supporting_passes = 0;  // passes with a benchmark loop within the tolerance of the p10
     bool noisy = false;
     const char* cause = "";  // why noisy; "" when not
 };

@@ -112,6 +112,17 @@ TEST(Estimate, SparseFastModeIsNotEstablished) {
     }
     hvb::Estimate e = run(s, 5);
     EXPECT_TRUE(e.noisy);
+    EXPECT_STREQ(e.cause, "a cheaper mode below the p10 (under a tenth of the repetitions)");
+}
+
+TEST(Estimate, SparseLowEndInFewPassesIsNotEstablished) {
+    // Two passes, 8 repetitions, one of them fast: the p10's interval
+    // reaches into the slow mode and one pass alone saw the low end.
+    Samples s = simulate({true, true}, 8, 5);
+    s.bench[3] = uint64_t((kControlPerIter + kOpPerIter) * kIterations);
+    s.bench[4] = uint64_t((kControlPerIter + kOpPerIter) * kIterations);
+    hvb::Estimate e = run(s, 2);
+    EXPECT_TRUE(e.noisy);
     EXPECT_STREQ(e.cause, "low end not established: the p10's interval is wider than the target");
 }
 
