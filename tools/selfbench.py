@@ -7,11 +7,17 @@ For each accelerator it runs the default suite through the host tool
   * wall time of each run, QEMU start and firmware included;
   * time from kernel entry (the TSC read at the first instruction) to the
     platform header and to the first result, from the kernel's own records;
-  * per benchmark, the run-to-run spread of the median across the N runs
-    (max/min - 1, over runs where it was measured), and in how many runs it
-    was flagged noisy; the verdict applies issue 6's rule: a benchmark whose
-    median costs at least 100 cycles must vary by at most the limit (3% TCG,
-    5% KVM), unless it was flagged noisy in every run.
+  * time from kernel entry to the first begin record (t_us), ok results
+    flagged noisy per VM, and every pass's yardstick (timer call / empty
+    loop);
+  * per benchmark, the run-to-run spread (max/min - 1) of the headline (the
+    kernel's cycles.estimate, docs/measurement.md) and, side by side, of the
+    median of the same VMs; the verdicts apply issue 12's rule: a benchmark
+    costing at least 100 cycles passes when it was measured in every run,
+    flagged noisy in none, and varies by at most the limit (3% TCG, 5% KVM).
+
+--reuse reports on the logs and JSON already in --workdir (each run's wall
+time is kept in a .wall file beside them).
 
 Writes a Markdown report (stdout, or --output) and keeps every run's JSON
 and serial log in --workdir. Needs only the Python 3 standard library.
@@ -28,7 +34,7 @@ cycles (two measurements each good to the target's 1-cycle floor, the same
 floor the kernel's second look uses). Pairs where neither level is noisy
 are the ones judged; pairs with a noisy level are shown and counted apart.
 
-usage: tools/selfbench.py [--accel tcg,kvm] [--vms 5] [--runs 1] [--smp 2] [--linearity]
+usage: tools/selfbench.py [--accel tcg,kvm] [--vms 5] [--runs 1] [--smp 2] [--linearity] [--reuse]
                           [--tool build/hvbench] [--workdir DIR] [--output FILE]
                           [-- extra hvbench run arguments]
 """
