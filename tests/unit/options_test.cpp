@@ -622,6 +622,28 @@ TEST(OptionsMeasurement, Verify) {
     EXPECT_EQ(p.errors[0], "verify=maybe: expected 1 or 0");
 }
 
+// Issue 13: linearity=0 used to switch verify back on (a stray assignment in
+// its branch), and a second parse did not reset verify.
+TEST(OptionsMeasurement, LinearityOffLeavesVerifyAlone) {
+    for (const char* line : {"verify=0 linearity=0", "linearity=0 verify=0", "verify=off linearity=off",
+                             "verify=0 linearity=1 linearity=0"}) {
+        Parsed p(line);
+        EXPECT_EQ(p.count, 0u) << line;
+        EXPECT_FALSE(p.opts.verify) << line;
+        EXPECT_FALSE(p.opts.linearity) << line;
+    }
+    EXPECT_TRUE(Parsed("linearity=0").opts.verify);
+    EXPECT_TRUE(Parsed("verify=1 linearity=0").opts.verify);
+}
+
+TEST(OptionsMeasurement, VerifyIsResetBetweenParses) {
+    Options o;
+    EXPECT_EQ(hvb::parse_options("verify=0", o, nullptr, 0), 0u);
+    EXPECT_FALSE(o.verify);
+    EXPECT_EQ(hvb::parse_options("", o, nullptr, 0), 0u);
+    EXPECT_TRUE(o.verify);
+}
+
 TEST(OptionsMeasurement, MinimumLoopTime) {
     EXPECT_EQ(Parsed("").opts.min_loop_us, 1000u);
     Parsed p("loop_us=250");
