@@ -24,6 +24,11 @@
 
 namespace hvb::tools {
 
+// The marker bytes of external timing (kernel/protocol.h), by their names
+// here too.
+using hvb::kMarkerEnd;
+using hvb::kMarkerStart;
+
 // Fields a newer kernel adds (every one optional: an older stream lacks
 // them, and a malformed one is a `problem` and left unset, never a lost
 // record). "milli" figures are thousandths, as the cycle fields.
