@@ -13,12 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/verdict.h"
 #include "posih/stats.h"
 
 namespace hvb {
 
-// The headline quantile, permille: the 10th percentile.
-inline constexpr uint32_t kHeadlinePermille = 100;
 // The spread shown for every result: p10 / p50 / p90.
 inline constexpr uint32_t kSpreadHighPermille = 900;
 // The headline is established when nothing cheaper lies below it (its

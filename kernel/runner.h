@@ -7,6 +7,7 @@
 #include "kernel/benchmark.h"
 #include "kernel/options.h"
 #include "kernel/record.h"
+#include "kernel/verdict.h"
 
 namespace hvb {
 

@@ -6,9 +6,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "kernel/estimate.h"
-#include "kernel/measure.h"
-#include "kernel/runner.h"
+#include "kernel/verdict.h"
+#include "posih/stats.h"
 
 namespace hvb::tools {
 
@@ -107,12 +106,11 @@ std::string noisy_reason(const BenchResult& r, const AggregatePolicy& policy) {
     // is a few percent of the call).
     if (r.timer_drift_permille && *r.timer_drift_permille > kTimerDriftPermille)
         return "host slowed: timer call " + percent_text(*r.timer_drift_permille);
-    // The speed check of kernels before the headline estimate (permille
-    // of the platform's usual speed; they flagged beyond 10%).
-    if (r.speed_permille && std::llabs(*r.speed_permille) > 100)
+    // The speed check of kernels before the headline estimate.
+    if (r.speed_permille && std::llabs(*r.speed_permille) > kSpeedTolerancePermille)
         return "platform speed " + percent_text(*r.speed_permille);
     uint64_t ran = r.repetitions + r.outliers.value_or(0);
-    if (r.outliers && *r.outliers * 4 > ran)
+    if (r.outliers && *r.outliers * kMaxOutlierDen > ran)
         return std::to_string(*r.outliers) + " of " + std::to_string(ran) + " repetitions were long gaps";
     if (!r.has_ci()) return std::to_string(r.repetitions) + " repetitions";
     // The kernel's own target test on the interval.
