@@ -445,6 +445,12 @@ RunReport run_suite(const RunSettings& s, const VmLauncher& launcher, const Prog
         for (const auto& e : log.errors) add_name(rep.kernel_errors, e);
         for (const auto& pr : log.problems) rep.problems.push_back("VM " + std::to_string(plan.number) + ": " + pr);
         if (log.end) rep.kernel_exit_bits |= log.end->exit_code;
+        if (log.flooded) {
+            rep.fatal = "VM " + std::to_string(plan.number) + " claimed more than " +
+                        std::to_string(kMaxResultsPerHeader) + " results: not the kernel's stream; the first " +
+                        std::to_string(kMaxResultsPerHeader) + " are kept";
+            break;
+        }
         if (out.interrupted) {
             rep.interrupted = true;
             break;
