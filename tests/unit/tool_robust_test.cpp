@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 
+#include "tools/compare.h"
 #include "tools/image.h"
 #include "tools/launch.h"
 #include "tools/results.h"
@@ -225,6 +226,27 @@ TEST(ToolKernelWords, ValuesCannotSmuggleOptionsOrGrubText) {
     EXPECT_TRUE(grub_path_problem("/boot/../x.elf"));
     EXPECT_FALSE(grub_path_problem("/boot/hvbench.elf"));
     EXPECT_FALSE(grub_path_problem("/hvbench.elf"));
+}
+
+}  // namespace
+
+namespace {
+
+using namespace hvb::tools;
+
+TEST(ToolCompareChart, NoSolidRatioBarOnANoisyFigure) {
+    BenchResult a, b;
+    a.name = b.name = "mem_hot_2m";
+    a.median_milli = 2852;
+    a.mad_milli = b.mad_milli = 1;
+    b.median_milli = 2989000;
+    b.noisy = true;  // the guest's figure moved on its second look
+    ResultsDoc da{RunInfo{}, {a}}, db{RunInfo{}, {b}};
+    da.info.label = "native";
+    db.info.label = "tcg";
+    std::string svg = comparison_svg(compare_results({da, db}, 0), "t");
+    EXPECT_EQ(svg.find("opacity=\"1\""), std::string::npos) << svg;
+    EXPECT_NE(svg.find("× noisy"), std::string::npos);
 }
 
 }  // namespace
