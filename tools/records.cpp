@@ -354,7 +354,7 @@ void RunLogReader::record(std::string_view body) {
     if (!type) {
         problem("record without a type: " + quote(body));
         bad("", "", "no type");
-    } else if (*type == "header") {
+    } else if (*type == kRecordHeader) {
         HeaderInfo h;
         if (read_header(*json, h, missing)) {
             std::vector<std::string> bad_fields;
@@ -371,7 +371,7 @@ void RunLogReader::record(std::string_view body) {
             tsc_hz_ = h.tsc_hz;
             if (!log_.header) log_.header = std::move(h);
         }
-    } else if (*type == "begin") {
+    } else if (*type == kRecordBegin) {
         if (auto name = json->get_string("name")) {
             if (claim(begins_since_, "begin")) {
                 log_.begun.push_back(*name);
@@ -380,7 +380,7 @@ void RunLogReader::record(std::string_view body) {
         } else {
             missing = "name";
         }
-    } else if (*type == "result") {
+    } else if (*type == kRecordResult) {
         ResultInfo r;
         if (read_result(*json, r, missing)) {
             std::vector<std::string> bad_fields;
@@ -392,7 +392,7 @@ void RunLogReader::record(std::string_view body) {
         } else {
             bad(*type, r.name, "missing or bad '" + missing + "'");
         }
-    } else if (*type == "verify") {
+    } else if (*type == kRecordVerify) {
         VerifyInfo v;
         auto name = json->get_string("name");
         auto iterations = json->get_uint("iterations");
@@ -416,13 +416,13 @@ void RunLogReader::record(std::string_view body) {
                 if (log_.verifies.size() < kMaxResultsPerHeader * 4) log_.verifies.push_back(std::move(v));
             }
         }
-    } else if (*type == "error") {
+    } else if (*type == kRecordError) {
         if (auto message = json->get_string("message")) {
             if (log_.errors.size() < kMaxResultsPerHeader) log_.errors.push_back(*message);
         } else {
             missing = "message";
         }
-    } else if (*type == "end") {
+    } else if (*type == kRecordEnd) {
         EndInfo e;
         if (read_end(*json, e, missing)) log_.end = e;
     } else {

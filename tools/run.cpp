@@ -11,7 +11,7 @@
 #include <unordered_map>
 
 #include "kernel/options.h"
-#include "posih/bootinfo.h"
+#include "kernel/protocol.h"
 
 namespace hvb::tools {
 namespace {
@@ -169,10 +169,10 @@ std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vecto
     if (!s.pinned.empty()) words.push_back("pinned=" + s.pinned);
     for (const auto& w : s.kernel_args) words.push_back(w);
     std::string line = join(words, " ");
-    if (line.size() >= BootInfo::kCmdlineMax) {
+    if (line.size() >= kCmdlineMax) {
         if (error)
             *error = "the kernel command line would be " + std::to_string(line.size()) + " bytes; the kernel keeps " +
-                     std::to_string(BootInfo::kCmdlineMax - 1);
+                     std::to_string(kCmdlineMax - 1);
         return std::nullopt;
     }
     return line;
@@ -578,7 +578,7 @@ namespace {
 // line `next`, 0: none) that could not be read, if there is one.
 const BadRecord* unreadable_result(const RunLog& log, size_t begun, size_t next) {
     for (const auto& b : log.bad_records)  // few: a kernel's stream has none
-        if (b.line > begun && (next == 0 || b.line < next) && (b.type.empty() || b.type == "result")) return &b;
+        if (b.line > begun && (next == 0 || b.line < next) && (b.type.empty() || b.type == kRecordResult)) return &b;
     return nullptr;
 }
 
