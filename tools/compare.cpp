@@ -353,12 +353,15 @@ std::string comparison_svg(const Comparison& c, const std::string& title) {
             double yr = y0 + double(slot++) * bar_h * double(n) / double(std::max<size_t>(others, 1));
             double hr = bar_h * double(n) / double(std::max<size_t>(others, 1)) - 2;
             if (cell.ratio) {
+                // A ratio built on a noisy figure (either side) is never a solid bar.
+                bool pale = cell.overlaps || cell.noisy || row.cells[c.baseline].noisy;
                 double x1 = ra.at(1.0), x = ra.at(*cell.ratio);
                 add("<rect x=\"" + fmt("%.1f", std::min(x, x1)) + "\" y=\"" + fmt("%.1f", yr + 1) + "\" width=\"" +
                     fmt("%.1f", std::max(1.0, std::fabs(x - x1))) + "\" height=\"" + fmt("%.1f", hr) + "\" fill=\"" +
-                    color + "\" opacity=\"" + (cell.overlaps ? "0.45" : "1") + "\"/>");
+                    color + "\" opacity=\"" + (pale ? "0.45" : "1") + "\"/>");
                 add("<text x=\"" + fmt("%.1f", std::max(x, x1) + 4) + "\" y=\"" + fmt("%.1f", yr + hr / 2 + 5) + "\">" +
-                    ratio_text(*cell.ratio) + "×" + (cell.overlaps ? " ~" : "") + "</text>");
+                    ratio_text(*cell.ratio) + "×" + (cell.overlaps ? " ~" : "") +
+                    (cell.noisy || row.cells[c.baseline].noisy ? " noisy" : "") + "</text>");
             } else {
                 add("<text x=\"" + fmt("%.1f", p2_x0 + 4) + "\" y=\"" + fmt("%.1f", yr + hr / 2 + 5) +
                     "\" fill=\"#999\">n/a</text>");

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,8 @@
 #include "tools/qmp.h"
 #include "tools/results.h"
 #include "tools/run.h"
+#include "tools/safe_output.h"
+#include "tools/sanitize.h"
 #include "tools/timing.h"
 
 namespace {
@@ -148,6 +151,10 @@ bool parse_positive(const std::string& s, unsigned max, unsigned& out) {
     return true;
 }
 
+void add_unique(std::vector<std::string>& list, const std::string& s) {
+    if (std::find(list.begin(), list.end(), s) == list.end()) list.push_back(s);
+}
+
 bool file_exists(const std::string& p) {
     struct stat st;
     return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
@@ -167,6 +174,26 @@ bool in_path(const std::string& name) {
         pos = colon + 1;
     }
     return false;
+}
+
+struct OutputFile {
+    const char* kind;
+    std::string path;
+    bool written;
+};
+
+// The summary's account of the results files: only what was written is
+// named as written; with no results none is touched (an existing one keeps
+// what it had).
+std::string written_files_text(bool no_results, const std::vector<OutputFile>& files) {
+    std::string out;
+    for (const auto& f : files) {
+        if (f.path.empty()) continue;
+        if (f.written) out += std::string(", ") + f.kind + ": " + f.path;
+        else if (no_results) out += std::string(", ") + f.kind + " " + f.path + " not written (no results; an existing file is left as it was)";
+        else out += std::string(", ") + f.kind + " " + f.path + " NOT written";
+    }
+    return out;
 }
 
 std::string elapsed_text(double seconds) {
@@ -193,17 +220,29 @@ std::string host_name() {
     return buf;
 }
 
+// Every value that lands on the kernel command line (and so in a grub.cfg):
+// one word of GRUB-safe characters (tools/image.h), never a second option.
+bool bad_word(const char* option, const std::string& value, std::string& error) {
+    if (auto why = kernel_word_problem(value)) {
+        error = std::string(option) + " '" + terminal_safe(value) + "': " + *why;
+        return true;
+    }
+    return false;
+}
+
 // Parses the kernel options common to run and image; true if `args` was one.
 bool kernel_option(Args& args, RunSettings& s, std::string& error) {
     std::string v;
     if (args.option("--only", v, error)) {
-        for (auto& n : split_list(v)) s.only.push_back(n);
+        for (auto& n : split_list(v))
+            if (!bad_word("--only", n, error)) s.only.push_back(n);
     } else if (args.option("--skip", v, error)) {
-        for (auto& n : split_list(v)) s.skip.push_back(n);
+        for (auto& n : split_list(v))
+            if (!bad_word("--skip", n, error)) s.skip.push_back(n);
     } else if (args.option("--iters", v, error)) {
-        s.kernel_args.push_back("iters=" + v);
+        if (!bad_word("--iters", v, error)) s.kernel_args.push_back("iters=" + v);
     } else if (args.option("--reps", v, error)) {
-        s.kernel_args.push_back("reps=" + v);
+        if (!bad_word("--reps", v, error)) s.kernel_args.push_back("reps=" + v);
     } else if (args.option("--budget-ms", v, error)) {
         unsigned ms = 0;
         if (!parse_positive(v, 600000, ms)) error = "--budget-ms needs 1..600000";
@@ -218,7 +257,7 @@ bool kernel_option(Args& args, RunSettings& s, std::string& error) {
         if (v != "rdtsc" && v != "rdtscp") error = "--timer must be rdtsc or rdtscp";
         s.timer = v;
     } else if (args.option("--kernel-arg", v, error)) {
-        if (v.empty() || v.find_first_of(" \t\n") != std::string::npos) error = "--kernel-arg takes one word";
+        if (bad_word("--kernel-arg", v, error)) return true;
         for (const char* key : {"only=", "skip=", "timer=", "timing="})
             if (v.rfind(key, 0) == 0)
                 error = std::string("--kernel-arg ") + key + "...: use --" + std::string(key, strlen(key) - 1) +
@@ -257,7 +296,13 @@ void print_table(const std::vector<BenchResult>& results, bool external, unsigne
                         : est ? "95% interval of the p10" : "95% CI of the median");
     if (external) printf(" %14s %11s", "host median", "host mad");
     printf("\n");
-    for (const auto& r : results) {
+    for (const auto& raw : results) {
+        // Names, categories and reasons come from the guest: never raw to a terminal.
+        BenchResult r = raw;
+        r.name = terminal_safe(r.name);
+        r.category = terminal_safe(r.category);
+        r.status = terminal_safe(r.status);
+        r.reason = terminal_safe(r.reason);
         if (r.ok()) {
             bool has_est = r.estimate_milli.has_value();
             printf("%-24s %-12s %-11s %11lu %13s %11s %13s %11s", r.name.c_str(), r.category.c_str(), r.status.c_str(),
@@ -467,6 +512,23 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     }
     cli.settings.pinned = pin_plan.word;
 
+    // Outputs: none may be an input or another output, and each must be
+    // writable -- checked before the first VM, not after an hour of measuring.
+    {
+        std::vector<NamedPath> inputs, outputs = {{"--json", cli.json}, {"--csv", cli.csv}, {"--log", cli.log}};
+        for (const auto& [what, path] : {std::pair{"the kernel image", elf}, std::pair{"the ISO", iso},
+                                         std::pair{"--firmware", cli.firmware}})
+            if (!path.empty()) inputs.push_back({what, path});
+        if (auto clash = check_outputs(inputs, outputs)) return usage_error("run: " + *clash);
+        for (const auto& o : outputs) {
+            std::string err;
+            if (!o.path.empty() && !probe_writable(o.path, &err)) {
+                fprintf(stderr, "hvbench: %s: cannot write %s\n", o.what.c_str(), err.c_str());
+                return kExitIncomplete;
+            }
+        }
+    }
+
     // What the kernel will run, read from the image: lets a resumed run name
     // what is left when there is too much to skip.
     {
@@ -513,8 +575,8 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
         if (cli.verbose) {
             std::string clean;
             for (char c : bytes)
-                if (c != kMarkerStart && c != kMarkerEnd) clean += c;
-            fprintf(stderr, "%s%s", vmm ? "[vmm] " : "", clean.c_str());
+                if (c != kMarkerStart && c != kMarkerEnd && c != '\r') clean += c;
+            fprintf(stderr, "%s%s", vmm ? "[vmm] " : "", terminal_safe(clean).c_str());
         }
     };
 
@@ -622,14 +684,25 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
         return aggregate_runs(all, policy);
     };
     std::vector<std::string> file_errors;
+    bool json_written = false, csv_written = false;
+    // A run that has measured nothing leaves an existing file as it was; the
+    // files are rewritten at most once a second while results stream in
+    // (RewritePacer), and once more at the end.
+    RewritePacer pacer(1000);
     auto write_files = [&](const std::vector<BenchResult>& results) {
+        pacer.written(now_ms());
+        if (results.empty()) return;
         std::string err;
         if (uint64_t hz = host_rate.hz()) info.host_tsc_hz = hz;
         info.pinning = pinning;
-        if (!cli.json.empty() && !write_text_file(cli.json, write_results_json(ResultsDoc{info, results}), &err))
-            file_errors.push_back(err);
-        if (!cli.csv.empty() && !write_text_file(cli.csv, write_results_csv(results, info.tsc_hz), &err))
-            file_errors.push_back(err);
+        if (!cli.json.empty()) {
+            json_written = write_text_file(cli.json, write_results_json(ResultsDoc{info, results}), &err);
+            if (!json_written) add_unique(file_errors, err);
+        }
+        if (!cli.csv.empty()) {
+            csv_written = write_text_file(cli.csv, write_results_csv(results, info.tsc_hz), &err);
+            if (!csv_written) add_unique(file_errors, err);
+        }
     };
 
     bool tty = isatty(2);
@@ -646,7 +719,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
         if (cli.quiet || !tty || current.empty()) return;
         int64_t now = now_ms();
         fprintf(stderr, "\r\033[K[%zu/%s] %s  %s  (total %s)", current_index,
-                current_total ? std::to_string(current_total).c_str() : "?", current.c_str(),
+                current_total ? std::to_string(current_total).c_str() : "?", terminal_safe(current).c_str(),
                 elapsed_text(double(now - bench_start) / 1000).c_str(),
                 elapsed_text(double(now - run_start) / 1000).c_str());
         fflush(stderr);
@@ -655,7 +728,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     };
     auto say = [&](const std::string& text) {
         clear_line();
-        fprintf(stderr, "hvbench: %s\n", text.c_str());
+        fprintf(stderr, "hvbench: %s\n", terminal_safe(text).c_str());
         draw();
     };
     auto progress = [&](const RunEvent& e) {
@@ -663,8 +736,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
             case RunEvent::vm_start:
                 vm_started_ms = now_ms();
                 if (cli.verbose && e.argv) {
-                    std::string cmd;
-                    for (const auto& a : *e.argv) cmd += (cmd.empty() ? "" : " ") + a;
+                    std::string cmd = shell_quoted(*e.argv);
                     say("VM " + std::to_string(e.vm + vm_offset) + " (" + std::to_string(vm_started_ms - tool_start_ms) +
                         " ms after hvbench started): " + cmd);
                 } else if (!cli.quiet) {
@@ -675,10 +747,14 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                 break;
             case RunEvent::header: {
                 const HeaderInfo& h = *e.header_info;
-                if (finished_runs.empty() && live.empty()) policy = aggregate_policy(&h);
-                info.platform = h.raw;
-                info.tsc_hz = h.tsc_hz;
-                info.timer = h.timer;
+                if (finished_runs.empty() && live.empty() && !info.platform) {
+                    // The first VM's header is the platform; a later VM's never
+                    // rescales results already measured (each keeps its own tsc_hz).
+                    policy = aggregate_policy(&h);
+                    info.platform = h.raw;
+                    info.tsc_hz = h.tsc_hz;
+                    info.timer = h.timer;
+                }
                 if (cli.verbose) {
                     std::string kernel = h.boot_us ? " (kernel entry to header " +
                                                          std::to_string(*h.boot_us / 1000) + " ms)"
@@ -702,20 +778,20 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                 current_total = e.total;
                 bench_start = now_ms();
                 if (!cli.quiet && !tty)
-                    fprintf(stderr, "[%zu/%zu] %s ...\n", e.index, e.total, e.name.c_str());
+                    fprintf(stderr, "[%zu/%zu] %s ...\n", e.index, e.total, terminal_safe(e.name).c_str());
                 draw();
                 break;
             case RunEvent::result: {
                 BenchResult r = *e.bench;
                 r.vm += vm_offset;
                 live.push_back(r);
-                write_files(snapshot());
+                if (pacer.changed(now_ms())) write_files(snapshot());
                 if (!cli.quiet) {
                     clear_line();
                     double secs = r.name == current ? double(now_ms() - bench_start) / 1000 : 0;
                     fprintf(stderr, "[%zu/%s] %-24s %-11s %s%s\n", live.size(),
-                            current_total ? std::to_string(current_total).c_str() : "?", r.name.c_str(),
-                            r.status.c_str(),
+                            current_total ? std::to_string(current_total).c_str() : "?",
+                            terminal_safe(r.name).c_str(), terminal_safe(r.status).c_str(),
                             r.ok() ? (milli_text(r.headline_milli()) + " cycles" + (r.is_noisy() ? " (noisy)" : "")).c_str()
                                    : "",
                             r.name == current ? ("  (" + elapsed_text(secs) + ")").c_str() : "");
@@ -728,7 +804,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                 r.vm += vm_offset;
                 for (auto& l : live)
                     if (l.name == r.name && l.vm == r.vm) l = r;
-                write_files(snapshot());
+                if (pacer.changed(now_ms())) write_files(snapshot());
                 if (!cli.quiet && r.verify_agrees == false)
                     say(r.name + ": measured again after the suite, " +
                         (r.verify_median_milli ? milli_text(*r.verify_median_milli) + " cycles" : std::string("failed")) +
@@ -740,6 +816,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
                 break;
             case RunEvent::tick:
                 if (now_ms() - last_draw >= 1000) draw();
+                if (pacer.due(now_ms())) write_files(snapshot());
                 // Threads QEMU starts later inherit their creator's CPUs (a
                 // vCPU's, possibly): move them off the vCPUs' CPUs too.
                 if (pinned.proc && !pin_plan.other_cpus.empty() && pin_error.empty() &&
@@ -806,19 +883,20 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
 
     printf("\n");
     print_table(rep.results, cli.settings.external_timing, unsigned(reports.size()), policy);
-    if (!linearity.empty()) printf("\n%s", linearity.c_str());
+    if (!linearity.empty()) printf("\n%s", terminal_safe(linearity).c_str());
     fflush(stdout);  // the table before the summary on stderr, when both go to one terminal
     if (want_linearity && linearity.empty())
         fprintf(stderr, "hvbench: --linearity: the kernel sent no linearity levels (does it support linearity=1?)\n");
     if (!pin_plan.note.empty()) fprintf(stderr, "hvbench: note: %s\n", pin_plan.note.c_str());
     if (!pin_error.empty()) fprintf(stderr, "hvbench: error: --pin: %s\n", pin_error.c_str());
-    for (const auto& e : rep.kernel_errors) fprintf(stderr, "hvbench: kernel error: %s\n", e.c_str());
-    for (const auto& p : rep.problems) fprintf(stderr, "hvbench: %s\n", p.c_str());
+    for (const auto& e : rep.kernel_errors) fprintf(stderr, "hvbench: kernel error: %s\n", terminal_safe(e).c_str());
+    for (const auto& p : rep.problems) fprintf(stderr, "hvbench: %s\n", terminal_safe(p).c_str());
     for (const auto& r : rep.results)
         if (r.status == kStatusCrashed || r.status == "timeout") {
-            fprintf(stderr, "hvbench: %s %s: %s\n", r.name.c_str(), r.status.c_str(), r.reason.c_str());
+            fprintf(stderr, "hvbench: %s %s: %s\n", terminal_safe(r.name).c_str(), r.status.c_str(),
+                    terminal_safe(r.reason).c_str());
             if (!r.vmm_output.empty()) {
-                std::string indented = "    " + r.vmm_output;
+                std::string indented = "    " + terminal_safe(r.vmm_output);
                 for (size_t p = indented.find('\n'); p != std::string::npos; p = indented.find('\n', p + 1))
                     indented.insert(p + 1, "    ");
                 fprintf(stderr, "  last VMM output:\n%s\n", indented.c_str());
@@ -826,16 +904,16 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
         }
     if (cli.settings.external_timing && rep.markers == 0)
         fprintf(stderr, "hvbench: --timing external: the kernel sent no timing markers; only internal figures\n");
-    if (!rep.fatal.empty()) fprintf(stderr, "hvbench: stopped: %s\n", rep.fatal.c_str());
+    if (!rep.fatal.empty()) fprintf(stderr, "hvbench: stopped: %s\n", terminal_safe(rep.fatal).c_str());
     if (rep.interrupted) fprintf(stderr, "hvbench: interrupted; results so far are kept\n");
     for (const auto& e : file_errors) fprintf(stderr, "hvbench: cannot write %s\n", e.c_str());
     if (!file_errors.empty()) code |= kExitIncomplete;
+    std::string files = written_files_text(rep.results.empty(), {{"JSON", cli.json, json_written},
+                                                                 {"CSV", cli.csv, csv_written}});
     size_t crashed = 0;
     for (const auto& r : rep.results) crashed += r.status == kStatusCrashed;
-    fprintf(stderr, "hvbench: %zu results from %u VM(s) in %s, %zu crashed%s%s%s%s; exit status %d\n",
-            rep.results.size(), rep.vms, elapsed_text(double(now_ms() - run_start) / 1000).c_str(), crashed,
-            cli.json.empty() ? "" : ", JSON: ", cli.json.c_str(), cli.csv.empty() ? "" : ", CSV: ",
-            (cli.csv.empty() ? std::string() : cli.csv).c_str(), code);
+    fprintf(stderr, "hvbench: %zu results from %u VM(s) in %s, %zu crashed%s; exit status %d\n", rep.results.size(),
+            rep.vms, elapsed_text(double(now_ms() - run_start) / 1000).c_str(), crashed, files.c_str(), code);
     return code;
 }
 
@@ -860,21 +938,26 @@ int cmd_import(Args& args, const std::vector<std::string>& command_line) {
         if (!error.empty()) return usage_error("import: " + error);
     }
     if (input.empty()) return usage_error("import: which log file?");
-    std::optional<std::string> text;
-    if (input == "-") {
-        std::string all;
-        char buf[65536];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) all.append(buf, n);
-        text = all;
-    } else {
-        text = read_text_file(input, &error);
-    }
-    if (!text) {
-        fprintf(stderr, "hvbench: %s\n", error.c_str());
+    if (auto clash = check_outputs({{"the log", input}}, {{"--json", json}, {"--csv", csv}}))
+        return usage_error("import: " + *clash);
+    for (const auto& [what, path] : {std::pair{"--json", json}, std::pair{"--csv", csv}})
+        if (!path.empty() && !probe_writable(path, &error)) {
+            fprintf(stderr, "hvbench: %s: cannot write %s\n", what, error.c_str());
+            return kExitIncomplete;
+        }
+    // Read piece by piece: the log may be large, and is never held whole.
+    FILE* in = input == "-" ? stdin : fopen(input.c_str(), "rb");
+    if (!in) {
+        fprintf(stderr, "hvbench: %s: %s\n", input.c_str(), strerror(errno));
         return kExitIncomplete;
     }
-    RunReport rep = read_log(*text);
+    RunReport rep = read_log_chunks([&](char* buf, size_t size) { return fread(buf, 1, size, in); });
+    bool read_error = ferror(in) != 0;
+    if (in != stdin) fclose(in);
+    if (read_error) {
+        fprintf(stderr, "hvbench: %s: read error\n", input.c_str());
+        return kExitIncomplete;
+    }
     RunInfo info;
     info.label = !label.empty() ? label : rep.header ? platform_label(*rep.header) : "imported";
     info.date = iso_date();
@@ -886,21 +969,28 @@ int cmd_import(Args& args, const std::vector<std::string>& command_line) {
     fill_info(info, rep);
     info.notes.insert(info.notes.begin(), "imported from " + input);
     ResultsDoc doc{info, rep.results};
-    for (const auto& [path, text_out] :
-         {std::pair{json, json.empty() ? "" : write_results_json(doc)},
-          std::pair{csv, csv.empty() ? "" : write_results_csv(rep.results, info.tsc_hz)}}) {
-        if (!path.empty() && !write_text_file(path, text_out, &error)) {
-            fprintf(stderr, "hvbench: cannot write %s\n", error.c_str());
-            return kExitIncomplete;
+    // A log without results replaces nothing: an existing file keeps what it had.
+    std::vector<OutputFile> files = {{"JSON", json, false}, {"CSV", csv, false}};
+    if (!rep.results.empty()) {
+        for (auto& f : files) {
+            if (f.path.empty()) continue;
+            std::string text_out = &f == &files[0] ? write_results_json(doc) : write_results_csv(rep.results, info.tsc_hz);
+            if (!write_text_file(f.path, text_out, &error)) {
+                fprintf(stderr, "hvbench: cannot write %s\n", error.c_str());
+                return kExitIncomplete;
+            }
+            f.written = true;
         }
     }
     print_table(rep.results, false, 1, aggregate_policy(rep.header ? &*rep.header : nullptr));
-    if (std::string lin = format_linearity(rep.results); !lin.empty()) printf("\n%s", lin.c_str());
-    for (const auto& p : rep.problems) fprintf(stderr, "hvbench: %s\n", p.c_str());
-    if (!rep.fatal.empty()) fprintf(stderr, "hvbench: %s\n", rep.fatal.c_str());
-    fprintf(stderr, "hvbench: %zu results from %s (label '%s')%s\n", rep.results.size(), input.c_str(),
-            info.label.c_str(), rep.complete ? "" : "; the log has no end record");
-    return info.exit_code;
+    if (std::string lin = format_linearity(rep.results); !lin.empty()) printf("\n%s", terminal_safe(lin).c_str());
+    fflush(stdout);
+    for (const auto& p : rep.problems) fprintf(stderr, "hvbench: %s\n", terminal_safe(p).c_str());
+    if (!rep.fatal.empty()) fprintf(stderr, "hvbench: %s\n", terminal_safe(rep.fatal).c_str());
+    fprintf(stderr, "hvbench: %zu results from %s (label '%s')%s%s\n", rep.results.size(),
+            terminal_safe(input).c_str(), terminal_safe(info.label).c_str(),
+            rep.complete ? "" : "; the log has no end record", written_files_text(rep.results.empty(), files).c_str());
+    return rep.results.empty() ? (info.exit_code | kExitIncomplete) : info.exit_code;
 }
 
 // ---- compare -------------------------------------------------------------------
@@ -927,18 +1017,27 @@ int cmd_compare(Args& args) {
         files.insert(files.begin(), baseline);
     }
     if (files.size() < 2 && baseline.empty()) return usage_error("compare: needs at least two results files");
+    if (!chart.empty()) {
+        std::vector<NamedPath> inputs;
+        for (const auto& f : files) inputs.push_back({"input", f});
+        if (auto clash = check_outputs(inputs, {{"--chart", chart}})) return usage_error("compare: " + *clash);
+        if (!probe_writable(chart, &error)) {
+            fprintf(stderr, "hvbench: --chart: cannot write %s\n", error.c_str());
+            return kExitIncomplete;
+        }
+    }
     std::vector<ResultsDoc> docs;
     for (const auto& f : files) {
         auto d = load_results(f, &error);
         if (!d) {
-            fprintf(stderr, "hvbench: %s\n", error.c_str());
+            fprintf(stderr, "hvbench: %s\n", terminal_safe(error).c_str());
             return kExitIncomplete;
         }
         docs.push_back(std::move(*d));
     }
     Comparison c = compare_results(docs, 0);
-    printf("baseline: %s (%s)\n", c.labels[0].c_str(), files[0].c_str());
-    fputs(format_comparison(c).c_str(), stdout);
+    printf("baseline: %s (%s)\n", terminal_safe(c.labels[0]).c_str(), terminal_safe(files[0]).c_str());
+    fputs(terminal_safe(format_comparison(c)).c_str(), stdout);
     if (!chart.empty()) {
         bool html = chart.size() > 5 && (chart.compare(chart.size() - 5, 5, ".html") == 0 ||
                                          chart.compare(chart.size() - 4, 4, ".htm") == 0);
@@ -965,6 +1064,7 @@ int cmd_image(Args& args) {
             kernel = v;
         } else if (args.option("--grub-path", v, error)) {
             elf_path = v;
+            if (auto why = grub_path_problem(v)) error = "--grub-path '" + terminal_safe(v) + "': " + *why;
         } else {
             return usage_error("image: unknown argument '" + args.peek() + "'");
         }
@@ -977,6 +1077,14 @@ int cmd_image(Args& args) {
         fprintf(stderr, "hvbench: kernel image %s not found (build it: cmake --build build)\n", kernel.c_str());
         return kExitIncomplete;
     }
+    // Only an hvbench kernel goes into the image: an ELF with its table of
+    // benchmarks (tools/catalog.h), not any file that happens to exist.
+    if (auto table = read_benchmark_table(kernel, &error); !table || table->empty()) {
+        fprintf(stderr, "hvbench: %s is not an hvbench kernel image (%s)\n", terminal_safe(kernel).c_str(),
+                table ? "no benchmarks in its .benchmarks table" : terminal_safe(error).c_str());
+        return kExitIncomplete;
+    }
+    if (auto clash = check_outputs({{"--kernel", kernel}}, {{"--output", output}})) return usage_error("image: " + *clash);
     auto cmdline = kernel_cmdline(s, {}, s.timer, "", &error);
     if (!cmdline) return usage_error("image: " + error);
     std::string options = *cmdline;

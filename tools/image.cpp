@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -17,13 +18,45 @@ namespace hvb::tools {
 bool grub_safe_options(const std::string& options, char* bad) {
     for (char c : options) {
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' ||
-                  std::strchr("_=,.:/+-", c) != nullptr;
+                  (c != 0 && std::strchr("_=,.:/+-%", c) != nullptr);
         if (!ok) {
             if (bad) *bad = c;
             return false;
         }
     }
     return true;
+}
+
+namespace {
+
+std::string shown(char c) {
+    if (c >= 0x21 && c < 0x7F) return std::string("'") + c + "'";
+    char buf[16];
+    snprintf(buf, sizeof buf, "byte 0x%02x", static_cast<unsigned char>(c));
+    return buf;
+}
+
+}  // namespace
+
+std::optional<std::string> kernel_word_problem(std::string_view word) {
+    if (word.empty()) return "it is empty";
+    char bad = 0;
+    std::string w(word);
+    if (w.find(' ') != std::string::npos) bad = ' ';
+    else if (grub_safe_options(w, &bad)) return std::nullopt;
+    if (bad == ' ') return "it holds a space: one option word at a time";
+    return "it holds " + shown(bad) + "; kernel options are letters, digits and _ = , . : / + - %";
+}
+
+std::optional<std::string> grub_path_problem(std::string_view path) {
+    if (path.empty() || path[0] != '/') return "it must be an absolute path, e.g. /boot/hvbench.elf";
+    for (char c : path) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  (c != 0 && std::strchr("_./+-", c) != nullptr);
+        if (!ok) return "it holds " + shown(c) + "; a GRUB path here is letters, digits and _ . / + -";
+    }
+    if (path.find("..") != std::string_view::npos) return "it holds '..'";
+    return std::nullopt;
 }
 
 std::string iso_grub_cfg(const std::string& options) {

@@ -3,14 +3,27 @@
 // adds hvbench to a GRUB that is already installed.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace hvb::tools {
 
 // True when every word of `options` is safe to put on a GRUB `multiboot`
-// line unquoted (letters, digits and _ = , . : / + -); otherwise *bad is the
-// first character that is not.
+// line unquoted (letters, digits and _ = , . : / + - %; none of them is
+// special to GRUB's script parser, so GRUB passes the words as they are);
+// otherwise *bad is the first character that is not.
 bool grub_safe_options(const std::string& options, char* bad);
+
+// One kernel option word as the tool passes it (--only, --iters,
+// --kernel-arg, ...): not empty, GRUB-safe characters and no space, so a
+// value can never smuggle a second option onto the command line or text
+// into grub.cfg. nullopt when fine, else why not.
+std::optional<std::string> kernel_word_problem(std::string_view word);
+
+// A --grub-path: absolute, letters, digits and _ . / + - only, no "..".
+// nullopt when fine, else why not.
+std::optional<std::string> grub_path_problem(std::string_view path);
 
 // grub.cfg of the ISO: serial console on COM1 at 115200 8N1 (and the
 // screen), no menu delay, a multiboot2 entry (default) and a multiboot1 one.

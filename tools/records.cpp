@@ -192,7 +192,6 @@ bool read_header(const Json& j, HeaderInfo& h, std::string& missing) {
 }
 
 bool read_result(const Json& j, ResultInfo& r, std::string& missing) {
-    r.raw = j;
     auto name = j.get_string("name"), category = j.get_string("category"), status = j.get_string("status"),
          reason = j.get_string("reason");
     auto iterations = j.get_uint("iterations"), repetitions = j.get_uint("repetitions");
@@ -281,6 +280,7 @@ void RunLogReader::feed(std::string_view bytes) {
         if (c == '\n') {
             line(partial_);
             partial_.clear();
+            ++line_no_;
         } else {
             partial_ += c;
             // A stream with no newlines at all (garbage, a wedged console)
@@ -322,38 +322,81 @@ void RunLogReader::line(std::string_view raw) {
     record(text.substr(prefix.size()));
 }
 
+void RunLogReader::problem(const std::string& text) {
+    // A hostile stream can be nothing but bad records: list the first ones.
+    constexpr size_t kMaxProblems = 1000;
+    if (log_.problems.size() < kMaxProblems)
+        log_.problems.push_back("line " + std::to_string(line_no_) + ": " + text);
+    else if (log_.problems.size() == kMaxProblems)
+        log_.problems.push_back("line " + std::to_string(line_no_) + ": more problems; the rest are not listed");
+}
+
+bool RunLogReader::claim(size_t& count, const char* what) {
+    if (++count <= kMaxResultsPerHeader) return true;
+    if (!log_.flooded)
+        problem(std::string("more than ") + std::to_string(kMaxResultsPerHeader) + " " + what +
+                " records after one header: a kernel has tens of benchmarks, so this is not its stream; the rest "
+                "of them is not read");
+    log_.flooded = true;
+    return false;
+}
+
 void RunLogReader::record(std::string_view body) {
     ++log_.record_count;
     std::string error;
     auto json = parse_json(body, &error);
+    auto bad = [&](std::string type, std::string name, std::string why) {
+        if (log_.bad_records.size() < kMaxResultsPerHeader * 4)
+            log_.bad_records.push_back(BadRecord{line_no_, std::move(type), std::move(name), std::move(why)});
+    };
     if (!json || !json->is(Json::Kind::object)) {
-        log_.problems.push_back("unreadable record (" + (json ? std::string("not an object") : error) +
-                                "): " + quote(body));
+        std::string why = json ? std::string("not an object") : error;
+        problem("unreadable record (" + why + "): " + quote(body));
+        bad("", "", why);
         return;
     }
     auto type = json->get_string("type");
     std::string missing;
     if (!type) {
-        log_.problems.push_back("record without a type: " + quote(body));
+        problem("record without a type: " + quote(body));
+        bad("", "", "no type");
     } else if (*type == kRecordHeader) {
         HeaderInfo h;
         if (read_header(*json, h, missing)) {
-            std::vector<std::string> bad;
-            read_header_extras(*json, h, bad);
-            for (const auto& b : bad) log_.problems.push_back("header record: bad " + b + "; the rest is kept");
-            log_.header = std::move(h);
+            std::vector<std::string> bad_fields;
+            read_header_extras(*json, h, bad_fields);
+            for (const auto& b : bad_fields) problem("header record: bad " + b + "; the rest is kept");
+            ++log_.headers;
+            results_since_ = begins_since_ = 0;
+            // Each header starts a VM (a log of several VMs has several):
+            // results after it are converted with its own TSC frequency,
+            // never those before it.
+            if (log_.header && h.tsc_hz != log_.header->tsc_hz)
+                problem("a header with tsc_hz " + std::to_string(h.tsc_hz) + " after one with " +
+                        std::to_string(log_.header->tsc_hz) + " (another VM): the results after it keep their own");
+            tsc_hz_ = h.tsc_hz;
+            if (!log_.header) log_.header = std::move(h);
         }
     } else if (*type == kRecordBegin) {
-        if (auto name = json->get_string("name")) log_.begun.push_back(*name);
-        else missing = "name";
+        if (auto name = json->get_string("name")) {
+            if (claim(begins_since_, "begin")) {
+                log_.begun.push_back(*name);
+                log_.begun_lines.push_back(line_no_);
+            }
+        } else {
+            missing = "name";
+        }
     } else if (*type == kRecordResult) {
         ResultInfo r;
         if (read_result(*json, r, missing)) {
-            std::vector<std::string> bad;
-            read_result_extras(*json, r, bad);
-            for (const auto& b : bad)
-                log_.problems.push_back("result record " + quote(r.name) + ": bad " + b + "; the rest is kept");
-            log_.results.push_back(std::move(r));
+            std::vector<std::string> bad_fields;
+            read_result_extras(*json, r, bad_fields);
+            for (const auto& b : bad_fields) problem("result record " + quote(r.name) + ": bad " + b + "; the rest is kept");
+            r.line = line_no_;
+            r.tsc_hz = tsc_hz_;
+            if (claim(results_since_, "result")) log_.results.push_back(std::move(r));
+        } else {
+            bad(*type, r.name, "missing or bad '" + missing + "'");
         }
     } else if (*type == kRecordVerify) {
         VerifyInfo v;
@@ -376,7 +419,7 @@ void RunLogReader::record(std::string_view body) {
             } else {
                 if (median) v.median_milli = *median;
                 if (reps) v.repetitions = uint32_t(*reps);
-                log_.verifies.push_back(std::move(v));
+                if (log_.verifies.size() < kMaxResultsPerHeader * 4) log_.verifies.push_back(std::move(v));
             }
         }
     } else if (*type == kRecordPass) {
@@ -384,15 +427,18 @@ void RunLogReader::record(std::string_view body) {
     } else if (*type == kRecordYardstick) {
         ++log_.yardstick_records;
     } else if (*type == kRecordError) {
-        if (auto message = json->get_string("message")) log_.errors.push_back(*message);
-        else missing = "message";
+        if (auto message = json->get_string("message")) {
+            if (log_.errors.size() < kMaxResultsPerHeader) log_.errors.push_back(*message);
+        } else {
+            missing = "message";
+        }
     } else if (*type == kRecordEnd) {
         EndInfo e;
         if (read_end(*json, e, missing)) log_.end = e;
     } else {
-        log_.problems.push_back("unknown record type " + quote(*type));
+        problem("unknown record type " + quote(*type));
     }
-    if (!missing.empty()) log_.problems.push_back(*type + " record missing or bad '" + missing + "': " + quote(body));
+    if (!missing.empty()) problem(*type + " record missing or bad '" + missing + "': " + quote(body));
 }
 
 RunLog parse_run_log(std::string_view stream) {

@@ -64,8 +64,9 @@ struct LinearityLevel {
 };
 
 struct ResultInfo {
-    Json raw;
     std::string name, category, reason;
+    size_t line = 0;      // of the stream (1-based), for messages
+    uint64_t tsc_hz = 0;  // the guest TSC Hz of the header in effect when it came (0: none yet)
     Status status = Status::ok;
     uint64_t iterations = 0;
     uint32_t repetitions = 0;
@@ -108,18 +109,35 @@ struct VerifyInfo {
     std::string reason;
 };
 
+// A record that could not be read: where it was, and what it claimed to be.
+struct BadRecord {
+    size_t line = 0;
+    std::string type, name;  // "" when the record did not say (or did not parse)
+    std::string why;
+};
+
+// What one VM may claim: a kernel has tens of benchmarks, so more results
+// (or begin records) than this after one header is not the kernel's stream.
+// The reader keeps the first kMaxResultsPerHeader, notes the rest as a
+// problem, and sets RunLog::flooded.
+inline constexpr size_t kMaxResultsPerHeader = 512;
+
 struct RunLog {
-    std::optional<HeaderInfo> header;
+    std::optional<HeaderInfo> header;  // the first header: the platform (a later one is another VM)
     std::vector<VerifyInfo> verifies;  // in stream order
     // pass and yardstick records (the suite's passes, kernel/record.h):
     // counted; the kernel's result records carry what they add up to.
     size_t pass_records = 0, yardstick_records = 0;
     std::vector<std::string> begun;  // names from begin records, in order
+    std::vector<size_t> begun_lines;  // the line of each begin record
     std::vector<ResultInfo> results;
     std::vector<std::string> errors;  // messages of error records
     std::optional<EndInfo> end;
-    std::vector<std::string> problems;  // unreadable or incomplete records
+    std::vector<std::string> problems;  // unreadable or incomplete records ("line N: ...")
+    std::vector<BadRecord> bad_records;  // the records among those that could not be read at all
     size_t record_count = 0;
+    size_t headers = 0;    // header records read
+    bool flooded = false;  // more than kMaxResultsPerHeader results or begins after one header
 
     const ResultInfo* find(std::string_view name) const;
     // A benchmark that began but has no result: where a crash happened.
@@ -140,7 +158,12 @@ public:
 private:
     void line(std::string_view text);
     void record(std::string_view body);
+    void problem(const std::string& text);
+    bool claim(size_t& count, const char* what);  // one more after this header: false past the cap
     std::string partial_;
+    size_t line_no_ = 1;            // of the line being read
+    size_t results_since_ = 0, begins_since_ = 0;  // since the last header
+    uint64_t tsc_hz_ = 0;           // of the last header
     RunLog log_;
 };
 

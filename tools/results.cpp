@@ -9,8 +9,10 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include "kernel/record.h"
+#include "tools/sanitize.h"
 
 namespace hvb::tools {
 namespace {
@@ -54,7 +56,10 @@ bool parse_uint(std::string_view s, uint64_t& out) {
     return true;
 }
 
-Json benchmark_json(const BenchResult& r, size_t index, uint64_t tsc_hz, uint64_t host_tsc_hz) {
+Json benchmark_json(const BenchResult& r, size_t index, uint64_t run_tsc_hz, uint64_t host_tsc_hz) {
+    // Its own VM's TSC frequency when it had one: a later VM's header never
+    // rescales another's results.
+    uint64_t tsc_hz = r.tsc_hz ? r.tsc_hz : run_tsc_hz;
     Json b = Json::object();
     b.set("name", Json::string_value(r.name));
     b.set("family_index", Json::unsigned_integer(index));
@@ -103,6 +108,7 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t tsc_hz, uint64_
     if (r.t_us) b.set("t_us", Json::unsigned_integer(*r.t_us));
     b.set("timer", Json::string_value(r.timer));
     b.set("vm", Json::unsigned_integer(r.vm));
+    if (r.tsc_hz && r.tsc_hz != run_tsc_hz) b.set("tsc_hz", Json::unsigned_integer(r.tsc_hz));
     if (!r.params.empty()) b.set("params", params_json(r.params));
     if (!r.linearity.empty()) {
         Json levels = Json::array();
@@ -177,6 +183,7 @@ bool read_benchmark(const Json& b, BenchResult& r, std::string* error) {
     }
     r.timer = b.get_string("timer").value_or("");
     r.vm = unsigned(b.get_uint("vm").value_or(0));
+    r.tsc_hz = b.get_uint("tsc_hz").value_or(0);
     if (const Json* p = b.get("params")) {
         if (!p->is(Json::Kind::object)) return fail("params is not an object");
         for (const auto& [k, v] : p->members) {
@@ -280,6 +287,14 @@ const std::vector<std::string> kCsvColumns = {
 
 std::string opt_milli_text(const std::optional<int64_t>& v) { return v ? Json::milli(*v).text : ""; }
 
+// Columns whose text comes from the guest or the user, not from the tool's
+// number formatting: neutralised on writing (tools/sanitize.h).
+bool is_text_column(const std::string& column) {
+    for (const char* c : {"name", "category", "status", "timer", "params", "reason"})
+        if (column == c) return true;
+    return false;
+}
+
 }  // namespace
 
 bool is_known_status(std::string_view s) {
@@ -381,9 +396,18 @@ std::optional<ResultsDoc> read_results_json(std::string_view text, std::string* 
         i.pinned = c->get_string("pinned").value_or("");
         i.pinning = read_string_array(c->get("pinning"));
     }
+    std::unordered_map<std::string, size_t> seen;
     for (const Json& b : benches->items) {
         BenchResult r;
         if (!read_benchmark(b, r, error)) return std::nullopt;
+        auto [it, fresh] = seen.try_emplace(r.name, doc.benchmarks.size());
+        if (!fresh) {
+            // Which one is meant cannot be told: say so rather than pick.
+            if (error)
+                *error = "benchmarks[" + std::to_string(doc.benchmarks.size()) + "] repeats the name " + r.name +
+                         " of benchmarks[" + std::to_string(it->second) + "]";
+            return std::nullopt;
+        }
         doc.benchmarks.push_back(std::move(r));
     }
     return doc;
@@ -413,7 +437,8 @@ std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t 
             r.name, r.category, r.status, std::to_string(r.iterations), std::to_string(r.repetitions),
             milli_text(r.median_milli), milli_text(r.mad_milli), milli_text(r.min_milli), milli_text(r.mean_milli),
             milli_text(r.control_median_milli),
-            tsc_hz ? Json::real(milli_cycles_to_ns(r.headline_milli(), tsc_hz), 3).text : "", r.timer,
+            (r.tsc_hz ? r.tsc_hz : tsc_hz) ? Json::real(milli_cycles_to_ns(r.headline_milli(), r.tsc_hz ? r.tsc_hz : tsc_hz), 3).text : "",
+            r.timer,
             std::to_string(r.vm), e ? std::to_string(e->samples) : "", e ? milli_text(e->median_milli) : "",
             e ? milli_text(e->mad_milli) : "", e ? milli_text(e->min_milli) : "", e ? milli_text(e->mean_milli) : "",
             e ? milli_text(e->control_median_milli) : "", params_text(r.params), r.reason,
@@ -423,23 +448,32 @@ std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t 
             opt_milli_text(r.p50_milli), opt_milli_text(r.p90_milli), r.noisy_cause};
         for (size_t i = 0; i < row.size(); ++i) {
             if (i) out += ',';
-            out += csv_field(row[i]);
+            // Text from the guest (names, reasons, ...) is neutralised; the
+            // figures are the tool's own and stay numbers.
+            out += csv_field(is_text_column(kCsvColumns[i]) ? csv_text_cell(row[i]) : row[i]);
         }
         out += "\r\n";
     }
     return out;
 }
 
-std::optional<std::vector<std::vector<std::string>>> parse_csv(std::string_view text, std::string* error) {
+std::optional<std::vector<std::vector<std::string>>> parse_csv(std::string_view text, std::string* error,
+                                                             CsvLayout* layout) {
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> row;
     std::string field;
     bool quoted = false, was_quoted = false, any = false;
-    size_t line = 1;
+    size_t line = 1, row_line = 1;
     auto end_field = [&] {
         row.push_back(std::move(field));
         field.clear();
         was_quoted = false;
+    };
+    auto end_row = [&] {
+        end_field();
+        rows.push_back(std::move(row));
+        row.clear();
+        if (layout) layout->row_lines.push_back(row_line);
     };
     for (size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
@@ -468,11 +502,9 @@ std::optional<std::vector<std::vector<std::string>>> parse_csv(std::string_view 
             end_field();
         } else if (c == '\r' || c == '\n') {
             if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-            end_field();
-            rows.push_back(std::move(row));
-            row.clear();
+            end_row();
             any = false;
-            ++line;
+            row_line = ++line;
         } else {
             if (was_quoted) {
                 if (error) *error = "line " + std::to_string(line) + ": text after a closing quote";
@@ -482,18 +514,19 @@ std::optional<std::vector<std::vector<std::string>>> parse_csv(std::string_view 
         }
     }
     if (quoted) {
-        if (error) *error = "unterminated quoted field";
+        if (error) *error = "line " + std::to_string(row_line) + ": unterminated quoted field (the file was cut short?)";
         return std::nullopt;
     }
     if (any || !field.empty() || !row.empty()) {
-        end_field();
-        rows.push_back(std::move(row));
+        end_row();
+        if (layout) layout->last_row_unterminated = true;
     }
     return rows;
 }
 
 std::optional<std::vector<BenchResult>> read_results_csv(std::string_view text, std::string* error) {
-    auto rows = parse_csv(text, error);
+    CsvLayout layout;
+    auto rows = parse_csv(text, error, &layout);
     if (!rows) return std::nullopt;
     if (rows->empty()) {
         if (error) *error = "empty CSV";
@@ -511,19 +544,32 @@ std::optional<std::vector<BenchResult>> read_results_csv(std::string_view text, 
         return std::nullopt;
     }
     std::vector<BenchResult> out;
+    std::unordered_map<std::string, size_t> first_line;  // name -> its row's line
     for (size_t n = 1; n < rows->size(); ++n) {
         const auto& row = (*rows)[n];
+        size_t line = layout.row_lines[n];
+        auto fail = [&](const std::string& what) {
+            if (error) *error = "line " + std::to_string(line) + ": " + what;
+            return std::nullopt;
+        };
+        auto bad = [&](const std::string& what) { return fail("bad " + what); };
         if (row.size() == 1 && row[0].empty()) continue;  // blank line
+        // A row cut short (a copy stopped mid-file) is an error, never a row
+        // of zeros: every row has the header's fields and its line end.
+        if (row.size() != head.size())
+            return fail(std::to_string(row.size()) + " fields where the header has " + std::to_string(head.size()) +
+                        (row.size() < head.size() ? ": the row is cut short" : ""));
+        if (n + 1 == rows->size() && layout.last_row_unterminated)
+            return fail("the last row has no line end: the file was cut short");
         auto get = [&](const char* name) -> std::string {
             int c = col(name);
-            return c >= 0 && size_t(c) < row.size() ? row[size_t(c)] : "";
-        };
-        auto bad = [&](const std::string& what) {
-            if (error) *error = "CSV row " + std::to_string(n + 1) + ": bad " + what;
-            return std::nullopt;
+            std::string v = c >= 0 && size_t(c) < row.size() ? row[size_t(c)] : "";
+            return is_text_column(name) ? csv_text_value(v) : v;
         };
         BenchResult r;
         r.name = get("name");
+        if (auto [it, fresh] = first_line.try_emplace(r.name, line); !fresh)
+            return fail("a second row for " + r.name + " (the first is on line " + std::to_string(it->second) + ")");
         r.category = get("category");
         r.status = get("status");
         if (r.status.empty()) r.status = "ok";

@@ -53,6 +53,7 @@ struct BenchResult {
     std::vector<std::pair<std::string, uint64_t>> params;
     std::string timer;  // the timer mode it was measured with
     unsigned vm = 0;    // which VM of the run (1-based) measured it
+    uint64_t tsc_hz = 0;  // the guest TSC Hz of that VM's header (0: the run's, RunInfo::tsc_hz)
     std::optional<ExternalStats> external;  // host TSC cycles, --timing external
     std::string vmm_output;  // crashed/timeout: the VMM's last lines
     // From newer kernels (tools/records.h ResultInfo); unset when absent.
@@ -117,14 +118,25 @@ struct ResultsDoc {
 double milli_cycles_to_ns(int64_t milli, uint64_t hz);
 
 std::string write_results_json(const ResultsDoc& doc);
+// Two entries with one name are an error (which one is meant cannot be told).
 std::optional<ResultsDoc> read_results_json(std::string_view text, std::string* error);
 
-// CSV (RFC 4180, header row first); vmm_output is left out. time_ns needs
+// CSV (RFC 4180, header row first); vmm_output is left out. Text cells are
+// neutralised (tools/sanitize.h csv_text_cell). Reading refuses a row with
+// fewer or more fields than the header, a last row without its line end (a
+// file cut short) and a name on two rows, naming the line. time_ns needs
 // the guest's TSC frequency (0: the column is empty).
 std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t tsc_hz);
 std::optional<std::vector<BenchResult>> read_results_csv(std::string_view text, std::string* error);
 std::string csv_field(std::string_view s);  // quoted when it must be
-std::optional<std::vector<std::vector<std::string>>> parse_csv(std::string_view text, std::string* error);
+// Where parse_csv found its rows: the line each begins on (1-based), and
+// whether the last one lacked its line end (a file cut short).
+struct CsvLayout {
+    std::vector<size_t> row_lines;
+    bool last_row_unterminated = false;
+};
+std::optional<std::vector<std::vector<std::string>>> parse_csv(std::string_view text, std::string* error,
+                                                             CsvLayout* layout = nullptr);
 
 // The per-benchmark linearity table (`run --linearity`): iterations of each
 // level, per-iteration median, ratio to level N, noisy marks. "" when no

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cerrno>
 #include <deque>
+#include <unordered_map>
 
 #include "kernel/options.h"
 #include "kernel/protocol.h"
@@ -134,6 +135,7 @@ BenchResult from_record(const ResultInfo& r, const std::string& timer, unsigned 
     b.linearity = r.linearity;
     b.timer = timer;
     b.vm = vm;
+    b.tsc_hz = r.tsc_hz;
     if (const auto* t = stream.timed_for(r.name)) b.external = external_stats(t->loops, r.iterations);
     return b;
 }
@@ -212,7 +214,7 @@ int RunReport::exit_code() const {
         if (r.status == "timeout") code |= 2;
         if (r.status == kStatusCrashed) code |= kExitCrashed;
     }
-    if (!complete || !fatal.empty() || interrupted) code |= kExitIncomplete;
+    if (!complete || !fatal.empty() || interrupted || unreadable_results) code |= kExitIncomplete;
     return code;
 }
 
@@ -454,6 +456,12 @@ RunReport run_suite(const RunSettings& s, const VmLauncher& launcher, const Prog
         for (const auto& e : log.errors) add_name(rep.kernel_errors, e);
         for (const auto& pr : log.problems) rep.problems.push_back("VM " + std::to_string(plan.number) + ": " + pr);
         if (log.end) rep.kernel_exit_bits |= log.end->exit_code;
+        if (log.flooded) {
+            rep.fatal = "VM " + std::to_string(plan.number) + " claimed more than " +
+                        std::to_string(kMaxResultsPerHeader) + " results: not the kernel's stream; the first " +
+                        std::to_string(kMaxResultsPerHeader) + " are kept";
+            break;
+        }
         if (out.interrupted) {
             rep.interrupted = true;
             break;
@@ -575,11 +583,18 @@ RunReport run_suite(const RunSettings& s, const VmLauncher& launcher, const Prog
     return rep;
 }
 
-RunReport read_log(std::string_view text) {
+namespace {
+
+// The result record of a benchmark begun on line `begun` (the next begin on
+// line `next`, 0: none) that could not be read, if there is one.
+const BadRecord* unreadable_result(const RunLog& log, size_t begun, size_t next) {
+    for (const auto& b : log.bad_records)  // few: a kernel's stream has none
+        if (b.line > begun && (next == 0 || b.line < next) && (b.type.empty() || b.type == kRecordResult)) return &b;
+    return nullptr;
+}
+
+RunReport report_from_log(const SerialStream& stream) {
     RunReport rep;
-    SerialStream stream;
-    stream.feed(text, 0);
-    stream.finish();
     const RunLog& log = stream.log();
     rep.header = log.header;
     if (log.header) {
@@ -587,26 +602,51 @@ RunReport read_log(std::string_view text) {
         rep.timer = log.header->timer;
     }
     rep.vms = log.header ? 1 : 0;
+    rep.problems = log.problems;
+    std::unordered_map<std::string, size_t> index;  // name -> its entry in rep.results
+    std::unordered_map<std::string, size_t> first_line;  // name -> the line of its result kept
+    size_t duplicates = 0;
+    constexpr size_t kListed = 10;
     for (const auto& r : log.results) {
-        if (rep.find(r.name)) continue;
+        auto [it, fresh] = index.try_emplace(r.name, rep.results.size());
+        if (!fresh) {
+            // A log of several runs (run --runs N --log) or a forged one: the
+            // first result of a name is kept, and that is said.
+            if (++duplicates <= kListed)
+                rep.problems.push_back("line " + std::to_string(r.line) + ": another result for " + r.name +
+                                       "; the first (line " + std::to_string(first_line[r.name]) +
+                                       ") is kept (a log of several runs? import each run's log on its own)");
+            continue;
+        }
+        first_line[r.name] = r.line;
         BenchResult b = from_record(r, rep.timer, 1, stream);
         b.external.reset();  // a log has no host timestamps
         rep.results.push_back(std::move(b));
     }
     for (const auto& v : log.verifies) {
-        for (auto& b : rep.results) {
-            if (b.name != v.name) continue;
-            if (v.measured) b.verify_median_milli = v.median_milli;
-            b.verify_agrees = v.agrees;
-            if (!v.agrees) b.noisy = true;
-            break;
-        }
+        auto it = index.find(v.name);
+        if (it == index.end()) continue;
+        BenchResult& b = rep.results[it->second];
+        if (v.measured) b.verify_median_milli = v.median_milli;
+        b.verify_agrees = v.agrees;
+        if (!v.agrees) b.noisy = true;
     }
     // Every benchmark begun without a result: the VM died there (a log of
-    // several VMs, like `hvbench run --log`, can hold more than one).
+    // several VMs, like `hvbench run --log`, can hold more than one) -- or
+    // its result record is there but could not be read: then it is left out
+    // and named, never called a crash.
     std::string last = log.unfinished().value_or("");
-    for (const auto& name : log.begun) {
-        if (rep.find(name)) continue;
+    for (size_t k = 0; k < log.begun.size(); ++k) {
+        const std::string& name = log.begun[k];
+        if (index.count(name)) continue;
+        size_t next = k + 1 < log.begun_lines.size() ? log.begun_lines[k + 1] : 0;
+        if (const BadRecord* bad = unreadable_result(log, log.begun_lines[k], next)) {
+            rep.problems.push_back("line " + std::to_string(bad->line) + ": the result record of " + name +
+                                   " could not be read (" + bad->why + "); it is left out");
+            ++rep.unreadable_results;
+            index.emplace(name, size_t(-1));
+            continue;
+        }
         BenchResult b;
         b.name = name;
         b.status = kStatusCrashed;
@@ -615,14 +655,36 @@ RunReport read_log(std::string_view text) {
         if (name == last) b.vmm_output = join(stream.last_lines(kTailLines), "\n");
         b.timer = rep.timer;
         b.vm = 1;
+        index.emplace(name, rep.results.size());
         rep.results.push_back(std::move(b));
     }
+    if (duplicates > kListed)
+        rep.problems.push_back(std::to_string(duplicates) + " results repeat a name in all; the first of each is kept");
     rep.kernel_errors = log.errors;
-    rep.problems = log.problems;
     if (log.end) rep.kernel_exit_bits = log.end->exit_code;
-    rep.complete = log.end.has_value();
+    rep.complete = log.end.has_value() && !log.flooded;
     if (!log.header) rep.fatal = "no header record in the log";
     return rep;
+}
+
+}  // namespace
+
+RunReport read_log_chunks(const std::function<size_t(char* buf, size_t size)>& read) {
+    SerialStream stream;
+    std::vector<char> buf(size_t(1) << 16);
+    for (size_t n; (n = read(buf.data(), buf.size())) > 0;) stream.feed(std::string_view(buf.data(), n), 0);
+    stream.finish();
+    return report_from_log(stream);
+}
+
+RunReport read_log(std::string_view text) {
+    size_t pos = 0;
+    return read_log_chunks([&](char* out, size_t size) {
+        size_t n = std::min(size, text.size() - pos);
+        std::copy_n(text.data() + pos, n, out);
+        pos += n;
+        return n;
+    });
 }
 
 std::string platform_label(const HeaderInfo& h) {

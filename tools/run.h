@@ -120,6 +120,7 @@ struct RunReport {
     std::string fatal;                 // why the run stopped short
     size_t markers = 0;                // timing markers seen (external timing)
     int merged_exit_bits = 0;          // tools/aggregate.h merge_reports: the runs' own exit codes
+    size_t unreadable_results = 0;     // result records that could not be read (import: left out, named in problems)
     int exit_code() const;
     const BenchResult* find(std::string_view name) const;
 };
@@ -129,7 +130,13 @@ RunReport run_suite(const RunSettings& settings, const VmLauncher& launcher, con
 // A captured serial log (bare metal over a null-modem cable, another VMM's
 // console, `hvbench run --log`) read into a report as `run` would have made
 // it: every result once, a benchmark begun without a result as crashed.
+// Every result once: a second result of a name is a problem ("line N: ...")
+// and the first is kept; a result record that cannot be read is named with
+// its line and left out (unreadable_results), not called a crash. Linear
+// in the log's size; read_log_chunks reads it piece by piece (`read` fills
+// up to `size` bytes and returns how many, 0 at the end).
 RunReport read_log(std::string_view text);
+RunReport read_log_chunks(const std::function<size_t(char* buf, size_t size)>& read);
 
 // A name for the platform a header describes: "native" when there is no
 // hypervisor, else "kvm", "xen", "tcg", "hyper-v", "vmware", ... or the
