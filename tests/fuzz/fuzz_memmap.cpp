@@ -12,6 +12,7 @@
 
 #include <cstring>
 #include <map>
+#include <memory>
 
 #include "posih/memmap.h"
 #include "posih/page_alloc.h"
@@ -74,7 +75,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check_map(map);
 
     static hvb::PageAllocator alloc;
-    alloc.init(map, 1ull << 20);
+    const uint64_t bitmap = hvb::PageAllocator::bitmap_bytes(map, 1ull << 20);
+    std::unique_ptr<uint64_t[]> bits(new uint64_t[bitmap / 8 + 1]);
+    if (!alloc.init(map, 1ull << 20, bits.get(), bitmap)) __builtin_trap();
     const uint64_t total = alloc.total_bytes();
     if (alloc.free_bytes() != total) __builtin_trap();
     std::map<uint64_t, uint64_t> live;  // base -> bytes, every live allocation

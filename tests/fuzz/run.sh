@@ -55,7 +55,11 @@ failed=()
 mkdir -p "$build/artifacts"
 for t in "${targets[@]}"; do
     bin=$build/tests/fuzz/fuzz_$t
-    [[ -x $bin ]] || { echo "run.sh: $bin not built (run without --no-build)" >&2; exit 2; }
+    if [[ ! -x $bin ]]; then
+        command -v clang++ >/dev/null || { echo "run.sh: clang++ missing: fuzz targets skipped" >&2; exit 77; }
+        echo "run.sh: $bin not built (run without --no-build)" >&2
+        exit 2
+    fi
     scratch=$build/corpus/$t
     mkdir -p "$scratch"
     log=$build/fuzz-$t.log
