@@ -169,8 +169,9 @@ def main():
     # alloc, contiguous runs of each size, untouched memory, frees.
     memmap("qemu-256m-mixed", E820_256M,
            [(0, 0, 0), (1, 0, 15), (0, 1, 0), (3, 0, 0x100000), (2, 0, 0), (1, 1, 1), (2, 0, 0x2000000), (4, 0, 0x5000)])
-    # 600 pages, then every other one freed: 300 separate free runs.
-    ops = [(0, 0, 0)] * 600 + [(2, 0, 0x100000 + 2 * i * 4096) for i in range(300)]
+    # 1100 pages, then every other one freed: 550 separate free runs (a
+    # range list of 512 entries refused the frees past it and leaked them).
+    ops = [(0, 0, 0)] * 1100 + [(2, 0, 0x100000 + 2 * i * 4096) for i in range(550)]
     memmap("qemu-16m-scattered-frees", E820_16M, ops)
     for name, text in (("defaults", b""), ("typical", CMDLINE),
                        ("everything", b"/boot/hvbench.elf only=memory,cpuid skip=mem_cold iters=1000,cpuid:50 reps=7 "
