@@ -1,5 +1,5 @@
-// posih/page_alloc.cpp — the physical page allocator: one bit per managed
-// 4 KiB page (set: free), searched a 64-page word at a time.
+// posih/page_alloc.cpp — the physical page allocator: two bits per managed
+// 4 KiB page (free; ever handed out), searched a 64-page word at a time.
 #include "posih/page_alloc.h"
 
 namespace hvb {
@@ -88,7 +88,7 @@ uint64_t PageAllocator::bitmap_bytes(const MemoryMap& map, uint64_t floor) {
     UsableRuns runs(map, floor);
     uint64_t base, end, words = 0;
     for (size_t n = 0; n < MemoryMap::kMaxRegions && runs.next(base, end); ++n) words += words_for((end - base) / kPage);
-    return words * 8;
+    return words * 2 * 8;
 }
 
 uint64_t PageAllocator::reserve_bitmap(MemoryMap& map, uint64_t floor, uint64_t limit, uint64_t* bytes) {
@@ -109,9 +109,9 @@ uint64_t PageAllocator::reserve_bitmap(MemoryMap& map, uint64_t floor, uint64_t 
 }
 
 bool PageAllocator::init(const MemoryMap& map, uint64_t floor, uint64_t* bitmap, uint64_t bitmap_size) {
-    bits_ = nullptr;
+    bits_ = handed_ = nullptr;
     managed_count_ = 0;
-    total_ = free_ = first_free_ = hi_mark_ = 0;
+    total_ = free_ = first_free_ = 0;
 
     UsableRuns runs(map, floor);
     uint64_t base, end, words = 0;
@@ -120,16 +120,17 @@ bool PageAllocator::init(const MemoryMap& map, uint64_t floor, uint64_t* bitmap,
         words += words_for((end - base) / kPage);
         total_ += end - base;  // disjoint ranges below 2^64: cannot overflow
     }
-    if (words > bitmap_size / 8 || (words != 0 && bitmap == nullptr)) {
+    if (words > bitmap_size / 16 || (words != 0 && bitmap == nullptr)) {
         managed_count_ = 0;
         total_ = 0;
         return false;
     }
     bits_ = bitmap;
-    for (uint64_t w = 0; w < words; ++w) bits_[w] = 0;
+    handed_ = bitmap + words;
+    for (uint64_t w = 0; w < 2 * words; ++w) bitmap[w] = 0;
     for (size_t i = 0; i < managed_count_; ++i) {
         const Range& r = managed_[i];
-        set_bits(r.first_bit, bit_of(r, r.end), true);
+        set_bits(bits_, r.first_bit, bit_of(r, r.end), true);
     }
     free_ = total_;
     return true;
@@ -149,7 +150,7 @@ uint64_t PageAllocator::alloc_contiguous(PageSize size, uint64_t count) {
         const uint64_t stop = bit_of(r, r.end);
         uint64_t b = bit_of(r, r.base > first_free_ ? r.base : first_free_);
         for (;;) {
-            b = next_set(b, stop);
+            b = next_set(b, stop, false);
             if (b == stop) break;
             if (!lowest_seen) {
                 // The search started at first_free_: this is the lowest free page.
@@ -159,10 +160,9 @@ uint64_t PageAllocator::alloc_contiguous(PageSize size, uint64_t count) {
             uint64_t a;
             if (!align_up(phys_of(r, b), sz, a) || a >= r.end || r.end - a < bytes) break;
             const uint64_t first = bit_of(r, a);
-            const uint64_t clear = next_clear(first, first + pages);
+            const uint64_t clear = next_clear(first, first + pages, false);
             if (clear == first + pages) {
                 take(r, a, bytes);
-                if (a + bytes > hi_mark_) hi_mark_ = a + bytes;
                 return a;
             }
             b = clear + 1;
@@ -180,12 +180,10 @@ bool PageAllocator::free(uint64_t phys, PageSize size, uint64_t count) {
     const Range* r = range_of(phys, end);
     if (r == nullptr) return false;  // foreign memory
     const uint64_t first = bit_of(*r, phys), last = bit_of(*r, end);
-    if (next_set(first, last) != last) return false;  // double free (wholly or in part)
-    set_bits(first, last, true);
+    if (next_set(first, last, false) != last) return false;  // double free (wholly or in part)
+    set_bits(bits_, first, last, true);
     free_ += bytes;
     if (phys < first_free_) first_free_ = phys;
-    // Freed memory has been handed out; keep alloc_untouched away from it.
-    if (end > hi_mark_) hi_mark_ = end;
     return true;
 }
 
@@ -193,19 +191,16 @@ uint64_t PageAllocator::alloc_untouched(uint64_t bytes) {
     if (bytes == 0 || bytes > kTop) return 0;
     const uint64_t want = ((bytes + (kPage - 1)) & ~(kPage - 1)) / kPage;
 
-    // Highest range first; only its part above the mark qualifies, and a
-    // range wholly below the mark means all lower ones are too.
+    // Highest range first: its runs of free, never handed out pages from
+    // the top down; the first long enough gives its top pages.
     for (size_t i = managed_count_; i-- > 0;) {
         const Range& r = managed_[i];
-        if (r.end <= hi_mark_) return 0;
-        const uint64_t lo = bit_of(r, r.base > hi_mark_ ? r.base : hi_mark_);
+        const uint64_t lo = r.first_bit;
         uint64_t hi = bit_of(r, r.end);
         uint64_t last, clear;
-        // The free runs of [lo, hi) from the top down; the first long enough
-        // gives its top pages.
-        while (hi > lo && last_set(lo, hi, &last)) {
+        while (hi > lo && last_set(lo, hi, &last, true)) {
             const uint64_t run_end = last + 1;
-            const uint64_t run_start = last_clear(lo, run_end, &clear) ? clear + 1 : lo;
+            const uint64_t run_start = last_clear(lo, run_end, &clear, true) ? clear + 1 : lo;
             if (run_end - run_start >= want) {
                 const uint64_t a = phys_of(r, run_end - want);
                 take(r, a, want * kPage);
@@ -231,13 +226,14 @@ const PageAllocator::Range* PageAllocator::range_of(uint64_t base, uint64_t end)
 }
 
 void PageAllocator::take(const Range& r, uint64_t phys, uint64_t bytes) {
-    set_bits(bit_of(r, phys), bit_of(r, phys + bytes), false);
+    set_bits(bits_, bit_of(r, phys), bit_of(r, phys + bytes), false);
+    set_bits(handed_, bit_of(r, phys), bit_of(r, phys + bytes), true);
     free_ -= bytes;
 }
 
-uint64_t PageAllocator::next_set(uint64_t lo, uint64_t hi) const {
+uint64_t PageAllocator::next_set(uint64_t lo, uint64_t hi, bool untouched) const {
     while (lo < hi) {
-        const uint64_t w = bits_[lo / 64] >> (lo % 64);
+        const uint64_t w = word(lo / 64, untouched) >> (lo % 64);
         if (w != 0) {
             const uint64_t b = lo + static_cast<uint64_t>(__builtin_ctzll(w));
             return b < hi ? b : hi;
@@ -247,9 +243,9 @@ uint64_t PageAllocator::next_set(uint64_t lo, uint64_t hi) const {
     return hi;
 }
 
-uint64_t PageAllocator::next_clear(uint64_t lo, uint64_t hi) const {
+uint64_t PageAllocator::next_clear(uint64_t lo, uint64_t hi, bool untouched) const {
     while (lo < hi) {
-        const uint64_t w = ~bits_[lo / 64] >> (lo % 64);
+        const uint64_t w = ~word(lo / 64, untouched) >> (lo % 64);
         if (w != 0) {
             const uint64_t b = lo + static_cast<uint64_t>(__builtin_ctzll(w));
             return b < hi ? b : hi;
@@ -259,10 +255,10 @@ uint64_t PageAllocator::next_clear(uint64_t lo, uint64_t hi) const {
     return hi;
 }
 
-bool PageAllocator::last_set(uint64_t lo, uint64_t hi, uint64_t* out) const {
+bool PageAllocator::last_set(uint64_t lo, uint64_t hi, uint64_t* out, bool untouched) const {
     while (hi > lo) {
         const uint64_t top = hi - 1;
-        const uint64_t w = bits_[top / 64] << (63 - top % 64);
+        const uint64_t w = word(top / 64, untouched) << (63 - top % 64);
         if (w != 0) {
             const uint64_t b = top - static_cast<uint64_t>(__builtin_clzll(w));
             if (b < lo) return false;
@@ -274,10 +270,10 @@ bool PageAllocator::last_set(uint64_t lo, uint64_t hi, uint64_t* out) const {
     return false;
 }
 
-bool PageAllocator::last_clear(uint64_t lo, uint64_t hi, uint64_t* out) const {
+bool PageAllocator::last_clear(uint64_t lo, uint64_t hi, uint64_t* out, bool untouched) const {
     while (hi > lo) {
         const uint64_t top = hi - 1;
-        const uint64_t w = ~bits_[top / 64] << (63 - top % 64);
+        const uint64_t w = ~word(top / 64, untouched) << (63 - top % 64);
         if (w != 0) {
             const uint64_t b = top - static_cast<uint64_t>(__builtin_clzll(w));
             if (b < lo) return false;
@@ -289,15 +285,15 @@ bool PageAllocator::last_clear(uint64_t lo, uint64_t hi, uint64_t* out) const {
     return false;
 }
 
-void PageAllocator::set_bits(uint64_t lo, uint64_t hi, bool value) {
+void PageAllocator::set_bits(uint64_t* words, uint64_t lo, uint64_t hi, bool value) {
     while (lo < hi) {
         const uint64_t in_word = lo % 64;
         const uint64_t n = hi - lo < 64 - in_word ? hi - lo : 64 - in_word;
         const uint64_t mask = (n == 64 ? ~0ull : ((1ull << n) - 1)) << in_word;
         if (value) {
-            bits_[lo / 64] |= mask;
+            words[lo / 64] |= mask;
         } else {
-            bits_[lo / 64] &= ~mask;
+            words[lo / 64] &= ~mask;
         }
         lo += n;
     }

@@ -19,8 +19,8 @@ enum class PageSize : uint64_t {
 
 class PageAllocator {
 public:
-    // Bookkeeping is one bit per 4 KiB page managed (set: free), in storage
-    // the caller hands to init: the kernel carves it from RAM
+    // Bookkeeping is two bits per 4 KiB page managed (free; ever handed
+    // out), in storage the caller hands to init: the kernel carves it from RAM
     // (reserve_bitmap), the host tests take it from the heap. Whatever the
     // pattern of allocations and frees, it never needs more: a valid free
     // always succeeds.
@@ -52,9 +52,10 @@ public:
     bool free(uint64_t phys, PageSize size, uint64_t count = 1);
 
     // Never-touched memory for cold-memory benchmarks: `bytes` (rounded up to
-    // 4 KiB) taken from the top of the highest free run, so it is memory
-    // no earlier allocation has handed out in this boot. It stays allocated.
-    // Returns 0 when no free run is large enough.
+    // 4 KiB) of pages no allocation has handed out since init, from the top
+    // of the highest run of such pages that is large enough. Freed, they are
+    // ordinary memory again (alloc* may hand them out, this never again).
+    // Returns 0 when no run is large enough.
     uint64_t alloc_untouched(uint64_t bytes);
 
     uint64_t free_bytes() const;
@@ -69,27 +70,26 @@ private:
     uint64_t bit_of(const Range& r, uint64_t phys) const { return r.first_bit + (phys - r.base) / 4096; }
     uint64_t phys_of(const Range& r, uint64_t bit) const { return r.base + (bit - r.first_bit) * 4096; }
     void take(const Range& r, uint64_t phys, uint64_t bytes);
+    // Word w of the pages to look for: free ones, or (untouched) free ones
+    // never handed out.
+    uint64_t word(uint64_t w, bool untouched) const { return untouched ? bits_[w] & ~handed_[w] : bits_[w]; }
     // Bit searches over [lo, hi): the first set (clear) bit, or hi; the
     // last set (clear) bit into *out, or false.
-    uint64_t next_set(uint64_t lo, uint64_t hi) const;
-    uint64_t next_clear(uint64_t lo, uint64_t hi) const;
-    bool last_set(uint64_t lo, uint64_t hi, uint64_t* out) const;
-    bool last_clear(uint64_t lo, uint64_t hi, uint64_t* out) const;
-    void set_bits(uint64_t lo, uint64_t hi, bool value);
+    uint64_t next_set(uint64_t lo, uint64_t hi, bool untouched) const;
+    uint64_t next_clear(uint64_t lo, uint64_t hi, bool untouched) const;
+    bool last_set(uint64_t lo, uint64_t hi, uint64_t* out, bool untouched) const;
+    bool last_clear(uint64_t lo, uint64_t hi, uint64_t* out, bool untouched) const;
+    static void set_bits(uint64_t* words, uint64_t lo, uint64_t hi, bool value);
     // Every member has an initializer so that a global PageAllocator is
     // constant-initialized even at -O0: the kernel's linker script rejects
     // global constructors.
-    uint64_t* bits_ = nullptr;
+    uint64_t* bits_ = nullptr;    // set: free
+    uint64_t* handed_ = nullptr;  // set: handed out by alloc* since init
     Range managed_[MemoryMap::kMaxRegions]{};  // sorted, disjoint, never touching
     size_t managed_count_ = 0;
     uint64_t total_ = 0, free_ = 0;
     // Every page below it is allocated: where the lowest-first search starts.
     uint64_t first_free_ = 0;
-    // alloc_untouched bookkeeping: the end of the highest run alloc* ever
-    // returned or anyone ever freed. Free memory at or above it has never
-    // been handed out since init (alloc_untouched's own memory only becomes
-    // free again through free, which raises the mark over it).
-    uint64_t hi_mark_ = 0;
 };
 
 }  // namespace hvb

@@ -409,15 +409,16 @@ TEST(PageAllocUntouched, NeverOverlapsWhatAllocReturnedBeforeOrAfter) {
     EXPECT_EQ(s.pa->free_bytes(), 0u);
 }
 
-TEST(PageAllocUntouched, LargePageAllocationsRaiseTheMark) {
+TEST(PageAllocUntouched, LargePageAllocationsAreTouched) {
     World s({{M1, 8 * M1, U}}, M1);  // [1M, 9M)
     EXPECT_EQ(s.pa->alloc(PageSize::k2M), M2);
     EXPECT_EQ(s.pa->alloc_untouched(K4), 9 * M1 - K4);
-    // Everything in [4M, 9M - 4K) is untouched; [1M, 2M) is below the mark
-    // and is (conservatively) not offered although nobody had it.
+    // Everything in [4M, 9M - 4K) is untouched, and so is [1M, 2M) below
+    // the 2M page: nobody had it.
     EXPECT_EQ(s.pa->alloc_untouched(5 * M1 - K4), 4 * M1);
-    EXPECT_EQ(s.pa->alloc_untouched(K4), 0u);
-    EXPECT_EQ(s.pa->free_bytes(), M1);
+    EXPECT_EQ(s.pa->alloc_untouched(2 * M1), 0u);
+    EXPECT_EQ(s.pa->alloc_untouched(M1), M1);
+    EXPECT_EQ(s.pa->free_bytes(), 0u);
 }
 
 TEST(PageAllocUntouched, FreedUntouchedMemoryIsNotReissued) {
@@ -427,12 +428,30 @@ TEST(PageAllocUntouched, FreedUntouchedMemoryIsNotReissued) {
     const uint64_t v = s.pa->alloc_untouched(K4);
     ASSERT_EQ(v, u - K4);
     EXPECT_TRUE(s.pa->free(u, PageSize::k4K, 8));
-    EXPECT_EQ(s.pa->alloc_untouched(8 * K4), 0u) << "it was handed out once";
-    EXPECT_EQ(s.pa->alloc_untouched(K4), 0u);
-    // alloc may have it.
-    EXPECT_EQ(s.pa->alloc_contiguous(PageSize::k4K, 2048 - 9), M1);
+    // It was handed out once: untouched memory now comes from below v.
+    EXPECT_EQ(s.pa->alloc_untouched(8 * K4), v - 8 * K4);
+    EXPECT_EQ(s.pa->alloc_untouched(M1), v - 8 * K4 - M1);
+    // alloc may have it: everything but v and the two untouched runs.
+    EXPECT_EQ(s.pa->alloc_contiguous(PageSize::k4K, 2048 - 9 - 8 - 256), M1);
     EXPECT_EQ(s.pa->alloc_contiguous(PageSize::k4K, 8), u);
     EXPECT_EQ(s.pa->free_bytes(), 0u);
+    EXPECT_EQ(s.pa->alloc_untouched(K4), 0u);
+}
+
+// A cold-memory pool given back (mem_cold's cleanup) is ordinary memory for
+// everyone else, while untouched memory still comes from what nobody had:
+// with 16 MiB of RAM, mem_cold's 11 MiB pool used to stay allocated and
+// leave mem_hot no 4 MiB run.
+TEST(PageAllocUntouched, ColdPoolGivenBackServesLaterRuns) {
+    World s({{M1, 15 * M1, U}}, M1);  // [1M, 16M)
+    const uint64_t pool = s.pa->alloc_untouched(11 * M1);
+    ASSERT_EQ(pool, 5 * M1);
+    ASSERT_TRUE(s.pa->free(pool, PageSize::k4K, 11 * M1 / K4));
+    EXPECT_EQ(s.pa->alloc_contiguous(PageSize::k2M, 2), M2);        // mem_hot_2m's 4 MiB
+    EXPECT_EQ(s.pa->alloc_contiguous(PageSize::k4K, 1024), 6 * M1);  // mem_hot's (above its 2M pages)
+    // What nobody had: [1M, 2M) only.
+    EXPECT_EQ(s.pa->alloc_untouched(M1 + K4), 0u);
+    EXPECT_EQ(s.pa->alloc_untouched(M1), M1);
 }
 
 // ---- the bitmap -------------------------------------------------------------
@@ -464,8 +483,8 @@ TEST(PageAllocBitmap, ScatteredFreesNeverFail) {
 TEST(PageAllocBitmap, SizeAndTooSmallBitmap) {
     auto map = std::make_unique<MemoryMap>();
     hvb::normalize_memory_map(kScatterMap.data(), kScatterMap.size(), *map);
-    // A bit per page, each run rounded up to whole 64-bit words.
-    EXPECT_EQ(PageAllocator::bitmap_bytes(*map, M1), 4096u / 8 + (516u + 63) / 64 * 8);
+    // Two bits per page, each run rounded up to whole 64-bit words.
+    EXPECT_EQ(PageAllocator::bitmap_bytes(*map, M1), 2 * (4096u / 8 + (516u + 63) / 64 * 8));
     EXPECT_EQ(PageAllocator::bitmap_bytes(*map, 256 * M1), 0u);
     std::vector<uint64_t> bits(PageAllocator::bitmap_bytes(*map, M1) / 8);
     auto pa = std::make_unique<PageAllocator>();
@@ -534,10 +553,9 @@ public:
     uint64_t predict_untouched(uint64_t bytes) const {
         const uint64_t want = (bytes + K4 - 1) / K4;
         const uint64_t top = limit_ / K4;
-        const uint64_t bottom = hi_mark_ / K4;
         uint64_t run_end = 0, run = 0;
-        for (uint64_t p = top; p-- > bottom;) {
-            if (free_[p]) {
+        for (uint64_t p = top; p-- > 0;) {
+            if (free_[p] && !handed_[p]) {
                 if (run == 0) run_end = p + 1;
                 if (++run >= want) return (run_end - want) * K4;
             } else {
@@ -547,18 +565,16 @@ public:
         return 0;
     }
 
-    // The untouched rule: free memory above everything alloc* returned and
-    // everything freed has never been handed out.
-    void take(uint64_t a, uint64_t bytes, bool untouched) {
+    // The untouched rule: a page counts as untouched until anything
+    // (alloc* or alloc_untouched) hands it out.
+    void take(uint64_t a, uint64_t bytes, bool) {
         for (uint64_t p = a / K4; p < (a + bytes) / K4; ++p) {
             free_[p] = false;
             handed_[p] = true;
         }
-        if (!untouched) hi_mark_ = std::max(hi_mark_, a + bytes);
     }
     void give_back(uint64_t a, uint64_t bytes) {
         for (uint64_t p = a / K4; p < (a + bytes) / K4; ++p) free_[p] = true;
-        hi_mark_ = std::max(hi_mark_, a + bytes);
     }
     bool ever_handed(uint64_t a, uint64_t bytes) const {
         for (uint64_t p = a / K4; p < (a + bytes) / K4; ++p) {
@@ -570,7 +586,6 @@ public:
 private:
     uint64_t limit_;
     std::vector<bool> managed_, free_, handed_;
-    uint64_t hi_mark_ = 0;
 };
 
 TEST(PageAllocModel, RandomOperationsMatchBitmapReference) {
