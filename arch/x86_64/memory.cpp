@@ -24,7 +24,8 @@ constexpr uint64_t k2MiB = 2ull << 20;
 constinit MemoryMap map;
 constinit PageAllocator allocator;
 // Where early_mem_init's caller takes warnings (error records).
-constinit void (*report)(const char*) = nullptr;
+using Reporter = void (*)(const char*);
+constinit Reporter report = nullptr;
 
 // Frees through the allocator; a refusal (the memory was not allocated: a
 // kernel bug) is reported, never ignored.
