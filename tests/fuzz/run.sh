@@ -70,7 +70,10 @@ for t in "${targets[@]}"; do
         args+=(-max_total_time="$seconds")
     fi
     [[ -f $src/tests/fuzz/$t.dict ]] && args+=(-dict="$src/tests/fuzz/$t.dict")
-    if "$bin" "${args[@]}" "$scratch" "$src/tests/fuzz/corpus/$t" >"$log" 2>&1; then
+    # New inputs go to the first directory: the scratch one, never the checked-in corpus.
+    dirs=("$scratch")
+    [[ -d $src/tests/fuzz/corpus/$t ]] && dirs+=("$src/tests/fuzz/corpus/$t")
+    if "$bin" "${args[@]}" "${dirs[@]}" >"$log" 2>&1; then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
         cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
         echo "fuzz_$t: ok, ${runs:-?} executions in ${seconds} s (${cov:-cov: ?})"
