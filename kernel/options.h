@@ -68,9 +68,7 @@ const char* timer_mode_name(TimerMode m);  // "rdtsc" / "rdtscp"
 const char* exit_mode_name(ExitMode m);    // "auto" / "halt"
 
 struct Options {
-    // Names in only=, skip=, iters=name:N and parameters, each: room for
-    // every benchmark of a suite several times over (past it, an error).
-    static constexpr size_t kMaxNames = 128;
+    static constexpr size_t kMaxNames = 32;
     static constexpr uint32_t kMaxReps = 1000;
     static constexpr uint64_t kMaxIters = 1000000000000ULL;  // 1e12
     static constexpr uint32_t kMaxBudgetMs = 600000;

@@ -136,8 +136,8 @@ size_t select_benchmarks(const Benchmark* table, size_t n, const Options& opts,
         if (kept < max_out) ++kept;
     }
     // Nothing to run is a mistake (only=cpuid skip=cpuid), never a silent
-    // success.
-    if (wanted == 0 && n != 0) {
+    // success; an unknown name already said why.
+    if (wanted == 0 && n != 0 && errs.count == 0) {
         Message m = errs.add();
         m.text("no benchmark selected");
         if (opts.only_count != 0 || opts.skip_count != 0) m.text(": only= and skip= leave nothing to run");

@@ -3,7 +3,7 @@
 # build/fuzz (tests/fuzz/run.sh), then each fuzz.TARGET runs its checked-in
 # corpus and mutates it for HVB_FUZZ_SECONDS; any finding fails the test.
 # Skipped (77) where clang or libFuzzer is not installed.
-set(HVB_FUZZ_SECONDS 15 CACHE STRING "Seconds each fuzz target runs in ctest (label fuzz)")
+set(HVB_FUZZ_SECONDS 12 CACHE STRING "Seconds each fuzz target runs in ctest (label fuzz)")
 set(HVB_FUZZ_RUN ${CMAKE_SOURCE_DIR}/tests/fuzz/run.sh --build ${CMAKE_BINARY_DIR}/fuzz)
 add_test(NAME fuzz.build COMMAND ${HVB_FUZZ_RUN} --build-only)
 set_tests_properties(fuzz.build PROPERTIES LABELS fuzz TIMEOUT 600 SKIP_RETURN_CODE 77

@@ -179,47 +179,30 @@ TEST(OptionsOnlySkip, OnlyCommasIsOneError) {
 
 TEST(OptionsOnlySkip, TooManyNames) {
     std::string line = "only=";
-    for (size_t i = 0; i < Options::kMaxNames + 2; ++i) line += (i ? "," : "") + std::string("n") + std::to_string(i);
+    for (int i = 0; i < 34; ++i) line += (i ? "," : "") + std::string("n") + std::to_string(i);
     Parsed p(line.c_str());
     ASSERT_EQ(p.count, 1u);
-    EXPECT_EQ(p.errors[0], "only=: too many names (max " + std::to_string(Options::kMaxNames) + ")");
+    EXPECT_EQ(p.errors[0], "only=: too many names (max 32)");
     ASSERT_EQ(p.opts.only_count, Options::kMaxNames);
     EXPECT_EQ(str(p.opts.only[0]), "n0");
-    EXPECT_EQ(str(p.opts.only[Options::kMaxNames - 1]), "n" + std::to_string(Options::kMaxNames - 1));
+    EXPECT_EQ(str(p.opts.only[31]), "n31");
 }
 
 TEST(OptionsOnlySkip, TooManyNamesAcrossWords) {
     std::string line;
-    for (size_t i = 0; i < Options::kMaxNames + 1; ++i) line += " skip=s" + std::to_string(i);
+    for (int i = 0; i < 33; ++i) line += " skip=s" + std::to_string(i);
     Parsed p(line.c_str());
     ASSERT_EQ(p.count, 1u);
-    EXPECT_EQ(p.errors[0], "skip=: too many names (max " + std::to_string(Options::kMaxNames) + ")");
+    EXPECT_EQ(p.errors[0], "skip=: too many names (max 32)");
     EXPECT_EQ(p.opts.skip_count, Options::kMaxNames);
 }
 
 TEST(OptionsOnlySkip, ExactlyMaxNamesIsFine) {
     std::string line = "only=";
-    for (size_t i = 0; i < Options::kMaxNames; ++i) line += (i ? "," : "") + std::to_string(i);
+    for (int i = 0; i < 32; ++i) line += (i ? "," : "") + std::to_string(i);
     Parsed p(line.c_str());
     EXPECT_EQ(p.count, 0u);
-    EXPECT_EQ(p.opts.only_count, Options::kMaxNames);
-}
-
-// A list naming every benchmark of a suite (tens of them, more with drop-ins)
-// fits: 32 names used to be the limit.
-TEST(OptionsOnlySkip, HundredNamesFit) {
-    std::string only = "only=", skip = "skip=", iters = "iters=";
-    for (int i = 0; i < 100; ++i) {
-        only += (i ? "," : "") + std::string("bench_") + std::to_string(i);
-        skip += (i ? "," : "") + std::string("s") + std::to_string(i);
-        iters += (i ? "," : "") + std::string("i") + std::to_string(i) + ":7";
-    }
-    Parsed p((only + " " + skip + " " + iters).c_str());
-    EXPECT_EQ(p.count, 0u) << (p.errors.empty() ? "" : p.errors[0]);
-    EXPECT_EQ(p.opts.only_count, 100u);
-    EXPECT_EQ(p.opts.skip_count, 100u);
-    EXPECT_EQ(p.opts.iters_count, 100u);
-    EXPECT_EQ(p.opts.iterations_for("i99", 1), 7u);
+    EXPECT_EQ(p.opts.only_count, 32u);
 }
 
 // ---- iters= -------------------------------------------------------------------
@@ -325,14 +308,14 @@ TEST(OptionsIters, EmptyItems) {
 
 TEST(OptionsIters, TooManyNames) {
     std::string line = "iters=";
-    for (size_t i = 0; i < Options::kMaxNames + 1; ++i) line += (i ? "," : "") + std::string("b") + std::to_string(i) + ":1";
+    for (int i = 0; i < 33; ++i) line += (i ? "," : "") + std::string("b") + std::to_string(i) + ":1";
     line += ",b0:4";  // an existing name still updates when the table is full
     Parsed p(line.c_str());
     ASSERT_EQ(p.count, 1u);
-    EXPECT_EQ(p.errors[0], "iters=: too many names (max " + std::to_string(Options::kMaxNames) + ")");
+    EXPECT_EQ(p.errors[0], "iters=: too many names (max 32)");
     EXPECT_EQ(p.opts.iters_count, Options::kMaxNames);
     EXPECT_EQ(p.opts.iterations_for("b0", 0), 4u);
-    EXPECT_EQ(p.opts.iterations_for(("b" + std::to_string(Options::kMaxNames)).c_str(), 0), 0u);
+    EXPECT_EQ(p.opts.iterations_for("b32", 0), 0u);
 }
 
 // ---- reps= --------------------------------------------------------------------
