@@ -154,13 +154,20 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
         report_error(parsed.message);
         finish(kExitFatal, nullptr);
     }
-    if (boot.cmdline_truncated) report_warning("kernel command line truncated");
     if (boot.region_count == 0) report_warning("the boot loader handed over no memory map");
 
     // Options from the kernel command line; errors are reported, never fatal.
     int exit_code = kExitOk;
     size_t errors = parse_options(boot.cmdline, options, option_errors, kMaxReportedErrors);
     for (size_t i = 0; i < errors && i < kMaxReportedErrors; ++i) report_error(option_errors[i].message);
+    if (boot.cmdline_truncated) {
+        // The options past the cut are lost: an error, not a quiet success.
+        char line[120];
+        snformat(line, sizeof line, "kernel command line longer than %lu bytes: the rest is ignored; shorten it",
+                 uint64_t(BootInfo::kCmdlineMax - 1));
+        report_error(line);
+        ++errors;
+    }
     if (options.timer == TimerMode::rdtscp && !cpu.has_rdtscp) {
         report_error("timer=rdtscp: this CPU does not advertise RDTSCP; using rdtsc");
         options.timer = TimerMode::rdtsc;

@@ -135,6 +135,13 @@ size_t select_benchmarks(const Benchmark* table, size_t n, const Options& opts,
         out[pos] = &b;
         if (kept < max_out) ++kept;
     }
+    // Nothing to run is a mistake (only=cpuid skip=cpuid), never a silent
+    // success; an unknown name already said why.
+    if (wanted == 0 && n != 0 && errs.count == 0) {
+        Message m = errs.add();
+        m.text("no benchmark selected");
+        if (opts.only_count != 0 || opts.skip_count != 0) m.text(": only= and skip= leave nothing to run");
+    }
     if (wanted > max_out) {
         errs.add().text("too many benchmarks selected: ").number(wanted).text(" (max ").number(max_out).text(")");
     }

@@ -20,7 +20,9 @@ struct SelectionError {
 //   - only= is given: its name or category is in only= and not in skip=.
 // Every name in only=, skip= and iters=name:N that matches neither a benchmark
 // name nor a category is an error ("only=: no benchmark or category named
-// 'x'"). Duplicate benchmark names in the table are an error too.
+// 'x'"). Duplicate benchmark names in the table are an error too, and so is
+// a selection that keeps no benchmark at all (only=cpuid skip=cpuid) when no
+// other error explains it.
 // Returns the number selected (at most max_out; more is an error);
 // *error_count receives the total number of errors found.
 size_t select_benchmarks(const Benchmark* table, size_t n, const Options& opts,

@@ -25,7 +25,14 @@ namespace {
 
 // 5.2.5.3 RSDP structure.
 constexpr size_t kRsdpV1Size = 20;           // bytes covered by the 1.0 checksum
-constexpr uint32_t kSdtMaxLength = 16u << 20; // longest SDT believed
+// Longest SDT believed, by kind: the root tables (a 64 KiB XSDT would list
+// 8,187 tables; real ones list tens), the MADT (256 KiB: 16,000 x2APIC
+// entries; real ones are a few KiB) and any other table (16 MiB: a large
+// DSDT is hundreds of KiB). A corrupt length must not make the checksum walk
+// gigabytes of the view, nor the entry loops run over garbage.
+constexpr uint32_t kRootMaxLength = 64u << 10;
+constexpr uint32_t kMadtMaxLength = 256u << 10;
+constexpr uint32_t kSdtMaxLength = 16u << 20;
 constexpr size_t kRsdpV2Size = 36;           // the full 2.0+ structure
 constexpr uint32_t kRsdpMaxLength = 4096;    // sanity cap from acpi.h's contract
 constexpr size_t kRsdpOffRevision = 15;
@@ -172,10 +179,12 @@ bool check_sdt(const PhysView& mem, uint64_t phys, const char* what, uint8_t (&h
         set_err(err, "%s at 0x%llx has length %u (< 36)", what, ull(phys), len);
         return false;
     }
-    // No real table comes near this (a large DSDT is hundreds of KiB); a
-    // corrupt length must not make the checksum walk gigabytes.
-    if (len > kSdtMaxLength) {
-        set_err(err, "%s at 0x%llx has length 0x%x (> 16 MiB)", what, ull(phys), len);
+    const bool root = __builtin_memcmp(hdr, "XSDT", 4) == 0 || __builtin_memcmp(hdr, "RSDT", 4) == 0;
+    const bool madt = __builtin_memcmp(hdr, "APIC", 4) == 0;
+    const uint32_t max_len = root ? kRootMaxLength : madt ? kMadtMaxLength : kSdtMaxLength;
+    if (len > max_len) {
+        set_err(err, "%s at 0x%llx has length 0x%x (> %s)", what, ull(phys), len,
+                root ? "64 KiB" : madt ? "256 KiB" : "16 MiB");
         return false;
     }
     uint8_t sum = 0;

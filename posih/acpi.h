@@ -27,8 +27,9 @@ bool acpi_check_rsdp(const PhysView& mem, uint64_t phys, uint64_t* rsdt, uint64_
 uint64_t acpi_scan_rsdp(const PhysView& mem);
 
 // Finds the table with `signature` (4 chars) through the XSDT if the RSDP
-// gives one, else the RSDT. Each table's header length must be >= 36 and in
-// the view, and its checksum must be valid; tables that fail are skipped
+// gives one, else the RSDT. Each table's header length must be >= 36, at
+// most 64 KiB for the RSDT/XSDT, 256 KiB for the MADT and 16 MiB for any
+// other table, and in the view, and its checksum must be valid; tables that fail are skipped
 // (with the reason in *err if none is found). Returns the table's physical
 // address (and its length in *length) or 0.
 uint64_t acpi_find_table(const PhysView& mem, uint64_t rsdp_phys, const char* signature, uint32_t* length,

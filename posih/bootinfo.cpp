@@ -610,6 +610,21 @@ BootParseResult pvh_modules(const PhysView& mem, uint64_t list, uint32_t count, 
     return ok_result();
 }
 
+// A start_info whose magic reads as text was written over by the loader's
+// copy of the command line: QEMU's PVH loader does that with one of 4 KiB or
+// more (the kernel keeps BootInfo::kCmdlineMax - 1 bytes anyway).
+BootParseResult pvh_bad_magic(uint64_t info, uint32_t magic) {
+    bool text = true;
+    for (int i = 0; i < 4; ++i) {
+        const uint32_t c = (magic >> (8 * i)) & 0xFF;
+        text = text && c >= 0x20 && c < 0x7F;
+    }
+    if (!text) return fail("pvh start_info magic 0x%08x, expected 0x%08x", magic, kPvhStartMagic);
+    return fail("pvh start_info at 0x%llx holds text (magic 0x%08x): a kernel command line overwrote it; keep it "
+                "under %u bytes",
+                static_cast<ull>(info), magic, static_cast<unsigned>(BootInfo::kCmdlineMax));
+}
+
 }  // namespace
 
 BootParseResult parse_pvh(const PhysView& mem, uint64_t start_info_phys, BootInfo& out) {
@@ -618,8 +633,7 @@ BootParseResult parse_pvh(const PhysView& mem, uint64_t start_info_phys, BootInf
     uint32_t magic = 0, version = 0, nr_modules = 0;
     uint64_t modlist = 0, cmdline = 0, rsdp = 0;
     if (!rd32(mem, info, 0, magic)) return fail("pvh start_info at 0x%llx outside memory", static_cast<ull>(info));
-    if (magic != kPvhStartMagic)
-        return fail("pvh start_info magic 0x%08x, expected 0x%08x", magic, kPvhStartMagic);
+    if (magic != kPvhStartMagic) return pvh_bad_magic(info, magic);
     if (!rd32(mem, info, kPvhOffVersion, version)) return pvh_field(info, "version", kPvhOffVersion);
     if (!rd32(mem, info, kPvhOffNrModules, nr_modules)) return pvh_field(info, "nr_modules", kPvhOffNrModules);
     if (!rd64(mem, info, kPvhOffModlist, modlist)) return pvh_field(info, "modlist_paddr", kPvhOffModlist);

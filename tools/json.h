@@ -19,6 +19,17 @@ struct Json {
     std::vector<Json> items;
     std::vector<std::pair<std::string, Json>> members;
 
+    // Declared here and defaulted in json.cpp: left implicit, clang with
+    // libstdc++ in C++20 mode instantiates the member vectors' (constexpr)
+    // destructors while Json is still incomplete and rejects the header
+    // (the fuzz targets, tests/fuzz, are built with clang).
+    Json();
+    Json(const Json&);
+    Json(Json&&) noexcept;
+    Json& operator=(const Json&);
+    Json& operator=(Json&&) noexcept;
+    ~Json();
+
     const Json* get(std::string_view key) const;  // object member or nullptr
     bool is(Kind k) const { return kind == k; }
     // Typed accessors for object members: nullopt when missing or of

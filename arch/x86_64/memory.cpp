@@ -23,13 +23,26 @@ constexpr uint64_t k2MiB = 2ull << 20;
 
 constinit MemoryMap map;
 constinit PageAllocator allocator;
+// Where early_mem_init's caller takes warnings (error records).
+using Reporter = void (*)(const char*);
+constinit Reporter report = nullptr;
+
+// Frees through the allocator; a refusal (the memory was not allocated: a
+// kernel bug) is reported, never ignored.
+void release(uint64_t phys, PageSize size) {
+    if (allocator.free(phys, size) || report == nullptr) return;
+    char line[96];
+    snformat(line, sizeof line, "page allocator refused to free 0x%lx (%lu bytes): not allocated", phys,
+             uint64_t(size));
+    report(line);
+}
 
 // Page-table memory is reached through the identity map: every page the
 // allocator hands out is mapped 1:1 (the low 4 GiB by the boot stub, RAM
 // above by early_mem_init).
 uint64_t* table_at(void*, uint64_t phys) { return reinterpret_cast<uint64_t*>(phys); }
 uint64_t new_table(void*) { return alloc_page(PageSize::k4K); }
-void free_table(void*, uint64_t phys) { allocator.free(phys, PageSize::k4K); }
+void free_table(void*, uint64_t phys) { release(phys, PageSize::k4K); }
 constexpr x86::TableMemory kTables{table_at, new_table, free_table, nullptr};
 
 uint64_t pte_flags(uint32_t flags) {
@@ -91,19 +104,20 @@ bool map_identity(PageTable& pt, uint64_t base, uint64_t end, uint64_t largest, 
     return true;
 }
 
-// Counts and (when `release`) frees the table pages below `table` at `level`
-// (4 = PML4). Leaves are not freed: they are the mapped memory.
-uint64_t walk_tables(uint64_t table, unsigned level, bool release) {
+// Counts the table pages below `table` at `level` (4 = PML4) and, when
+// `release_tables`, frees them. Leaves are not freed: they are the mapped
+// memory.
+uint64_t walk_tables(uint64_t table, unsigned level, bool release_tables) {
     uint64_t count = 1;
     if (level > 1) {
         auto* entries = reinterpret_cast<uint64_t*>(table);
         for (unsigned i = 0; i < 512; ++i) {
             uint64_t e = entries[i];
             if (!(e & x86::kPtePresent) || (level <= 3 && (e & x86::kPteLarge))) continue;
-            count += walk_tables(e & x86::kPteAddrMask, level - 1, release);
+            count += walk_tables(e & x86::kPteAddrMask, level - 1, release_tables);
         }
     }
-    if (release) allocator.free(table, PageSize::k4K);
+    if (release_tables) release(table, PageSize::k4K);
     return count;
 }
 
@@ -111,6 +125,7 @@ uint64_t walk_tables(uint64_t table, unsigned level, bool release) {
 
 bool early_mem_init(const BootInfo& boot, void (*warn)(const char*)) {
     char line[160];
+    report = warn;
     normalize_memory_map(boot.regions, boot.region_count, map);
     if (map.truncated) warn("memory map has more regions than hvbench keeps; the rest is ignored");
     uint64_t image = reinterpret_cast<uint64_t>(hvb_image_start);
@@ -119,9 +134,18 @@ bool early_mem_init(const BootInfo& boot, void (*warn)(const char*)) {
         reserve_range(map, boot.modules[i].start, boot.modules[i].end - boot.modules[i].start);
     // The first MiB (real-mode structures, the AP trampoline) is never
     // handed out by the allocator.
-    allocator.init(map, kOneMiB);
-    if (allocator.total_bytes() == 0) {
+    if (PageAllocator::bitmap_bytes(map, kOneMiB) == 0) {
         warn("no usable RAM above 1 MiB in the memory map");
+        return false;
+    }
+    // The allocator's bitmap (a bit per page) lives in RAM the boot stub
+    // mapped, taken out of the map before the allocator sees it.
+    uint64_t bitmap_bytes = 0;
+    uint64_t bitmap = PageAllocator::reserve_bitmap(map, kOneMiB, kFourGiB, &bitmap_bytes);
+    if (bitmap == 0 || !allocator.init(map, kOneMiB, reinterpret_cast<uint64_t*>(bitmap), bitmap_bytes)) {
+        snformat(line, sizeof line, "no room below 4 GiB for the page allocator's %lu-byte bitmap",
+                 PageAllocator::bitmap_bytes(map, kOneMiB));
+        warn(line);
         return false;
     }
     // The boot stub mapped the low 4 GiB; map RAM above it so every page the
@@ -152,7 +176,7 @@ uint64_t alloc_page(PageSize size) {
     return phys;
 }
 
-void free_page(uint64_t phys, PageSize size) { allocator.free(phys, size); }
+void free_page(uint64_t phys, PageSize size) { release(phys, size); }
 
 AddressSpace current_address_space() { return AddressSpace{x86::read_cr3() & x86::kPteAddrMask}; }
 void switch_address_space(AddressSpace as) { x86::write_cr3(as.root); }

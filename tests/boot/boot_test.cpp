@@ -14,6 +14,8 @@
 //   --expect-cpus N          header reports N CPUs
 //   --expect-error TEXT      an error record containing TEXT
 //   --expect-no-error        no error record at all
+//   --expect-no-header       no header record: the boot stopped before it
+//                            (fatal boot-info errors)
 //   --expect-output TEXT     TEXT appears somewhere in the output
 //   --expect-quality         the header names the method and its hazards, and
 //                            every ok result is within its confidence target
@@ -62,6 +64,7 @@ struct Expectations {
     int cpus = -1;
     std::vector<std::string> error_texts;
     bool no_error = false;
+    bool no_header = false;
     std::vector<std::string> output_texts;
     bool require_kvm = false;
     bool quality = false;
@@ -290,6 +293,8 @@ int main(int argc, char** argv) {
             const char* v = value();
             if (!v) return usage("--expect-error needs a value");
             ex.error_texts.push_back(v);
+        } else if (a == "--expect-no-header") {
+            ex.no_header = true;
         } else if (a == "--expect-no-error") {
             ex.no_error = true;
         } else if (a == "--expect-quality") {
@@ -337,7 +342,9 @@ int main(int argc, char** argv) {
 
     if (r.timed_out) fail("timed out after " + std::to_string(ex.timeout_s) + " s");
     for (const auto& p : log.problems) fail("bad record: " + p);
-    if (!log.header) {
+    if (ex.no_header) {
+        if (log.header) fail("a header record, expected the boot to stop before it");
+    } else if (!log.header) {
         fail("no header record");
     } else {
         if (!ex.boot.empty() && log.header->boot != ex.boot)

@@ -591,7 +591,7 @@ TEST(AcpiFindTable, RootLengthPastView) {
     auto err = FreshErr();
     EXPECT_EQ(hvb::acpi_find_table(m.view(), kRsdp, "APIC", nullptr, &err), 0u);
     EXPECT_TRUE(Contains(err, "XSDT")) << err.message;
-    EXPECT_TRUE(Contains(err, "(> 16 MiB)")) << err.message;
+    EXPECT_TRUE(Contains(err, "(> 64 KiB)")) << err.message;
     // Within the plausible size but past the end of the view.
     m.put32(kXsdt + 4, uint32_t(kBase + kSize - kXsdt + 8));
     err = FreshErr();
@@ -609,7 +609,41 @@ TEST(AcpiFindTable, ImplausiblyLongTableIsRejectedWithoutReadingIt) {
     WriteRsdpV2(m, kRsdp, 0, kXsdt);
     auto err = FreshErr();
     EXPECT_EQ(hvb::acpi_find_table(m.view(), kRsdp, "APIC", nullptr, &err), 0u);
-    EXPECT_TRUE(Contains(err, "has length 0x2000000 (> 16 MiB)")) << err.message;
+    EXPECT_TRUE(Contains(err, "has length 0x2000000 (> 256 KiB)")) << err.message;
+}
+
+// Lengths inside the view and the old 16 MiB cap, checksums valid, but far
+// past any real root table or MADT: refused (they used to be walked).
+TEST(AcpiFindTable, RootAndMadtLengthsCappedPerKind) {
+    constexpr uint64_t base = 0x1000000, rsdp = base, xsdt = base + 0x1000, madt = base + 0x40000;
+    Mem m(base, 1u << 20);
+    Bytes madt_body;
+    Append32(madt_body, 0xFEE00000);
+    Append32(madt_body, 0);
+    for (int i = 0; i < 2; ++i) madt_body.insert(madt_body.end(), {0, 8, uint8_t(i), uint8_t(i), 1, 0, 0, 0});
+    WriteSdt(m, madt, "APIC", madt_body);
+    std::vector<uint64_t> ptrs(8187, 0);  // 36 + 8187 * 8 = 65532 bytes: at the cap
+    ptrs.back() = madt;
+    WriteXsdt(m, xsdt, ptrs);
+    WriteRsdpV2(m, rsdp, 0, xsdt);
+    auto err = FreshErr();
+    uint32_t len = 0;
+    EXPECT_EQ(hvb::acpi_find_table(m.view(), rsdp, "APIC", &len, &err), madt) << err.message;
+
+    ptrs.insert(ptrs.begin(), 0);  // 65540 bytes: past it
+    WriteXsdt(m, xsdt, ptrs);
+    err = FreshErr();
+    EXPECT_EQ(hvb::acpi_find_table(m.view(), rsdp, "APIC", &len, &err), 0u);
+    EXPECT_TRUE(Contains(err, "XSDT at 0x1001000 has length 0x10004 (> 64 KiB)")) << err.message;
+
+    // An MADT of 300 KiB of reserved-type entries.
+    Bytes big = madt_body;
+    while (big.size() < 300u * 1024) big.insert(big.end(), {0x7F, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    WriteSdt(m, madt, "APIC", big);
+    static hvb::MadtInfo info;
+    err = FreshErr();
+    EXPECT_FALSE(hvb::acpi_parse_madt(m.view(), madt, info, &err));
+    EXPECT_TRUE(Contains(err, "(> 256 KiB)")) << err.message;
 }
 
 TEST(AcpiFindTable, XsdtBadChecksum) {

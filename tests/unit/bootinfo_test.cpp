@@ -1451,6 +1451,20 @@ TEST(BootInfoPvh, WrongMagic) {
     EXPECT_EQ(bi->protocol, BootProtocol::pvh);
 }
 
+// QEMU's PVH loader writes a command line of 4 KiB or more over start_info:
+// the magic then reads as text, and the message names the limit (it used to
+// say only that the magic was wrong).
+TEST(BootInfoPvh, MagicOverwrittenByCommandLineNamesTheLimit) {
+    Blob b = make_pvh_full();
+    b.putraw(kPvhBase, "exit=auto exit=auto");
+    auto bi = make_info();
+    BootParseResult r = hvb::parse_pvh(b.view(), kPvhBase, *bi);
+    expect_message_sane(r);
+    EXPECT_FALSE(r.ok);
+    EXPECT_TRUE(msg_has(r, "holds text (magic 0x74697865)")) << r.message;
+    EXPECT_TRUE(msg_has(r, "a kernel command line overwrote it; keep it under 1024 bytes")) << r.message;
+}
+
 TEST(BootInfoPvh, StartInfoOutsideView) {
     Blob b = make_pvh_full();
     auto bi = make_info();

@@ -38,10 +38,18 @@ struct World {
     uint64_t floor;
     std::unique_ptr<MemoryMap> map = std::make_unique<MemoryMap>();
     std::unique_ptr<PageAllocator> pa = std::make_unique<PageAllocator>();
+    // The allocator's bitmap, exactly as large as it asks for, so that
+    // AddressSanitizer catches any access past it.
+    std::unique_ptr<uint64_t[]> bits;
 
     World(std::vector<MemRegion> r, uint64_t f) : raw(std::move(r)), floor(f) {
         hvb::normalize_memory_map(raw.data(), raw.size(), *map);
-        pa->init(*map, floor);
+        reinit();
+    }
+    void reinit() {
+        const uint64_t bytes = PageAllocator::bitmap_bytes(*map, floor);
+        bits.reset(new uint64_t[bytes / 8 + (bytes == 0)]);
+        EXPECT_TRUE(pa->init(*map, floor, bits.get(), bytes));
     }
 };
 
@@ -150,7 +158,7 @@ TEST(PageAllocInit, TotalsUsableAboveFloor) {
         // Re-init forgets everything.
         World s(raw, M1);
         ASSERT_NE(s.pa->alloc(PageSize::k2M), 0u);
-        s.pa->init(*s.map, M1);
+        s.reinit();
         EXPECT_EQ(s.pa->free_bytes(), s.pa->total_bytes());
         EXPECT_EQ(s.pa->alloc(PageSize::k2M), M2);
     }
@@ -401,15 +409,16 @@ TEST(PageAllocUntouched, NeverOverlapsWhatAllocReturnedBeforeOrAfter) {
     EXPECT_EQ(s.pa->free_bytes(), 0u);
 }
 
-TEST(PageAllocUntouched, LargePageAllocationsRaiseTheMark) {
+TEST(PageAllocUntouched, LargePageAllocationsAreTouched) {
     World s({{M1, 8 * M1, U}}, M1);  // [1M, 9M)
     EXPECT_EQ(s.pa->alloc(PageSize::k2M), M2);
     EXPECT_EQ(s.pa->alloc_untouched(K4), 9 * M1 - K4);
-    // Everything in [4M, 9M - 4K) is untouched; [1M, 2M) is below the mark
-    // and is (conservatively) not offered although nobody had it.
+    // Everything in [4M, 9M - 4K) is untouched, and so is [1M, 2M) below
+    // the 2M page: nobody had it.
     EXPECT_EQ(s.pa->alloc_untouched(5 * M1 - K4), 4 * M1);
-    EXPECT_EQ(s.pa->alloc_untouched(K4), 0u);
-    EXPECT_EQ(s.pa->free_bytes(), M1);
+    EXPECT_EQ(s.pa->alloc_untouched(2 * M1), 0u);
+    EXPECT_EQ(s.pa->alloc_untouched(M1), M1);
+    EXPECT_EQ(s.pa->free_bytes(), 0u);
 }
 
 TEST(PageAllocUntouched, FreedUntouchedMemoryIsNotReissued) {
@@ -419,75 +428,98 @@ TEST(PageAllocUntouched, FreedUntouchedMemoryIsNotReissued) {
     const uint64_t v = s.pa->alloc_untouched(K4);
     ASSERT_EQ(v, u - K4);
     EXPECT_TRUE(s.pa->free(u, PageSize::k4K, 8));
-    EXPECT_EQ(s.pa->alloc_untouched(8 * K4), 0u) << "it was handed out once";
-    EXPECT_EQ(s.pa->alloc_untouched(K4), 0u);
-    // alloc may have it.
-    EXPECT_EQ(s.pa->alloc_contiguous(PageSize::k4K, 2048 - 9), M1);
+    // It was handed out once: untouched memory now comes from below v.
+    EXPECT_EQ(s.pa->alloc_untouched(8 * K4), v - 8 * K4);
+    EXPECT_EQ(s.pa->alloc_untouched(M1), v - 8 * K4 - M1);
+    // alloc may have it: everything but v and the two untouched runs.
+    EXPECT_EQ(s.pa->alloc_contiguous(PageSize::k4K, 2048 - 9 - 8 - 256), M1);
     EXPECT_EQ(s.pa->alloc_contiguous(PageSize::k4K, 8), u);
     EXPECT_EQ(s.pa->free_bytes(), 0u);
+    EXPECT_EQ(s.pa->alloc_untouched(K4), 0u);
 }
 
-// ---- the range table --------------------------------------------------------
+// A cold-memory pool given back (mem_cold's cleanup) is ordinary memory for
+// everyone else, while untouched memory still comes from what nobody had:
+// with 16 MiB of RAM, mem_cold's 11 MiB pool used to stay allocated and
+// leave mem_hot no 4 MiB run.
+TEST(PageAllocUntouched, ColdPoolGivenBackServesLaterRuns) {
+    World s({{M1, 15 * M1, U}}, M1);  // [1M, 16M)
+    const uint64_t pool = s.pa->alloc_untouched(11 * M1);
+    ASSERT_EQ(pool, 5 * M1);
+    ASSERT_TRUE(s.pa->free(pool, PageSize::k4K, 11 * M1 / K4));
+    EXPECT_EQ(s.pa->alloc_contiguous(PageSize::k2M, 2), M2);        // mem_hot_2m's 4 MiB
+    EXPECT_EQ(s.pa->alloc_contiguous(PageSize::k4K, 1024), 6 * M1);  // mem_hot's (above its 2M pages)
+    // What nobody had: [1M, 2M) only.
+    EXPECT_EQ(s.pa->alloc_untouched(M1 + K4), 0u);
+    EXPECT_EQ(s.pa->alloc_untouched(M1), M1);
+}
 
-// B: 1024 pages at 16M, to be fragmented into isolated free pages that fill
-// the range table. Ranges above it: A1 = [64M - 8K, 66M + 8K), whose only 2M
-// page sits in its middle, and A2 = [128M - 8K, 132M), whose lowest 2M page
-// would split it but whose top 2M page would not.
+// ---- the bitmap -------------------------------------------------------------
+
+// B: 4096 pages at 16M. Freeing every other page leaves 2048 separate free
+// runs (a range list of 512 entries used to refuse frees past ~510 of them
+// and leak the pages).
 constexpr uint64_t kB = 16 * M1;
-const std::vector<MemRegion> kTableMap = {
-    {kB, 1024 * K4, U}, {64 * M1 - 2 * K4, M2 + 4 * K4, U}, {128 * M1 - 2 * K4, 4 * M1 + 2 * K4, U}};
+const std::vector<MemRegion> kScatterMap = {{kB, 4096 * K4, U}, {64 * M1 - 2 * K4, M2 + 4 * K4, U}};
 
-// Allocates all of B, then frees every other page of it, `isolated` of them.
-void FragmentB(World& s, int isolated) {
-    for (int i = 0; i < 1024; ++i) ASSERT_EQ(s.pa->alloc(PageSize::k4K), kB + i * K4);
-    for (int i = 0; i < 2 * isolated; i += 2) ASSERT_TRUE(s.pa->free(kB + i * K4, PageSize::k4K)) << i;
+TEST(PageAllocBitmap, ScatteredFreesNeverFail) {
+    World s(kScatterMap, M1);
+    for (int i = 0; i < 4096; ++i) ASSERT_EQ(s.pa->alloc(PageSize::k4K), kB + i * K4);
+    for (int i = 0; i < 4096; i += 2) ASSERT_TRUE(s.pa->free(kB + i * K4, PageSize::k4K)) << i;
+    EXPECT_EQ(s.pa->free_bytes(), s.pa->total_bytes() - 2048 * K4);
+    // No two free pages of B touch: a two-page run must come from above B.
+    EXPECT_EQ(s.pa->alloc_contiguous(PageSize::k4K, 2), 64 * M1 - 2 * K4);
+    EXPECT_EQ(s.pa->alloc(PageSize::k4K), kB);  // the lowest isolated page
+    for (int i = 1; i < 4096; i += 2) ASSERT_TRUE(s.pa->free(kB + i * K4, PageSize::k4K)) << i;
+    EXPECT_FALSE(s.pa->free(kB + 3 * K4, PageSize::k4K));  // double free still refused
+    ASSERT_TRUE(s.pa->free(kB, PageSize::k4K));
+    ASSERT_TRUE(s.pa->free(64 * M1 - 2 * K4, PageSize::k4K, 2));
+    // All of B is one run again.
+    EXPECT_EQ(s.pa->free_bytes(), s.pa->total_bytes());
+    EXPECT_EQ(s.pa->alloc_contiguous(PageSize::k4K, 4096), kB);
+    EXPECT_EQ(s.pa->alloc(PageSize::k2M), 64 * M1);  // A's only whole 2M page
 }
 
-TEST(PageAllocRangeTable, FullTableFreesFailCleanly) {
-    World s(kTableMap, M1);
-    FragmentB(s, 510);  // 510 + A1 + A2 = 512 ranges: full
-    const uint64_t fb = s.pa->free_bytes();
-    // An isolated page needs a new range: refused, nothing changes.
-    EXPECT_FALSE(s.pa->free(kB + 1022 * K4, PageSize::k4K));
-    EXPECT_EQ(s.pa->free_bytes(), fb);
-    // Frees that coalesce need no slot; one that bridges two ranges frees one.
-    EXPECT_TRUE(s.pa->free(kB + 1 * K4, PageSize::k4K));  // joins pages 0 and 2
-    EXPECT_TRUE(s.pa->free(kB + 1022 * K4, PageSize::k4K));  // now there is room
-    EXPECT_TRUE(s.pa->free(kB + 1023 * K4, PageSize::k4K));  // touches 1022
-    EXPECT_TRUE(s.pa->free(kB + 1021 * K4, PageSize::k4K));  // touches 1022
-    EXPECT_FALSE(s.pa->free(kB + 1021 * K4, PageSize::k4K));
-    EXPECT_EQ(s.pa->free_bytes(), fb + 4 * K4);
-    // Untouched memory comes from the end of a range: never needs a slot.
-    EXPECT_EQ(s.pa->alloc_untouched(K4), 132 * M1 - K4);
+TEST(PageAllocBitmap, SizeAndTooSmallBitmap) {
+    auto map = std::make_unique<MemoryMap>();
+    hvb::normalize_memory_map(kScatterMap.data(), kScatterMap.size(), *map);
+    // Two bits per page, each run rounded up to whole 64-bit words.
+    EXPECT_EQ(PageAllocator::bitmap_bytes(*map, M1), 2 * (4096u / 8 + (516u + 63) / 64 * 8));
+    EXPECT_EQ(PageAllocator::bitmap_bytes(*map, 256 * M1), 0u);
+    std::vector<uint64_t> bits(PageAllocator::bitmap_bytes(*map, M1) / 8);
+    auto pa = std::make_unique<PageAllocator>();
+    EXPECT_FALSE(pa->init(*map, M1, bits.data(), bits.size() * 8 - 8));
+    EXPECT_EQ(pa->total_bytes(), 0u);
+    EXPECT_EQ(pa->alloc(PageSize::k4K), 0u);
+    EXPECT_FALSE(pa->init(*map, M1, nullptr, 4096));
+    EXPECT_TRUE(pa->init(*map, M1, bits.data(), bits.size() * 8));
+    EXPECT_EQ(pa->total_bytes(), (4096 + 516) * K4);
 }
 
-TEST(PageAllocRangeTable, FullTableSplitsFallBackOrFail) {
-    World s(kTableMap, M1);
-    FragmentB(s, 510);
-    // A1's 2M page would split A1 and has no other place; A2's lowest (128M)
-    // would split A2, but its top one (130M) does not.
-    EXPECT_EQ(s.pa->alloc(PageSize::k2M), 130 * M1);
-    EXPECT_EQ(s.pa->alloc(PageSize::k2M), 128 * M1);  // now an exact tail of A2
-    const uint64_t fb = s.pa->free_bytes();
-    EXPECT_EQ(s.pa->alloc(PageSize::k2M), 0u);
-    EXPECT_EQ(s.pa->free_bytes(), fb);
-    // A 4K page never splits: lowest free page, exact fit, frees a slot...
-    EXPECT_EQ(s.pa->alloc(PageSize::k4K), kB);
-    // ...which lets A1 be split around its 2M page.
-    EXPECT_EQ(s.pa->alloc(PageSize::k2M), 64 * M1);
-    EXPECT_EQ(s.pa->free_bytes(), fb - K4 - M2);
-    // Full again; freeing the 2M page joins both halves of A1.
-    EXPECT_FALSE(s.pa->free(kB + 1022 * K4, PageSize::k4K));
-    EXPECT_TRUE(s.pa->free(64 * M1, PageSize::k2M));
-    EXPECT_TRUE(s.pa->free(kB + 1022 * K4, PageSize::k4K));
-    EXPECT_EQ(s.pa->free_bytes(), fb - K4 + K4);
-    // Without the table pressure the lowest 2M pages are chosen again.
-    EXPECT_TRUE(s.pa->free(kB + 1023 * K4, PageSize::k4K));  // touches 1022
-    EXPECT_TRUE(s.pa->free(kB + 3 * K4, PageSize::k4K));     // joins 2 and 4: one slot
-    EXPECT_TRUE(s.pa->free(kB + 5 * K4, PageSize::k4K));     // joins 4 and 6: another
-    EXPECT_TRUE(s.pa->free(128 * M1, PageSize::k2M, 2));
-    EXPECT_EQ(s.pa->alloc(PageSize::k2M), 64 * M1);
-    EXPECT_EQ(s.pa->alloc(PageSize::k2M), 128 * M1);
+TEST(PageAllocBitmap, ReserveBitmapTakesLowestRoomBelowLimit) {
+    const std::vector<MemRegion> raw = {{0x0, 0x9F000, U}, {M1, 3 * K4, U}, {8 * M1, 56 * M1, U},
+                                        {0x100000000, 4 * G1, U}};
+    auto map = std::make_unique<MemoryMap>();
+    hvb::normalize_memory_map(raw.data(), raw.size(), *map);
+    const uint64_t need = PageAllocator::bitmap_bytes(*map, M1);
+    ASSERT_GT(need, 3 * K4);  // 4 GiB and more: does not fit the 12 KiB at 1M
+    uint64_t bytes = 0;
+    const uint64_t at = PageAllocator::reserve_bitmap(*map, M1, 1ull << 32, &bytes);
+    EXPECT_EQ(at, 8 * M1);
+    EXPECT_EQ(bytes, (need + K4 - 1) / K4 * K4);
+    EXPECT_LE(PageAllocator::bitmap_bytes(*map, M1), bytes);
+    std::vector<uint64_t> bits(bytes / 8);
+    auto pa = std::make_unique<PageAllocator>();
+    ASSERT_TRUE(pa->init(*map, M1, bits.data(), bytes));
+    // The allocator never hands out its own bitmap.
+    EXPECT_EQ(pa->alloc_contiguous(PageSize::k4K, 3), M1);
+    EXPECT_EQ(pa->alloc(PageSize::k4K), 8 * M1 + bytes);
+    // No room below the limit, or nothing to manage: 0.
+    auto small = std::make_unique<MemoryMap>();
+    hvb::normalize_memory_map(raw.data(), raw.size(), *small);
+    EXPECT_EQ(PageAllocator::reserve_bitmap(*small, M1, 2 * M1, &bytes), 0u);
+    EXPECT_EQ(bytes, 0u);
+    EXPECT_EQ(PageAllocator::reserve_bitmap(*small, 64 * G1, 1ull << 32, &bytes), 0u);
 }
 
 // ---- randomized model check --------------------------------------------------
@@ -502,13 +534,6 @@ public:
     }
 
     uint64_t free_bytes() const { return std::count(free_.begin(), free_.end(), true) * K4; }
-
-    // Maximal runs of free pages: what the allocator keeps in its table.
-    size_t ranges() const {
-        size_t n = 0;
-        for (size_t p = 0; p < free_.size(); ++p) n += free_[p] && (p == 0 || !free_[p - 1]);
-        return n;
-    }
 
     bool all(uint64_t a, uint64_t bytes, bool want_free) const {
         if (a % K4 || bytes == 0 || a + bytes > limit_ || a + bytes < a) return false;
@@ -528,10 +553,9 @@ public:
     uint64_t predict_untouched(uint64_t bytes) const {
         const uint64_t want = (bytes + K4 - 1) / K4;
         const uint64_t top = limit_ / K4;
-        const uint64_t bottom = hi_mark_ / K4;
         uint64_t run_end = 0, run = 0;
-        for (uint64_t p = top; p-- > bottom;) {
-            if (free_[p]) {
+        for (uint64_t p = top; p-- > 0;) {
+            if (free_[p] && !handed_[p]) {
                 if (run == 0) run_end = p + 1;
                 if (++run >= want) return (run_end - want) * K4;
             } else {
@@ -541,18 +565,16 @@ public:
         return 0;
     }
 
-    // The untouched rule: free memory above everything alloc* returned and
-    // everything freed has never been handed out.
-    void take(uint64_t a, uint64_t bytes, bool untouched) {
+    // The untouched rule: a page counts as untouched until anything
+    // (alloc* or alloc_untouched) hands it out.
+    void take(uint64_t a, uint64_t bytes, bool) {
         for (uint64_t p = a / K4; p < (a + bytes) / K4; ++p) {
             free_[p] = false;
             handed_[p] = true;
         }
-        if (!untouched) hi_mark_ = std::max(hi_mark_, a + bytes);
     }
     void give_back(uint64_t a, uint64_t bytes) {
         for (uint64_t p = a / K4; p < (a + bytes) / K4; ++p) free_[p] = true;
-        hi_mark_ = std::max(hi_mark_, a + bytes);
     }
     bool ever_handed(uint64_t a, uint64_t bytes) const {
         for (uint64_t p = a / K4; p < (a + bytes) / K4; ++p) {
@@ -564,12 +586,10 @@ public:
 private:
     uint64_t limit_;
     std::vector<bool> managed_, free_, handed_;
-    uint64_t hi_mark_ = 0;
 };
 
 TEST(PageAllocModel, RandomOperationsMatchBitmapReference) {
-    // Few enough pages that the free ranges can never fill the table, so
-    // every answer is predictable; one whole 2M page at [2M, 4M).
+    // Every answer is predictable; one whole 2M page at [2M, 4M).
     const std::vector<MemRegion> raw = {
         {0x0, 0xA0000, U},       {0x80000, 0x380000, U},   // [0, 4M), straddles the floor
         {0x400000, 0x2000, RES}, {0x402000, 0x3E000, U},   // [4M + 8K, 4M + 256K)
@@ -652,7 +672,6 @@ TEST(PageAllocModel, RandomOperationsMatchBitmapReference) {
                 ++rejected;
             }
             ASSERT_EQ(s.pa->free_bytes(), m.free_bytes());
-            ASSERT_LT(m.ranges(), PageAllocator::kMaxRanges) << "model assumption: the table never fills";
         }
         // Give everything back: all memory is one piece per region again.
         for (const Live& l : live) ASSERT_TRUE(s.pa->free(l.a, static_cast<PageSize>(l.size), l.count));

@@ -161,9 +161,25 @@ TEST(SelectionSkip, OnlyAndSkip) {
     Selected optin_skipped("only=multicore skip=tlb_shootdown");
     EXPECT_EQ(optin_skipped.names(), Names{"ipi"});
 
-    Selected nothing_left("only=timer skip=rdtsc");
-    EXPECT_EQ(nothing_left.count, 0u);
-    EXPECT_EQ(nothing_left.error_count, 0u);
+}
+
+// A selection that leaves nothing to run is an error (it used to select
+// nothing and say nothing, and the kernel exited 0).
+TEST(SelectionErrors, NothingLeftToRun) {
+    for (const char* cmdline : {"only=timer skip=rdtsc", "only=cpuid skip=cpuid", "only=cpuid skip=sensitive"}) {
+        Selected s(cmdline);
+        EXPECT_EQ(s.count, 0u) << cmdline;
+        ASSERT_EQ(s.error_count, 1u) << cmdline << ::testing::PrintToString(s.errors);
+        EXPECT_EQ(s.errors[0], "no benchmark selected: only= and skip= leave nothing to run");
+    }
+    Selected all_skipped("skip=sensitive,baseline,timer");
+    ASSERT_EQ(all_skipped.error_count, 1u) << ::testing::PrintToString(all_skipped.errors);
+    EXPECT_EQ(all_skipped.errors[0], "no benchmark selected: only= and skip= leave nothing to run");
+    // An opt-in-only table run without only= selects nothing either.
+    const Benchmark optin[] = {bench("ipi", "multicore", hvb::kFlagOptIn)};
+    Selected none("", optin, 1);
+    ASSERT_EQ(none.error_count, 1u);
+    EXPECT_EQ(none.errors[0], "no benchmark selected");
 }
 
 TEST(SelectionErrors, UnknownNamesInEachList) {
