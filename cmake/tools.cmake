@@ -2,7 +2,7 @@
 add_library(hvb_tools STATIC
   tools/json.cpp tools/records.cpp
   tools/launch.cpp tools/qmp.cpp tools/timing.cpp tools/run.cpp tools/results.cpp tools/aggregate.cpp tools/compare.cpp
-  tools/image.cpp tools/catalog.cpp)
+  tools/image.cpp tools/catalog.cpp tools/xen.cpp)
 target_link_libraries(hvb_tools PUBLIC hvb_host)
 
 # build/hvbench: the host tool (run, compare, image). It finds the kernel

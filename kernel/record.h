@@ -34,6 +34,10 @@ struct HeaderRecord {
     const char* cpu_model;    // brand string, trimmed
     uint32_t cpu_family, cpu_model_id, cpu_stepping;
     const char* hypervisor;   // CPUID 0x40000000 signature, or "none"
+    const char* hypervisor_version;  // "4.17" under Xen; "" where unknown
+    const char* domain;       // Xen: "dom0" or "domU"; "" elsewhere
+    const char* quirks;       // platform defects worked around ("xen-xsdt-signature"), "" for none
+    const char* console;      // posih/console.h console_route(): "uart", "xen-consoleio", ...
     uint64_t tsc_hz;          // 0 when unknown
     const char* tsc_source;   // "cpuid15", "cpuid16", "hypervisor", "none"
     bool invariant_tsc;
@@ -151,6 +155,7 @@ struct EndRecord {
 // that every record fits in kMaxRecordLine bytes.
 inline constexpr size_t kMaxRecordLine = 4096;
 inline constexpr size_t kMaxStringField = 400;
+inline constexpr size_t kMaxPlatformWord = 48;  // the header's hypervisor_version, domain, quirks, console
 void write_header(Sink sink, const HeaderRecord& h);
 void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total);
 void write_result(Sink sink, const ResultRecord& r);

@@ -158,4 +158,11 @@ if(TARGET hvbench_tool)
     COMMAND ${CMAKE_COMMAND} -DTOOL=$<TARGET_FILE:hvbench_tool> -DOUT=${CMAKE_BINARY_DIR}/boot-tool-run-tcg
             -P ${CMAKE_CURRENT_LIST_DIR}/tool_run_check.cmake)
   set_tests_properties(boot.tool-run-tcg PROPERTIES LABELS boot TIMEOUT 180)
+  # hvbench as Xen 4.17's PVH dom0, Xen nested in QEMU TCG (tools/xen.h):
+  # skipped when Xen cannot be fetched, never passed.
+  add_test(NAME boot.xen-dom0-tcg
+    COMMAND ${CMAKE_COMMAND} -DTOOL=$<TARGET_FILE:hvbench_tool> -DOUT=${CMAKE_BINARY_DIR}/boot-xen-dom0-tcg
+            -DONLY=cpuid,hypercall,idle,io_in,mem_hot -P ${CMAKE_CURRENT_LIST_DIR}/xen_run_check.cmake)
+  set_tests_properties(boot.xen-dom0-tcg PROPERTIES LABELS boot TIMEOUT 300
+    SKIP_REGULAR_EXPRESSION "hvbench: Xen unavailable")
 endif()
