@@ -9,5 +9,7 @@ target_link_libraries(hvb_tools PUBLIC hvb_host)
 # images next to itself, so it is built into the top of the build tree.
 add_executable(hvbench_tool tools/hvbench.cpp)
 target_link_libraries(hvbench_tool PRIVATE hvb_tools)
+# --vmm xen --guest pvh runs scripts/xen-dom0-image.sh from the source tree.
+target_compile_definitions(hvbench_tool PRIVATE HVB_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 set_target_properties(hvbench_tool PROPERTIES OUTPUT_NAME hvbench
   RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})

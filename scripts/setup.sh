@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake nasm libgtest-dev qemu-system-x86 grub-pc-bin grub-efi-amd64-bin
-          grub-common xorriso mtools ovmf)
+          grub-common xorriso mtools ovmf cpio)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -58,6 +58,8 @@ const char kUsage[] =
     "  --vmm qemu|xen         xen: the kernel as Xen 4.17's PVH dom0, Xen nested in QEMU (TCG; --memory default 1024M,\n"
     "                         dom0 256M); Xen comes from Debian's " XEN_PACKAGE " package, fetched once\n"
     "                         into ~/.cache/hvbench/xen ($HVB_XEN_CACHE) with apt-get download, never installed\n"
+    "  --guest dom0|pvh       with --vmm xen: the kernel as Xen's PVH dom0 (default), or as a PVH domU started\n"
+    "                         by xl in a Linux PV dom0 (scripts/xen-dom0-image.sh builds it once into the cache)\n"
     "  --xen PATH             that Xen image instead (an ELF or its .gz, e.g. /boot/xen-4.17-amd64.gz)\n"
     "  --xen-arg WORD         an extra Xen option, e.g. dom0_mem=512M,max:512M (repeatable; later ones win)\n"
     "  --only LIST, --skip LIST   benchmarks or categories (comma-separated; repeatable)\n"
@@ -256,6 +258,8 @@ struct RunCli {
     std::string vmm = "qemu";             // --vmm
     std::string xen_given, xen;           // --xen; the image used (tools/xen.h ensure_xen)
     std::vector<std::string> xen_args;    // --xen-arg
+    std::string guest = "dom0";           // --guest
+    Dom0Image dom0;                       // --guest pvh: the Linux dom0 that starts the kernel
 };
 
 // --vmm xen: Xen's image (fetched into the cache the first time), TCG, the
@@ -279,7 +283,15 @@ bool prepare_xen(RunCli& cli) {
         return false;
     }
     cli.xen = *xen;
-    std::vector<std::string> args = default_xen_args("256M");
+    if (cli.guest == "pvh") {
+        auto dom0 = ensure_dom0_image(HVB_SOURCE_DIR "/scripts/xen-dom0-image.sh", default_xen_cache(), say, &err);
+        if (!dom0) {
+            fprintf(stderr, "hvbench: Xen unavailable: no dom0 image: %s\n", err.c_str());
+            return false;
+        }
+        cli.dom0 = *dom0;
+    }
+    std::vector<std::string> args = default_xen_args(cli.guest == "pvh");
     args.insert(args.end(), cli.xen_args.begin(), cli.xen_args.end());
     cli.xen_args = args;
     cli.settings.console_filter = [] {
@@ -375,6 +387,9 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
         } else if (args.option("--vmm", v, error)) {
             if (v != "qemu" && v != "xen") error = "--vmm must be qemu or xen";
             cli.vmm = v;
+        } else if (args.option("--guest", v, error)) {
+            if (v != "dom0" && v != "pvh") error = "--guest must be dom0 or pvh";
+            cli.guest = v;
         } else if (args.option("--xen", v, error)) {
             cli.xen_given = v;
         } else if (args.option("--xen-arg", v, error)) {
@@ -429,8 +444,8 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     }
 
     if (cli.vmm == "xen" && !prepare_xen(cli)) return kExitIncomplete;
-    if (cli.vmm != "xen" && (!cli.xen_given.empty() || !cli.xen_args.empty()))
-        return usage_error("run: --xen and --xen-arg need --vmm xen");
+    if (cli.vmm != "xen" && (!cli.xen_given.empty() || !cli.xen_args.empty() || cli.guest != "dom0"))
+        return usage_error("run: --xen, --xen-arg and --guest need --vmm xen");
 
     // Accelerator.
     std::string why;
@@ -532,7 +547,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
 
     // A scratch directory for the QMP socket and per-VM ISOs.
     std::string scratch;
-    if (cli.pin || build_isos) {
+    if (cli.pin || build_isos || cli.guest == "pvh") {
         char tmpl[] = "/tmp/hvbench.XXXXXX";
         if (!mkdtemp(tmpl)) {
             perror("hvbench: mkdtemp");
@@ -582,6 +597,12 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
         cfg.image = is_iso_boot(cli.boot) ? iso : elf;
         cfg.xen = cli.xen;
         for (const auto& a : cli.xen_args) cfg.xen_cmdline += (cfg.xen_cmdline.empty() ? "" : " ") + a;
+        if (cli.guest == "pvh") {
+            // The dom0 starts the kernel from its initrd, with this VM's options.
+            std::string initrd = scratch + "/vm" + std::to_string(plan.number) + ".initrd";
+            if (!write_domu_initrd(cli.dom0.initrd, elf, plan.cmdline, cli.smp, 256, initrd, err)) return std::nullopt;
+            cfg.xen_modules = {multiboot_module(cli.dom0.kernel, "console=hvc0 quiet"), multiboot_module(initrd, "")};
+        }
         if (build_isos && !plan.cmdline.empty()) {
             cfg.image = scratch + "/vm" + std::to_string(plan.number) + ".iso";
             if (!build_iso(elf, plan.cmdline, cfg.image, err)) return std::nullopt;
@@ -639,6 +660,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
         pinned = Pinned{};
         if (!scratch.empty()) {
             unlink((scratch + "/vm" + std::to_string(plan.number) + ".iso").c_str());
+            unlink((scratch + "/vm" + std::to_string(plan.number) + ".initrd").c_str());
             unlink((scratch + "/qmp.sock").c_str());
         }
     };
@@ -651,7 +673,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     info.executable = command_line.empty() ? "hvbench" : command_line[0];
     info.host_cpus = unsigned(sysconf(_SC_NPROCESSORS_ONLN));
     info.accel = cli.accel;
-    info.boot = cli.vmm == "xen" ? "xen-pvh-dom0" : boot_path_name(cli.boot);
+    info.boot = cli.vmm != "xen" ? boot_path_name(cli.boot) : cli.guest == "pvh" ? "xen-pvh-domu" : "xen-pvh-dom0";
     info.memory = cli.memory;
     info.vcpus = cli.smp;
     info.timing = cli.settings.external_timing ? "external" : "internal";

@@ -67,8 +67,12 @@ std::vector<std::string> qemu_command(const VmConfig& cfg) {
         case BootPath::pvh:
         case BootPath::mb1:
             if (!cfg.xen.empty()) {
-                a.insert(a.end(), {"-kernel", cfg.xen, "-append", cfg.xen_cmdline, "-initrd",
-                                   multiboot_module(cfg.image, cfg.cmdline)});
+                std::string modules = multiboot_module(cfg.image, cfg.cmdline);
+                if (!cfg.xen_modules.empty()) {
+                    modules.clear();
+                    for (const auto& m : cfg.xen_modules) modules += (modules.empty() ? "" : ",") + m;
+                }
+                a.insert(a.end(), {"-kernel", cfg.xen, "-append", cfg.xen_cmdline, "-initrd", modules});
                 break;
             }
             if (!cfg.firmware.empty()) a.insert(a.end(), {"-machine", "pc", "-bios", cfg.firmware});

@@ -43,6 +43,9 @@ struct VmConfig {
     // `image` and `cmdline` as its dom0 module (tools/xen.h); firmware: SeaBIOS.
     std::string xen;
     std::string xen_cmdline;
+    // With `xen`: the multiboot modules as given (a dom0 kernel and its
+    // initrd, tools/xen.h multiboot_module); empty: `image` with `cmdline`.
+    std::vector<std::string> xen_modules;
     std::string qmp_socket;  // non-empty: a QMP server on this UNIX socket
     bool paused = false;     // -S: vCPUs wait for QMP "cont"
 };

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -71,9 +72,75 @@ std::string_view strip_timestamp(std::string_view s) {
 
 }  // namespace
 
-std::vector<std::string> default_xen_args(const std::string& dom0_mem) {
-    return {"dom0=pvh", "dom0-iommu=none", "dom0_mem=" + dom0_mem + ",max:" + dom0_mem, "console=com1",
-            "com1=115200,8n1", "loglvl=all", "guest_loglvl=all"};
+std::vector<std::string> default_xen_args(bool pv_dom0) {
+    std::vector<std::string> a = {"console=com1", "com1=115200,8n1", "loglvl=all", "guest_loglvl=all"};
+    if (pv_dom0) a.insert(a.end(), {"dom0_mem=512M,max:512M", "smap=0", "smep=0"});
+    else a.insert(a.end(), {"dom0=pvh", "dom0-iommu=none", "dom0_mem=256M,max:256M"});
+    return a;
+}
+
+std::optional<Dom0Image> ensure_dom0_image(const std::string& script, const std::string& cache,
+                                           const std::function<void(const std::string&)>& say, std::string* error) {
+    Dom0Image d{cache + "/dom0/vmlinuz", cache + "/dom0/initrd.img"};
+    if (is_file(d.kernel) && is_file(d.initrd)) return d;
+    if (say) say("building the dom0 image (Linux, xl, busybox from Debian packages) into " + cache + "/dom0 with " + script);
+    Captured c = run_capture({"bash", script, cache}, 900000);
+    if (!c.ok() || !is_file(d.kernel) || !is_file(d.initrd)) {
+        *error = script + " failed: " + describe(c);
+        return std::nullopt;
+    }
+    return d;
+}
+
+std::string newc_archive(const std::vector<std::pair<std::string, std::string>>& entries) {
+    std::string out;
+    auto pad4 = [&] { out.append((4 - out.size() % 4) % 4, '\0'); };
+    auto entry = [&](const std::string& name, uint32_t mode, const std::string& data, uint32_t ino) {
+        char h[111];
+        snprintf(h, sizeof h, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino, mode, 0u, 0u,
+                 (mode & 0040000) ? 2u : 1u, 0u, uint32_t(data.size()), 0u, 0u, 0u, 0u, uint32_t(name.size() + 1), 0u);
+        out.append(h, 110);
+        out += name;
+        out += '\0';
+        pad4();
+        out += data;
+        pad4();
+    };
+    uint32_t ino = 1;
+    for (const auto& [name, data] : entries) {
+        bool dir = !name.empty() && name.back() == '/';
+        entry(dir ? name.substr(0, name.size() - 1) : name, dir ? 0040755 : 0100644, dir ? "" : data, ino++);
+    }
+    entry("TRAILER!!!", 0, "", 0);
+    return out;
+}
+
+bool write_domu_initrd(const std::string& dom0_initrd, const std::string& kernel, const std::string& cmdline,
+                       unsigned vcpus, unsigned memory_mib, const std::string& out, std::string* error) {
+    auto slurp = [](const std::string& path, std::string* into) {
+        std::ifstream f(path, std::ios::binary);
+        into->assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+        return bool(f) || f.eof();
+    };
+    std::string base, elf;
+    if (!slurp(dom0_initrd, &base) || !slurp(kernel, &elf) || elf.empty()) {
+        *error = "cannot read " + dom0_initrd + " or " + kernel;
+        return false;
+    }
+    base.append((4 - base.size() % 4) % 4, '\0');
+    base += newc_archive({{"hvbench/", ""},
+                          {"hvbench/hvbench.elf", elf},
+                          {"hvbench/cmdline", cmdline + "\n"},
+                          {"hvbench/vcpus", std::to_string(vcpus) + "\n"},
+                          {"hvbench/memory", std::to_string(memory_mib) + "\n"}});
+    std::ofstream f(out, std::ios::binary | std::ios::trunc);
+    f.write(base.data(), std::streamsize(base.size()));
+    f.close();
+    if (!f) {
+        *error = "cannot write " + out;
+        return false;
+    }
+    return true;
 }
 
 std::string default_xen_cache() {

@@ -15,11 +15,35 @@ namespace hvb::tools {
 
 inline constexpr const char kXenPackage[] = "xen-hypervisor-4.17-amd64";
 
-// Xen's options for hvbench as a PVH dom0 on QEMU: PVH dom0 without an IOMMU
-// (QEMU offers none, and Xen refuses a PVH dom0 without one unless told),
-// a fixed dom0 size, Xen's console on COM1 (QEMU's stdout), every log line.
-// `dom0_mem` as Xen spells it ("256M").
-std::vector<std::string> default_xen_args(const std::string& dom0_mem);
+// Xen's options on QEMU. hvbench as dom0 (pv_dom0 false): a PVH dom0
+// without an IOMMU (QEMU offers none, and Xen refuses a PVH dom0 without one
+// unless told), 256 MiB. For a domU (pv_dom0 true): the Linux PV dom0 of
+// scripts/xen-dom0-image.sh with 512 MiB, and smap=0 smep=0 (without them
+// that dom0 dies at once under TCG). Both: Xen's console on COM1 (QEMU's
+// stdout), every log line.
+std::vector<std::string> default_xen_args(bool pv_dom0);
+
+// hvbench as a PVH domU: the dom0 image (vmlinuz, initrd.img) in
+// <cache>/dom0, built by scripts/xen-dom0-image.sh (`script`) the first
+// time. nullopt with *error when it cannot be built.
+struct Dom0Image {
+    std::string kernel, initrd;
+};
+std::optional<Dom0Image> ensure_dom0_image(const std::string& script, const std::string& cache,
+                                           const std::function<void(const std::string&)>& say, std::string* error);
+
+// A cpio archive in the "newc" format Linux unpacks into its initramfs:
+// entries in order, a name ending in '/' a directory, else a file with the
+// given contents (mode 0644). Appended to a dom0 initrd at a 4-byte
+// boundary, it adds files to the dom0's root (tools/xen.cpp domu_initrd).
+std::string newc_archive(const std::vector<std::pair<std::string, std::string>>& entries);
+
+// The domU's per-VM initrd: `dom0_initrd`, zero bytes to a 4-byte boundary,
+// then a newc archive with /hvbench/hvbench.elf (read from `kernel`),
+// /hvbench/cmdline, /hvbench/vcpus and /hvbench/memory (MiB), written to
+// `out`. False with *error.
+bool write_domu_initrd(const std::string& dom0_initrd, const std::string& kernel, const std::string& cmdline,
+                       unsigned vcpus, unsigned memory_mib, const std::string& out, std::string* error);
 
 // The cache for the Xen hypervisor: $HVB_XEN_CACHE, else
 // $XDG_CACHE_HOME/hvbench/xen, else ~/.cache/hvbench/xen.

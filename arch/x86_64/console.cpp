@@ -84,21 +84,24 @@ void e9_put(char c) {
     x86::outb(kXenDebugPort, uint8_t(c));
 }
 
-// CONSOLEIO_write takes the bytes as given; newlines become "\r\n" as on
-// the UART, in pieces of a bounded buffer.
-void xen_write(const char* s, size_t n) {
+// CONSOLEIO_write and the PV ring take the bytes as given; newlines become
+// "\r\n" as on the UART, in pieces of a bounded buffer.
+void xen_put(void (*write)(const char*, size_t), const char* s, size_t n) {
     char buf[256];
     size_t used = 0;
     for (size_t i = 0; i < n; ++i) {
         if (used + 2 > sizeof buf) {
-            x86::xen_console_write(buf, used);
+            write(buf, used);
             used = 0;
         }
         if (s[i] == '\n') buf[used++] = '\r';
         buf[used++] = s[i];
     }
-    if (used) x86::xen_console_write(buf, used);
+    if (used) write(buf, used);
 }
+void consoleio(const char* s, size_t n) { x86::xen_console_write(s, n); }
+void xen_write(const char* s, size_t n) { xen_put(consoleio, s, n); }
+void xen_ring_write(const char* s, size_t n) { xen_put(x86::xen_ring_write, s, n); }
 
 void sink_put(void*, const char* s, size_t n) { console_write(s, n); }
 
@@ -111,6 +114,7 @@ void console_init(bool running_on_hypervisor) {
     facts.xen_dom0 = xen && xen->dom0;
     // dom0's COM1 belongs to Xen: do not touch it.
     facts.uart = !facts.xen_dom0 && uart_probe();
+    facts.xen_ring = facts.xen && !facts.xen_dom0 && !facts.uart && x86::xen_ring_open();
     route = choose_console_route(facts);
     // A record goes out in one console call; CONSOLEIO_write keeps it whole
     // only if Xen takes it: when the first write is refused, use port 0xE9.
@@ -129,6 +133,7 @@ const char* console_route() { return console_route_name(route); }
 
 void console_write(const char* s, size_t n) {
     if (route == ConsoleRoute::xen_consoleio) xen_write(s, n);
+    if (route == ConsoleRoute::xen_ring) xen_ring_write(s, n);
     for (size_t i = 0; i < n; ++i) {
         if (route == ConsoleRoute::port_e9) e9_put(s[i]);
         if (uart_present) {

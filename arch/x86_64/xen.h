@@ -50,6 +50,13 @@ bool xen_console_write(const char* s, size_t n);
 // XENMEM_memory_map into boot.regions; false with a reason in `why`.
 bool xen_memory_map(BootInfo& boot, char* why, size_t why_cap);
 
+// A domU's PV console (HVM_PARAM_CONSOLE_PFN and _EVTCHN, read by
+// xenconsoled): true when this domain has one; after that
+// xen_ring_write puts bytes on it (waiting while the ring is full, up to a
+// bound, then dropping them) and kicks the event channel.
+bool xen_ring_open();
+void xen_ring_write(const char* s, size_t n);
+
 // SCHEDOP_shutdown; returns only if Xen refused.
 void xen_shutdown(bool crashed);
 

@@ -187,13 +187,43 @@ TEST(XenLaunch, QemuCommandBootsXenWithTheKernelAsModule) {
 }
 
 TEST(XenLaunch, DefaultArgs) {
-    auto a = hvb::tools::default_xen_args("256M");
+    auto a = hvb::tools::default_xen_args(false);
     auto has = [&](const std::string& w) { return std::find(a.begin(), a.end(), w) != a.end(); };
     EXPECT_TRUE(has("dom0=pvh"));
     EXPECT_TRUE(has("dom0-iommu=none"));
     EXPECT_TRUE(has("dom0_mem=256M,max:256M"));
     EXPECT_TRUE(has("console=com1"));
     EXPECT_FALSE(has("noreboot"));  // a dom0 crash must end QEMU (-no-reboot), not hang it
+}
+
+TEST(XenLaunch, PvDom0Args) {
+    auto a = hvb::tools::default_xen_args(true);
+    auto has = [&](const std::string& w) { return std::find(a.begin(), a.end(), w) != a.end(); };
+    EXPECT_TRUE(has("smap=0"));
+    EXPECT_TRUE(has("smep=0"));
+    EXPECT_FALSE(has("dom0=pvh"));
+    EXPECT_TRUE(has("console=com1"));
+}
+
+TEST(XenLaunch, NewcArchive) {
+    std::string a = hvb::tools::newc_archive({{"hvbench/", ""}, {"hvbench/cmdline", "only=idle\n"}});
+    // Every header is 110 bytes of "070701" and 13 hex fields; names and data
+    // are padded to 4 bytes; the archive ends with TRAILER!!!.
+    ASSERT_EQ(a.substr(0, 6), "070701");
+    EXPECT_EQ(a.size() % 4, 0u);
+    // Directory: mode 040755, no data, name "hvbench" (8 bytes with NUL).
+    EXPECT_EQ(a.substr(14, 8), "000041ED");
+    EXPECT_EQ(a.substr(94, 8), "00000008");
+    EXPECT_EQ(a.substr(110, 8), std::string("hvbench\0", 8));
+    // File: after 110 + 8 bytes; size 10, name "hvbench/cmdline" + NUL = 16.
+    std::string f = a.substr(120);
+    ASSERT_EQ(f.substr(0, 6), "070701");
+    EXPECT_EQ(f.substr(14, 8), "000081A4");
+    EXPECT_EQ(f.substr(54, 8), "0000000A");
+    EXPECT_EQ(f.substr(94, 8), "00000010");
+    EXPECT_EQ(f.substr(110, 16), std::string("hvbench/cmdline\0", 16));
+    EXPECT_EQ(f.substr(128, 10), "only=idle\n");  // name padded to 128
+    EXPECT_NE(a.find("TRAILER!!!"), std::string::npos);
 }
 
 TEST(XenLaunch, GivenImageMissingIsAClearError) {
