@@ -27,7 +27,7 @@ for d in "$work"/debs/*.deb; do dpkg-deb -x "$d" "$work/pkg"; done
 pkg=$work/pkg
 root=$work/initrd
 xenbin=usr/lib/xen-4.17/bin
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc/xen,var/lib/xen,var/lib/xenstored,var/log/xen,var/run/xen,$xenbin,lib64,lib/x86_64-linux-gnu}
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc/xen,var/lib/xen,var/lib/xenstored,var/lock,var/log/xen,var/run/xen,$xenbin,lib64,lib/x86_64-linux-gnu}
 cp "$pkg/bin/busybox" "$root/bin/busybox"
 tools=(xl xenstored xenconsoled xenconsole xen-init-dom0)
 for tool in "${tools[@]}"; do cp "$pkg/$xenbin/$tool" "$root/$xenbin/"; done
@@ -44,6 +44,9 @@ done | sort -u | while read -r lib; do
         *) cp -L "$lib" "$root/lib/x86_64-linux-gnu/" ;;
     esac
 done
+
+# dlopen()ed, not in ldd's list: glibc's pthread_cancel (xl's console thread).
+cp -L /lib/x86_64-linux-gnu/libgcc_s.so.1 "$root/lib/x86_64-linux-gnu/"
 
 kver=${kernel_pkg#linux-image-}
 mods=$pkg/lib/modules/$kver/kernel/drivers/xen
