@@ -5,8 +5,11 @@
 # benchmarks' statuses, and the results files. When Xen cannot be had (no
 # Debian package lists, no network) the tool says "Xen unavailable" and the
 # test is reported skipped (SKIP_REGULAR_EXPRESSION), never passed.
-#   cmake -DTOOL=build/hvbench -DOUT=<prefix> -DONLY=a,b,c -P xen_run_check.cmake
-foreach(v TOOL OUT ONLY)
+# GUEST=dom0 (the kernel is Xen's PVH dom0, console CONSOLEIO_write) or pvh
+# (a PVH domU started by xl in the Linux dom0 of scripts/xen-dom0-image.sh,
+# console the PV ring).
+#   cmake -DTOOL=build/hvbench -DOUT=<prefix> -DONLY=a,b,c -DGUEST=dom0|pvh -P xen_run_check.cmake
+foreach(v TOOL OUT ONLY GUEST)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "xen_run_check: -D${v}= is required")
   endif()
@@ -14,7 +17,7 @@ endforeach()
 file(REMOVE ${OUT}.json ${OUT}.csv ${OUT}.svg)
 
 execute_process(
-  COMMAND ${TOOL} run --vmm xen --only ${ONLY} --json ${OUT}.json --csv ${OUT}.csv --timeout 120 --log ${OUT}.log
+  COMMAND ${TOOL} run --vmm xen --guest ${GUEST} --only ${ONLY} --json ${OUT}.json --csv ${OUT}.csv --timeout 120 --log ${OUT}.log
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("${out}${err}")
 if("${err}" MATCHES "hvbench: Xen unavailable")
@@ -31,8 +34,15 @@ string(JSON domain GET "${json}" context platform domain)
 string(JSON console GET "${json}" context platform console)
 string(JSON cpus GET "${json}" context platform cpus)
 string(JSON complete GET "${json}" context complete)
-if(NOT hv STREQUAL "XenVMMXenVMM" OR NOT version MATCHES "^4\\.17$" OR NOT domain STREQUAL "dom0"
-   OR NOT console STREQUAL "xen-consoleio" OR NOT cpus EQUAL 2 OR NOT complete STREQUAL "ON")
+if(GUEST STREQUAL "dom0")
+  set(want_domain dom0)
+  set(want_console xen-consoleio)
+else()
+  set(want_domain domU)
+  set(want_console xen-ring)
+endif()
+if(NOT hv STREQUAL "XenVMMXenVMM" OR NOT version MATCHES "^4\\.17$" OR NOT domain STREQUAL want_domain
+   OR NOT console STREQUAL want_console OR NOT cpus EQUAL 2 OR NOT complete STREQUAL "ON")
   message(FATAL_ERROR "context: hypervisor '${hv}' ${version} ${domain}, console ${console}, cpus ${cpus}, "
                       "complete ${complete}")
 endif()
