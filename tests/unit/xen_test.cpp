@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -231,6 +232,48 @@ TEST(XenLaunch, GivenImageMissingIsAClearError) {
     auto r = hvb::tools::ensure_xen("/nonexistent/xen.elf", "/tmp", nullptr, &err);
     EXPECT_FALSE(r);
     EXPECT_EQ(err, "Xen image /nonexistent/xen.elf not found");
+}
+
+}  // namespace
+
+namespace {
+
+// Random input (under the sanitizers): the parsers never read out of bounds
+// and keep their promises whatever Xen or the wire hands them.
+TEST(XenFuzz, E820RandomBuffersAndCounts) {
+    std::mt19937 rng(11);
+    for (int round = 0; round < 2000; ++round) {
+        std::vector<uint8_t> buf(rng() % 200);
+        for (auto& b : buf) b = uint8_t(rng());
+        uint32_t entries = rng() % 16;
+        auto b = fresh();
+        char why[96] = "";
+        bool ok = hvb::add_xen_e820(buf.data(), buf.size(), entries, *b, why, sizeof why);
+        EXPECT_EQ(ok, entries <= buf.size() / 20);
+        EXPECT_LE(b->region_count, size_t(entries));
+        for (size_t i = 0; i < b->region_count; ++i) EXPECT_NE(b->regions[i].length, 0u);
+    }
+}
+
+TEST(XenFuzz, LogFilterRandomBytes) {
+    std::mt19937 rng(12);
+    const std::string alphabet = "(XEN) (d0) (d12) [1.5] @hvb {}\r\n\n\nx";
+    for (int round = 0; round < 500; ++round) {
+        std::string in;
+        size_t n = rng() % 2000;
+        for (size_t i = 0; i < n; ++i) in += rng() % 4 ? alphabet[rng() % alphabet.size()] : char(rng());
+        hvb::tools::XenLogFilter f;
+        std::string out;
+        for (size_t at = 0; at < in.size();) {
+            size_t len = 1 + rng() % 64;
+            out += f.feed(std::string_view(in).substr(at, len));
+            at += len;
+        }
+        out += f.finish();
+        // Only prefixes, timestamps and "\r" are taken away; the rest is kept.
+        EXPECT_LE(out.size(), in.size() + 1 + in.size() / 100);
+        EXPECT_TRUE(out.empty() || out.back() == '\n');
+    }
 }
 
 }  // namespace
