@@ -155,7 +155,7 @@ struct EndRecord {
 // that every record fits in kMaxRecordLine bytes.
 inline constexpr size_t kMaxRecordLine = 4096;
 inline constexpr size_t kMaxStringField = 400;
-inline constexpr size_t kMaxPlatformWord = 48;  // the header's hypervisor_version, domain, quirks, console
+inline constexpr size_t kMaxPlatformWord = 24;  // the header's hypervisor_version, domain, quirks, console (short words: keeps the header within kMaxRecordLine)
 void write_header(Sink sink, const HeaderRecord& h);
 void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total);
 void write_result(Sink sink, const ResultRecord& r);
