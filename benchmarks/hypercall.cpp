@@ -49,8 +49,8 @@ void hypercall_xen_loop(uint64_t n) {
 
 // The probe runs once under a guard with a 20 ms escape (a hypercall takes
 // microseconds even where every exit is slow): a hypervisor that
-// re-enters the guest at the hypercall without ever completing it (the
-// nested PVM-based KVM of hvbench's development machine does) would hang the
+// re-enters the guest at the hypercall without ever completing it (some
+// nested, software KVMs do) would hang the
 // suite. The one-shot timer sends a self-IPI, whose handler steps over a
 // VMCALL/VMMCALL (0F 01 C1 / 0F 01 D9) it interrupted.
 volatile bool stuck;

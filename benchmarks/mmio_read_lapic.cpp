@@ -18,7 +18,7 @@ namespace {
 uintptr_t version_reg;
 
 const char* mmio_read_lapic_init() {
-    if (hvb::apic_mode_x2apic()) return "local APIC is in x2APIC mode (boot with apic=xapic)";
+    if (!hvb::interrupt_controller_memory_mapped()) return "local APIC is in x2APIC mode (boot with apic=xapic)";
     uintptr_t base = hvb::x86::apic_mmio_base();
     if (base == 0) return "no xAPIC register page";
     // Identity-mapped, and uncached, only in the top GiB below 4 GiB.

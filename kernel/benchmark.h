@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/protocol.h"
+
 namespace hvb {
 
 // What a benchmark needs from the platform; the runner checks these before
@@ -32,7 +34,7 @@ enum Need : uint32_t {
 enum BenchFlag : uint32_t {
     kFlagNone = 0,
     // Not run by default: only when `only=` names it or its category.
-    kFlagOptIn = 1u << 0,
+    kFlagOptIn = kDescriptorOptIn,
     // Measured with interrupts enabled (default: disabled while timing).
     kFlagInterruptsOn = 1u << 1,
     // Always run `iterations` (unless iters= says otherwise): for benchmarks
@@ -93,6 +95,13 @@ struct Benchmark {
     // benchmarks whose every call consumes something (mem_cold).
     uint32_t max_repetitions;
 };
+
+// The layout the host tool reads an image's table by (kernel/protocol.h).
+static_assert(sizeof(Benchmark) == kDescriptorSize, "descriptor size is part of the wire protocol");
+static_assert(offsetof(Benchmark, name) == kDescriptorNameOffset, "descriptor layout is part of the wire protocol");
+static_assert(offsetof(Benchmark, category) == kDescriptorCategoryOffset,
+              "descriptor layout is part of the wire protocol");
+static_assert(offsetof(Benchmark, flags) == kDescriptorFlagsOffset, "descriptor layout is part of the wire protocol");
 
 // The usual control: the benchmark's loop with nothing in it. The empty asm
 // with a memory clobber keeps the compiler from deleting or collapsing it.

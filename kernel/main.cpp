@@ -3,6 +3,7 @@
 #include "kernel/benchmark.h"
 #include "kernel/options.h"
 #include "kernel/params.h"
+#include "kernel/protocol.h"
 #include "kernel/record.h"
 #include "kernel/runner.h"
 #include "kernel/selection.h"
@@ -81,7 +82,7 @@ void write_platform_header(size_t benchmarks) {
     h.tsc_source = cpu.tsc_source;
     h.invariant_tsc = cpu.invariant_tsc;
     h.cpus = cpu_count();
-    h.apic = apic_mode_name();
+    h.apic = interrupt_controller_mode();
     h.memory_bytes = boot.usable_bytes();
     h.boot = protocol_name(boot.protocol);
     h.loader = boot.loader_name;
@@ -103,7 +104,7 @@ void write_platform_header(size_t benchmarks) {
         kprintf("tsc        %lu Hz (%s)%s\n", cpu.tsc_hz, cpu.tsc_source, cpu.invariant_tsc ? ", invariant" : "");
     else
         kprintf("tsc        frequency unknown%s\n", cpu.invariant_tsc ? ", invariant" : "");
-    kprintf("cpus       %u online (%s), %s\n", cpu_count(), cpu_count_source(), apic_mode_name());
+    kprintf("cpus       %u online (%s), %s\n", cpu_count(), cpu_count_source(), interrupt_controller_mode());
     kprintf("memory     %lu MiB usable\n", boot.usable_bytes() >> 20);
     kprintf("boot       %s%s%s\n", protocol_name(boot.protocol), boot.loader_name[0] ? " via " : "",
             boot.loader_name);
@@ -129,6 +130,10 @@ void write_platform_header(size_t benchmarks) {
 }  // namespace
 }  // namespace hvb
 
+// posih keeps the command line in a buffer of this size; the host tool
+// refuses a longer one by the protocol's figure.
+static_assert(hvb::BootInfo::kCmdlineMax == hvb::kCmdlineMax, "the command-line limit is part of the wire protocol");
+
 extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
     using namespace hvb;
 
@@ -140,7 +145,7 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
     // From here on a CPU exception is caught (inside a benchmark) or
     // reported; the local APIC is on and the legacy PICs are masked.
     interrupts_init();
-    set_fatal_reporter(report_error);
+    set_fatal_reporter(report_error, kExitFatal);
 
     // Normalize what the loader handed over.
     BootParseResult parsed = parse_boot_info(magic, info_phys, low_memory, boot);
@@ -173,8 +178,8 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
         report_error("apic=x2apic: this CPU has no x2APIC; using xAPIC");
         ++errors;
     }
-    interrupt_controller_init(options.apic != ApicChoice::xapic);
-    if (options.apic == ApicChoice::xapic && apic_mode_x2apic())
+    interrupt_controller_init(options.apic == ApicChoice::xapic);
+    if (options.apic == ApicChoice::xapic && !interrupt_controller_memory_mapped())
         report_warning("apic=xapic: the firmware left the APIC in x2APIC mode, which cannot be undone");
 
     // Memory: the normalized map, the page allocator, RAM above 4 GiB mapped.

@@ -9,8 +9,6 @@ constexpr int64_t kI64Max = 0x7fffffffffffffffLL;
 
 int64_t to_i64(uint64_t v) { return v > uint64_t(kI64Max) ? kI64Max : int64_t(v); }
 
-uint64_t abs_u64(int64_t v) { return v < 0 ? 0 - uint64_t(v) : uint64_t(v); }
-
 // Re-evaluates the first n repetitions: which are kept, their summary, the
 // interval and whether it meets the target.
 void evaluate(const MeasureConfig& cfg, MeasureSamples& s, uint32_t n, uint64_t iterations, MeasureResult& r) {
@@ -95,20 +93,6 @@ bool timer_drifted(uint64_t now, uint64_t floor, uint64_t mad, int64_t* permille
     return now > floor && *permille > kTimerDriftPermille && diff > kTimerDriftMads * mad;
 }
 
-bool within_target(int64_t median, int64_t lo, int64_t hi, uint32_t permille, int64_t min_milli) {
-    uint64_t tol = abs_u64(median) / 1000 * permille + abs_u64(median) % 1000 * permille / 1000;
-    if (min_milli > 0 && tol < uint64_t(min_milli)) tol = uint64_t(min_milli);
-    if (lo > median || hi < median) return false;
-    uint64_t below = uint64_t(median) - uint64_t(lo);
-    uint64_t above = uint64_t(hi) - uint64_t(median);
-    return below <= tol && above <= tol;
-}
-
-bool second_look_agrees(int64_t first, int64_t again, uint32_t target_permille, int64_t target_min_milli) {
-    return within_target(first, first < again ? first : again, first < again ? again : first, 2 * target_permille,
-                         2 * target_min_milli);
-}
-
 size_t mark_long_gaps(const uint64_t* loops, size_t n, bool* gap, int64_t* scratch) {
     if (n == 0) return 0;
     for (size_t i = 0; i < n; ++i) scratch[i] = to_i64(loops[i]);
@@ -176,7 +160,8 @@ void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s,
         // ...unless it lasted kWarmEnoughFactor loop targets at the range's
         // bottom: however much slower a first call is, the count cannot be
         // smaller, and timing another one only costs time (set_page_table:
-        // one build, ~170 ms on the nested KVM here, against a 1.3 ms target).
+        // one build takes ~170 ms where every guest page-table write exits to
+        // a software hypervisor, against a 1.3 ms target).
         if (warm / kWarmEnoughFactor < cfg.loop_target)
             n = calibrate_count(n, hi, cfg.loop_target, cfg.timer_cost, calibration_time,
                                 const_cast<MeasureHooks*>(&h), &out.calibration_loops);
@@ -227,10 +212,11 @@ void measure(const MeasureConfig& cfg, const MeasureHooks& h, MeasureSamples& s,
             met_before = met;
             // Geometric checkpoints: sorting after every repetition would
             // cost more than the repetitions on a slow platform. Where even
-            // that is too often (the nested KVM here runs the guest's own
-            // instructions so slowly that one evaluation, ~6 ms, costs as
-            // much as three {control, benchmark} pairs) they are spaced so
-            // that evaluating takes at most a fifth of the time.
+            // that is too often (a platform that runs the guest's own
+            // instructions slowly, such as a nested software hypervisor,
+            // where one evaluation, ~6 ms, costs as much as three
+            // {control, benchmark} pairs) they are spaced so that evaluating
+            // takes at most a fifth of the time.
             uint64_t step = done / 4 > 1 ? done / 4 : 1;
             uint64_t pair = c + b;
             if (pair > 0 && (4 * eval_cost + pair - 1) / pair > step) step = (4 * eval_cost + pair - 1) / pair;

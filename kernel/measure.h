@@ -11,14 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/verdict.h"
 #include "posih/stats.h"
 
 namespace hvb {
 
 inline constexpr uint32_t kMaxSamples = 1000;  // repetitions kept per measurement
-// The target's floor: an interval within 1 cycle of the median is tight
-// enough whatever the percentage says.
-inline constexpr int64_t kTargetFloorMilli = 1000;
 // A first (untimed) benchmark loop at the range's bottom that lasts this
 // many loop targets ends calibration: no count can be smaller.
 inline constexpr uint64_t kWarmEnoughFactor = 10;
@@ -28,9 +26,6 @@ inline constexpr uint32_t kMinRepsAlways = 3;
 // Long-gap rule: a timed loop is an outlier when it lasts longer than its
 // kind's median + kGapMads x max(MAD, median / 100).
 inline constexpr int64_t kGapMads = 10;
-// More than 1/kMaxOutlierDen of the repetitions discarded: the target is
-// not met, whatever the interval of the rest.
-inline constexpr uint32_t kMaxOutlierDen = 4;
 inline constexpr const char kOutlierRule[] =
     "repetition discarded when its control or benchmark loop exceeds that loop's median + 10 x max(MAD, 1% of "
     "median); noisy when more than a quarter are discarded";
@@ -109,22 +104,14 @@ uint64_t next_calibration_count(uint64_t n, uint64_t elapsed, uint64_t target, u
 // The host's pace, read from the timer call's own cost: measured again after
 // every benchmark and compared with the lowest seen in this VM (boot
 // included). A call dearer by more than kTimerDriftPermille, and by more
-// than kTimerDriftMads x the boot MAD, means the host slowed (on the
-// development machine its slow phases make the call 1.4-1.8x dearer and the
-// benchmarks 2-2.5x) and the result is noisy. *permille gets the drift.
-inline constexpr int64_t kTimerDriftPermille = 250;
+// than kTimerDriftMads x the boot MAD, means the host slowed (a host that
+// changes speed in phases, as a shared cloud VM does, made the call
+// 1.4-1.8x dearer and the benchmarks 2-2.5x in its slow phases) and the
+// result is noisy. *permille gets the drift.
 inline constexpr uint64_t kTimerDriftMads = 3;
 bool timer_drifted(uint64_t now, uint64_t floor, uint64_t mad, int64_t* permille);
 
-// Whether [lo, hi] lies within max(|median| * permille / 1000, min_milli)
-// of the median on both sides.
-bool within_target(int64_t median, int64_t lo, int64_t hi, uint32_t permille, int64_t min_milli);
-
-// Whether a second measurement of the same thing (`again`) agrees with the
-// first: within twice the target, floor included, around the first. The
-// rule of the verify pass, of linearity's closing measurement and of the
-// host tool's agreement between runs.
-bool second_look_agrees(int64_t first, int64_t again, uint32_t target_permille, int64_t target_min_milli);
+// within_target and second_look_agrees: kernel/verdict.h.
 
 // Marks loops[i] as a gap (gap[i] = true; earlier marks are kept) when it
 // exceeds the long-gap threshold; returns how many it marked now. `scratch`

@@ -1,4 +1,5 @@
-// kernel/options.cpp — parses the kernel command line (only=, skip=, iters=, reps=, timer=, exit=).
+// kernel/options.cpp — parses the kernel command line: one table of keys (kOptionRows), their parsers
+// and one set of defaults (kDefaultOptions).
 //
 // The same file runs freestanding in the kernel and under ASan/UBSan on the
 // host, so it uses no libc, no heap and no static constructors. Messages are
@@ -87,27 +88,6 @@ bool parse_count(Str text, uint64_t max, const char* key, Str shown, const char*
         m.text("must be 1..").number(max);
     }
     return false;
-}
-
-enum class Key { unknown, only, skip, iters, reps, timer, exit, selfcheck, apic, timing, budget, target, linearity, pinned, loop_us, verify };
-
-Key lookup_key(Str k) {
-    if (k.equals("only")) return Key::only;
-    if (k.equals("skip")) return Key::skip;
-    if (k.equals("iters")) return Key::iters;
-    if (k.equals("reps")) return Key::reps;
-    if (k.equals("timer")) return Key::timer;
-    if (k.equals("exit")) return Key::exit;
-    if (k.equals("selfcheck")) return Key::selfcheck;
-    if (k.equals("apic")) return Key::apic;
-    if (k.equals("timing")) return Key::timing;
-    if (k.equals("budget")) return Key::budget;
-    if (k.equals("target")) return Key::target;
-    if (k.equals("linearity")) return Key::linearity;
-    if (k.equals("pinned")) return Key::pinned;
-    if (k.equals("loop_us")) return Key::loop_us;
-    if (k.equals("verify")) return Key::verify;
-    return Key::unknown;
 }
 
 // target=P%: a percentage with at most one decimal, 0.1..100, in permille.
@@ -264,6 +244,116 @@ void parse_param(Str word, Str key, Str value, Options& out, Errors& errs) {
     }
 }
 
+// ---- the parsers of the table's rows ----------------------------------------
+// Each takes the row (for its name in messages), the non-empty value, and
+// writes one field of `out` or reports why it cannot.
+
+// A word a key accepts, and the field value it stands for. The first
+// `listed` choices of a set are named in the error message; the rest are
+// accepted spellings (on/off beside 1/0).
+struct Choice {
+    const char* word;
+    uint8_t value;
+};
+struct ChoiceSet {
+    const Choice* choices;
+    size_t count;
+    size_t listed;
+};
+
+// "expected a, b or c" from the listed words of a set.
+void expected_choices(Message m, Str value, const char* key, const ChoiceSet& set) {
+    m.text(key).text("=").input(value).text(": expected ");
+    for (size_t i = 0; i < set.listed; ++i) {
+        if (i > 0) m.text(i + 1 == set.listed ? " or " : ", ");
+        m.text(set.choices[i].word);
+    }
+}
+
+bool find_choice(Str value, const ChoiceSet& set, uint8_t& out) {
+    for (size_t i = 0; i < set.count; ++i) {
+        if (value.equals(set.choices[i].word)) {
+            out = set.choices[i].value;
+            return true;
+        }
+    }
+    return false;
+}
+
+template <typename T, T Options::*Field, const ChoiceSet& Set>
+void parse_choice(const OptionRow& row, Str value, Options& out, Errors& errs) {
+    uint8_t v = 0;
+    if (!find_choice(value, Set, v)) return expected_choices(errs.add(), value, row.name, Set);
+    out.*Field = static_cast<T>(v);
+}
+
+// timer= also records that the choice was the user's (main.cpp falls back
+// from an rdtscp the CPU lacks, and says so only when it was asked for).
+template <const ChoiceSet& Set>
+void parse_timer(const OptionRow& row, Str value, Options& out, Errors& errs) {
+    uint8_t v = 0;
+    if (!find_choice(value, Set, v)) return expected_choices(errs.add(), value, row.name, Set);
+    out.timer = static_cast<TimerMode>(v);
+    out.timer_given = true;
+}
+
+template <uint32_t Options::*Field, uint64_t Max>
+void parse_bounded(const OptionRow& row, Str value, Options& out, Errors& errs) {
+    uint64_t n = 0;
+    if (parse_count(value, Max, row.name, value, "needs a value", errs, n)) out.*Field = static_cast<uint32_t>(n);
+}
+
+void parse_only(const OptionRow& row, Str value, Options& out, Errors& errs) {
+    parse_name_list(row.name, value, out.only, out.only_count, errs);
+}
+
+void parse_skip(const OptionRow& row, Str value, Options& out, Errors& errs) {
+    parse_name_list(row.name, value, out.skip, out.skip_count, errs);
+}
+
+void parse_iters_row(const OptionRow&, Str value, Options& out, Errors& errs) {
+    parse_iters(value, out, errs);
+}
+
+void parse_target(const OptionRow& row, Str value, Options& out, Errors& errs) {
+    if (!parse_percent(value, out.target_permille))
+        errs.add().text(row.name).text("=").input(value).text(": expected a percentage 0.1%..100%, e.g. 1% or 0.5%");
+}
+
+void parse_pinned(const OptionRow& row, Str value, Options& out, Errors& errs) {
+    if (!valid_token(value)) {
+        errs.add().text(row.name).text("=").input(value).text(": expected a word of letters, digits, -, + or _ (at most ")
+            .number(Options::kMaxToken).text(")");
+        return;
+    }
+    __builtin_memcpy(out.pinned, value.ptr, value.len);
+    out.pinned[value.len] = '\0';
+}
+
+constexpr Choice kTimerChoices[] = {{"rdtscp", uint8_t(TimerMode::rdtscp)}, {"rdtsc", uint8_t(TimerMode::rdtsc)}};
+constexpr Choice kExitChoices[] = {{"auto", uint8_t(ExitMode::automatic)}, {"halt", uint8_t(ExitMode::halt)}};
+constexpr Choice kSelfCheckChoices[] = {
+    {"none", uint8_t(SelfCheck::none)}, {"smp", uint8_t(SelfCheck::smp)}, {"all", uint8_t(SelfCheck::all)}};
+constexpr Choice kApicChoices[] = {{"auto", uint8_t(ApicChoice::automatic)},
+                                   {"xapic", uint8_t(ApicChoice::xapic)},
+                                   {"x2apic", uint8_t(ApicChoice::x2apic)}};
+constexpr Choice kTimingChoices[] = {{"internal", 0}, {"external", 1}};
+constexpr Choice kSwitchChoices[] = {{"1", 1}, {"0", 0}, {"on", 1}, {"off", 0}};
+
+constexpr ChoiceSet kTimerSet{kTimerChoices, 2, 2};
+constexpr ChoiceSet kExitSet{kExitChoices, 2, 2};
+constexpr ChoiceSet kSelfCheckSet{kSelfCheckChoices, 3, 3};
+constexpr ChoiceSet kApicSet{kApicChoices, 3, 3};
+constexpr ChoiceSet kTimingSet{kTimingChoices, 2, 2};
+constexpr ChoiceSet kSwitchSet{kSwitchChoices, 4, 2};
+
+const OptionRow* find_row(Str key) {
+    for (size_t i = 0; i < kOptionRowCount; ++i) {
+        if (key.equals(kOptionRows[i].name)) return &kOptionRows[i];
+    }
+    return nullptr;
+}
+
 void parse_word(Str word, bool first, Options& out, Errors& errs) {
     size_t eq = find(word, '=');
     if (eq == word.len) {
@@ -271,7 +361,7 @@ void parse_word(Str word, bool first, Options& out, Errors& errs) {
         // "(hd0)/boot/x.elf"; only the first word gets this treatment so a
         // stray path later on is still reported.
         if (first && find(word, '/') < word.len) return;
-        if (lookup_key(word) != Key::unknown) {
+        if (find_row(word) != nullptr) {
             errs.add().text("option '").input(word).text("' needs a value");
         } else {
             errs.add().text("stray word '").input(word).text("' (options are key=value)");
@@ -281,8 +371,8 @@ void parse_word(Str word, bool first, Options& out, Errors& errs) {
     Str key = slice(word, 0, eq);
     Str value = slice(word, eq + 1, word.len);
     if (find(key, '.') < key.len) return parse_param(word, key, value, out, errs);
-    Key k = lookup_key(key);
-    if (k == Key::unknown) {
+    const OptionRow* row = find_row(key);
+    if (row == nullptr) {
         errs.add().text("unknown option '").input(word).text("'");
         return;
     }
@@ -290,124 +380,53 @@ void parse_word(Str word, bool first, Options& out, Errors& errs) {
         errs.add().text("option '").input(key).text("' needs a value");
         return;
     }
-    switch (k) {
-    case Key::only:
-        parse_name_list("only", value, out.only, out.only_count, errs);
-        break;
-    case Key::skip:
-        parse_name_list("skip", value, out.skip, out.skip_count, errs);
-        break;
-    case Key::iters:
-        parse_iters(value, out, errs);
-        break;
-    case Key::reps: {
-        uint64_t n = 0;
-        if (parse_count(value, Options::kMaxReps, "reps", value, "needs a value", errs, n)) {
-            out.reps = static_cast<uint32_t>(n);
-        }
-        break;
-    }
-    case Key::timer:
-        if (value.equals("rdtscp")) {
-            out.timer = TimerMode::rdtscp;
-            out.timer_given = true;
-        } else if (value.equals("rdtsc")) {
-            out.timer = TimerMode::rdtsc;
-            out.timer_given = true;
-        } else {
-            errs.add().text("timer=").input(value).text(": expected rdtscp or rdtsc");
-        }
-        break;
-    case Key::exit:
-        if (value.equals("auto")) {
-            out.exit = ExitMode::automatic;
-        } else if (value.equals("halt")) {
-            out.exit = ExitMode::halt;
-        } else {
-            errs.add().text("exit=").input(value).text(": expected auto or halt");
-        }
-        break;
-    case Key::selfcheck:
-        if (value.equals("none")) {
-            out.selfcheck = SelfCheck::none;
-        } else if (value.equals("smp")) {
-            out.selfcheck = SelfCheck::smp;
-        } else if (value.equals("all")) {
-            out.selfcheck = SelfCheck::all;
-        } else {
-            errs.add().text("selfcheck=").input(value).text(": expected none, smp or all");
-        }
-        break;
-    case Key::apic:
-        if (value.equals("auto")) {
-            out.apic = ApicChoice::automatic;
-        } else if (value.equals("xapic")) {
-            out.apic = ApicChoice::xapic;
-        } else if (value.equals("x2apic")) {
-            out.apic = ApicChoice::x2apic;
-        } else {
-            errs.add().text("apic=").input(value).text(": expected auto, xapic or x2apic");
-        }
-        break;
-    case Key::timing:
-        if (value.equals("internal")) {
-            out.external_timing = false;
-        } else if (value.equals("external")) {
-            out.external_timing = true;
-        } else {
-            errs.add().text("timing=").input(value).text(": expected internal or external");
-        }
-        break;
-    case Key::budget: {
-        uint64_t n = 0;
-        if (parse_count(value, Options::kMaxBudgetMs, "budget", value, "needs a value", errs, n))
-            out.budget_ms = static_cast<uint32_t>(n);
-        break;
-    }
-    case Key::loop_us: {
-        uint64_t n = 0;
-        if (parse_count(value, Options::kMaxLoopUs, "loop_us", value, "needs a value", errs, n))
-            out.min_loop_us = static_cast<uint32_t>(n);
-        break;
-    }
-    case Key::target:
-        if (!parse_percent(value, out.target_permille))
-            errs.add().text("target=").input(value).text(": expected a percentage 0.1%..100%, e.g. 1% or 0.5%");
-        break;
-    case Key::verify:
-        if (value.equals("1") || value.equals("on")) {
-            out.verify = true;
-        } else if (value.equals("0") || value.equals("off")) {
-            out.verify = false;
-        } else {
-            errs.add().text("verify=").input(value).text(": expected 1 or 0");
-        }
-        break;
-    case Key::linearity:
-        if (value.equals("1") || value.equals("on")) {
-            out.linearity = true;
-        } else if (value.equals("0") || value.equals("off")) {
-            out.linearity = false;
-    out.verify = true;
-        } else {
-            errs.add().text("linearity=").input(value).text(": expected 1 or 0");
-        }
-        break;
-    case Key::pinned:
-        if (valid_token(value)) {
-            __builtin_memcpy(out.pinned, value.ptr, value.len);
-            out.pinned[value.len] = '\0';
-        } else {
-            errs.add().text("pinned=").input(value).text(": expected a word of letters, digits, -, + or _ (at most ")
-                .number(Options::kMaxToken).text(")");
-        }
-        break;
-    case Key::unknown:
-        break;
-    }
+    row->parse(*row, value, out, errs);
 }
 
 }  // namespace
+
+constinit const Options kDefaultOptions{};
+
+// The keys, in the order a reader meets them. Defaults are written as the
+// command line would write them; the values themselves are Options' member
+// initialisers (kDefaultOptions), and the unit tests check the two agree.
+constinit const OptionRow kOptionRows[] = {
+    {"only", parse_only, "", "a,b: run only these benchmarks or categories (opt-in ones too)"},
+    {"skip", parse_skip, "", "a,b: do not run these benchmarks or categories"},
+    {"iters", parse_iters_row, "",
+     "N, or a:N,b:M, or both (iters=1000,cpuid:50): fixed iteration counts; default adaptive, within each "
+     "benchmark's range"},
+    {"reps", parse_bounded<&Options::reps, Options::kMaxReps>, "",
+     "N: fixed repetitions of {control, benchmark}, 1..1000; default adaptive, until the target or the budget"},
+    {"timer", parse_timer<kTimerSet>, "rdtsc", "rdtscp|rdtsc: how a timed loop reads the cycle counter"},
+    {"exit", parse_choice<ExitMode, &Options::exit, kExitSet>, "auto",
+     "auto|halt: auto exits through QEMU's isa-debug-exit when there is one, else halts"},
+    {"selfcheck", parse_choice<SelfCheck, &Options::selfcheck, kSelfCheckSet>, "smp",
+     "none|smp|all: boot self-checks; smp proves every AP answers an on_cpu round trip, all adds the MMU check "
+     "(map, touch, unmap and verify 64 MiB with 4 KiB and with 2 MiB pages)"},
+    {"apic", parse_choice<ApicChoice, &Options::apic, kApicSet>, "auto",
+     "auto|xapic|x2apic: local APIC mode; auto takes x2APIC when the CPU has it, xapic keeps the MMIO "
+     "interface (what mmio_read_lapic measures)"},
+    {"timing", parse_choice<bool, &Options::external_timing, kTimingSet>, "internal",
+     "internal|external: external also sends a marker byte on COM1 right before and after each timed loop of "
+     "the repetitions (not calibration, linearity levels past N, or the verify pass), for a host to timestamp "
+     "(HyperBench section 5.2)"},
+    {"budget", parse_bounded<&Options::budget_ms, Options::kMaxBudgetMs>, "60",
+     "MS: time budget per benchmark for adaptive repetitions (docs/measurement.md), 1..600000"},
+    {"target", parse_target, "1%",
+     "P%: confidence-interval target, the median's 95% interval within P% of it (or 1 cycle, whichever is "
+     "larger); 0.1%..100%"},
+    {"linearity", parse_choice<bool, &Options::linearity, kSwitchSet>, "0",
+     "1|0: measure each benchmark at N, 10N and 100N iterations (HyperBench section 6.2) and report the ratios"},
+    {"pinned", parse_pinned, "unknown",
+     "WORD: how the launcher pinned the vCPUs (none, vcpus, full...); only echoed in the header"},
+    {"loop_us", parse_bounded<&Options::min_loop_us, Options::kMaxLoopUs>, "1000",
+     "N: adaptive iterations make one timed loop last at least N microseconds (besides the timer-cost rule); "
+     "1..1000000"},
+    {"verify", parse_choice<bool, &Options::verify, kSwitchSet>, "1",
+     "1|0: after the suite, measure every result that met its target once more and mark it noisy if it moved"},
+};
+constinit const size_t kOptionRowCount = sizeof kOptionRows / sizeof kOptionRows[0];
 
 bool Str::equals(const char* s) const {
     if (s == nullptr) return false;
@@ -445,25 +464,9 @@ uint64_t Options::iterations_for(const char* name, uint64_t fallback) const {
 }
 
 size_t parse_options(const char* cmdline, Options& out, OptionError* errors, size_t max_errors) {
-    // Reset field by field: `out = Options{}` would build a ~2 KiB temporary
-    // on the small kernel stack. The arrays need no clearing; counts guard them.
-    out.only_count = 0;
-    out.skip_count = 0;
-    out.iters_all = 0;
-    out.iters_count = 0;
-    out.params_count = 0;
-    out.reps = 0;
-    out.timer = TimerMode::rdtsc;
-    out.timer_given = false;
-    out.exit = ExitMode::automatic;
-    out.selfcheck = SelfCheck::smp;
-    out.apic = ApicChoice::automatic;
-    out.external_timing = false;
-    out.budget_ms = Options::kDefaultBudgetMs;
-    out.min_loop_us = Options::kDefaultMinLoopUs;
-    out.target_permille = Options::kDefaultTargetPermille;
-    out.linearity = false;
-    __builtin_memcpy(out.pinned, "unknown", 8);
+    // A copy of the one set of defaults, straight from static storage (no
+    // temporary on the small kernel stack).
+    out = kDefaultOptions;
 
     Errors errs{errors, max_errors, 0};
     const char* p = cmdline != nullptr ? cmdline : "";

@@ -1,44 +1,8 @@
-// kernel/options.h — the kernel command line (DESIGN.md "Kernel command line").
-//
-//   only=a,b        run only these benchmarks or categories (also opt-in ones)
-//   skip=a,b        do not run these benchmarks or categories
-//   iters=N         fixed iteration count for every benchmark (default:
-//                   adaptive, within each benchmark's range)
-//   iters=a:N,b:M   per-benchmark counts (may be combined with a bare N in
-//                   the same list: iters=1000,cpuid:50)
-//   reps=N          fixed repetitions of {control, benchmark}, 1..kMaxReps
-//                   (default: adaptive, until the target or the budget)
-//   timer=rdtscp|rdtsc
-//   exit=auto|halt
-//   selfcheck=none|smp|all  boot self-checks: smp (default) proves every AP
-//                   answers an on_cpu round trip; all adds the MMU check
-//                   (map, touch, unmap and verify 64 MiB with 4 KiB and
-//                   with 2 MiB pages)
-//   name.param=V    a benchmark parameter, e.g. mem_hot.working_set=64M;
-//                   V is decimal with an optional K, M or G suffix (powers
-//                   of 1024, as parameters are mostly sizes)
-//   timing=internal|external  external: also send a marker byte on COM1
-//                   right before (0x02) and after (0x03) each timed loop of
-//                   the repetitions (not calibration, linearity levels past
-//                   N, or the verify pass), for a host to timestamp
-//                   (HyperBench section 5.2)
-//   apic=auto|xapic|x2apic  local APIC mode: auto takes x2APIC when the CPU
-//                   has it; xapic keeps the MMIO interface (what
-//                   mmio_read_lapic measures)
-//   budget=MS       time budget per benchmark for adaptive repetitions
-//                   (docs/measurement.md), 1..600000; default 60
-//   loop_us=N       adaptive iterations make one timed loop last at least
-//                   N microseconds (besides the timer-cost rule); 1..1000000,
-//                   default 1000
-//   target=P%       confidence-interval target: the median's 95% interval
-//                   within P% of it (or 1 cycle, whichever is larger);
-//                   0.1%..100%, default 1%
-//   linearity=1|0   measure each benchmark at N, 10N and 100N iterations
-//                   (HyperBench section 6.2) and report the ratios
-//   verify=1|0      after the suite, measure every result that met its
-//                   target once more and mark it noisy if it moved (default 1)
-//   pinned=WORD     how the launcher pinned the vCPUs (none, vcpus, full...);
-//                   only echoed in the header
+// kernel/options.h — the kernel command line: words `key=value`, one key per
+// row of kOptionRows (kernel/options.cpp: its name, parser, default and help)
+// and `name.param=V`, a benchmark parameter (e.g. mem_hot.working_set=64M; V
+// is decimal with an optional K, M or G suffix, powers of 1024, as
+// parameters are mostly sizes). README.md lists the keys for users.
 //
 // Words are separated by spaces or tabs. A first word with no '=' that
 // contains a '/' is the image path some loaders prepend, and is ignored.
@@ -124,6 +88,25 @@ struct Options {
 struct OptionError {
     char message[160];
 };
+
+// The defaults: Options' member initialisers, in one constant instance that
+// every parse starts from.
+extern const Options kDefaultOptions;
+
+template <class Error>
+struct ErrorList;  // kernel/message.h
+
+// One command-line key: its name, the parser of a non-empty value (which
+// sets a field of Options or reports an error naming row.name), the default
+// as the command line would write it ("" for none) and a line of help.
+struct OptionRow {
+    const char* name;
+    void (*parse)(const OptionRow& row, Str value, Options& out, ErrorList<OptionError>& errs);
+    const char* default_text;
+    const char* help;
+};
+extern const OptionRow kOptionRows[];
+extern const size_t kOptionRowCount;
 
 // Parses `cmdline` (which must outlive `out`: the Str fields point into it).
 // Writes up to max_errors messages and returns the total number of errors

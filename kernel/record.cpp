@@ -146,7 +146,7 @@ const char* vector_name(uint8_t vector) { return fault_mnemonic(vector); }
 
 void write_header(Sink sink, const HeaderRecord& h) {
     Line l;
-    begin_record(l, "header");
+    begin_record(l, kRecordHeader);
     l.key("version");
     l.i64(kRecordVersion);
     l.key("cpu_vendor");
@@ -245,7 +245,7 @@ void write_header(Sink sink, const HeaderRecord& h) {
 
 void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total) {
     Line l;
-    begin_record(l, "begin");
+    begin_record(l, kRecordBegin);
     l.key("name");
     l.str(name);
     l.key("index");
@@ -258,7 +258,7 @@ void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total) {
 
 void write_result(Sink sink, const ResultRecord& r) {
     Line l;
-    begin_record(l, "result");
+    begin_record(l, kRecordResult);
     l.key("name");
     l.str(r.name);
     l.key("category");
@@ -356,7 +356,7 @@ void write_result(Sink sink, const ResultRecord& r) {
 
 void write_verify(Sink sink, const VerifyRecord& v) {
     Line l;
-    begin_record(l, "verify");
+    begin_record(l, kRecordVerify);
     l.key("name");
     l.str(v.name);
     l.key("iterations");
@@ -380,7 +380,7 @@ void write_verify(Sink sink, const VerifyRecord& v) {
 
 void write_error(Sink sink, const char* message) {
     Line l;
-    begin_record(l, "error");
+    begin_record(l, kRecordError);
     l.key("message");
     l.str(message);
     l.raw("}", 1);
@@ -389,7 +389,7 @@ void write_error(Sink sink, const char* message) {
 
 void write_end(Sink sink, const EndRecord& e) {
     Line l;
-    begin_record(l, "end");
+    begin_record(l, kRecordEnd);
     l.raw(",\"counts\":{");
     for (size_t i = 0; i < kStatusCount; ++i) {
         if (i > 0) l.raw(",", 1);

@@ -1,5 +1,5 @@
-// kernel/record.h — the machine-readable result stream (DESIGN.md "Result
-// records"), shared by the kernel (which writes it) and the host tools (which
+// kernel/record.h — the machine-readable result stream (docs/architecture.md
+// "Result records"; prefix, record types and markers in kernel/protocol.h), shared by the kernel (which writes it) and the host tools (which
 // read it through tools/records.h). One record per line:
 //
 //   @hvb {"type":"header",...}
@@ -16,12 +16,11 @@
 #include <stdint.h>
 
 #include "kernel/benchmark.h"
+#include "kernel/protocol.h"
 #include "posih/format.h"
 
 namespace hvb {
 
-inline constexpr const char kRecordPrefix[] = "@hvb ";
-inline constexpr int kRecordVersion = 1;
 
 enum class Status : uint8_t { ok, unsupported, faulted, skipped, timeout };
 inline constexpr size_t kStatusCount = 5;

@@ -8,6 +8,7 @@
 #include "kernel/runner.h"
 
 #include "kernel/measure.h"
+#include "kernel/protocol.h"
 #include "posih/console.h"
 #include "posih/cpu.h"
 #include "posih/interrupt.h"
@@ -20,10 +21,6 @@ namespace {
 MeasureSamples samples;
 MeasureResult result;
 MeasurementMethod method;
-
-// External-timing markers (timing=external): around each timed loop,
-// outside the kernel's own timer reads.
-constexpr char kMarkBefore = 0x02, kMarkAfter = 0x03;
 
 struct Job {
     const Benchmark* bench;
@@ -46,9 +43,9 @@ void run_cleanup(void* arg) {
 uint64_t hook_timed(void* ctx, bool bench, uint64_t n) {
     auto* job = static_cast<Job*>(ctx);
     void (*fn)(uint64_t) = bench ? job->bench->benchmark : job->bench->control;
-    if (job->markers) console_put_raw(kMarkBefore);
+    if (job->markers) console_put_raw(kMarkerStart);
     uint64_t t = time_call(job->timer, fn, n);
-    if (job->markers) console_put_raw(kMarkAfter);
+    if (job->markers) console_put_raw(kMarkerEnd);
     return t;
 }
 void hook_warm(void* ctx, bool bench, uint64_t n) {

@@ -7,6 +7,7 @@
 #include "kernel/benchmark.h"
 #include "kernel/options.h"
 #include "kernel/record.h"
+#include "kernel/verdict.h"
 
 namespace hvb {
 
@@ -35,10 +36,8 @@ const MeasurementMethod& measurement_init(const Options& opts);
 // Fills the method fields of a header record (after measurement_init).
 void describe_method(const Options& opts, HeaderRecord& h);
 
-// A benchmark whose control is hvb::empty_loop is noisy when that control
-// ran more than this far (permille) from the platform's usual speed.
-inline constexpr int64_t kSpeedTolerancePermille = 100;
-// ...provided the empty loop's cost is stable at boot: MAD of nine loops
+// The speed check (kSpeedTolerancePermille, kernel/verdict.h) applies
+// provided the empty loop's cost is stable at boot: MAD of nine loops
 // within this (permille of the median); and its count is at least
 // kSpeedMinIterations (below, call overhead is a visible part of it).
 inline constexpr int64_t kSpeedStablePermille = 20;

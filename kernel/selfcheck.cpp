@@ -182,7 +182,7 @@ bool selfcheck_interrupts(void (*fail)(const char*)) {
     }
     if (ok)
         kprintf("self-check interrupts: self-IPI delivered; %lu us one-shot timer fired after %lu us (%s, %s)\n",
-                kTimerUs, waited / cycles_per_us(), timer_oneshot_source(), apic_mode_name());
+                kTimerUs, waited / cycles_per_us(), timer_oneshot_source(), interrupt_controller_mode());
     return ok;
 }
 

@@ -408,6 +408,52 @@ uint64_t acpi_find_table(const PhysView& mem, uint64_t rsdp_phys, const char* si
 
 // ---- MADT --------------------------------------------------------------------
 
+namespace {
+
+// Minimum lengths of the structures we understand; longer ones are accepted
+// (later revisions may append fields), shorter ones would make us read a
+// neighbour's bytes as ours. 0: a type we skip by its length.
+uint8_t madt_entry_need(uint8_t type) {
+    switch (type) {
+        case kMadtLocalApic: return 8;
+        case kMadtIoApic: return 12;
+        case kMadtLapicOverride: return 12;
+        case kMadtLocalX2apic: return 16;
+        default: return 0;  // unknown or unused type
+    }
+}
+
+// Takes in one entry of a type madt_entry_need knows, its bytes in `e`.
+void apply_madt_entry(MadtInfo& out, uint8_t type, const uint8_t* e) {
+    switch (type) {
+        case kMadtLocalApic: {
+            // 5.2.12.2: UID at 2, APIC ID at 3, flags at 4. Online-capable
+            // CPUs are usable too (they can be brought up).
+            const uint32_t f = get_u32(e + 4);
+            if (f & (kLapicEnabled | kLapicOnlineCapable)) add_cpu(out, e[3], e[2], false);
+            break;
+        }
+        case kMadtIoApic:
+            // 5.2.12.3: ID at 2, reserved at 3, address at 4, GSI base at 8.
+            if (out.ioapic_count == 0) out.ioapic_phys = get_u32(e + 4);
+            if (out.ioapic_count != UINT32_MAX) ++out.ioapic_count;
+            break;
+        case kMadtLapicOverride:
+            // 5.2.12.8: the 64-bit address replaces the header's.
+            out.lapic_phys = get_u64(e + 4);
+            break;
+        case kMadtLocalX2apic: {
+            // 5.2.12.12: reserved at 2, x2APIC ID at 4, flags at 8, UID at 12.
+            const uint32_t f = get_u32(e + 8);
+            if (f & (kLapicEnabled | kLapicOnlineCapable)) add_cpu(out, get_u32(e + 4), get_u32(e + 12), true);
+            break;
+        }
+        default: break;
+    }
+}
+
+}  // namespace
+
 bool acpi_parse_madt(const PhysView& mem, uint64_t phys, MadtInfo& out, AcpiError* err) {
     __builtin_memset(&out, 0, sizeof out);
 
@@ -459,17 +505,7 @@ bool acpi_parse_madt(const PhysView& mem, uint64_t phys, MadtInfo& out, AcpiErro
             return false;
         }
 
-        // Minimum lengths of the structures we understand; longer ones are
-        // accepted (later revisions may append fields), shorter ones would
-        // make us read a neighbour's bytes as ours.
-        uint8_t need = 0;
-        switch (type) {
-            case kMadtLocalApic: need = 8; break;
-            case kMadtIoApic: need = 12; break;
-            case kMadtLapicOverride: need = 12; break;
-            case kMadtLocalX2apic: need = 16; break;
-            default: break;  // unknown or unused type: skipped by its length
-        }
+        const uint8_t need = madt_entry_need(type);
         if (need != 0) {
             if (elen < need) {
                 set_err(err, "MADT type %u entry at offset 0x%x too short (length %u, need %u)",
@@ -481,31 +517,7 @@ bool acpi_parse_madt(const PhysView& mem, uint64_t phys, MadtInfo& out, AcpiErro
                 set_err(err, "MADT entry at offset 0x%x outside the memory view", off);
                 return false;
             }
-            switch (type) {
-                case kMadtLocalApic: {
-                    // 5.2.12.2: UID at 2, APIC ID at 3, flags at 4. Online-
-                    // capable CPUs are usable too (they can be brought up).
-                    const uint32_t f = get_u32(e + 4);
-                    if (f & (kLapicEnabled | kLapicOnlineCapable)) add_cpu(out, e[3], e[2], false);
-                    break;
-                }
-                case kMadtIoApic:
-                    // 5.2.12.3: ID at 2, reserved at 3, address at 4, GSI base at 8.
-                    if (out.ioapic_count == 0) out.ioapic_phys = get_u32(e + 4);
-                    if (out.ioapic_count != UINT32_MAX) ++out.ioapic_count;
-                    break;
-                case kMadtLapicOverride:
-                    // 5.2.12.8: the 64-bit address replaces the header's.
-                    out.lapic_phys = get_u64(e + 4);
-                    break;
-                case kMadtLocalX2apic: {
-                    // 5.2.12.12: reserved at 2, x2APIC ID at 4, flags at 8, UID at 12.
-                    const uint32_t f = get_u32(e + 8);
-                    if (f & (kLapicEnabled | kLapicOnlineCapable)) add_cpu(out, get_u32(e + 4), get_u32(e + 12), true);
-                    break;
-                }
-                default: break;
-            }
+            apply_madt_entry(out, type, e);
         }
         off += elen;  // off < len <= UINT32_MAX and elen <= len - off: no overflow
     }

@@ -72,17 +72,8 @@ uint32_t cpu_count();
 // Where the list of processors came from: "madt" or "default" (no MADT).
 const char* cpu_count_source();
 
-// Exit codes: a bit set per kind of failure; 0 means the suite ran.
-enum ExitCode : int {
-    kExitOk = 0,
-    kExitFaulted = 1 << 0,     // a benchmark faulted
-    kExitTimeout = 1 << 1,     // a benchmark timed out
-    kExitBadInput = 1 << 2,    // command-line or selection errors
-    kExitFatal = 1 << 3,       // fault outside a benchmark, unusable boot info
-    kExitSelfCheck = 1 << 4,   // a boot self-check failed
-};
-
-// Leaves the machine: through QEMU's isa-debug-exit device when it is there
+// Leaves the machine with `code` (the kernel's exit codes:
+// kernel/protocol.h): through QEMU's isa-debug-exit device when it is there
 // (QEMU then exits with status (code << 1) | 1), else halts forever. With
 // allow_device false it always halts (exit=halt).
 [[noreturn]] void platform_exit(int code, bool allow_device);

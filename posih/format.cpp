@@ -125,12 +125,159 @@ void emit_integer(Out& out, const Spec& sp, uint64_t mag, bool negative, bool is
     if (sp.left) out.repeat(' ', pad);
 }
 
+// The variadic arguments, passed by reference between the helpers below (a
+// va_list itself may be an array type, which does not pass portably).
+struct Args {
+    va_list ap;
+};
+
+// Flags, width, precision and length modifier of the spec after a '%';
+// leaves p on the conversion character.
+Len parse_spec(const char*& p, Args& args, Spec& sp) {
+    for (;; ++p) {
+        if (*p == '-') sp.left = true;
+        else if (*p == '0') sp.zero = true;
+        else if (*p == '+') sp.plus = true;
+        else if (*p == ' ') sp.space = true;
+        else if (*p == '#') sp.alt = true;
+        else break;
+    }
+    if (*p == '*') {
+        int w = va_arg(args.ap, int);
+        if (w < 0) sp.left = true;  // C: a negative '*' width means '-'
+        sp.width = star_magnitude(w);
+        ++p;
+    } else {
+        sp.width = parse_num(p);
+    }
+    if (*p == '.') {
+        ++p;
+        sp.has_prec = true;
+        if (*p == '*') {
+            int pr = va_arg(args.ap, int);
+            ++p;
+            // C: a negative '*' precision is taken as if omitted.
+            if (pr < 0) sp.has_prec = false;
+            else sp.prec = star_magnitude(pr);
+        } else {
+            sp.prec = parse_num(p);
+        }
+    }
+    Len len = Len::none;
+    if (*p == 'h') {
+        ++p;
+        if (*p == 'h') { len = Len::hh; ++p; } else len = Len::h;
+    } else if (*p == 'l') {
+        ++p;
+        if (*p == 'l') { len = Len::ll; ++p; } else len = Len::l;
+    } else if (*p == 'z') { len = Len::z; ++p; }
+    else if (*p == 'j') { len = Len::j; ++p; }
+    else if (*p == 't') { len = Len::t; ++p; }
+    return len;
+}
+
+int64_t signed_arg(Args& args, Len len) {
+    switch (len) {
+    case Len::hh: return static_cast<signed char>(va_arg(args.ap, int));
+    case Len::h: return static_cast<short>(va_arg(args.ap, int));
+    case Len::l: return va_arg(args.ap, long);
+    case Len::ll: return va_arg(args.ap, long long);
+    // No ssize_t without libc headers; ptrdiff_t is the same width.
+    case Len::z: return static_cast<int64_t>(va_arg(args.ap, ptrdiff_t));
+    case Len::j: return va_arg(args.ap, intmax_t);
+    case Len::t: return va_arg(args.ap, ptrdiff_t);
+    default: return va_arg(args.ap, int);
+    }
+}
+
+uint64_t unsigned_arg(Args& args, Len len) {
+    switch (len) {
+    case Len::hh: return static_cast<unsigned char>(va_arg(args.ap, unsigned));
+    case Len::h: return static_cast<unsigned short>(va_arg(args.ap, unsigned));
+    case Len::l: return va_arg(args.ap, unsigned long);
+    case Len::ll: return va_arg(args.ap, unsigned long long);
+    case Len::z: return va_arg(args.ap, size_t);
+    case Len::j: return va_arg(args.ap, uintmax_t);
+    case Len::t: return static_cast<uint64_t>(va_arg(args.ap, ptrdiff_t));
+    default: return va_arg(args.ap, unsigned);
+    }
+}
+
+void emit_pointer(Out& out, const Spec& sp, uint64_t v) {
+    // Always 16 digits, so pointers line up in logs.
+    char buf[18];
+    buf[0] = '0';
+    buf[1] = 'x';
+    size_t nd = to_digits(buf + sizeof buf, v, 16, false);
+    __builtin_memset(buf + 2, '0', 16 - nd);
+    emit_padded(out, sp, buf, sizeof buf);
+}
+
+void emit_string(Out& out, const Spec& sp, const char* s) {
+    if (s == nullptr) s = "(null)";
+    // With a precision, the string need not be NUL-terminated: never read past it.
+    size_t n = 0;
+    if (sp.has_prec) {
+        while (n < sp.prec && s[n] != '\0') ++n;
+    } else {
+        n = __builtin_strlen(s);
+    }
+    emit_padded(out, sp, s, n);
+}
+
+// One conversion; p is on its character. Returns false at a spec cut off by
+// the end of the format (echoed as it was).
+bool convert(Out& out, const char* spec_start, const char* p, const Spec& sp, Len len, Args& args) {
+    char conv = *p;
+    switch (conv) {
+    case 'd':
+    case 'i': {
+        int64_t v = signed_arg(args, len);
+        // Unsigned negation, so INT64_MIN is fine.
+        uint64_t mag = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+        emit_integer(out, sp, mag, v < 0, true, 10, false);
+        return true;
+    }
+    case 'u':
+    case 'x':
+    case 'X':
+    case 'o': {
+        uint64_t v = unsigned_arg(args, len);
+        unsigned base = conv == 'u' ? 10 : conv == 'o' ? 8 : 16;
+        emit_integer(out, sp, v, false, false, base, conv == 'X');
+        return true;
+    }
+    case 'p':
+        emit_pointer(out, sp, reinterpret_cast<uintptr_t>(va_arg(args.ap, void*)));
+        return true;
+    case 's':
+        emit_string(out, sp, va_arg(args.ap, const char*));
+        return true;
+    case 'c': {
+        char c = static_cast<char>(va_arg(args.ap, int));
+        emit_padded(out, sp, &c, 1);
+        return true;
+    }
+    case '%':
+        out.put_char('%');
+        return true;
+    case '\0':
+        // A trailing lone '%' (or a cut-off spec): echo what was there.
+        out.put(spec_start, static_cast<size_t>(p - spec_start));
+        return false;
+    default:
+        // Unknown conversion: printed literally, spec and all, never skipped.
+        out.put(spec_start, static_cast<size_t>(p + 1 - spec_start));
+        return true;
+    }
+}
+
 }  // namespace
 
 size_t vformat(Sink sink, const char* fmt, va_list ap_in) {
     Out out{sink, 0};
-    va_list ap;
-    va_copy(ap, ap_in);
+    Args args;
+    va_copy(args.ap, ap_in);
     const char* p = fmt;
     while (*p != '\0') {
         // Literal run up to the next '%'.
@@ -142,130 +289,11 @@ size_t vformat(Sink sink, const char* fmt, va_list ap_in) {
         const char* spec_start = p;  // for echoing an unknown conversion
         ++p;
         Spec sp;
-        for (;; ++p) {
-            if (*p == '-') sp.left = true;
-            else if (*p == '0') sp.zero = true;
-            else if (*p == '+') sp.plus = true;
-            else if (*p == ' ') sp.space = true;
-            else if (*p == '#') sp.alt = true;
-            else break;
-        }
-        if (*p == '*') {
-            int w = va_arg(ap, int);
-            if (w < 0) sp.left = true;  // C: a negative '*' width means '-'
-            sp.width = star_magnitude(w);
-            ++p;
-        } else {
-            sp.width = parse_num(p);
-        }
-        if (*p == '.') {
-            ++p;
-            sp.has_prec = true;
-            if (*p == '*') {
-                int pr = va_arg(ap, int);
-                ++p;
-                // C: a negative '*' precision is taken as if omitted.
-                if (pr < 0) sp.has_prec = false;
-                else sp.prec = star_magnitude(pr);
-            } else {
-                sp.prec = parse_num(p);
-            }
-        }
-        Len len = Len::none;
-        if (*p == 'h') {
-            ++p;
-            if (*p == 'h') { len = Len::hh; ++p; } else len = Len::h;
-        } else if (*p == 'l') {
-            ++p;
-            if (*p == 'l') { len = Len::ll; ++p; } else len = Len::l;
-        } else if (*p == 'z') { len = Len::z; ++p; }
-        else if (*p == 'j') { len = Len::j; ++p; }
-        else if (*p == 't') { len = Len::t; ++p; }
-
-        char conv = *p;
-        switch (conv) {
-        case 'd':
-        case 'i': {
-            int64_t v;
-            switch (len) {
-            case Len::hh: v = static_cast<signed char>(va_arg(ap, int)); break;
-            case Len::h: v = static_cast<short>(va_arg(ap, int)); break;
-            case Len::l: v = va_arg(ap, long); break;
-            case Len::ll: v = va_arg(ap, long long); break;
-            // No ssize_t without libc headers; ptrdiff_t is the same width.
-            case Len::z: v = static_cast<int64_t>(va_arg(ap, ptrdiff_t)); break;
-            case Len::j: v = va_arg(ap, intmax_t); break;
-            case Len::t: v = va_arg(ap, ptrdiff_t); break;
-            default: v = va_arg(ap, int); break;
-            }
-            // Unsigned negation, so INT64_MIN is fine.
-            uint64_t mag = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-            emit_integer(out, sp, mag, v < 0, true, 10, false);
-            break;
-        }
-        case 'u':
-        case 'x':
-        case 'X':
-        case 'o': {
-            uint64_t v;
-            switch (len) {
-            case Len::hh: v = static_cast<unsigned char>(va_arg(ap, unsigned)); break;
-            case Len::h: v = static_cast<unsigned short>(va_arg(ap, unsigned)); break;
-            case Len::l: v = va_arg(ap, unsigned long); break;
-            case Len::ll: v = va_arg(ap, unsigned long long); break;
-            case Len::z: v = va_arg(ap, size_t); break;
-            case Len::j: v = va_arg(ap, uintmax_t); break;
-            case Len::t: v = static_cast<uint64_t>(va_arg(ap, ptrdiff_t)); break;
-            default: v = va_arg(ap, unsigned); break;
-            }
-            unsigned base = conv == 'u' ? 10 : conv == 'o' ? 8 : 16;
-            emit_integer(out, sp, v, false, false, base, conv == 'X');
-            break;
-        }
-        case 'p': {
-            uint64_t v = reinterpret_cast<uintptr_t>(va_arg(ap, void*));
-            // Always 16 digits, so pointers line up in logs.
-            char buf[18];
-            buf[0] = '0';
-            buf[1] = 'x';
-            size_t nd = to_digits(buf + sizeof buf, v, 16, false);
-            __builtin_memset(buf + 2, '0', 16 - nd);
-            emit_padded(out, sp, buf, sizeof buf);
-            break;
-        }
-        case 's': {
-            const char* s = va_arg(ap, const char*);
-            if (s == nullptr) s = "(null)";
-            // With a precision, the string need not be NUL-terminated: never read past it.
-            size_t n = 0;
-            if (sp.has_prec) {
-                while (n < sp.prec && s[n] != '\0') ++n;
-            } else {
-                n = __builtin_strlen(s);
-            }
-            emit_padded(out, sp, s, n);
-            break;
-        }
-        case 'c': {
-            char c = static_cast<char>(va_arg(ap, int));
-            emit_padded(out, sp, &c, 1);
-            break;
-        }
-        case '%':
-            out.put_char('%');
-            break;
-        case '\0':
-            // A trailing lone '%' (or a cut-off spec): echo what was there.
-            out.put(spec_start, static_cast<size_t>(p - spec_start));
-            continue;  // loop condition sees the NUL and stops
-        default:
-            // Unknown conversion: printed literally, spec and all, never skipped.
-            out.put(spec_start, static_cast<size_t>(p + 1 - spec_start));
-            break;
-        }
+        Len len = parse_spec(p, args, sp);
+        if (!convert(out, spec_start, p, sp, len, args)) break;  // the NUL ends the format
         ++p;
     }
-    va_end(ap);
+    va_end(args.ap);
     return out.count;
 }
 

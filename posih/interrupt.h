@@ -25,18 +25,20 @@ using InterruptHandler = bool (*)(InterruptContext& c);
 // Installs the IDT (all 256 vectors, exceptions included) and the boot
 // CPU's tables, and masks the legacy PICs. Called first thing at boot.
 void interrupts_init();
-// Enables the boot CPU's local APIC: x2APIC when the CPU has it and
-// `prefer_x2apic`, else xAPIC. (Firmware that already switched to x2APIC
-// keeps it: leaving x2APIC needs a disable in between.) Before smp_init.
-void interrupt_controller_init(bool prefer_x2apic);
+// Enables the boot CPU's local interrupt controller, through its register
+// interface when the CPU has one, unless `keep_memory_mapped` asks for the
+// memory-mapped interface. (A controller the firmware already switched to
+// its register interface stays there.) Before smp_init.
+void interrupt_controller_init(bool keep_memory_mapped);
 
 // HyperBench's set_idt_entry: route `vector` to `handler` (nullptr restores
 // the default: guard, else fatal for exceptions; ignored for others).
 void set_interrupt_handler(unsigned vector, InterruptHandler handler);
 
-// The reporter called with a one-line description before a fatal exception
-// (one outside any guard) stops the machine.
-void set_fatal_reporter(void (*report)(const char* message));
+// A fatal exception (one outside any guard) is described in one line to
+// `report`, dumped on the console, and the machine leaves with `exit_code`
+// (platform_exit, the device allowed). Until this is called it halts.
+void set_fatal_reporter(void (*report)(const char* message), int exit_code);
 
 // Vectors hvbench assigns (32..255 are free for benchmarks otherwise).
 inline constexpr unsigned kVectorBenchmarkIpi = 0xE0;  // for benchmarks' own IPIs
@@ -44,11 +46,12 @@ inline constexpr unsigned kVectorTimer = 0xEF;         // the one-shot timer
 inline constexpr unsigned kVectorCallFunction = 0xF0;  // on_cpu
 inline constexpr unsigned kVectorSpurious = 0xFF;
 
-// The local interrupt controller of each CPU. interrupts_init() enables it on
-// the boot CPU (x2APIC when the CPU has it, unless told otherwise, else
-// xAPIC); each started AP enables its own in the same mode.
-const char* apic_mode_name();  // "x2apic" or "xapic"
-bool apic_mode_x2apic();
+// The local interrupt controller of each CPU: interrupt_controller_init
+// enables the boot CPU's, each started AP enables its own in the same mode.
+// The arch's name for that mode (x86: "x2apic" or "xapic"), and whether its
+// registers are memory-mapped (what an MMIO benchmark on it needs).
+const char* interrupt_controller_mode();
+bool interrupt_controller_memory_mapped();
 // Signals end of interrupt. The dispatcher does this itself, before calling
 // the handler, for vectors 32..254; handlers need not.
 void interrupt_eoi();
@@ -62,7 +65,8 @@ void send_ipi_self(unsigned vector);
 // replaces the previous request. False when the timer is not calibrated.
 bool timer_oneshot(uint64_t ns, void (*on_expiry)());
 void timer_cancel();
-// Which timer backs it: "lapic" (calibrated against the TSC) or "none".
+// The arch's name for the timer backing it (x86: "lapic", calibrated
+// against the TSC), or "none".
 const char* timer_oneshot_source();
 
 struct CpuFault {

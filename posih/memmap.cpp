@@ -174,6 +174,33 @@ void normalize_memory_map(const MemRegion* in, size_t n, MemoryMap& out) {
     em.flush();
 }
 
+namespace {
+
+// What stays outside the range [ob, oe) of a region straddling one of its
+// edges: a usable region keeps that part (trimmed to its type's alignment);
+// a reserved one instead widens the reserved stretch, whose edge `stretch`
+// moves to `far`, the region's far end; a bad one stays whole inside the
+// window.
+struct Outside {
+    bool has = false;
+    uint64_t b = 0, e = 0;
+    MemType t = MemType::reserved;
+};
+Outside outside_part(const MemRegion& reg, uint64_t ob, uint64_t oe, uint64_t& stretch, uint64_t far) {
+    Outside o;
+    o.t = canonical(reg.type);
+    if (o.t == MemType::reserved) {
+        stretch = far;
+    } else if (o.t != MemType::bad) {
+        o.b = ob;
+        o.e = oe;
+        o.has = trim(o.t, o.b, o.e);
+    }
+    return o;
+}
+
+}  // namespace
+
 // Works in place on a normalized map (sorted, disjoint, merged). Only the
 // window of regions intersecting [b, e) changes; its replacement is
 //   [L] piece0 bad0 piece1 bad1 ... bad(q-1) piece(q) [R]
@@ -205,29 +232,9 @@ void reserve_range(MemoryMap& map, uint64_t base, uint64_t length) {
     // Straddlers. lo/hi bound the reserved stretch before it is cut by bad
     // regions; a reserved straddler just widens it.
     uint64_t lo = b, hi = e;
-    bool has_l = false, has_r = false;
-    uint64_t lb = 0, le = 0, rb = 0, re = 0;
-    MemType lt = MemType::reserved, rt = MemType::reserved;
-    if (i0 < i1 && r[i0].base < b) {
-        lt = canonical(r[i0].type);
-        if (lt == MemType::reserved) {
-            lo = r[i0].base;
-        } else if (lt != MemType::bad) {
-            lb = r[i0].base;
-            le = b;
-            has_l = trim(lt, lb, le);
-        }
-    }
-    if (i0 < i1 && end_of(r[i1 - 1]) > e) {
-        rt = canonical(r[i1 - 1].type);
-        if (rt == MemType::reserved) {
-            hi = end_of(r[i1 - 1]);
-        } else if (rt != MemType::bad) {
-            rb = e;
-            re = end_of(r[i1 - 1]);
-            has_r = trim(rt, rb, re);
-        }
-    }
+    Outside left, right;
+    if (i0 < i1 && r[i0].base < b) left = outside_part(r[i0], r[i0].base, b, lo, r[i0].base);
+    if (i0 < i1 && end_of(r[i1 - 1]) > e) right = outside_part(r[i1 - 1], e, end_of(r[i1 - 1]), hi, end_of(r[i1 - 1]));
 
     // Pack the window's bad regions to its front; everything else in the
     // window is about to become reserved.
@@ -258,7 +265,7 @@ void reserve_range(MemoryMap& map, uint64_t base, uint64_t length) {
         c = end_of(r[i0 + j]);
     }
     if (c < hi) ++pieces;
-    const size_t out_len = (has_l ? 1 : 0) + q + pieces + (has_r ? 1 : 0);
+    const size_t out_len = (left.has ? 1 : 0) + q + pieces + (right.has ? 1 : 0);
 
     // Whatever does not fit is dropped from the top, like normalize does.
     const size_t room = kMax - pre_end;
@@ -276,7 +283,7 @@ void reserve_range(MemoryMap& map, uint64_t base, uint64_t length) {
         --k;
         if (pre_end + k < kMax) r[pre_end + k] = make(pb, pe, t);
     };
-    if (has_r) put(rb, re, rt);
+    if (right.has) put(right.b, right.e, right.t);
     uint64_t piece_end = hi;
     for (size_t j = q; j-- > 0;) {
         const MemRegion bad = r[i0 + j];  // read before its slot can be reused
@@ -286,7 +293,7 @@ void reserve_range(MemoryMap& map, uint64_t base, uint64_t length) {
         piece_end = bad.base;
     }
     if (lo < piece_end) put(lo, piece_end, MemType::reserved);
-    if (has_l) put(lb, le, lt);
+    if (left.has) put(left.b, left.e, left.t);
 
     map.count = pre_end + win_keep + suf_keep;
 }

@@ -70,7 +70,7 @@ void sort_i64(int64_t* values, size_t n) {
     // Insertion sort for the small arrays the measurement sorts at every
     // checkpoint (6 to a few dozen repetitions): a third of heapsort's
     // instructions there, which counts where the guest's own instructions
-    // are slow (about a microsecond each on the nested KVM here).
+    // are slow (about a microsecond each under a nested software hypervisor).
     if (n <= kInsertionSortMax) {
         for (size_t i = 1; i < n; ++i) {
             int64_t v = values[i];

@@ -6,8 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "kernel/measure.h"
-#include "kernel/runner.h"
+#include "kernel/verdict.h"
 
 namespace hvb::tools {
 
@@ -94,7 +93,7 @@ std::string noisy_reason(const BenchResult& r, const AggregatePolicy& policy) {
     if (r.speed_permille && std::llabs(*r.speed_permille) > kSpeedTolerancePermille)
         return "platform speed " + percent_text(*r.speed_permille);
     uint64_t ran = r.repetitions + r.outliers.value_or(0);
-    if (r.outliers && *r.outliers * 4 > ran)
+    if (r.outliers && *r.outliers * kMaxOutlierDen > ran)
         return std::to_string(*r.outliers) + " of " + std::to_string(ran) + " repetitions were long gaps";
     if (!r.has_ci()) return std::to_string(r.repetitions) + " repetitions";
     // The kernel's own target test on the interval.

@@ -21,14 +21,16 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernel/options.h"
+#include "kernel/verdict.h"
 #include "tools/results.h"
 #include "tools/run.h"
 
 namespace hvb::tools {
 
 struct AggregatePolicy {
-    uint64_t target_permille = 10;     // the kernel's target= (header target_permille)
-    int64_t target_min_milli = 1000;   // its floor in millicycles (header target_min_cycles)
+    uint64_t target_permille = Options::kDefaultTargetPermille;  // the kernel's target= (header target_permille)
+    int64_t target_min_milli = kTargetFloorMilli;  // its floor in millicycles (header target_min_cycles)
 };
 
 // The policy a run's header states (defaults where it does not).

@@ -6,8 +6,8 @@
 #include <cstring>
 #include <memory>
 
-#include "kernel/benchmark.h"
 #include "kernel/options.h"
+#include "kernel/protocol.h"
 #include "kernel/selection.h"
 #include "tools/results.h"
 
@@ -90,18 +90,19 @@ std::optional<std::vector<CatalogEntry>> read_benchmark_table(const std::string&
     if (!ok) return fail(err);
     const Section* table = nullptr;
     for (const auto& s : secs)
-        if (s.name == ".benchmarks") table = &s;
+        if (s.name == kDescriptorSection) table = &s;
     if (!table) return fail("no .benchmarks section");
-    if (table->size % sizeof(Benchmark) != 0 || table->offset + table->size > f.size())
+    if (table->size % kDescriptorSize != 0 || table->offset + table->size > f.size())
         return fail(".benchmarks is not a whole number of descriptors (kernel and tool built from different sources?)");
     std::vector<CatalogEntry> out;
-    for (uint64_t off = table->offset; off < table->offset + table->size; off += sizeof(Benchmark)) {
-        // The descriptor as raw bytes: its pointers are guest addresses.
+    for (uint64_t off = table->offset; off < table->offset + table->size; off += kDescriptorSize) {
+        // The descriptor as raw bytes, by the protocol's fixed layout: its
+        // pointers are guest addresses.
         uint64_t name_addr = 0, category_addr = 0;
         uint32_t flags = 0;
-        memcpy(&name_addr, f.data() + off + offsetof(Benchmark, name), sizeof name_addr);
-        memcpy(&category_addr, f.data() + off + offsetof(Benchmark, category), sizeof category_addr);
-        memcpy(&flags, f.data() + off + offsetof(Benchmark, flags), sizeof flags);
+        memcpy(&name_addr, f.data() + off + kDescriptorNameOffset, sizeof name_addr);
+        memcpy(&category_addr, f.data() + off + kDescriptorCategoryOffset, sizeof category_addr);
+        memcpy(&flags, f.data() + off + kDescriptorFlagsOffset, sizeof flags);
         auto name = string_at(f, secs, name_addr);
         auto category = string_at(f, secs, category_addr);
         if (!name || name->empty()) return fail("a descriptor's name does not point into the image");

@@ -1,7 +1,8 @@
 // tools/catalog.h — the benchmarks a kernel image holds, read from its
-// `.benchmarks` section (the descriptors kernel/benchmark.h defines, laid out
-// the same on the host), and the list the kernel will run for a command
-// line, computed with the kernel's own option parser and selection code.
+// `.benchmarks` section by the descriptor-table format of kernel/protocol.h
+// (never the kernel struct's layout), and the list the kernel will run for a
+// command line, computed with the kernel's own option parser and selection
+// code.
 //
 // The run driver resumes with skip=<done>; the kernel takes at most
 // Options::kMaxNames names in a list, so past that it resumes with
@@ -17,7 +18,7 @@ namespace hvb::tools {
 
 struct CatalogEntry {
     std::string name, category;
-    uint32_t flags = 0;  // BenchFlag bits (kFlagOptIn: only when named)
+    uint32_t flags = 0;  // descriptor flags (kDescriptorOptIn: only when named)
 };
 
 // Reads an ELF64 or ELF32 kernel image (hvbench.elf, hvbench32.elf).

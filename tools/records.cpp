@@ -329,7 +329,7 @@ void RunLogReader::record(std::string_view body) {
     std::string missing;
     if (!type) {
         log_.problems.push_back("record without a type: " + quote(body));
-    } else if (*type == "header") {
+    } else if (*type == kRecordHeader) {
         HeaderInfo h;
         if (read_header(*json, h, missing)) {
             std::vector<std::string> bad;
@@ -337,10 +337,10 @@ void RunLogReader::record(std::string_view body) {
             for (const auto& b : bad) log_.problems.push_back("header record: bad " + b + "; the rest is kept");
             log_.header = std::move(h);
         }
-    } else if (*type == "begin") {
+    } else if (*type == kRecordBegin) {
         if (auto name = json->get_string("name")) log_.begun.push_back(*name);
         else missing = "name";
-    } else if (*type == "result") {
+    } else if (*type == kRecordResult) {
         ResultInfo r;
         if (read_result(*json, r, missing)) {
             std::vector<std::string> bad;
@@ -349,7 +349,7 @@ void RunLogReader::record(std::string_view body) {
                 log_.problems.push_back("result record " + quote(r.name) + ": bad " + b + "; the rest is kept");
             log_.results.push_back(std::move(r));
         }
-    } else if (*type == "verify") {
+    } else if (*type == kRecordVerify) {
         VerifyInfo v;
         auto name = json->get_string("name");
         auto iterations = json->get_uint("iterations");
@@ -373,10 +373,10 @@ void RunLogReader::record(std::string_view body) {
                 log_.verifies.push_back(std::move(v));
             }
         }
-    } else if (*type == "error") {
+    } else if (*type == kRecordError) {
         if (auto message = json->get_string("message")) log_.errors.push_back(*message);
         else missing = "message";
-    } else if (*type == "end") {
+    } else if (*type == kRecordEnd) {
         EndInfo e;
         if (read_end(*json, e, missing)) log_.end = e;
     } else {

@@ -8,7 +8,7 @@
 // field its type requires, becomes a `problem`, never an exception, and
 // nothing before or after it is lost. Two records run together on one line
 // (the newline between them lost) are both read. The timing marker bytes
-// (kMarkerStart/kMarkerEnd, docs/running.md "External timing") are dropped
+// (kMarkerStart/kMarkerEnd of kernel/protocol.h, docs/running.md "External timing") are dropped
 // wherever they appear.
 #pragma once
 
@@ -18,15 +18,16 @@
 #include <string_view>
 #include <vector>
 
+#include "kernel/protocol.h"
 #include "kernel/record.h"
 #include "tools/json.h"
 
 namespace hvb::tools {
 
-// Bytes the kernel may send outside of any line around each timed loop when
-// asked for external timing: start, right before the loop; end, right after.
-inline constexpr char kMarkerStart = '\x02';
-inline constexpr char kMarkerEnd = '\x03';
+// The marker bytes of external timing (kernel/protocol.h), by their names
+// here too.
+using hvb::kMarkerEnd;
+using hvb::kMarkerStart;
 
 // Fields a newer kernel adds (every one optional: an older stream lacks
 // them, and a malformed one is a `problem` and left unset, never a lost

@@ -10,7 +10,7 @@
 #include <deque>
 
 #include "kernel/options.h"
-#include "posih/bootinfo.h"
+#include "kernel/protocol.h"
 
 namespace hvb::tools {
 namespace {
@@ -167,10 +167,10 @@ std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vecto
     if (!s.pinned.empty()) words.push_back("pinned=" + s.pinned);
     for (const auto& w : s.kernel_args) words.push_back(w);
     std::string line = join(words, " ");
-    if (line.size() >= BootInfo::kCmdlineMax) {
+    if (line.size() >= kCmdlineMax) {
         if (error)
             *error = "the kernel command line would be " + std::to_string(line.size()) + " bytes; the kernel keeps " +
-                     std::to_string(BootInfo::kCmdlineMax - 1);
+                     std::to_string(kCmdlineMax - 1);
         return std::nullopt;
     }
     return line;

@@ -10,6 +10,8 @@
 
 bits 32
 
+%include "arch/x86_64/long_mode.inc"
+
 MB1_MAGIC       equ 0x1BADB002
 MB1_FLAGS       equ (1 << 0) | (1 << 1)     ; page-aligned modules, memory info
 MB2_MAGIC       equ 0xE85250D6
@@ -17,11 +19,6 @@ MB2_ARCH_I386   equ 0
 PVH_START_MAGIC equ 0x336EC578              ; hvm_start_info.magic
 XEN_ELFNOTE_PHYS32_ENTRY equ 18
 
-CR0_PE          equ 1 << 0
-CR0_PG          equ 1 << 31
-CR4_PAE         equ 1 << 5
-MSR_EFER        equ 0xC0000080
-EFER_LME        equ 1 << 8
 PTE_P           equ 1 << 0
 PTE_W           equ 1 << 1
 PTE_PWT         equ 1 << 3
@@ -176,19 +173,7 @@ common_entry:
     or eax, PTE_P | PTE_W
     mov [boot_pd], eax
 
-    ; Intel SDM vol. 3, 10.8.5: PAE, CR3, EFER.LME, then CR0.PG.
-    mov eax, cr4
-    or eax, CR4_PAE
-    mov cr4, eax
-    mov eax, boot_pml4
-    mov cr3, eax
-    mov ecx, MSR_EFER
-    rdmsr
-    or eax, EFER_LME
-    wrmsr
-    mov eax, cr0
-    or eax, CR0_PG | CR0_PE
-    mov cr0, eax
+    ENABLE_LONG_MODE boot_pml4
     jmp SEL_CODE64:long_mode_entry
 
 no_long_mode:

@@ -26,6 +26,7 @@ namespace {
 
 InterruptHandler handlers[256];
 void (*fatal_reporter)(const char*);
+int fatal_exit_code = -1;  // -1: none set yet, halt
 
 bool pushes_error_code(unsigned v) {
     return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30;
@@ -62,7 +63,8 @@ void mask_legacy_pic() {
     kprintf("r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", c.r12, c.r13, c.r14, c.r15);
     kprintf("rip %016lx cs %04lx ss %04lx rflags %016lx\n", c.rip, c.cs, c.ss, c.rflags);
     kprintf("cr0 %016lx cr3 %016lx cr4 %016lx\n", x86::read_cr0(), x86::read_cr3(), x86::read_cr4());
-    platform_exit(kExitFatal, true);
+    if (fatal_exit_code < 0) halt_forever();
+    platform_exit(fatal_exit_code, true);
 }
 
 }  // namespace
@@ -77,13 +79,16 @@ void interrupts_init() {
     mask_legacy_pic();
 }
 
-void interrupt_controller_init(bool prefer_x2apic) { x86::apic_init_bsp(prefer_x2apic); }
+void interrupt_controller_init(bool keep_memory_mapped) { x86::apic_init_bsp(!keep_memory_mapped); }
 
 void set_interrupt_handler(unsigned vector, InterruptHandler handler) {
     if (vector < 256) handlers[vector] = handler;
 }
 
-void set_fatal_reporter(void (*report)(const char*)) { fatal_reporter = report; }
+void set_fatal_reporter(void (*report)(const char*), int exit_code) {
+    fatal_reporter = report;
+    fatal_exit_code = exit_code;
+}
 
 bool guarded_call(void (*fn)(void*), void* arg, CpuFault* fault) {
     // Guards nest (a benchmark's init may probe an instruction under its own

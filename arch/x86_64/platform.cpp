@@ -295,7 +295,7 @@ const CpuInfo& cpu_info() {
     if (allow_device && debug_exit_present()) x86::outb(kDebugExitPort, uint8_t(code));
     // A Xen domain without the device asks Xen to end it; the suite's code
     // is in the end record.
-    if (allow_device && info.hypervisor_present && x86::xen()) x86::xen_shutdown(code & kExitFatal);
+    if (allow_device && info.hypervisor_present && x86::xen()) x86::xen_shutdown();
     halt_forever();
 }
 

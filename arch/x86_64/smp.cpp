@@ -263,8 +263,8 @@ void send_ipi(uint32_t cpu, unsigned vector) { apic_send(cpu_apic_id(cpu), kIcrF
 void send_ipi_all_others(unsigned vector) { apic_send(0, kIcrFixed | kIcrAssert | kIcrAllButSelf | vector); }
 void send_ipi_self(unsigned vector) { apic_send(0, kIcrFixed | kIcrAssert | kIcrSelf | vector); }
 void interrupt_eoi() { apic_eoi(); }
-const char* apic_mode_name() { return apic_x2apic() ? "x2apic" : "xapic"; }
-bool apic_mode_x2apic() { return apic_x2apic(); }
+const char* interrupt_controller_mode() { return apic_x2apic() ? "x2apic" : "xapic"; }
+bool interrupt_controller_memory_mapped() { return !apic_x2apic(); }
 
 void Spinlock::lock() {
     while (__atomic_exchange_n(&locked_, 1u, __ATOMIC_ACQUIRE))

@@ -9,11 +9,7 @@
 ; Real mode -> protected mode (our GDT) -> PAE + EFER.LME + paging -> long
 ; mode -> jump to hvb_ap_main(cpu index) on the AP's own stack.
 
-CR0_PE          equ 1 << 0
-CR0_PG          equ 1 << 31
-CR4_PAE         equ 1 << 5
-MSR_EFER        equ 0xC0000080
-EFER_LME        equ 1 << 8
+%include "arch/x86_64/long_mode.inc"
 
 section .rodata
 align 16
@@ -52,18 +48,7 @@ protected_mode:
     mov ds, ax
     mov es, ax
     mov ss, ax
-    mov eax, cr4
-    or eax, CR4_PAE
-    mov cr4, eax
-    mov eax, [ebx + REL(param_cr3)]
-    mov cr3, eax
-    mov ecx, MSR_EFER
-    rdmsr
-    or eax, EFER_LME
-    wrmsr
-    mov eax, cr0
-    or eax, CR0_PG | CR0_PE
-    mov cr0, eax
+    ENABLE_LONG_MODE [ebx + REL(param_cr3)]
     jmp far [ebx + REL(far_to_64)]
 
 bits 64

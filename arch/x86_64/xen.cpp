@@ -15,7 +15,7 @@ constexpr uint32_t kDomidPresent = 1u << 4;  // XEN_HVM_CPUID_DOMID_PRESENT (bas
 constexpr uint64_t kConsoleIoWrite = 0;      // CONSOLEIO_write
 constexpr uint64_t kXenMemMemoryMap = 9;     // XENMEM_memory_map
 constexpr uint64_t kSchedOpShutdown = 2;     // SCHEDOP_shutdown
-constexpr uint32_t kShutdownPoweroff = 0, kShutdownCrash = 3;
+constexpr uint32_t kShutdownPoweroff = 0;      // SHUTDOWN_poweroff
 constexpr uint64_t kXenVerVersion = 0;       // XENVER_version: major << 16 | minor
 
 constexpr uint64_t kHvmOpGetParam = 1;      // HVMOP_get_param (hvm/hvm_op.h)
@@ -162,8 +162,8 @@ void xen_ring_write(const char* s, size_t n) {
     ring_kick();
 }
 
-void xen_shutdown(bool crashed) {
-    uint32_t reason = crashed ? kShutdownCrash : kShutdownPoweroff;
+void xen_shutdown() {
+    uint32_t reason = kShutdownPoweroff;
     xen_hypercall(kXenHypercallSchedOp, kSchedOpShutdown, reinterpret_cast<uint64_t>(&reason), 0);
 }
 

@@ -57,7 +57,8 @@ bool xen_memory_map(BootInfo& boot, char* why, size_t why_cap);
 bool xen_ring_open();
 void xen_ring_write(const char* s, size_t n);
 
-// SCHEDOP_shutdown; returns only if Xen refused.
-void xen_shutdown(bool crashed);
+// SCHEDOP_shutdown (poweroff: the suite's code is in its end record);
+// returns only if Xen refused.
+void xen_shutdown();
 
 }  // namespace hvb::x86

@@ -42,7 +42,7 @@ if(NOT HVB_QEMU)
   return()
 endif()
 find_file(HVB_OVMF OVMF.fd PATHS /usr/share/ovmf /usr/share/qemu NO_DEFAULT_PATH)
-# qboot reaches a -kernel in ~0.4 s on the nested KVM here, SeaBIOS in ~4 s;
+# qboot reaches a -kernel in ~0.4 s under a nested software KVM, SeaBIOS in ~4 s;
 # the long KVM tests use it when QEMU ships it (pvh-kvm keeps SeaBIOS).
 find_file(HVB_QBOOT qboot.rom PATHS /usr/share/qemu /usr/share/seabios NO_DEFAULT_PATH)
 
@@ -52,8 +52,9 @@ set(HVB_ISO ${CMAKE_BINARY_DIR}/hvbench.iso)
 set(HVB_QEMU_COMMON -display none -serial stdio -monitor none -no-reboot -m 256M
     -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 set(HVB_TCG -accel tcg -cpu max)
-# The nested KVM here refuses -cpu host unless arch-capabilities is off; the
-# product's launcher (issue: host tool) will probe for this itself.
+# A nested KVM that does not emulate IA32_ARCH_CAPABILITIES refuses -cpu host
+# unless arch-capabilities is off (the host tool's launcher probes for this
+# itself); real hardware accepts either.
 set(HVB_KVM -accel kvm -cpu host,-arch-capabilities)
 set(HVB_KVM_FAST ${HVB_KVM})
 if(HVB_QBOOT)
@@ -73,8 +74,8 @@ function(hvb_boot_test name)
             -- ${HVB_QEMU} ${HVB_QEMU_COMMON} ${T_QEMU})
   set_tests_properties(boot.${name} PROPERTIES LABELS boot SKIP_RETURN_CODE 77 TIMEOUT ${T_TIMEOUT})
   if(name MATCHES "kvm")
-    # A guest of the nested, software KVM here needs a whole core; two at once
-    # on a 2-core machine slow each other past any sane timeout.
+    # A guest of a nested, software KVM needs a whole core; two at once on a
+    # 2-core machine slow each other past any sane timeout.
     set_tests_properties(boot.${name} PROPERTIES RUN_SERIAL TRUE)
   endif()
 endfunction()
@@ -135,7 +136,7 @@ hvb_boot_test(smp2-xapic-kvm TIMEOUT 180 CHECKS --require-kvm --expect-no-error 
 hvb_boot_test(suite-smp2-tcg CHECKS --expect-all-ran --expect-no-fault --expect-quality --expect-status ipi=ok
               --expect-status ipi_running=ok --expect-status mem_cold=ok --expect-exit 1
               QEMU ${HVB_TCG} -smp 2 -kernel ${HVB_ELF})
-# On the nested software KVM here RDTSCP and INT3 end the VM ("KVM internal
+# Where the (nested, software) KVM cannot emulate them, RDTSCP and INT3 end the VM ("KVM internal
 # error ... emulation failure"): a hypervisor gap no guest can catch, which
 # the host tool survives by resuming in a fresh VM. This test runs the rest.
 hvb_boot_test(suite-smp2-kvm TIMEOUT 900 CHECKS --require-kvm --expect-all-ran --expect-no-fault --expect-quality

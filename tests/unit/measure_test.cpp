@@ -197,8 +197,8 @@ TEST(MeasureTest, NoisyPlatformRunsUntilTheBudgetAndIsNotMet) {
 }
 
 TEST(MeasureTest, SlowEvaluationSpacesTheCheckpoints) {
-    // The nested KVM here: one evaluation costs as much as three
-    // {control, benchmark} pairs. Checkpoints every quarter of the
+    // A platform that runs guest instructions slowly (a nested software
+    // KVM): one evaluation costs as much as three {control, benchmark} pairs. Checkpoints every quarter of the
     // repetitions so far would spend more of the budget evaluating than
     // measuring; spaced by the evaluation's cost, most of it measures.
     auto run = [](uint64_t code_cost, Measured& r) {
@@ -307,7 +307,8 @@ TEST(MeasureTest, InterruptsDuringRepetitionsAreCounted) {
 
 TEST(MeasureTest, TimerDriftNeedsAQuarterAndThreeMads) {
     int64_t p = 0;
-    // TCG here: ~100 cycles in the fast mode, 140-180 in the slow one.
+    // TCG on a host with two speed phases: ~100 cycles in the fast one,
+    // 140-180 in the slow one.
     EXPECT_TRUE(hvb::timer_drifted(160, 100, 4, &p));
     EXPECT_EQ(p, 600);
     EXPECT_FALSE(hvb::timer_drifted(124, 100, 4, &p));  // 24%: below the quarter
@@ -317,7 +318,8 @@ TEST(MeasureTest, TimerDriftNeedsAQuarterAndThreeMads) {
     // Cheaper than the floor is not a slowdown (the caller lowers the floor).
     EXPECT_FALSE(hvb::timer_drifted(60, 100, 4, &p));
     EXPECT_EQ(p, -400);
-    // KVM here: 17 000 quiet, 20 000-32 000 in slow phases.
+    // A nested KVM with a trapped RDTSC on a host with speed phases:
+    // 17 000 quiet, 20 000-32 000 in slow phases.
     EXPECT_TRUE(hvb::timer_drifted(25000, 17000, 30, &p));
     EXPECT_FALSE(hvb::timer_drifted(20000, 17000, 30, &p));
     EXPECT_FALSE(hvb::timer_drifted(500, 0, 0, &p));  // no floor yet

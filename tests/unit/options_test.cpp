@@ -622,6 +622,28 @@ TEST(OptionsMeasurement, Verify) {
     EXPECT_EQ(p.errors[0], "verify=maybe: expected 1 or 0");
 }
 
+// Issue 13: linearity=0 used to switch verify back on (a stray assignment in
+// its branch), and a second parse did not reset verify.
+TEST(OptionsMeasurement, LinearityOffLeavesVerifyAlone) {
+    for (const char* line : {"verify=0 linearity=0", "linearity=0 verify=0", "verify=off linearity=off",
+                             "verify=0 linearity=1 linearity=0"}) {
+        Parsed p(line);
+        EXPECT_EQ(p.count, 0u) << line;
+        EXPECT_FALSE(p.opts.verify) << line;
+        EXPECT_FALSE(p.opts.linearity) << line;
+    }
+    EXPECT_TRUE(Parsed("linearity=0").opts.verify);
+    EXPECT_TRUE(Parsed("verify=1 linearity=0").opts.verify);
+}
+
+TEST(OptionsMeasurement, VerifyIsResetBetweenParses) {
+    Options o;
+    EXPECT_EQ(hvb::parse_options("verify=0", o, nullptr, 0), 0u);
+    EXPECT_FALSE(o.verify);
+    EXPECT_EQ(hvb::parse_options("", o, nullptr, 0), 0u);
+    EXPECT_TRUE(o.verify);
+}
+
 TEST(OptionsMeasurement, MinimumLoopTime) {
     EXPECT_EQ(Parsed("").opts.min_loop_us, 1000u);
     Parsed p("loop_us=250");
@@ -644,6 +666,88 @@ TEST(OptionsMeasurement, ResetBetweenParses) {
     EXPECT_FALSE(o.linearity);
     EXPECT_STREQ(o.pinned, "unknown");
     EXPECT_EQ(o.min_loop_us, 1000u);
+}
+
+}  // namespace
+
+// ---- the table of keys (issue 13) -----------------------------------------
+
+namespace {
+
+// Every scalar field; the lists are checked through their counts.
+void expect_same_settings(const Options& a, const Options& b, const char* what) {
+    EXPECT_EQ(a.only_count, b.only_count) << what;
+    EXPECT_EQ(a.skip_count, b.skip_count) << what;
+    EXPECT_EQ(a.iters_all, b.iters_all) << what;
+    EXPECT_EQ(a.iters_count, b.iters_count) << what;
+    EXPECT_EQ(a.params_count, b.params_count) << what;
+    EXPECT_EQ(a.reps, b.reps) << what;
+    EXPECT_EQ(a.timer, b.timer) << what;
+    EXPECT_EQ(a.exit, b.exit) << what;
+    EXPECT_EQ(a.selfcheck, b.selfcheck) << what;
+    EXPECT_EQ(a.apic, b.apic) << what;
+    EXPECT_EQ(a.external_timing, b.external_timing) << what;
+    EXPECT_EQ(a.budget_ms, b.budget_ms) << what;
+    EXPECT_EQ(a.min_loop_us, b.min_loop_us) << what;
+    EXPECT_EQ(a.target_permille, b.target_permille) << what;
+    EXPECT_EQ(a.linearity, b.linearity) << what;
+    EXPECT_EQ(a.verify, b.verify) << what;
+    EXPECT_STREQ(a.pinned, b.pinned) << what;
+}
+
+TEST(OptionsTable, ParsingNothingGivesTheDefaultInstance) {
+    Parsed p("");
+    expect_same_settings(p.opts, hvb::kDefaultOptions, "empty line");
+    EXPECT_FALSE(p.opts.timer_given);
+    Options fresh;
+    expect_same_settings(fresh, hvb::kDefaultOptions, "Options{}");
+}
+
+// The default a row shows is the one the parser starts from: writing it on
+// the command line changes nothing.
+TEST(OptionsTable, EveryShownDefaultParsesToTheDefaultInstance) {
+    ASSERT_GE(hvb::kOptionRowCount, 15u);
+    for (size_t i = 0; i < hvb::kOptionRowCount; ++i) {
+        const hvb::OptionRow& row = hvb::kOptionRows[i];
+        ASSERT_NE(row.name, nullptr);
+        ASSERT_NE(row.parse, nullptr) << row.name;
+        ASSERT_NE(row.help, nullptr) << row.name;
+        EXPECT_GT(std::strlen(row.help), 10u) << row.name;
+        ASSERT_NE(row.default_text, nullptr) << row.name;
+        if (row.default_text[0] == '\0') continue;
+        std::string line = std::string(row.name) + "=" + row.default_text;
+        Parsed p(line.c_str());
+        EXPECT_EQ(p.count, 0u) << line;
+        expect_same_settings(p.opts, hvb::kDefaultOptions, line.c_str());
+    }
+}
+
+TEST(OptionsTable, NamesAreUniqueAndEveryRowIsReachable) {
+    for (size_t i = 0; i < hvb::kOptionRowCount; ++i) {
+        for (size_t j = i + 1; j < hvb::kOptionRowCount; ++j)
+            EXPECT_STRNE(hvb::kOptionRows[i].name, hvb::kOptionRows[j].name);
+        // A bare key is "needs a value", not "stray word": the key is known.
+        Parsed p((std::string("x ") + hvb::kOptionRows[i].name).c_str());
+        ASSERT_EQ(p.errors.size(), 2u);
+        EXPECT_EQ(p.errors[1], std::string("option '") + hvb::kOptionRows[i].name + "' needs a value");
+    }
+}
+
+TEST(OptionsTable, ChoiceErrorsNameTheListedWords) {
+    Parsed p("timer=x exit=x selfcheck=x apic=x timing=x linearity=x verify=x");
+    ASSERT_EQ(p.errors.size(), 7u);
+    EXPECT_EQ(p.errors[0], "timer=x: expected rdtscp or rdtsc");
+    EXPECT_EQ(p.errors[1], "exit=x: expected auto or halt");
+    EXPECT_EQ(p.errors[2], "selfcheck=x: expected none, smp or all");
+    EXPECT_EQ(p.errors[3], "apic=x: expected auto, xapic or x2apic");
+    EXPECT_EQ(p.errors[4], "timing=x: expected internal or external");
+    EXPECT_EQ(p.errors[5], "linearity=x: expected 1 or 0");
+    EXPECT_EQ(p.errors[6], "verify=x: expected 1 or 0");
+    Parsed q("linearity=on verify=off timing=external");
+    EXPECT_EQ(q.count, 0u);
+    EXPECT_TRUE(q.opts.linearity);
+    EXPECT_FALSE(q.opts.verify);
+    EXPECT_TRUE(q.opts.external_timing);
 }
 
 }  // namespace

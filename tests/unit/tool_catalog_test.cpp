@@ -8,7 +8,7 @@
 #include <cstring>
 #include <string>
 
-#include "kernel/benchmark.h"
+#include "kernel/protocol.h"
 #include "tools/catalog.h"
 #include "tools/results.h"
 
@@ -29,17 +29,16 @@ std::string Image(const std::vector<Spec>& specs, unsigned char elf_class) {
     std::string rodata, table, shstr = std::string("\0.rodata\0.benchmarks\0.shstrtab\0", 31);
     const uint64_t rodata_addr = 0x100000, table_addr = 0x200000;
     for (const auto& s : specs) {
-        hvb::Benchmark b{};
+        // A descriptor as kernel/protocol.h lays it out; the other bytes are
+        // the kernel's business and left as noise the reader must skip.
         uint64_t name = rodata_addr + rodata.size();
         rodata.append(s.name, strlen(s.name) + 1);
         uint64_t cat = rodata_addr + rodata.size();
         rodata.append(s.category, strlen(s.category) + 1);
-        b.flags = s.flags;
-        b.iterations = 1000;
-        std::string bytes(sizeof b, '\0');
-        memcpy(bytes.data(), &b, sizeof b);
-        memcpy(bytes.data() + offsetof(hvb::Benchmark, name), &name, 8);
-        memcpy(bytes.data() + offsetof(hvb::Benchmark, category), &cat, 8);
+        std::string bytes(hvb::kDescriptorSize, '\x5a');
+        memcpy(bytes.data() + hvb::kDescriptorNameOffset, &name, 8);
+        memcpy(bytes.data() + hvb::kDescriptorCategoryOffset, &cat, 8);
+        memcpy(bytes.data() + hvb::kDescriptorFlagsOffset, &s.flags, 4);
         table += bytes;
     }
     Ehdr eh{};
@@ -90,7 +89,7 @@ std::string Write(const std::string& bytes) {
 }
 
 const std::vector<Spec> kSpecs = {{"pushf_popf", "unprivileged", 0}, {"cpuid", "privileged", 0},
-                                  {"selftest_ud", "selftest", hvb::kFlagOptIn}, {"idle", "idle", 0},
+                                  {"selftest_ud", "selftest", hvb::kDescriptorOptIn}, {"idle", "idle", 0},
                                   {"wbinvd", "privileged", 0}};
 
 TEST(ToolCatalog, ReadsElf64AndElf32Images) {
@@ -104,7 +103,7 @@ TEST(ToolCatalog, ReadsElf64AndElf32Images) {
         ASSERT_EQ(t->size(), 5u);
         EXPECT_EQ((*t)[0].name, "pushf_popf");
         EXPECT_EQ((*t)[0].category, "unprivileged");
-        EXPECT_EQ((*t)[2].flags, uint32_t(hvb::kFlagOptIn));
+        EXPECT_EQ((*t)[2].flags, uint32_t(hvb::kDescriptorOptIn));
     }
 }
 

@@ -148,7 +148,8 @@ TEST(ToolRun, AStopReportEndingInItsCodeLineEndsTheVmAtOnce) {
 }
 
 TEST(ToolRun, QemuStopReportIsCompleteAtItsCodeLine) {
-    // As QEMU 7.2 writes it on the nested KVM here (abridged).
+    // As QEMU 7.2 writes it when KVM stops the guest with an internal error
+    // (abridged).
     std::string report =
         "KVM internal error. Suberror: 1\n"
         "extra data[0]: 0x0000000000000001\n"
@@ -234,7 +235,7 @@ TEST(ToolRun, ExternalTimingFromMarkers) {
     RunSettings s = Fast();
     s.external_timing = true;
     // 10 ms against 20 ms: far beyond a busy host's scheduling jitter (at
-    // 1 ms against 2 it failed once on the development machine).
+    // 1 ms against 2 it failed once on a loaded 2-core host).
     RunReport r = run_suite(s, Fake({"--loop-us", "20000"}), nullptr);
     ASSERT_EQ(r.results.size(), 4u);
     EXPECT_EQ(r.markers, 4u * 20u);

@@ -1,0 +1,26 @@
+// kernel/verdict.cpp — the target and agreement rules (kernel/verdict.h).
+#include "kernel/verdict.h"
+
+namespace hvb {
+
+namespace {
+
+uint64_t abs_u64(int64_t v) { return v < 0 ? 0 - uint64_t(v) : uint64_t(v); }
+
+}  // namespace
+
+bool within_target(int64_t median, int64_t lo, int64_t hi, uint32_t permille, int64_t min_milli) {
+    uint64_t tol = abs_u64(median) / 1000 * permille + abs_u64(median) % 1000 * permille / 1000;
+    if (min_milli > 0 && tol < uint64_t(min_milli)) tol = uint64_t(min_milli);
+    if (lo > median || hi < median) return false;
+    uint64_t below = uint64_t(median) - uint64_t(lo);
+    uint64_t above = uint64_t(hi) - uint64_t(median);
+    return below <= tol && above <= tol;
+}
+
+bool second_look_agrees(int64_t first, int64_t again, uint32_t target_permille, int64_t target_min_milli) {
+    return within_target(first, first < again ? first : again, first < again ? again : first, 2 * target_permille,
+                         2 * target_min_milli);
+}
+
+}  // namespace hvb
