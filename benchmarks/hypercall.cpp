@@ -5,19 +5,20 @@
 // Intel, VMMCALL on AMD, number in RAX, result in RAX; an unknown number is
 // answered at once with -KVM_ENOSYS (-1000). Xen (signature XenVMMXenVMM,
 // found like Linux's hypervisor_cpuid_base) is called through its hypercall
-// page: xen_version(XENVER_version, NULL), per xen/include/public/xen.h and
-// arch-x86/cpuid.h. The Xen path follows those headers but is untested here.
+// page (arch/x86_64/xen.h, installed at boot): xen_version(XENVER_version,
+// NULL), per xen/include/public/xen.h and version.h: Xen answers it from a
+// field, so the cost is the exit, the dispatch and the return.
 #include "kernel/benchmark.h"
 #include "posih/cpu.h"
 #include "posih/format.h"
 #include "posih/interrupt.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/xen.h"
 
 namespace {
 
 constexpr uint64_t kUnknownKvmHypercall = 0xFFFFFFFF;  // no KVM_HC_* has it
-constexpr uint64_t kXenVersionEntry = 17 * 32;         // __HYPERVISOR_xen_version
-alignas(4096) uint8_t xen_page[4096];                   // Xen fills it with call stubs
+const uint8_t* xen_entry;  // the xen_version stub in Xen's hypercall page
 void (*selected_loop)(uint64_t);
 char reason[96];
 
@@ -42,22 +43,8 @@ void hypercall_xen_loop(uint64_t n) {
     for (uint64_t i = 0; i < n; ++i) {
         uint64_t ret, cmd = 0 /* XENVER_version */, arg = 0 /* NULL */;
         asm volatile("call *%[entry]" : "=a"(ret), "+D"(cmd), "+S"(arg)
-                     : [entry] "r"(xen_page + kXenVersionEntry) : "rcx", "rdx", "r8", "r10", "r11", "memory");
+                     : [entry] "r"(xen_entry) : "rcx", "rdx", "r8", "r10", "r11", "memory");
     }
-}
-
-// The Xen leaves' base (0x40000000, or higher when Xen also offers Viridian), or 0.
-uint32_t xen_cpuid_base() {
-    for (uint32_t base = 0x40000000; base < 0x40010000; base += 0x100) {
-        hvb::x86::CpuidResult r = hvb::x86::cpuid(base);
-        if (r.ebx == 0x566E6558 && r.ecx == 0x65584D4D && r.edx == 0x4D4D566E && r.eax - base >= 2) return base;
-    }
-    return 0;
-}
-
-void write_xen_msr(void*) {
-    // Virtual = physical for the kernel image (linker/kernel.ld).
-    hvb::x86::wrmsr(hvb::x86::cpuid(xen_cpuid_base() + 2).ebx, reinterpret_cast<uint64_t>(xen_page));
 }
 
 // The probe runs once under a guard with a 20 ms escape (a hypercall takes
@@ -85,9 +72,9 @@ const char* hypercall_init() {
     const hvb::CpuInfo& cpu = hvb::cpu_info();
     if (!cpu.hypervisor_present) return "no hypervisor to call";
     hvb::CpuFault fault{};
-    const char* how = "the Xen hypercall page";
-    if (xen_cpuid_base()) {
-        if (!hvb::guarded_call(write_xen_msr, nullptr, &fault)) return "Xen refused the hypercall page MSR";
+    const char* how = "xen_version through the Xen hypercall page";
+    if (hvb::x86::xen()) {
+        xen_entry = hvb::x86::xen_hypercall_page() + 32 * hvb::x86::kXenHypercallXenVersion;
         selected_loop = hypercall_xen_loop;
     } else {
         bool amd = !__builtin_memcmp(cpu.vendor, "AuthenticAMD", 13) ||

@@ -30,6 +30,7 @@ add_library(hvb_kernel_objs OBJECT
   arch/x86_64/smp.cpp
   arch/x86_64/string.cpp
   arch/x86_64/timer.cpp
+  arch/x86_64/xen.cpp
   kernel/main.cpp
   kernel/runner.cpp
   kernel/selfcheck.cpp

@@ -73,6 +73,11 @@ void write_platform_header(size_t benchmarks) {
     h.cpu_model_id = cpu.model_id;
     h.cpu_stepping = cpu.stepping;
     h.hypervisor = cpu.hypervisor;
+    HypervisorDetail hv = hypervisor_detail();
+    h.hypervisor_version = hv.version;
+    h.domain = hv.domain;
+    h.quirks = hv.quirks;
+    h.console = console_route();
     h.tsc_hz = cpu.tsc_hz;
     h.tsc_source = cpu.tsc_source;
     h.invariant_tsc = cpu.invariant_tsc;
@@ -98,7 +103,10 @@ void print_platform(size_t benchmarks) {
 
     kprintf("cpu        %s (%s, family %u model %u stepping %u)\n", cpu.model[0] ? cpu.model : "?", cpu.vendor,
             cpu.family, cpu.model_id, cpu.stepping);
-    kprintf("hypervisor %s\n", cpu.hypervisor);
+    kprintf("hypervisor %s%s%s%s%s\n", cpu.hypervisor, hv.version[0] ? " " : "", hv.version, hv.domain[0] ? " " : "",
+            hv.domain);
+    if (hv.quirks[0]) kprintf("quirks     %s\n", hv.quirks);
+    kprintf("console    %s\n", h.console);
     if (cpu.tsc_hz)
         kprintf("tsc        %lu Hz (%s)%s\n", cpu.tsc_hz, cpu.tsc_source, cpu.invariant_tsc ? ", invariant" : "");
     else
@@ -154,7 +162,14 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
         report_error(parsed.message);
         finish(kExitFatal, nullptr);
     }
-    if (boot.region_count == 0) report_warning("the boot loader handed over no memory map");
+    if (boot.region_count == 0) {
+        // Xen's PVH dom0 start_info (version 0) has none: ask the hypervisor.
+        char why[96];
+        if (!hypervisor_memory_map(boot, why, sizeof why)) {
+            report_warning("the boot loader handed over no memory map");
+            report_warning(why);
+        }
+    }
 
     // Options from the kernel command line; errors are reported, never fatal.
     int exit_code = kExitOk;

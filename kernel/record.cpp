@@ -55,9 +55,9 @@ struct Line {
         tmp[19] = '"';
         raw(tmp, sizeof tmp);
     }
-    // A quoted, escaped string of at most kMaxStringField escaped bytes; an
-    // escape that would not fit whole is dropped with everything after it.
-    void str(const char* s) {
+    // A quoted, escaped string of at most `limit` escaped bytes; an escape
+    // that would not fit whole is dropped with everything after it.
+    void str(const char* s, size_t limit = kMaxStringField) {
         raw("\"", 1);
         size_t used = 0;
         if (s != nullptr) {
@@ -83,7 +83,7 @@ struct Line {
                     esc[0] = static_cast<char>(c);
                     n = 1;
                 }
-                if (used + n > kMaxStringField) break;
+                if (used + n > limit) break;
                 raw(esc, n);
                 used += n;
             }
@@ -161,6 +161,16 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.u64(h.cpu_stepping);
     l.key("hypervisor");
     l.str(h.hypervisor);
+    // Short platform words (kMaxPlatformWord), so the header stays within
+    // kMaxRecordLine with every other string at its longest.
+    l.key("hypervisor_version");
+    l.str(h.hypervisor_version, kMaxPlatformWord);
+    l.key("domain");
+    l.str(h.domain, kMaxPlatformWord);
+    l.key("quirks");
+    l.str(h.quirks, kMaxPlatformWord);
+    l.key("console");
+    l.str(h.console, kMaxPlatformWord);
     l.key("tsc_hz");
     l.u64(h.tsc_hz);
     l.key("tsc_source");

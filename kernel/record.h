@@ -33,6 +33,10 @@ struct HeaderRecord {
     const char* cpu_model;    // brand string, trimmed
     uint32_t cpu_family, cpu_model_id, cpu_stepping;
     const char* hypervisor;   // CPUID 0x40000000 signature, or "none"
+    const char* hypervisor_version;  // "4.17" under Xen; "" where unknown
+    const char* domain;       // Xen: "dom0" or "domU"; "" elsewhere
+    const char* quirks;       // platform defects worked around ("xen-xsdt-signature"), "" for none
+    const char* console;      // posih/console.h console_route(): "uart", "xen-consoleio", ...
     uint64_t tsc_hz;          // 0 when unknown
     const char* tsc_source;   // "cpuid15", "cpuid16", "hypervisor", "none"
     bool invariant_tsc;
@@ -184,6 +188,7 @@ struct EndRecord {
 // that every record fits in kMaxRecordLine bytes.
 inline constexpr size_t kMaxRecordLine = 4096;
 inline constexpr size_t kMaxStringField = 400;
+inline constexpr size_t kMaxPlatformWord = 24;  // the header's hypervisor_version, domain, quirks, console (short words: keeps the header within kMaxRecordLine)
 void write_header(Sink sink, const HeaderRecord& h);
 // pass (1-based) and t_us (since kernel entry) are written when pass != 0.
 void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total, uint32_t pass = 0, uint64_t t_us = 0);

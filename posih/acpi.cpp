@@ -317,6 +317,11 @@ uint64_t acpi_scan_rsdp(const PhysView& mem) {
 
 uint64_t acpi_find_table(const PhysView& mem, uint64_t rsdp_phys, const char* signature, uint32_t* length,
                          AcpiError* err) {
+    return acpi_find_table(mem, rsdp_phys, signature, length, err, AcpiLookup{});
+}
+
+uint64_t acpi_find_table(const PhysView& mem, uint64_t rsdp_phys, const char* signature, uint32_t* length,
+                         AcpiError* err, const AcpiLookup& how) {
     if (length != nullptr) *length = 0;
     if (signature == nullptr || signature[0] == '\0' || signature[1] == '\0' || signature[2] == '\0' ||
         signature[3] == '\0') {
@@ -346,8 +351,11 @@ uint64_t acpi_find_table(const PhysView& mem, uint64_t rsdp_phys, const char* si
     uint32_t root_len = 0;
     if (!check_sdt(mem, root, root_name, hdr, &root_len, err)) return 0;
     if (__builtin_memcmp(hdr, root_name, 4) != 0) {
-        set_err(err, "%s at 0x%llx has signature \"%s\"", root_name, ull(root), printable_sig(hdr).s);
-        return 0;
+        if (!use_xsdt || !how.accept_bad_xsdt_signature) {
+            set_err(err, "%s at 0x%llx has signature \"%s\"", root_name, ull(root), printable_sig(hdr).s);
+            return 0;
+        }
+        if (how.quirk_seen != nullptr) *how.quirk_seen = true;  // checksum valid: use it (acpi.h)
     }
 
     // 5.2.7 / 5.2.8: the entries fill the rest of the table. A trailing

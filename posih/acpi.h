@@ -35,6 +35,17 @@ uint64_t acpi_scan_rsdp(const PhysView& mem);
 uint64_t acpi_find_table(const PhysView& mem, uint64_t rsdp_phys, const char* signature, uint32_t* length,
                          AcpiError* err);
 
+// How to look: Xen before 4.20 (fixed in 4.20), building a PVH dom0's
+// tables on firmware with only an RSDT (SeaBIOS), hands over an XSDT whose
+// signature is garbage though its checksum and entries are valid. With
+// accept_bad_xsdt_signature such an XSDT is used, and *quirk_seen is set.
+struct AcpiLookup {
+    bool accept_bad_xsdt_signature = false;
+    bool* quirk_seen = nullptr;
+};
+uint64_t acpi_find_table(const PhysView& mem, uint64_t rsdp_phys, const char* signature, uint32_t* length,
+                         AcpiError* err, const AcpiLookup& how);
+
 struct MadtCpu {
     uint32_t apic_id;
     uint32_t acpi_uid;  // processor UID

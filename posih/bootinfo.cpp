@@ -317,6 +317,9 @@ BootParseResult mb1_mmap(const PhysView& mem, uint64_t info, BootInfo& out) {
 
 }  // namespace
 
+MemType mem_type_from_e820(uint32_t type) { return map_e820(type); }
+void add_boot_region(BootInfo& out, uint64_t base, uint64_t length, MemType type) { add_region(out, base, length, type); }
+
 BootParseResult parse_multiboot1(const PhysView& mem, uint64_t info_phys, BootInfo& out) {
     reset(out, BootProtocol::multiboot1);
     const uint64_t info = info_phys;
@@ -648,9 +651,10 @@ BootParseResult parse_pvh(const PhysView& mem, uint64_t start_info_phys, BootInf
     BootParseResult r = pvh_modules(mem, modlist, nr_modules, out);
     if (!r.ok) return r;
 
-    // The memory map fields only exist from version 1 on; without them the
-    // kernel has no way to learn the memory layout.
-    if (version == 0) return fail("pvh start_info version 0 has no memory map");
+    // The memory map fields only exist from version 1 on. Xen's PVH dom0
+    // builder hands over version 0: the map then comes from the hypervisor
+    // (XENMEM_memory_map), and region_count stays 0.
+    if (version == 0) return ok_result();
     uint64_t memmap = 0;
     uint32_t entries = 0;
     if (!rd64(mem, info, kPvhOffMemmap, memmap)) return pvh_field(info, "memmap_paddr", kPvhOffMemmap);

@@ -29,6 +29,8 @@ enum class MemType : uint8_t {
     bad = 5,               // E820 type 5
 };
 const char* mem_type_name(MemType t);
+// E820 types 1..5 have the MemType of the same value; any other is reserved.
+MemType mem_type_from_e820(uint32_t type);
 
 struct MemRegion {
     uint64_t base;
@@ -102,7 +104,14 @@ struct BootParseResult {
 // was found, and the result says why.
 BootParseResult parse_multiboot1(const PhysView& mem, uint64_t info_phys, BootInfo& out);
 BootParseResult parse_multiboot2(const PhysView& mem, uint64_t info_phys, BootInfo& out);
+// PVH start_info version 0 (Xen's dom0 builder) carries no memory map: it
+// parses with region_count 0, and the kernel asks the hypervisor.
 BootParseResult parse_pvh(const PhysView& mem, uint64_t start_info_phys, BootInfo& out);
+
+// Appends a region as given to out.regions: zero-length regions are dropped,
+// a length running past 2^64 is clamped, and one past kMaxRegions sets
+// regions_truncated.
+void add_boot_region(BootInfo& out, uint64_t base, uint64_t length, MemType type);
 
 // Dispatches on the value the entry stub found: kMultiboot1BootMagic or
 // kMultiboot2BootMagic (from EAX), or kPvhStartMagic (the PVH entry stub passes

@@ -8,8 +8,10 @@
 
 namespace hvb {
 
-// Initializes the UART (115200 8N1) and decides whether to mirror to the
-// screen: always when no UART answers, and on bare metal (no hypervisor),
+// Chooses the route (posih/xen.h choose_console_route: under Xen, dom0
+// writes through CONSOLEIO_write and a domU without a UART to port 0xE9),
+// initializes the UART (115200 8N1) when it is the route, and decides
+// whether to mirror to the screen: always when no UART answers, and on bare metal (no hypervisor),
 // where a person may be watching. Under a hypervisor with a UART the screen
 // is skipped, because each emulated VGA write is a VM exit.
 void console_init(bool running_on_hypervisor);
@@ -25,5 +27,9 @@ Sink console_sink();
 size_t kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 bool console_has_uart();
+
+// Where the console goes (posih/xen.h ConsoleRoute): "uart", "xen-consoleio",
+// "xen-ring", "port-e9" or "screen".
+const char* console_route();
 
 }  // namespace hvb

@@ -1,6 +1,7 @@
 // posih/cpu.h — what the processor and platform are, and how to leave.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace hvb {
@@ -48,6 +49,22 @@ void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const
 // Physical address of the ACPI table with `signature` (e.g. "HPET") and its
 // length, or 0 when there is no valid one. Valid after platform_init.
 uint64_t acpi_table(const char* signature, uint32_t* length);
+
+// What the hypervisor says of itself beyond its CPUID signature: under Xen
+// its version ("4.17") and this domain ("dom0", "domU"); "" where unknown.
+// quirks: platform defects worked around, comma-separated ("" for none):
+// "xen-xsdt-signature" (posih/acpi.h AcpiLookup). Valid after platform_init.
+struct HypervisorDetail {
+    const char* version;
+    const char* domain;
+    const char* quirks;
+};
+HypervisorDetail hypervisor_detail();
+
+// The memory map from the hypervisor, for a boot protocol that gave none
+// (Xen's PVH dom0: XENMEM_memory_map), appended to boot.regions. False with
+// the reason in `why`.
+bool hypervisor_memory_map(BootInfo& boot, char* why, size_t why_cap);
 
 // Processors online: the boot processor plus every AP smp_init started.
 uint32_t cpu_count();

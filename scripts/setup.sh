@@ -5,20 +5,35 @@
 set -euo pipefail
 
 packages=(build-essential cmake nasm libgtest-dev qemu-system-x86 grub-pc-bin grub-efi-amd64-bin
-          grub-common xorriso mtools ovmf
+          grub-common xorriso mtools ovmf cpio
           clang libclang-rt-14-dev)  # clang, libclang-rt: the fuzz targets (tests/fuzz)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
 
-echo "hvbench: installing ${missing[*]}" >&2
+# The Xen boot tests: build/hvbench fetches xen-hypervisor-4.17-amd64 into
+# its cache with `apt-get download` (never installing it); that needs package
+# lists that know it. Without them those tests report skipped.
+xen_lists=0
+apt-cache show xen-hypervisor-4.17-amd64 >/dev/null 2>&1 || xen_lists=1
+
+[[ ${#missing[@]} -eq 0 && $xen_lists -eq 0 ]] && exit 0
+
+[[ ${#missing[@]} -gt 0 ]] && echo "hvbench: installing ${missing[*]}" >&2
 sudo=()
 if [[ $(id -u) -ne 0 ]]; then
-    command -v sudo >/dev/null || { echo "hvbench: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+    if ! command -v sudo >/dev/null; then
+        [[ ${#missing[@]} -eq 0 ]] && { echo "hvbench: no package lists for Xen and no sudo: the Xen boot tests will be skipped" >&2; exit 0; }
+        echo "hvbench: need root or sudo to install ${missing[*]}" >&2
+        exit 1
+    fi
     sudo=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive
+if [[ ${#missing[@]} -eq 0 ]]; then
+    "${sudo[@]}" apt-get update -q || echo "hvbench: apt-get update failed: the Xen boot tests will be skipped" >&2
+    exit 0
+fi
 "${sudo[@]}" apt-get update -q
 "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@
 #include "tools/safe_output.h"
 #include "tools/sanitize.h"
 #include "tools/timing.h"
+#include "tools/xen.h"
 
 namespace {
 
@@ -37,6 +39,8 @@ volatile std::sig_atomic_t g_interrupted = 0;
 
 void on_signal(int) { g_interrupted = 1; }
 
+#define XEN_PACKAGE "xen-hypervisor-4.17-amd64"
+static_assert(std::string_view(XEN_PACKAGE) == kXenPackage);
 const char kUsage[] =
     "usage: hvbench run [options]          run the suite in a VM, resuming after crashes\n"
     "       hvbench compare A.json B.json ... [--baseline N.json] [--chart FILE.svg|.html]\n"
@@ -54,6 +58,13 @@ const char kUsage[] =
     "  --firmware PATH|default   -bios: pvh/mb1 default qboot (/usr/share/qemu/qboot.rom) when present, else\n"
     "                         SeaBIOS; iso-uefi default OVMF.fd from the usual places; \"default\": QEMU's own (SeaBIOS)\n"
     "  --qemu PATH            default qemu-system-x86_64\n"
+    "  --vmm qemu|xen         xen: the kernel as Xen 4.17's PVH dom0, Xen nested in QEMU (TCG; --memory default 1024M,\n"
+    "                         dom0 256M); Xen comes from Debian's " XEN_PACKAGE " package, fetched once\n"
+    "                         into ~/.cache/hvbench/xen ($HVB_XEN_CACHE) with apt-get download, never installed\n"
+    "  --guest dom0|pvh       with --vmm xen: the kernel as Xen's PVH dom0 (default), or as a PVH domU started\n"
+    "                         by xl in a Linux PV dom0 (scripts/xen-dom0-image.sh builds it once into the cache)\n"
+    "  --xen PATH             that Xen image instead (an ELF or its .gz, e.g. /boot/xen-4.17-amd64.gz)\n"
+    "  --xen-arg WORD         an extra Xen option, e.g. dom0_mem=512M,max:512M (repeatable; later ones win)\n"
     "  --only LIST, --skip LIST   benchmarks or categories (comma-separated; repeatable)\n"
     "  --iters SPEC           N, or name:N,... (kernel iters=)\n"
     "  --reps N               repetitions (kernel reps=; default: adaptive, until the CI target is met)\n"
@@ -282,7 +293,53 @@ struct RunCli {
     std::string json, csv, label, log;
     bool verbose = false, quiet = false;
     unsigned runs = 1;  // --runs: whole-suite runs in fresh VMs, aggregated (tools/aggregate.h)
+    bool memory_given = false;
+    std::string vmm = "qemu";             // --vmm
+    std::string xen_given, xen;           // --xen; the image used (tools/xen.h ensure_xen)
+    std::vector<std::string> xen_args;    // --xen-arg
+    std::string guest = "dom0";           // --guest
+    Dom0Image dom0;                       // --guest pvh: the Linux dom0 that starts the kernel
 };
+
+// --vmm xen: Xen's image (fetched into the cache the first time), TCG, the
+// memory Xen and its dom0 need, SeaBIOS, and Xen's console lines filtered
+// back into the kernel's. False (after saying why) when Xen is unavailable.
+bool prepare_xen(RunCli& cli) {
+    if (cli.accel.empty()) cli.accel = "tcg";
+    if (!cli.memory_given) cli.memory = "1024M";
+    if (cli.boot != BootPath::pvh) {
+        fprintf(stderr, "hvbench: --vmm xen boots the PVH kernel (hvbench.elf) as dom0: --boot must be pvh\n");
+        return false;
+    }
+    if (cli.firmware.empty()) cli.firmware = "default";  // SeaBIOS: Xen needs its ACPI tables and E820
+    std::string err;
+    auto say = [&](const std::string& m) {
+        if (!cli.quiet) fprintf(stderr, "hvbench: %s\n", m.c_str());
+    };
+    auto xen = ensure_xen(cli.xen_given, default_xen_cache(), say, &err);
+    if (!xen) {
+        fprintf(stderr, "hvbench: Xen unavailable: %s\n", err.c_str());
+        return false;
+    }
+    cli.xen = *xen;
+    if (cli.guest == "pvh") {
+        auto dom0 = ensure_dom0_image(HVB_SOURCE_DIR "/scripts/xen-dom0-image.sh", default_xen_cache(), say, &err);
+        if (!dom0) {
+            fprintf(stderr, "hvbench: Xen unavailable: no dom0 image: %s\n", err.c_str());
+            return false;
+        }
+        cli.dom0 = *dom0;
+    }
+    std::vector<std::string> args = default_xen_args(cli.guest == "pvh");
+    args.insert(args.end(), cli.xen_args.begin(), cli.xen_args.end());
+    cli.xen_args = args;
+    cli.settings.console_filter = [] {
+        auto filter = std::make_shared<XenLogFilter>();
+        return [filter](std::string_view bytes, bool end) { return end ? filter->finish() : filter->feed(bytes); };
+    };
+    if (cli.label.empty()) cli.label = "xen";
+    return true;
+}
 
 void print_table(const std::vector<BenchResult>& results, bool external, unsigned runs,
                  const AggregatePolicy& policy) {
@@ -380,6 +437,18 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
             if (!parse_positive(v, 288, cli.smp)) error = "--smp needs 1..288";
         } else if (args.option("--memory", v, error)) {
             cli.memory = v;
+            cli.memory_given = true;
+        } else if (args.option("--vmm", v, error)) {
+            if (v != "qemu" && v != "xen") error = "--vmm must be qemu or xen";
+            cli.vmm = v;
+        } else if (args.option("--guest", v, error)) {
+            if (v != "dom0" && v != "pvh") error = "--guest must be dom0 or pvh";
+            cli.guest = v;
+        } else if (args.option("--xen", v, error)) {
+            cli.xen_given = v;
+        } else if (args.option("--xen-arg", v, error)) {
+            if (v.empty() || v.find_first_of(" \t\n") != std::string::npos) error = "--xen-arg takes one word";
+            cli.xen_args.push_back(v);
         } else if (args.option("--boot", v, error)) {
             auto b = boot_path_from_name(v);
             if (!b) error = "--boot must be pvh, mb1, iso-bios or iso-uefi";
@@ -427,6 +496,10 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
         }
         if (!error.empty()) return usage_error("run: " + error);
     }
+
+    if (cli.vmm == "xen" && !prepare_xen(cli)) return kExitIncomplete;
+    if (cli.vmm != "xen" && (!cli.xen_given.empty() || !cli.xen_args.empty() || cli.guest != "dom0"))
+        return usage_error("run: --xen, --xen-arg and --guest need --vmm xen");
 
     // Accelerator.
     std::string why;
@@ -545,7 +618,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
 
     // A scratch directory for the QMP socket and per-VM ISOs.
     std::string scratch;
-    if (cli.pin || build_isos) {
+    if (cli.pin || build_isos || cli.guest == "pvh") {
         char tmpl[] = "/tmp/hvbench.XXXXXX";
         if (!mkdtemp(tmpl)) {
             perror("hvbench: mkdtemp");
@@ -593,6 +666,14 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
         cfg.firmware = cli.firmware;
         cfg.cmdline = plan.cmdline;
         cfg.image = is_iso_boot(cli.boot) ? iso : elf;
+        cfg.xen = cli.xen;
+        for (const auto& a : cli.xen_args) cfg.xen_cmdline += (cfg.xen_cmdline.empty() ? "" : " ") + a;
+        if (cli.guest == "pvh") {
+            // The dom0 starts the kernel from its initrd, with this VM's options.
+            std::string initrd = scratch + "/vm" + std::to_string(plan.number) + ".initrd";
+            if (!write_domu_initrd(cli.dom0.initrd, elf, plan.cmdline, cli.smp, 256, initrd, err)) return std::nullopt;
+            cfg.xen_modules = {multiboot_module(cli.dom0.kernel, "console=hvc0 quiet"), multiboot_module(initrd, "")};
+        }
         if (build_isos && !plan.cmdline.empty()) {
             cfg.image = scratch + "/vm" + std::to_string(plan.number) + ".iso";
             if (!build_iso(elf, plan.cmdline, cfg.image, err)) return std::nullopt;
@@ -650,6 +731,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
         pinned = Pinned{};
         if (!scratch.empty()) {
             unlink((scratch + "/vm" + std::to_string(plan.number) + ".iso").c_str());
+            unlink((scratch + "/vm" + std::to_string(plan.number) + ".initrd").c_str());
             unlink((scratch + "/qmp.sock").c_str());
         }
     };
@@ -662,7 +744,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     info.executable = command_line.empty() ? "hvbench" : command_line[0];
     info.host_cpus = unsigned(sysconf(_SC_NPROCESSORS_ONLN));
     info.accel = cli.accel;
-    info.boot = boot_path_name(cli.boot);
+    info.boot = cli.vmm != "xen" ? boot_path_name(cli.boot) : cli.guest == "pvh" ? "xen-pvh-domu" : "xen-pvh-dom0";
     info.memory = cli.memory;
     info.vcpus = cli.smp;
     info.timing = cli.settings.external_timing ? "external" : "internal";

@@ -16,6 +16,8 @@
 #include <climits>
 #include <cstring>
 
+#include "tools/xen.h"
+
 extern char** environ;
 
 namespace hvb::tools {
@@ -64,6 +66,15 @@ std::vector<std::string> qemu_command(const VmConfig& cfg) {
     switch (cfg.boot) {
         case BootPath::pvh:
         case BootPath::mb1:
+            if (!cfg.xen.empty()) {
+                std::string modules = multiboot_module(cfg.image, cfg.cmdline);
+                if (!cfg.xen_modules.empty()) {
+                    modules.clear();
+                    for (const auto& m : cfg.xen_modules) modules += (modules.empty() ? "" : ",") + m;
+                }
+                a.insert(a.end(), {"-kernel", cfg.xen, "-append", cfg.xen_cmdline, "-initrd", modules});
+                break;
+            }
             if (!cfg.firmware.empty()) a.insert(a.end(), {"-machine", "pc", "-bios", cfg.firmware});
             a.insert(a.end(), {"-kernel", cfg.image});
             if (!cfg.cmdline.empty()) a.insert(a.end(), {"-append", cfg.cmdline});
@@ -151,7 +162,8 @@ void Process::release() {
     status_.reset();
 }
 
-std::optional<Process> Process::spawn(const std::vector<std::string>& argv, std::string* error) {
+std::optional<Process> Process::spawn(const std::vector<std::string>& argv, std::string* error,
+                                      const std::string& cwd) {
     if (argv.empty()) {
         if (error) *error = "empty command";
         return std::nullopt;
@@ -172,6 +184,7 @@ std::optional<Process> Process::spawn(const std::vector<std::string>& argv, std:
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
     // The child gets default signal dispositions and an empty mask, whatever
     // this process has set up for itself.
     posix_spawnattr_t attr;
@@ -249,9 +262,9 @@ int64_t now_ms() {
     return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
-Captured run_capture(const std::vector<std::string>& argv, int timeout_ms) {
+Captured run_capture(const std::vector<std::string>& argv, int timeout_ms, const std::string& cwd) {
     Captured c;
-    auto p = Process::spawn(argv, &c.spawn_error);
+    auto p = Process::spawn(argv, &c.spawn_error, cwd);
     if (!p) return c;
     int64_t deadline = now_ms() + timeout_ms;
     char buf[4096];

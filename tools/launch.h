@@ -39,6 +39,13 @@ struct VmConfig {
     // empty: QEMU's default, SeaBIOS.
     std::string firmware;
     std::string cmdline;   // kernel options; -append for pvh and mb1 only
+    // Non-empty: boot this Xen hypervisor (-kernel, options xen_cmdline) with
+    // `image` and `cmdline` as its dom0 module (tools/xen.h); firmware: SeaBIOS.
+    std::string xen;
+    std::string xen_cmdline;
+    // With `xen`: the multiboot modules as given (a dom0 kernel and its
+    // initrd, tools/xen.h multiboot_module); empty: `image` with `cmdline`.
+    std::vector<std::string> xen_modules;
     std::string qmp_socket;  // non-empty: a QMP server on this UNIX socket
     bool paused = false;     // -S: vCPUs wait for QMP "cont"
 };
@@ -82,7 +89,9 @@ public:
 
     // Starts argv[0] (searched in PATH when it has no '/') with posix_spawnp.
     // On failure returns nullopt and sets *error.
-    static std::optional<Process> spawn(const std::vector<std::string>& argv, std::string* error);
+    // With `cwd` non-empty the child starts in that directory.
+    static std::optional<Process> spawn(const std::vector<std::string>& argv, std::string* error,
+                                        const std::string& cwd = "");
 
     pid_t pid() const { return pid_; }
     int stdout_fd() const { return out_; }  // -1 once closed
@@ -111,7 +120,7 @@ struct Captured {
     std::string spawn_error;  // non-empty: it never started
     bool ok() const { return spawn_error.empty() && !timed_out && status.exited && status.code == 0; }
 };
-Captured run_capture(const std::vector<std::string>& argv, int timeout_ms);
+Captured run_capture(const std::vector<std::string>& argv, int timeout_ms, const std::string& cwd = "");
 
 // Monotonic milliseconds, for timeouts.
 int64_t now_ms();

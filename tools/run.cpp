@@ -233,6 +233,7 @@ VmOutcome run_vm(Process& p, const RunSettings& s, const std::function<void(cons
     int64_t last_out = start;
     int64_t vmm_stop_at = -1, vmm_report_at = -1;
     char buf[4096];
+    auto filter = s.console_filter ? s.console_filter() : nullptr;
     auto read_fd = [&](int fd, bool vmm) {
         ssize_t got = read(fd, buf, sizeof buf);
         if (got < 0 && errno == EINTR) return true;
@@ -245,7 +246,8 @@ VmOutcome run_vm(Process& p, const RunSettings& s, const std::function<void(cons
             if (vmm_stop_at >= 0 && vmm_report_at < 0 && vmm_stop_report_complete(o.vmm_stderr))
                 vmm_report_at = now_ms();
         } else {
-            o.stream.feed(chunk, host_tsc());
+            if (filter) o.stream.feed(filter(chunk, false), host_tsc());
+            else o.stream.feed(chunk, host_tsc());
             last_out = now_ms();
         }
         tail.feed(chunk, vmm);
@@ -304,6 +306,7 @@ VmOutcome run_vm(Process& p, const RunSettings& s, const std::function<void(cons
         }
     }
     o.status = p.wait();
+    if (filter) o.stream.feed(filter({}, true), host_tsc());
     o.stream.finish();
     if (on_data) on_data(o.stream);
     o.tail = tail.lines();

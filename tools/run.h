@@ -52,6 +52,11 @@ struct RunSettings {
     // kernel never got to say).
     std::vector<CatalogEntry> catalog;
     volatile std::sig_atomic_t* interrupted = nullptr;  // set asynchronously (SIGINT): stop
+    // Turns the VM's console bytes into the kernel's (under Xen: tools/xen.h
+    // XenLogFilter): called once per VM for a fresh filter, which is then
+    // called with each chunk and, at the end, with end=true for what it
+    // still holds. Empty: the bytes are the kernel's.
+    std::function<std::function<std::string(std::string_view bytes, bool end)>()> console_filter;
     // Every byte the VMM writes, as it arrives (vmm: its stderr), e.g. for a log.
     std::function<void(unsigned vm, std::string_view bytes, bool vmm)> raw_output;
 };

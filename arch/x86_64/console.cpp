@@ -1,6 +1,9 @@
-// arch/x86_64/console.cpp — polled 16550 UART on COM1 and the VGA text screen.
+// arch/x86_64/console.cpp — polled 16550 UART on COM1, the VGA text screen,
+// and under Xen the CONSOLEIO_write hypercall (dom0) or debug port 0xE9.
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/xen.h"
 #include "posih/console.h"
+#include "posih/xen.h"
 
 namespace hvb {
 namespace {
@@ -22,6 +25,9 @@ bool uart_present;
 uint32_t tx_fifo = 1;  // bytes per empty transmitter (1 without a FIFO)
 uint32_t tx_room;
 bool vga_enabled;
+ConsoleRoute route = ConsoleRoute::screen;
+constexpr uint16_t kXenDebugPort = 0xE9;
+size_t e9_column;  // characters since the last newline on port 0xE9
 
 volatile uint16_t* const kVga = reinterpret_cast<volatile uint16_t*>(0xB8000);
 constexpr unsigned kVgaCols = 80, kVgaRows = 25;
@@ -77,14 +83,58 @@ void vga_put(char c) {
     kVga[vga_row * kVgaCols + vga_col++] = kVgaAttr | uint8_t(c);
 }
 
+// Port 0xE9: Xen cuts a line after kXenLogLineMax characters, and the host
+// tool joins a piece of exactly that length to the next; a line whose length
+// is a multiple of it gets a trailing space so that a real line end is never
+// taken for a cut (posih/xen.h).
+void e9_put(char c) {
+    if (c == '\n') {
+        if (e9_column && e9_column % kXenLogLineMax == 0) x86::outb(kXenDebugPort, ' ');
+        e9_column = 0;
+    } else {
+        ++e9_column;
+    }
+    x86::outb(kXenDebugPort, uint8_t(c));
+}
+
+// CONSOLEIO_write and the PV ring take the bytes as given; newlines become
+// "\r\n" as on the UART, in pieces of a bounded buffer.
+void xen_put(void (*write)(const char*, size_t), const char* s, size_t n) {
+    char buf[256];
+    size_t used = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (used + 2 > sizeof buf) {
+            write(buf, used);
+            used = 0;
+        }
+        if (s[i] == '\n') buf[used++] = '\r';
+        buf[used++] = s[i];
+    }
+    if (used) write(buf, used);
+}
+void consoleio(const char* s, size_t n) { x86::xen_console_write(s, n); }
+void xen_write(const char* s, size_t n) { xen_put(consoleio, s, n); }
+void xen_ring_write(const char* s, size_t n) { xen_put(x86::xen_ring_write, s, n); }
+
 void sink_put(void*, const char* s, size_t n) { console_write(s, n); }
 
 }  // namespace
 
 void console_init(bool running_on_hypervisor) {
-    uart_present = uart_probe();
+    const x86::XenInfo* xen = running_on_hypervisor ? x86::xen() : nullptr;
+    ConsoleFacts facts{};
+    facts.xen = xen != nullptr;
+    facts.xen_dom0 = xen && xen->dom0;
+    // dom0's COM1 belongs to Xen: do not touch it.
+    facts.uart = !facts.xen_dom0 && uart_probe();
+    facts.xen_ring = facts.xen && !facts.xen_dom0 && !facts.uart && x86::xen_ring_open();
+    route = choose_console_route(facts);
+    // A record goes out in one console call; CONSOLEIO_write keeps it whole
+    // only if Xen takes it: when the first write is refused, use port 0xE9.
+    if (route == ConsoleRoute::xen_consoleio && !x86::xen_console_write("\r\n", 2)) route = ConsoleRoute::port_e9;
+    uart_present = route == ConsoleRoute::uart;
     if (uart_present) uart_init();
-    vga_enabled = !uart_present || !running_on_hypervisor;
+    vga_enabled = route == ConsoleRoute::screen || !running_on_hypervisor;
     if (vga_enabled) {
         for (unsigned i = 0; i < kVgaCols * kVgaRows; ++i) kVga[i] = kVgaAttr | ' ';
         vga_row = vga_col = 0;
@@ -92,9 +142,13 @@ void console_init(bool running_on_hypervisor) {
 }
 
 bool console_has_uart() { return uart_present; }
+const char* console_route() { return console_route_name(route); }
 
 void console_write(const char* s, size_t n) {
+    if (route == ConsoleRoute::xen_consoleio) xen_write(s, n);
+    if (route == ConsoleRoute::xen_ring) xen_ring_write(s, n);
     for (size_t i = 0; i < n; ++i) {
+        if (route == ConsoleRoute::port_e9) e9_put(s[i]);
         if (uart_present) {
             if (s[i] == '\n') uart_put('\r');
             uart_put(s[i]);

@@ -2,6 +2,7 @@
 // leaving the machine.
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/tsc.h"
+#include "arch/x86_64/xen.h"
 #include "posih/acpi.h"
 #include "posih/bootinfo.h"
 #include "posih/cpu.h"
@@ -17,6 +18,8 @@ const char* cpus_source = "default";
 uint64_t acpi_rsdp;
 const PhysView* acpi_view;
 MadtInfo madt;
+bool xsdt_quirk;           // Xen < 4.20's XSDT signature (posih/acpi.h AcpiLookup)
+AcpiLookup acpi_lookup;
 uint32_t madt_ids[MadtInfo::kMaxCpus];
 uint32_t madt_id_count;
 
@@ -80,7 +83,14 @@ void identify() {
     // 0x16 (base MHz, Intel SDM vol. 2, CPUID), else the hypervisor timing
     // leaf 0x40000010 (EAX = TSC kHz; VMware, and KVM when asked).
     info.tsc_source = "none";
-    if (max_leaf >= 0x15) {
+    // Under Xen the guest's TSC runs at the frequency Xen's leaf base+3
+    // gives (it may scale or emulate it); the CPU's own leaves describe the
+    // host's.
+    if (const x86::XenInfo* xen = info.hypervisor_present ? x86::xen() : nullptr; xen && xen->tsc_khz) {
+        info.tsc_hz = xen->tsc_khz * 1000;
+        info.tsc_source = "hypervisor";
+    }
+    if (!info.tsc_hz && max_leaf >= 0x15) {
         x86::CpuidResult t = x86::cpuid(0x15);
         if (t.eax && t.ebx && t.ecx) {
             info.tsc_hz = uint64_t(t.ecx) * t.ebx / t.eax;
@@ -116,6 +126,8 @@ void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const
     char line[200];
     uint64_t rsdp = boot.rsdp_phys;
     uint64_t rsdt = 0, xsdt = 0;
+    acpi_lookup.accept_bad_xsdt_signature = info.hypervisor_present && x86::xen();
+    acpi_lookup.quirk_seen = &xsdt_quirk;
     if (rsdp && !acpi_check_rsdp(mem, rsdp, &rsdt, &xsdt, &err)) {
         snformat(line, sizeof line, "RSDP from the boot loader is invalid (%s); scanning the BIOS area", err.message);
         warn(line);
@@ -129,7 +141,8 @@ void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const
         return;
     }
     uint32_t length = 0;
-    uint64_t madt_phys = acpi_find_table(mem, rsdp, "APIC", &length, &err);
+    uint64_t madt_phys = acpi_find_table(mem, rsdp, "APIC", &length, &err, acpi_lookup);
+    if (xsdt_quirk) warn("Xen's XSDT has a bad signature (Xen before 4.20 on RSDT-only firmware); its checksum is valid: used");
     if (!madt_phys) {
         snformat(line, sizeof line, "no usable ACPI MADT (%s): assuming 1 CPU", err.message);
         warn(line);
@@ -151,10 +164,27 @@ void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const
 
 const char* cpu_count_source() { return cpus_source; }
 
+HypervisorDetail hypervisor_detail() {
+    HypervisorDetail d{"", "", xsdt_quirk ? "xen-xsdt-signature" : ""};
+    if (const x86::XenInfo* xen = info.hypervisor_present ? x86::xen() : nullptr) {
+        d.version = xen->version;
+        d.domain = !xen->domid_known ? "" : xen->dom0 ? "dom0" : "domU";
+    }
+    return d;
+}
+
+bool hypervisor_memory_map(BootInfo& boot, char* why, size_t why_cap) {
+    if (!info.hypervisor_present || !x86::xen()) {
+        snformat(why, why_cap, "no hypervisor to ask for a memory map");
+        return false;
+    }
+    return x86::xen_memory_map(boot, why, why_cap);
+}
+
 uint64_t acpi_table(const char* signature, uint32_t* length) {
     if (!acpi_rsdp || !acpi_view) return 0;
     AcpiError err{};
-    return acpi_find_table(*acpi_view, acpi_rsdp, signature, length, &err);
+    return acpi_find_table(*acpi_view, acpi_rsdp, signature, length, &err, acpi_lookup);
 }
 
 namespace {
@@ -269,6 +299,9 @@ const CpuInfo& cpu_info() {
 
 [[noreturn]] void platform_exit(int code, bool allow_device) {
     if (allow_device && debug_exit_present()) x86::outb(kDebugExitPort, uint8_t(code));
+    // A Xen domain without the device asks Xen to end it; the suite's code
+    // is in the end record.
+    if (allow_device && info.hypervisor_present && x86::xen()) x86::xen_shutdown();
     halt_forever();
 }
 

@@ -179,4 +179,18 @@ if(TARGET hvbench_tool)
     COMMAND ${CMAKE_COMMAND} -DTOOL=$<TARGET_FILE:hvbench_tool> -DOUT=${CMAKE_BINARY_DIR}/boot-tool-run-tcg
             -P ${CMAKE_CURRENT_LIST_DIR}/tool_run_check.cmake)
   set_tests_properties(boot.tool-run-tcg PROPERTIES LABELS boot TIMEOUT 180)
+  # hvbench as Xen 4.17's PVH dom0, Xen nested in QEMU TCG (tools/xen.h):
+  # skipped when Xen cannot be fetched, never passed.
+  add_test(NAME boot.xen-dom0-tcg
+    COMMAND ${CMAKE_COMMAND} -DTOOL=$<TARGET_FILE:hvbench_tool> -DOUT=${CMAKE_BINARY_DIR}/boot-xen-dom0-tcg
+            -DONLY=cpuid,hypercall,idle,io_in,mem_hot -DGUEST=dom0 -P ${CMAKE_CURRENT_LIST_DIR}/xen_run_check.cmake)
+  set_tests_properties(boot.xen-dom0-tcg PROPERTIES LABELS boot TIMEOUT 300
+    SKIP_REGULAR_EXPRESSION "hvbench: Xen unavailable")
+  # ... and as a PVH domU: Xen boots a Linux PV dom0 (its image built once
+  # into the cache from Debian packages, ~30 s) whose xl starts the kernel.
+  add_test(NAME boot.xen-domu-pvh-tcg
+    COMMAND ${CMAKE_COMMAND} -DTOOL=$<TARGET_FILE:hvbench_tool> -DOUT=${CMAKE_BINARY_DIR}/boot-xen-domu-pvh-tcg
+            -DONLY=cpuid,hypercall,idle,io_in,ipi,mem_hot -DGUEST=pvh -P ${CMAKE_CURRENT_LIST_DIR}/xen_run_check.cmake)
+  set_tests_properties(boot.xen-domu-pvh-tcg PROPERTIES LABELS boot TIMEOUT 600
+    SKIP_REGULAR_EXPRESSION "hvbench: Xen unavailable")
 endif()

@@ -665,6 +665,35 @@ TEST(AcpiFindTable, RootWithWrongSignature) {
     EXPECT_TRUE(Contains(err, "signature \"FACP\"")) << err.message;
 }
 
+// Xen < 4.20 on RSDT-only firmware: a PVH dom0's XSDT with a garbage
+// signature but a valid checksum. Refused by default; with the lookup's
+// accept_bad_xsdt_signature used, and the quirk reported.
+TEST(AcpiFindTable, XenXsdtSignatureQuirk) {
+    Mem m(kBase, kSize);
+    WriteSdt(m, kMadt, "APIC", MadtBody(0, 0, {}));
+    Bytes body;
+    Append64(body, kMadt);
+    WriteSdt(m, kXsdt, "\x01\x9c\x7fX", body);  // checksum fixed over the bad signature
+    WriteRsdpV2(m, kRsdp, 0, kXsdt);
+    auto err = FreshErr();
+    EXPECT_EQ(hvb::acpi_find_table(m.view(), kRsdp, "APIC", nullptr, &err), 0u);
+    EXPECT_TRUE(Contains(err, "XSDT")) << err.message;
+    bool quirk = false;
+    hvb::AcpiLookup how{true, &quirk};
+    uint32_t len = 0;
+    EXPECT_EQ(hvb::acpi_find_table(m.view(), kRsdp, "APIC", &len, &err, how), kMadt);
+    EXPECT_TRUE(quirk);
+    // A good XSDT does not set it; a bad checksum is still refused.
+    quirk = false;
+    WriteXsdt(m, kXsdt, {kMadt});
+    EXPECT_EQ(hvb::acpi_find_table(m.view(), kRsdp, "APIC", &len, &err, how), kMadt);
+    EXPECT_FALSE(quirk);
+    WriteSdt(m, kXsdt, "\x01\x9c\x7fX", body);
+    m.put8(kXsdt + 40, static_cast<uint8_t>(m.get8(kXsdt + 40) + 1));
+    EXPECT_EQ(hvb::acpi_find_table(m.view(), kRsdp, "APIC", &len, &err, how), 0u);
+    EXPECT_FALSE(quirk);
+}
+
 TEST(AcpiFindTable, BadRsdpPropagates) {
     Mem m(kBase, kSize);
     BuildChain(m, true, MadtBody(0, 0, {}));

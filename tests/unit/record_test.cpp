@@ -95,6 +95,10 @@ hvb::HeaderRecord SampleHeader() {
     h.cpu_model_id = 85;
     h.cpu_stepping = 7;
     h.hypervisor = "KVMKVMKVM";
+    h.hypervisor_version = "4.17";
+    h.domain = "dom0";
+    h.quirks = "xen-xsdt-signature";
+    h.console = "xen-consoleio";
     h.tsc_hz = 2000000000;
     h.tsc_source = "cpuid15";
     h.invariant_tsc = true;
@@ -156,6 +160,8 @@ TEST(RecordTest, Header) {
               "@hvb {\"type\":\"header\",\"version\":1,\"cpu_vendor\":\"GenuineIntel\","
               "\"cpu_model\":\"Intel(R) Xeon(R) CPU @ 2.00GHz\",\"cpu_family\":6,"
               "\"cpu_model_id\":85,\"cpu_stepping\":7,\"hypervisor\":\"KVMKVMKVM\","
+              "\"hypervisor_version\":\"4.17\",\"domain\":\"dom0\",\"quirks\":\"xen-xsdt-signature\","
+              "\"console\":\"xen-consoleio\","
               "\"tsc_hz\":2000000000,\"tsc_source\":\"cpuid15\",\"invariant_tsc\":true,"
               "\"cpus\":1,\"apic\":\"x2apic\",\"memory_bytes\":134217728,\"boot\":\"pvh\",\"loader\":\"qemu\","
               "\"cmdline\":\"reps=11 only=cpuid\",\"timer\":\"rdtsc\",\"timing\":\"internal\",\"reps\":11,"
@@ -175,7 +181,8 @@ TEST(RecordTest, HeaderNullStringsAndExtremes) {
     EXPECT_EQ(cap.only(),
               "@hvb {\"type\":\"header\",\"version\":1,\"cpu_vendor\":\"\",\"cpu_model\":\"\","
               "\"cpu_family\":4294967295,\"cpu_model_id\":0,\"cpu_stepping\":0,"
-              "\"hypervisor\":\"\",\"tsc_hz\":18446744073709551615,\"tsc_source\":\"\","
+              "\"hypervisor\":\"\",\"hypervisor_version\":\"\",\"domain\":\"\",\"quirks\":\"\",\"console\":\"\","
+              "\"tsc_hz\":18446744073709551615,\"tsc_source\":\"\","
               "\"invariant_tsc\":false,\"cpus\":0,\"apic\":\"\",\"memory_bytes\":0,\"boot\":\"\","
               "\"loader\":\"\",\"cmdline\":\"\",\"timer\":\"\",\"timing\":\"\",\"reps\":0,\"benchmarks\":0,"
               "\"boot_us\":0,\"timer_cycles\":0.000,\"timer_mad\":0.000,\"rdtsc_cycles\":0.000,\"rdtsc_intercepted\":false,"
@@ -399,6 +406,7 @@ TEST(RecordTest, WorstCaseRecordsFitInOneLineAndOnePut) {
     std::string worst(1000, '\x01');
     hvb::HeaderRecord h = SampleHeader();
     h.cpu_vendor = h.cpu_model = h.hypervisor = h.tsc_source = worst.c_str();
+    h.hypervisor_version = h.domain = h.quirks = h.console = worst.c_str();
     h.boot = h.loader = h.cmdline = h.timer = worst.c_str();
     h.tsc_hz = h.memory_bytes = UINT64_MAX;
     h.cpu_family = h.cpu_model_id = h.cpu_stepping = h.cpus = UINT32_MAX;
