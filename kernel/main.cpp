@@ -103,10 +103,11 @@ void print_platform(size_t benchmarks) {
 
     kprintf("cpu        %s (%s, family %u model %u stepping %u)\n", cpu.model[0] ? cpu.model : "?", cpu.vendor,
             cpu.family, cpu.model_id, cpu.stepping);
+    HypervisorDetail hv = hypervisor_detail();
     kprintf("hypervisor %s%s%s%s%s\n", cpu.hypervisor, hv.version[0] ? " " : "", hv.version, hv.domain[0] ? " " : "",
             hv.domain);
     if (hv.quirks[0]) kprintf("quirks     %s\n", hv.quirks);
-    kprintf("console    %s\n", h.console);
+    kprintf("console    %s\n", console_route());
     if (cpu.tsc_hz)
         kprintf("tsc        %lu Hz (%s)%s\n", cpu.tsc_hz, cpu.tsc_source, cpu.invariant_tsc ? ", invariant" : "");
     else

@@ -150,7 +150,7 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.key("version");
     l.i64(kRecordVersion);
     l.key("cpu_vendor");
-    l.str(h.cpu_vendor);
+    l.str(h.cpu_vendor, kMaxPlatformWord);
     l.key("cpu_model");
     l.str(h.cpu_model);
     l.key("cpu_family");
@@ -160,9 +160,11 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.key("cpu_stepping");
     l.u64(h.cpu_stepping);
     l.key("hypervisor");
-    l.str(h.hypervisor);
-    // Short platform words (kMaxPlatformWord), so the header stays within
-    // kMaxRecordLine with every other string at its longest.
+    l.str(h.hypervisor, kMaxPlatformWord);
+    // Short platform words (kMaxPlatformWord: CPUID's 12-byte vendor and
+    // hypervisor signatures, the kernel's own names, Xen's version and
+    // domain), so the header stays within kMaxRecordLine with the free-form
+    // strings (model, loader, command line) at their longest.
     l.key("hypervisor_version");
     l.str(h.hypervisor_version, kMaxPlatformWord);
     l.key("domain");
@@ -174,7 +176,7 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.key("tsc_hz");
     l.u64(h.tsc_hz);
     l.key("tsc_source");
-    l.str(h.tsc_source);
+    l.str(h.tsc_source, kMaxPlatformWord);
     l.key("invariant_tsc");
     l.boolean(h.invariant_tsc);
     l.key("cpus");
@@ -190,7 +192,7 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.key("cmdline");
     l.str(h.cmdline);
     l.key("timer");
-    l.str(h.timer);
+    l.str(h.timer, kMaxPlatformWord);
     l.key("timing");
     l.str(h.timing);
     l.key("reps");

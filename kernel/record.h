@@ -188,7 +188,7 @@ struct EndRecord {
 // that every record fits in kMaxRecordLine bytes.
 inline constexpr size_t kMaxRecordLine = 4096;
 inline constexpr size_t kMaxStringField = 400;
-inline constexpr size_t kMaxPlatformWord = 24;  // the header's hypervisor_version, domain, quirks, console (short words: keeps the header within kMaxRecordLine)
+inline constexpr size_t kMaxPlatformWord = 24;  // the header's short words (vendor, hypervisor, its version, domain, quirks, console, tsc_source, timer): keeps the header within kMaxRecordLine
 void write_header(Sink sink, const HeaderRecord& h);
 // pass (1-based) and t_us (since kernel entry) are written when pass != 0.
 void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total, uint32_t pass = 0, uint64_t t_us = 0);

@@ -105,8 +105,17 @@ struct Slot {
     uint64_t elapsed;      // cycles, all passes
     uint64_t last_pair;    // cycles of its last {control, benchmark} pair
     uint64_t init_cycles;  // the longest its init took
+    char reason[sizeof reason_buf];  // its own copy: results go out after the last pass
 };
 Slot slots[kMaxSlots];
+
+// A reason formatted into reason_buf (a fault, an unmet need) is copied into
+// the slot before the next benchmark formats its own.
+void keep_reason(Slot& slot) {
+    if (slot.rec.reason != reason_buf) return;
+    snformat(slot.reason, sizeof slot.reason, "%s", reason_buf);
+    slot.rec.reason = slot.reason;
+}
 
 // verify=1: what the second look at each result needs to know.
 struct Verdict {
@@ -301,6 +310,7 @@ void prepare_slot(Slot& slot, const Benchmark& b, const Options& opts, Sink out)
     if (const char* why = unmet_need(b)) {
         rec.status = Status::unsupported;
         rec.reason = why;
+        keep_reason(slot);
         return;
     }
     slot.measuring = true;
@@ -357,6 +367,15 @@ void run_pass(Slot& slot, uint32_t index, uint32_t total, uint32_t pass, const O
     if (job.init_cycles > slot.init_cycles) slot.init_cycles = job.init_cycles;
     if (!ok) {
         slot.measuring = false;
+        if (slot.rec.status == Status::unsupported && slot.count > 0) {
+            // A later pass that finds no room (mem_cold's never-touched
+            // pages are used up) ends the benchmark's passes; what the
+            // earlier ones measured stands, and `passes` says how many ran.
+            slot.rec.status = Status::ok;
+            slot.rec.reason = "";
+            return;
+        }
+        keep_reason(slot);
         return;
     }
     slot.iterations = result.iterations;

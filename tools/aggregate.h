@@ -5,16 +5,19 @@
 // different speed, and a binary translator's state differs from one QEMU
 // process to the next. The kernel's confidence interval cannot see that; only
 // another VM can. `--runs N` runs the whole suite N times, each in fresh VMs,
-// and reports per benchmark:
-//   - the median of the runs' medians (for an even count, the lower of the
-//     middle two), with every other field from the run that measured it;
-//   - as its interval (cycles_ci_low/high), the lowest and highest of the
-//     runs' medians, which holds the median over VMs with probability
-//     1 - 2^(1-N) (75% for 3 runs, 94% for 5);
-//   - noisy when fewer than a majority of the runs' medians lie within the
-//     verify tolerance of it: max(2 x the CI target, 2 x its cycle floor),
-//     from the header (default 1% and 1 cycle, so 2% or 2 cycles);
-//   - every run's median and noisy flag (run_medians_milli, run_noisy).
+// and reports per benchmark, with the kernel's own estimator (its headline
+// is a low quantile: noise on a shared host only adds time, and a VM that
+// spent its whole run in the host's slow mode is one no VM corrects from
+// inside):
+//   - the p10 of the runs' headlines by nearest rank (the lowest for up to
+//     ten runs), every other field from the run that measured it;
+//   - as its interval (cycles_estimate_low/high), the lowest and highest of
+//     the runs' headlines;
+//   - noisy unless another run agrees with it within the verify tolerance,
+//     max(2 x the CI target, 2 x its cycle floor), from the header;
+//   - every run's headline and noisy flag (run_medians_milli, run_noisy).
+// Runs from an older kernel without an estimate: the median of the runs'
+// medians, their range as the CI, noisy unless a majority agrees.
 // A benchmark that was not ok in any run keeps the first run's result.
 #pragma once
 

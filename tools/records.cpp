@@ -192,6 +192,7 @@ bool read_header(const Json& j, HeaderInfo& h, std::string& missing) {
 }
 
 bool read_result(const Json& j, ResultInfo& r, std::string& missing) {
+    r.raw = j;
     auto name = j.get_string("name"), category = j.get_string("category"), status = j.get_string("status"),
          reason = j.get_string("reason");
     auto iterations = j.get_uint("iterations"), repetitions = j.get_uint("repetitions");

@@ -64,6 +64,7 @@ struct LinearityLevel {
 };
 
 struct ResultInfo {
+    Json raw;  // every field, as sent (a record is at most kMaxRecordLine bytes)
     std::string name, category, reason;
     size_t line = 0;      // of the stream (1-based), for messages
     uint64_t tsc_hz = 0;  // the guest TSC Hz of the header in effect when it came (0: none yet)

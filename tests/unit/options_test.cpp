@@ -632,16 +632,17 @@ TEST(OptionsMeasurement, LinearityOffLeavesVerifyAlone) {
         EXPECT_FALSE(p.opts.verify) << line;
         EXPECT_FALSE(p.opts.linearity) << line;
     }
-    EXPECT_TRUE(Parsed("linearity=0").opts.verify);
+    EXPECT_FALSE(Parsed("linearity=0").opts.verify);  // verify is off by default
     EXPECT_TRUE(Parsed("verify=1 linearity=0").opts.verify);
+    EXPECT_TRUE(Parsed("linearity=0 verify=1").opts.verify);
 }
 
 TEST(OptionsMeasurement, VerifyIsResetBetweenParses) {
     Options o;
-    EXPECT_EQ(hvb::parse_options("verify=0", o, nullptr, 0), 0u);
-    EXPECT_FALSE(o.verify);
-    EXPECT_EQ(hvb::parse_options("", o, nullptr, 0), 0u);
+    EXPECT_EQ(hvb::parse_options("verify=1", o, nullptr, 0), 0u);
     EXPECT_TRUE(o.verify);
+    EXPECT_EQ(hvb::parse_options("", o, nullptr, 0), 0u);
+    EXPECT_FALSE(o.verify);  // the default, not the last parse's value
 }
 
 TEST(OptionsMeasurement, MinimumLoopTime) {
