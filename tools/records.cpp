@@ -192,7 +192,6 @@ bool read_header(const Json& j, HeaderInfo& h, std::string& missing) {
 }
 
 bool read_result(const Json& j, ResultInfo& r, std::string& missing) {
-    r.raw = j;
     auto name = j.get_string("name"), category = j.get_string("category"), status = j.get_string("status"),
          reason = j.get_string("reason");
     auto iterations = j.get_uint("iterations"), repetitions = j.get_uint("repetitions");
@@ -395,6 +394,7 @@ void RunLogReader::record(std::string_view body) {
             for (const auto& b : bad_fields) problem("result record " + quote(r.name) + ": bad " + b + "; the rest is kept");
             r.line = line_no_;
             r.tsc_hz = tsc_hz_;
+            if (keep_raw_) r.raw = *json;
             if (claim(results_since_, "result")) log_.results.push_back(std::move(r));
         } else {
             bad(*type, r.name, "missing or bad '" + missing + "'");
@@ -442,8 +442,8 @@ void RunLogReader::record(std::string_view body) {
     if (!missing.empty()) problem(*type + " record missing or bad '" + missing + "': " + quote(body));
 }
 
-RunLog parse_run_log(std::string_view stream) {
-    RunLogReader reader;
+RunLog parse_run_log(std::string_view stream, bool keep_raw) {
+    RunLogReader reader(keep_raw);
     reader.feed(stream);
     reader.finish();
     return reader.log();

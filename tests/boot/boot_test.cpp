@@ -336,7 +336,7 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    hvb::tools::RunLog log = hvb::tools::parse_run_log(r.output);
+    hvb::tools::RunLog log = hvb::tools::parse_run_log(r.output, /*keep_raw=*/true);
     std::vector<std::string> failures;
     auto fail = [&](std::string s) { failures.push_back(std::move(s)); };
 
