@@ -224,93 +224,128 @@ const BenchResult* RunReport::find(std::string_view name) const {
     return nullptr;
 }
 
+namespace {
+
+// One VM's two pipes read into its outcome: the console into the record
+// stream (through the console filter, if any), the VMM's stderr kept and
+// watched for a stop report, both into the tail and the raw-output hook.
+class VmReader {
+public:
+    VmReader(Process& p, const RunSettings& s, unsigned vm_number, VmOutcome& o)
+        : p_(p), s_(s), vm_(vm_number), o_(o), start_(now_ms()), last_out_(start_),
+          filter_(s.console_filter ? s.console_filter() : nullptr) {}
+
+    // When the VM is to be killed: no output for too long (hung), or QEMU
+    // reported it stopped the guest (vmm_stopping).
+    int64_t deadline() const {
+        int64_t d = o_.stream.log().header ? last_out_ + s_.bench_timeout_ms : start_ + s_.boot_timeout_ms;
+        if (vmm_stop_at_ >= 0) d = std::min(d, vmm_stop_at_ + s_.vmm_error_grace_ms);
+        if (vmm_report_at_ >= 0) d = std::min(d, vmm_report_at_ + kAfterReportMs);
+        return d;
+    }
+    bool vmm_stopping() const { return vmm_stop_at_ >= 0; }
+
+    // Waits up to `timeout_ms` and reads what both pipes have; a pipe at its
+    // end is closed. poll's result.
+    int poll_pipes(int timeout_ms) {
+        pollfd fds[2] = {{p_.stdout_fd(), POLLIN, 0}, {p_.stderr_fd(), POLLIN, 0}};
+        int n = poll(fds, 2, timeout_ms);
+        for (int i = 0; i < 2 && n > 0; ++i) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            if (!read_fd(fds[i].fd, i == 1)) {
+                if (i == 0) p_.close_stdout();
+                else p_.close_stderr();
+            }
+        }
+        return n;
+    }
+
+    // After a kill: what the VMM wrote before it went, to the end of both
+    // pipes (for at most a second).
+    void drain() {
+        int64_t until = now_ms() + 1000;
+        while ((p_.stdout_fd() >= 0 || p_.stderr_fd() >= 0) && now_ms() < until) poll_pipes(100);
+    }
+
+    // The VMM is gone: the filter's last bytes, the stream's end, the tail.
+    void finish() {
+        if (filter_) o_.stream.feed(filter_({}, true), host_tsc());
+        o_.stream.finish();
+        o_.tail = tail_.lines();
+        o_.seconds = double(now_ms() - start_) / 1000.0;
+    }
+
+private:
+    bool read_fd(int fd, bool vmm) {
+        ssize_t got = read(fd, buf_, sizeof buf_);
+        if (got < 0 && errno == EINTR) return true;
+        if (got <= 0) return false;
+        std::string_view chunk(buf_, size_t(got));
+        if (s_.raw_output) s_.raw_output(vm_, chunk, vmm);
+        if (vmm) {
+            if (o_.vmm_stderr.size() < kMaxStderr)
+                o_.vmm_stderr.append(chunk.substr(0, kMaxStderr - o_.vmm_stderr.size()));
+            if (vmm_stop_at_ < 0 && mentions_stop(o_.vmm_stderr)) vmm_stop_at_ = now_ms();
+            if (vmm_stop_at_ >= 0 && vmm_report_at_ < 0 && vmm_stop_report_complete(o_.vmm_stderr))
+                vmm_report_at_ = now_ms();
+        } else {
+            if (filter_) o_.stream.feed(filter_(chunk, false), host_tsc());
+            else o_.stream.feed(chunk, host_tsc());
+            last_out_ = now_ms();
+        }
+        tail_.feed(chunk, vmm);
+        return true;
+    }
+
+    Process& p_;
+    const RunSettings& s_;
+    unsigned vm_;
+    VmOutcome& o_;
+    int64_t start_, last_out_;
+    int64_t vmm_stop_at_ = -1, vmm_report_at_ = -1;  // QEMU's stop message began; its report is complete
+    std::function<std::string(std::string_view, bool)> filter_;
+    Tail tail_;
+    char buf_[4096];
+};
+
+// Ends the VMM: at once when it is to be killed, else (both pipes closed:
+// it is exiting) after a moment to do so. True if it was killed.
+bool stop_vmm(Process& p, bool kill) {
+    if (!kill) {
+        int64_t until = now_ms() + 5000;
+        while (p.running() && now_ms() < until) usleep(5000);
+        kill = p.running();
+    }
+    if (kill) p.kill_now();
+    return kill;
+}
+
+}  // namespace
+
 VmOutcome run_vm(Process& p, const RunSettings& s, const std::function<void(const SerialStream&)>& on_data,
                  unsigned vm_number) {
     VmOutcome o;
     o.started = true;
-    Tail tail;
-    int64_t start = now_ms();
-    int64_t last_out = start;
-    int64_t vmm_stop_at = -1, vmm_report_at = -1;
-    char buf[4096];
-    auto filter = s.console_filter ? s.console_filter() : nullptr;
-    auto read_fd = [&](int fd, bool vmm) {
-        ssize_t got = read(fd, buf, sizeof buf);
-        if (got < 0 && errno == EINTR) return true;
-        if (got <= 0) return false;
-        std::string_view chunk(buf, size_t(got));
-        if (s.raw_output) s.raw_output(vm_number, chunk, vmm);
-        if (vmm) {
-            if (o.vmm_stderr.size() < kMaxStderr) o.vmm_stderr.append(chunk.substr(0, kMaxStderr - o.vmm_stderr.size()));
-            if (vmm_stop_at < 0 && mentions_stop(o.vmm_stderr)) vmm_stop_at = now_ms();
-            if (vmm_stop_at >= 0 && vmm_report_at < 0 && vmm_stop_report_complete(o.vmm_stderr))
-                vmm_report_at = now_ms();
-        } else {
-            if (filter) o.stream.feed(filter(chunk, false), host_tsc());
-            else o.stream.feed(chunk, host_tsc());
-            last_out = now_ms();
-        }
-        tail.feed(chunk, vmm);
-        return true;
-    };
-    bool killed = false;
+    VmReader reader(p, s, vm_number, o);
     while (p.stdout_fd() >= 0 || p.stderr_fd() >= 0) {
         if (s.interrupted && *s.interrupted) {
             o.interrupted = true;
             break;
         }
-        int64_t now = now_ms();
-        int64_t deadline = o.stream.log().header ? last_out + s.bench_timeout_ms : start + s.boot_timeout_ms;
-        if (vmm_stop_at >= 0) deadline = std::min(deadline, vmm_stop_at + s.vmm_error_grace_ms);
-        if (vmm_report_at >= 0) deadline = std::min(deadline, vmm_report_at + kAfterReportMs);
+        int64_t now = now_ms(), deadline = reader.deadline();
         if (now >= deadline) {
-            if (vmm_stop_at >= 0) o.vmm_stopped = true;
+            if (reader.vmm_stopping()) o.vmm_stopped = true;
             else o.hung = true;
             break;
         }
-        pollfd fds[2] = {{p.stdout_fd(), POLLIN, 0}, {p.stderr_fd(), POLLIN, 0}};
-        int n = poll(fds, 2, int(std::min<int64_t>(deadline - now, 500)));
+        int n = reader.poll_pipes(int(std::min<int64_t>(deadline - now, 500)));
         if (n < 0 && errno != EINTR) break;
-        for (int i = 0; i < 2 && n > 0; ++i) {
-            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            if (!read_fd(fds[i].fd, i == 1)) {
-                if (i == 0) p.close_stdout();
-                else p.close_stderr();
-            }
-        }
         if (on_data) on_data(o.stream);
     }
-    if (o.hung || o.vmm_stopped || o.interrupted) {
-        p.kill_now();
-        killed = true;
-    } else {
-        // Both pipes closed: the VMM is exiting; give it a moment to do so.
-        int64_t until = now_ms() + 5000;
-        while (p.running() && now_ms() < until) usleep(5000);
-        if (p.running()) {
-            p.kill_now();
-            killed = true;
-        }
-    }
-    // What the VMM wrote before it went: read to the end of both pipes.
-    if (killed) {
-        int64_t until = now_ms() + 1000;
-        while ((p.stdout_fd() >= 0 || p.stderr_fd() >= 0) && now_ms() < until) {
-            pollfd fds[2] = {{p.stdout_fd(), POLLIN, 0}, {p.stderr_fd(), POLLIN, 0}};
-            if (poll(fds, 2, 100) <= 0) continue;
-            for (int i = 0; i < 2; ++i)
-                if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) && !read_fd(fds[i].fd, i == 1)) {
-                    if (i == 0) p.close_stdout();
-                    else p.close_stderr();
-                }
-        }
-    }
+    if (stop_vmm(p, o.hung || o.vmm_stopped || o.interrupted)) reader.drain();
     o.status = p.wait();
-    if (filter) o.stream.feed(filter({}, true), host_tsc());
-    o.stream.finish();
+    reader.finish();
     if (on_data) on_data(o.stream);
-    o.tail = tail.lines();
-    o.seconds = double(now_ms() - start) / 1000.0;
     return o;
 }
 
