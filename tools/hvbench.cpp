@@ -201,66 +201,35 @@ private:
     }
 
     // The results' context completed, the files written a last time, the
-    // table and the account printed; the exit status.
+    // table and the account printed (ConsoleReporter::print_end); the exit status.
     int finish(const RunReport& rep) {
         console_.clear_line();
         log_.close();
         remove_scratch(setup_);
         RunInfo& info = files_.info();
         fill_info(info, rep);
-        if (!setup_.pin_plan.note.empty()) info.notes.insert(info.notes.begin(), setup_.pin_plan.note);
-        std::string pin_error = pinning_ ? pinning_->error() : "";
-        if (!pin_error.empty()) info.notes.push_back("error: --pin: " + pin_error);
-        int code = info.exit_code;
-        if (!pin_error.empty()) code |= kExitIncomplete;
-        if (cfg_.settings.external_timing && rep.markers == 0)
+        RunEnd end{rep};
+        end.runs = unsigned(reports_.size());
+        end.external = cfg_.settings.external_timing;
+        end.pin_note = setup_.pin_plan.note;
+        end.pin_error = pinning_ ? pinning_->error() : "";
+        if (!end.pin_note.empty()) info.notes.insert(info.notes.begin(), end.pin_note);
+        if (!end.pin_error.empty()) info.notes.push_back("error: --pin: " + end.pin_error);
+        end.exit_code = info.exit_code;
+        if (!end.pin_error.empty()) end.exit_code |= kExitIncomplete;
+        if (end.external && rep.markers == 0)
             info.notes.push_back("--timing external: the kernel sent no timing markers (does it support timing=external?)");
-        bool want_linearity = std::find(cfg_.settings.kernel_args.begin(), cfg_.settings.kernel_args.end(),
-                                        "linearity=1") != cfg_.settings.kernel_args.end();
-        std::string linearity = format_linearity(rep.results);
-        if (want_linearity && linearity.empty())
+        end.want_linearity = std::find(cfg_.settings.kernel_args.begin(), cfg_.settings.kernel_args.end(),
+                                       "linearity=1") != cfg_.settings.kernel_args.end();
+        end.linearity = format_linearity(rep.results);
+        if (end.want_linearity && end.linearity.empty())
             info.notes.push_back("--linearity: the kernel sent no linearity levels (does it support linearity=1?)");
         files_.write(rep.results);
-
-        printf("\n");
-        print_table(rep.results, cfg_.settings.external_timing, unsigned(reports_.size()), files_.policy());
-        if (!linearity.empty()) printf("\n%s", terminal_safe(linearity).c_str());
-        fflush(stdout);  // the table before the summary on stderr, when both go to one terminal
-        if (want_linearity && linearity.empty())
-            fprintf(stderr, "hvbench: --linearity: the kernel sent no linearity levels (does it support linearity=1?)\n");
-        if (!setup_.pin_plan.note.empty()) fprintf(stderr, "hvbench: note: %s\n", setup_.pin_plan.note.c_str());
-        if (!pin_error.empty()) fprintf(stderr, "hvbench: error: --pin: %s\n", pin_error.c_str());
-        return print_account(rep, code);
-    }
-
-    // What went wrong, on stderr, and the closing line.
-    int print_account(const RunReport& rep, int code) {
-        for (const auto& e : rep.kernel_errors) fprintf(stderr, "hvbench: kernel error: %s\n", terminal_safe(e).c_str());
-        for (const auto& p : rep.problems) fprintf(stderr, "hvbench: %s\n", terminal_safe(p).c_str());
-        for (const auto& r : rep.results)
-            if (r.status == kStatusCrashed || r.status == "timeout") {
-                fprintf(stderr, "hvbench: %s %s: %s\n", terminal_safe(r.name).c_str(), r.status.c_str(),
-                        terminal_safe(r.reason).c_str());
-                if (!r.vmm_output.empty()) {
-                    std::string indented = "    " + terminal_safe(r.vmm_output);
-                    for (size_t p = indented.find('\n'); p != std::string::npos; p = indented.find('\n', p + 1))
-                        indented.insert(p + 1, "    ");
-                    fprintf(stderr, "  last VMM output:\n%s\n", indented.c_str());
-                }
-            }
-        if (cfg_.settings.external_timing && rep.markers == 0)
-            fprintf(stderr, "hvbench: --timing external: the kernel sent no timing markers; only internal figures\n");
-        if (!rep.fatal.empty()) fprintf(stderr, "hvbench: stopped: %s\n", terminal_safe(rep.fatal).c_str());
-        if (rep.interrupted) fprintf(stderr, "hvbench: interrupted; results so far are kept\n");
-        for (const auto& e : files_.errors()) fprintf(stderr, "hvbench: cannot write %s\n", e.c_str());
-        if (!files_.errors().empty()) code |= kExitIncomplete;
-        std::string files = written_files_text(rep.results.empty(), files_.outputs());
-        size_t crashed = 0;
-        for (const auto& r : rep.results) crashed += r.status == kStatusCrashed;
-        fprintf(stderr, "hvbench: %zu results from %u VM(s) in %s, %zu crashed%s; exit status %d\n",
-                rep.results.size(), rep.vms, elapsed_text(double(now_ms() - console_.start_ms()) / 1000).c_str(),
-                crashed, files.c_str(), code);
-        return code;
+        end.file_errors = files_.errors();
+        if (!end.file_errors.empty()) end.exit_code |= kExitIncomplete;
+        end.files = written_files_text(rep.results.empty(), files_.outputs());
+        console_.print_end(end, files_.policy());
+        return end.exit_code;
     }
 
     RunConfig& cfg_;

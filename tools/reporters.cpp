@@ -233,6 +233,46 @@ void ConsoleReporter::on_event(const RunEvent& e) {
     }
 }
 
+void ConsoleReporter::print_end(const RunEnd& end, const AggregatePolicy& policy) const {
+    printf("\n");
+    print_table(end.report.results, end.external, end.runs, policy);
+    if (!end.linearity.empty()) printf("\n%s", terminal_safe(end.linearity).c_str());
+    fflush(stdout);  // the table before the summary on stderr, when both go to one terminal
+    if (end.want_linearity && end.linearity.empty())
+        fprintf(stderr, "hvbench: --linearity: the kernel sent no linearity levels (does it support linearity=1?)\n");
+    if (!end.pin_note.empty()) fprintf(stderr, "hvbench: note: %s\n", end.pin_note.c_str());
+    if (!end.pin_error.empty()) fprintf(stderr, "hvbench: error: --pin: %s\n", end.pin_error.c_str());
+    print_account(end);
+}
+
+// What went wrong, and the closing line.
+void ConsoleReporter::print_account(const RunEnd& end) const {
+    const RunReport& rep = end.report;
+    for (const auto& e : rep.kernel_errors) fprintf(stderr, "hvbench: kernel error: %s\n", terminal_safe(e).c_str());
+    for (const auto& p : rep.problems) fprintf(stderr, "hvbench: %s\n", terminal_safe(p).c_str());
+    for (const auto& r : rep.results)
+        if (r.status == kStatusCrashed || r.status == "timeout") {
+            fprintf(stderr, "hvbench: %s %s: %s\n", terminal_safe(r.name).c_str(), r.status.c_str(),
+                    terminal_safe(r.reason).c_str());
+            if (!r.vmm_output.empty()) {
+                std::string indented = "    " + terminal_safe(r.vmm_output);
+                for (size_t p = indented.find('\n'); p != std::string::npos; p = indented.find('\n', p + 1))
+                    indented.insert(p + 1, "    ");
+                fprintf(stderr, "  last VMM output:\n%s\n", indented.c_str());
+            }
+        }
+    if (end.external && rep.markers == 0)
+        fprintf(stderr, "hvbench: --timing external: the kernel sent no timing markers; only internal figures\n");
+    if (!rep.fatal.empty()) fprintf(stderr, "hvbench: stopped: %s\n", terminal_safe(rep.fatal).c_str());
+    if (rep.interrupted) fprintf(stderr, "hvbench: interrupted; results so far are kept\n");
+    for (const auto& e : end.file_errors) fprintf(stderr, "hvbench: cannot write %s\n", e.c_str());
+    size_t crashed = 0;
+    for (const auto& r : rep.results) crashed += r.status == kStatusCrashed;
+    fprintf(stderr, "hvbench: %zu results from %u VM(s) in %s, %zu crashed%s; exit status %d\n", rep.results.size(),
+            rep.vms, elapsed_text(double(now_ms() - run_start_) / 1000).c_str(), crashed, end.files.c_str(),
+            end.exit_code);
+}
+
 // ---- results files -----------------------------------------------------------------
 
 ResultsFiles::ResultsFiles(std::string json, std::string csv, RunInfo info, const std::vector<std::string>* pinning)

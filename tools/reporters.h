@@ -44,6 +44,19 @@ std::string written_files_text(bool no_results, const std::vector<OutputFile>& f
 void print_table(const std::vector<BenchResult>& results, bool external, unsigned runs,
                  const AggregatePolicy& policy);
 
+// The end of a run, as the console reports it (ConsoleReporter::print_end).
+struct RunEnd {
+    const RunReport& report;
+    unsigned runs = 1;          // whole runs made (--runs)
+    bool external = false;      // --timing external
+    bool want_linearity = false;
+    std::string linearity;      // format_linearity's table
+    std::string pin_note, pin_error;
+    std::vector<std::string> file_errors;
+    std::string files;          // written_files_text
+    int exit_code = 0;
+};
+
 class ConsoleReporter {
 public:
     struct Options {
@@ -59,13 +72,15 @@ public:
     // A line of its own ("hvbench: TEXT"), the progress line redrawn after it.
     void say(const std::string& text);
     void clear_line();
-    int64_t start_ms() const { return run_start_; }
+    // The table on stdout; on stderr what went wrong and the closing line.
+    void print_end(const RunEnd& end, const AggregatePolicy& policy) const;
 
 private:
     void draw();
     void on_vm_start(const RunEvent& e);
     void on_header(const HeaderInfo& h);
     void on_result(const BenchResult& r);
+    void print_account(const RunEnd& end) const;
     Options o_;
     bool tty_;
     int64_t run_start_, bench_start_, vm_started_ms_, last_draw_ = 0;
