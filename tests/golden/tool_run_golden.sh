@@ -85,8 +85,8 @@ files="--json out.json --csv out.csv --log out.log"
 {
 scenario clean "--benchmarks a:one,b:two,c:one" $files
 scenario crash "--benchmarks a,b,c,d --crash b" $files
-scenario timeout "--benchmarks a,b,c,d --hang c" --timeout 1 $files
-scenario boot-hang "--benchmarks a,b --hang-at-boot" --boot-timeout 1 $files
+scenario timeout "--benchmarks a,b,c,d --hang c" --timeout 2 $files
+scenario boot-hang "--benchmarks a,b --hang-at-boot" --boot-timeout 2 $files
 scenario boot-death "--benchmarks a,b --die-at-boot" $files
 scenario rdtscp-timer "--benchmarks a,b,c --crash-if-rdtscp b" --timer rdtscp $files
 scenario rdtscp-bench "--benchmarks a,b,c --crash b" --timer rdtscp $files
