@@ -167,8 +167,7 @@ private:
             shifted.vm += vm_offset_;
             e.bench = &shifted;
         }
-        console_.on_event(e);
-        files_.on_event(e);
+        for (RunReporter* r : reporters_) r->on_event(e);
         if (e.kind == RunEvent::tick && pinning_)
             if (auto err = pinning_->sweep(now_ms())) console_.say("error: --pin: " + *err);
     }
@@ -238,6 +237,7 @@ private:
     LogTee log_;
     ResultsFiles files_;
     ConsoleReporter console_;
+    const std::vector<RunReporter*> reporters_{&console_, &files_};  // each event, to each in turn
     std::vector<RunReport> reports_;
     unsigned vm_offset_ = 0;  // VMs of the runs before this one (--runs): VM numbers go on counting
 };

@@ -44,6 +44,15 @@ std::string written_files_text(bool no_results, const std::vector<OutputFile>& f
 void print_table(const std::vector<BenchResult>& results, bool external, unsigned runs,
                  const AggregatePolicy& policy);
 
+// A consumer of the driver's events (tools/run.h ProgressFn), as Google
+// Benchmark's reporters consume its runs: each reads the same stream and
+// keeps what it needs.
+class RunReporter {
+public:
+    virtual ~RunReporter() = default;
+    virtual void on_event(const RunEvent& e) = 0;
+};
+
 // The end of a run, as the console reports it (ConsoleReporter::print_end).
 struct RunEnd {
     const RunReport& report;
@@ -57,7 +66,7 @@ struct RunEnd {
     int exit_code = 0;
 };
 
-class ConsoleReporter {
+class ConsoleReporter : public RunReporter {
 public:
     struct Options {
         bool quiet = false, verbose = false;
@@ -68,7 +77,7 @@ public:
     explicit ConsoleReporter(Options o);
 
     void start_run() { results_ = 0; }  // --runs: counting starts again
-    void on_event(const RunEvent& e);
+    void on_event(const RunEvent& e) override;
     // A line of its own ("hvbench: TEXT"), the progress line redrawn after it.
     void say(const std::string& text);
     void clear_line();
@@ -90,7 +99,7 @@ private:
     bool line_open_ = false;
 };
 
-class ResultsFiles {
+class ResultsFiles : public RunReporter {
 public:
     // `pinning`: the tool's pinning lines, filled in by the first VM (may be null).
     ResultsFiles(std::string json, std::string csv, RunInfo info, const std::vector<std::string>* pinning);
@@ -100,7 +109,7 @@ public:
     void start_run() { live_.clear(); }
     // --runs: a whole run's results, aggregated with the later runs' as they come.
     void end_run(const std::vector<BenchResult>& results) { finished_runs_.push_back(results); }
-    void on_event(const RunEvent& e);
+    void on_event(const RunEvent& e) override;
     // Rewrites both files with `results` (none: leaves them as they are).
     void write(const std::vector<BenchResult>& results);
     const std::vector<std::string>& errors() const { return errors_; }
