@@ -224,147 +224,250 @@ const BenchResult* RunReport::find(std::string_view name) const {
     return nullptr;
 }
 
+namespace {
+
+// One VM's two pipes read into its outcome: the console into the record
+// stream (through the console filter, if any), the VMM's stderr kept and
+// watched for a stop report, both into the tail and the raw-output hook.
+class VmReader {
+public:
+    VmReader(Process& p, const RunSettings& s, unsigned vm_number, VmOutcome& o)
+        : p_(p), s_(s), vm_(vm_number), o_(o), start_(now_ms()), last_out_(start_),
+          filter_(s.console_filter ? s.console_filter() : nullptr) {}
+
+    // When the VM is to be killed: no output for too long (hung), or QEMU
+    // reported it stopped the guest (vmm_stopping).
+    int64_t deadline() const {
+        int64_t d = o_.stream.log().header ? last_out_ + s_.bench_timeout_ms : start_ + s_.boot_timeout_ms;
+        if (vmm_stop_at_ >= 0) d = std::min(d, vmm_stop_at_ + s_.vmm_error_grace_ms);
+        if (vmm_report_at_ >= 0) d = std::min(d, vmm_report_at_ + kAfterReportMs);
+        return d;
+    }
+    bool vmm_stopping() const { return vmm_stop_at_ >= 0; }
+
+    // Waits up to `timeout_ms` and reads what both pipes have; a pipe at its
+    // end is closed. poll's result.
+    int poll_pipes(int timeout_ms) {
+        pollfd fds[2] = {{p_.stdout_fd(), POLLIN, 0}, {p_.stderr_fd(), POLLIN, 0}};
+        int n = poll(fds, 2, timeout_ms);
+        for (int i = 0; i < 2 && n > 0; ++i) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            if (!read_fd(fds[i].fd, i == 1)) {
+                if (i == 0) p_.close_stdout();
+                else p_.close_stderr();
+            }
+        }
+        return n;
+    }
+
+    // After a kill: what the VMM wrote before it went, to the end of both
+    // pipes (for at most a second).
+    void drain() {
+        int64_t until = now_ms() + 1000;
+        while ((p_.stdout_fd() >= 0 || p_.stderr_fd() >= 0) && now_ms() < until) poll_pipes(100);
+    }
+
+    // The VMM is gone: the filter's last bytes, the stream's end, the tail.
+    void finish() {
+        if (filter_) o_.stream.feed(filter_({}, true), host_tsc());
+        o_.stream.finish();
+        o_.tail = tail_.lines();
+        o_.seconds = double(now_ms() - start_) / 1000.0;
+    }
+
+private:
+    bool read_fd(int fd, bool vmm) {
+        ssize_t got = read(fd, buf_, sizeof buf_);
+        if (got < 0 && errno == EINTR) return true;
+        if (got <= 0) return false;
+        std::string_view chunk(buf_, size_t(got));
+        if (s_.raw_output) s_.raw_output(vm_, chunk, vmm);
+        if (vmm) {
+            if (o_.vmm_stderr.size() < kMaxStderr)
+                o_.vmm_stderr.append(chunk.substr(0, kMaxStderr - o_.vmm_stderr.size()));
+            if (vmm_stop_at_ < 0 && mentions_stop(o_.vmm_stderr)) vmm_stop_at_ = now_ms();
+            if (vmm_stop_at_ >= 0 && vmm_report_at_ < 0 && vmm_stop_report_complete(o_.vmm_stderr))
+                vmm_report_at_ = now_ms();
+        } else {
+            if (filter_) o_.stream.feed(filter_(chunk, false), host_tsc());
+            else o_.stream.feed(chunk, host_tsc());
+            last_out_ = now_ms();
+        }
+        tail_.feed(chunk, vmm);
+        return true;
+    }
+
+    Process& p_;
+    const RunSettings& s_;
+    unsigned vm_;
+    VmOutcome& o_;
+    int64_t start_, last_out_;
+    int64_t vmm_stop_at_ = -1, vmm_report_at_ = -1;  // QEMU's stop message began; its report is complete
+    std::function<std::string(std::string_view, bool)> filter_;
+    Tail tail_;
+    char buf_[4096];
+};
+
+// Ends the VMM: at once when it is to be killed, else (both pipes closed:
+// it is exiting) after a moment to do so. True if it was killed.
+bool stop_vmm(Process& p, bool kill) {
+    if (!kill) {
+        int64_t until = now_ms() + 5000;
+        while (p.running() && now_ms() < until) usleep(5000);
+        kill = p.running();
+    }
+    if (kill) p.kill_now();
+    return kill;
+}
+
+}  // namespace
+
 VmOutcome run_vm(Process& p, const RunSettings& s, const std::function<void(const SerialStream&)>& on_data,
                  unsigned vm_number) {
     VmOutcome o;
     o.started = true;
-    Tail tail;
-    int64_t start = now_ms();
-    int64_t last_out = start;
-    int64_t vmm_stop_at = -1, vmm_report_at = -1;
-    char buf[4096];
-    auto filter = s.console_filter ? s.console_filter() : nullptr;
-    auto read_fd = [&](int fd, bool vmm) {
-        ssize_t got = read(fd, buf, sizeof buf);
-        if (got < 0 && errno == EINTR) return true;
-        if (got <= 0) return false;
-        std::string_view chunk(buf, size_t(got));
-        if (s.raw_output) s.raw_output(vm_number, chunk, vmm);
-        if (vmm) {
-            if (o.vmm_stderr.size() < kMaxStderr) o.vmm_stderr.append(chunk.substr(0, kMaxStderr - o.vmm_stderr.size()));
-            if (vmm_stop_at < 0 && mentions_stop(o.vmm_stderr)) vmm_stop_at = now_ms();
-            if (vmm_stop_at >= 0 && vmm_report_at < 0 && vmm_stop_report_complete(o.vmm_stderr))
-                vmm_report_at = now_ms();
-        } else {
-            if (filter) o.stream.feed(filter(chunk, false), host_tsc());
-            else o.stream.feed(chunk, host_tsc());
-            last_out = now_ms();
-        }
-        tail.feed(chunk, vmm);
-        return true;
-    };
-    bool killed = false;
+    VmReader reader(p, s, vm_number, o);
     while (p.stdout_fd() >= 0 || p.stderr_fd() >= 0) {
         if (s.interrupted && *s.interrupted) {
             o.interrupted = true;
             break;
         }
-        int64_t now = now_ms();
-        int64_t deadline = o.stream.log().header ? last_out + s.bench_timeout_ms : start + s.boot_timeout_ms;
-        if (vmm_stop_at >= 0) deadline = std::min(deadline, vmm_stop_at + s.vmm_error_grace_ms);
-        if (vmm_report_at >= 0) deadline = std::min(deadline, vmm_report_at + kAfterReportMs);
+        int64_t now = now_ms(), deadline = reader.deadline();
         if (now >= deadline) {
-            if (vmm_stop_at >= 0) o.vmm_stopped = true;
+            if (reader.vmm_stopping()) o.vmm_stopped = true;
             else o.hung = true;
             break;
         }
-        pollfd fds[2] = {{p.stdout_fd(), POLLIN, 0}, {p.stderr_fd(), POLLIN, 0}};
-        int n = poll(fds, 2, int(std::min<int64_t>(deadline - now, 500)));
+        int n = reader.poll_pipes(int(std::min<int64_t>(deadline - now, 500)));
         if (n < 0 && errno != EINTR) break;
-        for (int i = 0; i < 2 && n > 0; ++i) {
-            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            if (!read_fd(fds[i].fd, i == 1)) {
-                if (i == 0) p.close_stdout();
-                else p.close_stderr();
-            }
-        }
         if (on_data) on_data(o.stream);
     }
-    if (o.hung || o.vmm_stopped || o.interrupted) {
-        p.kill_now();
-        killed = true;
-    } else {
-        // Both pipes closed: the VMM is exiting; give it a moment to do so.
-        int64_t until = now_ms() + 5000;
-        while (p.running() && now_ms() < until) usleep(5000);
-        if (p.running()) {
-            p.kill_now();
-            killed = true;
-        }
-    }
-    // What the VMM wrote before it went: read to the end of both pipes.
-    if (killed) {
-        int64_t until = now_ms() + 1000;
-        while ((p.stdout_fd() >= 0 || p.stderr_fd() >= 0) && now_ms() < until) {
-            pollfd fds[2] = {{p.stdout_fd(), POLLIN, 0}, {p.stderr_fd(), POLLIN, 0}};
-            if (poll(fds, 2, 100) <= 0) continue;
-            for (int i = 0; i < 2; ++i)
-                if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) && !read_fd(fds[i].fd, i == 1)) {
-                    if (i == 0) p.close_stdout();
-                    else p.close_stderr();
-                }
-        }
-    }
+    if (stop_vmm(p, o.hung || o.vmm_stopped || o.interrupted)) reader.drain();
     o.status = p.wait();
-    if (filter) o.stream.feed(filter({}, true), host_tsc());
-    o.stream.finish();
+    reader.finish();
     if (on_data) on_data(o.stream);
-    o.tail = tail.lines();
-    o.seconds = double(now_ms() - start) / 1000.0;
     return o;
 }
 
-RunReport run_suite(const RunSettings& s, const VmLauncher& launcher, const ProgressFn& progress) {
-    RunReport rep;
-    rep.timer = s.timer;
-    std::vector<std::string> done;
-    std::string timer = s.timer;
-    bool timer_switched = false;
-    struct Pending {
+namespace {
+
+// The crash-and-resume driver's steps, one VM at a time:
+//   plan_vm   -- the next VM's kernel command line (skip= what is done);
+//   launch    -- start the VMM (and pin it);
+//   on_data   -- read the records as they arrive: header, begin, result,
+//                verify, each passed on as an event;
+//   after_vm  -- account for what the VM said, classify how it ended
+//                (classify_ending), and decide whether a fresh VM follows
+//                (a refused -cpu model, a timer re-run, resuming after a
+//                culprit) or the run is over.
+class SuiteDriver {
+public:
+    SuiteDriver(const RunSettings& s, const VmLauncher& launcher, const ProgressFn& progress)
+        : s_(s), launcher_(launcher), progress_(progress), timer_(s.timer) {
+        rep_.timer = s.timer;
+        models_ = launcher.cpu_models.empty() ? std::vector<std::string>{""} : launcher.cpu_models;
+    }
+
+    RunReport run() {
+        for (;;) {
+            auto plan = plan_vm();
+            if (!plan) break;
+            auto proc = launch(*plan);
+            if (!proc) break;
+            VmProgress vp;
+            vp.base = rep_.results.size();
+            vp.timer = timer_;
+            VmOutcome out = run_vm(*proc, s_, [&](const SerialStream& st) { on_data(st, *plan, vp); }, plan->number);
+            if (launcher_.finished) launcher_.finished(*plan);
+            if (after_vm(*plan, out, vp) == Next::stop) break;
+        }
+        rep_.timer = timer_;
+        return std::move(rep_);
+    }
+
+private:
+    // A benchmark that crashed a VM timed with RDTSCP, waiting for its
+    // re-run alone with timer=rdtsc.
+    struct PendingRerun {
         std::string name, status, reason, output;
     };
-    std::optional<Pending> rerun;
-    std::vector<std::string> models = launcher.cpu_models.empty() ? std::vector<std::string>{""} : launcher.cpu_models;
-    size_t model = 0;
-    bool model_settled = false;
-    unsigned number = 0;
-    auto emit = [&](RunEvent e) {
-        if (progress) progress(e);
+    // What one VM has reported so far (on_data).
+    struct VmProgress {
+        size_t seen_begun = 0, seen_results = 0, seen_verifies = 0;
+        size_t added = 0;    // results taken from this VM
+        size_t base = 0;     // rep_.results' size when it started
+        std::string timer;   // the timer it runs with (its header's)
     };
-    auto note = [&](const std::string& text) {
-        rep.notes.push_back(text);
-        emit(RunEvent{RunEvent::note, text});
+    // How a VM without an end record ended: crashed or timeout, and why.
+    struct Ending {
+        std::string status, reason;
     };
-    auto add_result = [&](BenchResult r) {
-        add_name(done, r.name);
-        rep.results.push_back(std::move(r));
-        emit(RunEvent{RunEvent::result, "", rep.results.back().name, 0, 0, &rep.results.back()});
-    };
+    enum class Next { fresh_vm, stop };
 
-    for (;;) {
-        if (s.interrupted && *s.interrupted) {
-            rep.interrupted = true;
-            break;
+    void emit(const RunEvent& e) {
+        if (progress_) progress_(e);
+    }
+    void note(const std::string& text) {
+        rep_.notes.push_back(text);
+        emit(RunEvent{RunEvent::note, text});
+    }
+    void add_result(BenchResult r) {
+        add_name(done_, r.name);
+        rep_.results.push_back(std::move(r));
+        emit(RunEvent{RunEvent::result, "", rep_.results.back().name, 0, 0, &rep_.results.back()});
+    }
+    // A result the kernel never wrote: the benchmark took its VM down.
+    void add_culprit(const std::string& name, const std::string& status, const std::string& reason,
+                     const std::string& output, const std::string& timer, unsigned vm) {
+        BenchResult r;
+        r.name = name;
+        for (const auto& e : s_.catalog)
+            if (e.name == name) r.category = e.category;
+        r.status = status;
+        r.reason = reason;
+        r.vmm_output = output;
+        r.timer = timer;
+        r.vm = vm;
+        add_result(std::move(r));
+    }
+    // Every selected benchmark has a result: the run is complete.
+    bool all_done() {
+        if (!rep_.total || done_.size() < rep_.total) return false;
+        rep_.complete = true;
+        return true;
+    }
+
+    // ---- plan and launch ----
+
+    std::optional<VmPlan> plan_vm() {
+        if (s_.interrupted && *s_.interrupted) {
+            rep_.interrupted = true;
+            return std::nullopt;
         }
-        if (number >= s.max_vms) {
-            rep.fatal = "gave up after " + std::to_string(number) + " VMs";
-            break;
+        if (number_ >= s_.max_vms) {
+            rep_.fatal = "gave up after " + std::to_string(number_) + " VMs";
+            return std::nullopt;
         }
         VmPlan plan;
-        plan.number = ++number;
-        plan.cpu_model = models[model];
+        plan.number = ++number_;
+        plan.cpu_model = models_[model_];
         std::string error;
-        auto cmdline = rerun ? kernel_cmdline(s, {}, "rdtsc", rerun->name, &error)
-                             : kernel_cmdline(s, done, timer, "", &error);
+        auto cmdline = rerun_ ? kernel_cmdline(s_, {}, "rdtsc", rerun_->name, &error)
+                              : kernel_cmdline(s_, done_, timer_, "", &error);
         if (!cmdline) {
-            rep.fatal = "cannot resume: " + error;
-            break;
+            rep_.fatal = "cannot resume: " + error;
+            return std::nullopt;
         }
         plan.cmdline = *cmdline;
-        auto argv = launcher.command(plan, &error);
+        return plan;
+    }
+
+    std::optional<Process> launch(const VmPlan& plan) {
+        std::string error;
+        auto argv = launcher_.command(plan, &error);
         if (!argv) {
-            rep.fatal = error;
-            break;
+            rep_.fatal = error;
+            return std::nullopt;
         }
         RunEvent start{RunEvent::vm_start, join(*argv, " ")};
         start.vm = plan.number;
@@ -373,217 +476,242 @@ RunReport run_suite(const RunSettings& s, const VmLauncher& launcher, const Prog
         start.argv = &*argv;
         emit(start);
         auto proc = Process::spawn(*argv, &error);
-        if (!proc) {
-            rep.fatal = error;
-            if (launcher.finished) launcher.finished(plan);
-            break;
+        if (!proc || (launcher_.started && !launcher_.started(*proc, plan, &error) && proc->running())) {
+            rep_.fatal = error;
+            if (launcher_.finished) launcher_.finished(plan);
+            return std::nullopt;
         }
-        if (launcher.started && !launcher.started(*proc, plan, &error) && proc->running()) {
-            rep.fatal = error;
-            if (launcher.finished) launcher.finished(plan);
-            break;
-        }
-        rep.vms = number;
+        rep_.vms = number_;
+        return proc;
+    }
 
-        // Results as they arrive, so progress is live and nothing is lost.
-        size_t seen_begun = 0, seen_results = 0, added_here = 0, base = rep.results.size();
-        size_t seen_verifies = 0;
-        std::string vm_timer = timer;
-        auto on_data = [&](const SerialStream& stream) {
-            const RunLog& log = stream.log();
-            if (log.header && !rep.header) {
-                rep.header = log.header;
-                rep.total = log.header->benchmarks;
-                RunEvent e{RunEvent::header};
-                e.header_info = &*rep.header;
+    // ---- read: results as they arrive, so progress is live and nothing is lost ----
+
+    void on_data(const SerialStream& stream, const VmPlan& plan, VmProgress& vp) {
+        const RunLog& log = stream.log();
+        if (log.header && !rep_.header) {
+            rep_.header = log.header;
+            rep_.total = log.header->benchmarks;
+            RunEvent e{RunEvent::header};
+            e.header_info = &*rep_.header;
+            e.vm = plan.number;
+            emit(e);
+        }
+        if (log.header) vp.timer = log.header->timer;
+        read_records(stream, plan, vp);
+        read_verifies(log, plan, vp);
+        RunEvent tick{RunEvent::tick};
+        tick.vm = plan.number;
+        emit(tick);
+    }
+
+    // Begin and result records in stream order: the kernel runs one
+    // benchmark at a time, so result k comes before begin k+1.
+    void read_records(const SerialStream& stream, const VmPlan& plan, VmProgress& vp) {
+        const RunLog& log = stream.log();
+        for (;;) {
+            bool result_next = vp.seen_results < log.results.size() &&
+                               (vp.seen_results < vp.seen_begun || vp.seen_begun == log.begun.size());
+            if (result_next) {
+                take_result(stream, log.results[vp.seen_results++], plan, vp);
+            } else if (vp.seen_begun < log.begun.size() &&
+                       std::find(log.begun.begin(), log.begun.begin() + long(vp.seen_begun),
+                                 log.begun[vp.seen_begun]) != log.begun.begin() + long(vp.seen_begun)) {
+                ++vp.seen_begun;  // a later pass over a benchmark already announced
+            } else if (vp.seen_begun < log.begun.size()) {
+                RunEvent e{RunEvent::begin, "", log.begun[vp.seen_begun], vp.base + vp.seen_begun + 1, 0};
+                e.total = std::max(rep_.total, e.index);
                 e.vm = plan.number;
                 emit(e);
-            }
-            if (log.header) vm_timer = log.header->timer;
-            // In stream order: the kernel runs one benchmark at a time, so
-            // result k comes before begin k+1.
-            for (;;) {
-                bool result_next = seen_results < log.results.size() &&
-                                   (seen_results < seen_begun || seen_begun == log.begun.size());
-                if (result_next) {
-                    const ResultInfo& r = log.results[seen_results++];
-                    bool wanted = rerun ? r.name == rerun->name
-                                        : std::find(done.begin(), done.end(), r.name) == done.end();
-                    if (!wanted) continue;
-                    add_result(from_record(r, vm_timer, plan.number, stream));
-                    ++added_here;
-                    if (const auto* t = stream.timed_for(r.name)) {
-                        if (uint32_t n = unresolved_pairs(t->loops))
-                            note(r.name + ": the host could not time " + std::to_string(n) + " of " +
-                                 std::to_string(t->loops.size() / 2) +
-                                 " repetitions (both markers of its loop came in one read: the host read late); "
-                                 "left out of its host figures. Longer loops (--kernel-arg loop_us=5000) help");
-                    }
-                } else if (seen_begun < log.begun.size() &&
-                           std::find(log.begun.begin(), log.begun.begin() + long(seen_begun),
-                                     log.begun[seen_begun]) != log.begun.begin() + long(seen_begun)) {
-                    ++seen_begun;  // a later pass over a benchmark already announced
-                } else if (seen_begun < log.begun.size()) {
-                    RunEvent e{RunEvent::begin, "", log.begun[seen_begun], base + seen_begun + 1, 0};
-                    e.total = std::max(rep.total, e.index);
-                    e.vm = plan.number;
-                    emit(e);
-                    ++seen_begun;
-                } else {
-                    break;
-                }
-            }
-            // verify=1: the second look at results this VM reported.
-            for (; seen_verifies < log.verifies.size(); ++seen_verifies) {
-                const VerifyInfo& v = log.verifies[seen_verifies];
-                for (size_t k = rep.results.size(); k-- > base;) {
-                    BenchResult& r = rep.results[k];
-                    if (r.name != v.name || r.vm != plan.number) continue;
-                    if (v.measured) r.verify_median_milli = v.median_milli;
-                    r.verify_agrees = v.agrees;
-                    if (!v.agrees) r.noisy = true;
-                    RunEvent e{RunEvent::revised, "", r.name, 0, 0, &r};
-                    e.vm = plan.number;
-                    emit(e);
-                    break;
-                }
-            }
-            RunEvent tick{RunEvent::tick};
-            tick.vm = plan.number;
-            emit(tick);
-        };
-        VmOutcome out = run_vm(*proc, s, on_data, plan.number);
-        if (launcher.finished) launcher.finished(plan);
-        const RunLog& log = out.stream.log();
-        rep.markers += out.stream.markers();
-        for (const auto& e : log.errors) add_name(rep.kernel_errors, e);
-        for (const auto& pr : log.problems) rep.problems.push_back("VM " + std::to_string(plan.number) + ": " + pr);
-        if (log.end) rep.kernel_exit_bits |= log.end->exit_code;
-        if (log.flooded) {
-            rep.fatal = "VM " + std::to_string(plan.number) + " claimed more than " +
-                        std::to_string(kMaxResultsPerHeader) + " results: not the kernel's stream; the first " +
-                        std::to_string(kMaxResultsPerHeader) + " are kept";
-            break;
-        }
-        if (out.interrupted) {
-            rep.interrupted = true;
-            break;
-        }
-
-        // The VMM would not start with this CPU model: try the next.
-        if (out.stream.bytes() == 0 && !out.hung && !out.vmm_stopped) {
-            std::string why = first_line(out.vmm_stderr);
-            if (why.empty()) why = out.status.describe();
-            if (!model_settled && model + 1 < models.size()) {
-                note("the VMM did not start with -cpu " + models[model] + " (" + why + "); trying -cpu " +
-                     models[model + 1]);
-                ++model;
-                --number;
-                continue;
-            }
-            rep.fatal = "the VMM exited without any guest output (" + out.status.describe() + ")" +
-                        (why.empty() ? "" : ": " + why);
-            break;
-        }
-        model_settled = true;
-        rep.cpu_model = plan.cpu_model;
-
-        std::string culprit_name = log.unfinished().value_or("");
-        if (rerun) {
-            if (rep.find(rerun->name) && added_here) {
-                note(rerun->name + " ran with timer=rdtsc after crashing the VM with timer=rdtscp: the RDTSCP timer "
-                     "is what kills this VM, so the rest of the run uses timer=rdtsc");
-                timer = "rdtsc";
-                timer_switched = true;
+                ++vp.seen_begun;
             } else {
-                note(rerun->name + " crashed the VM with timer=rdtsc as well: the benchmark itself kills the VM");
-                BenchResult r;
-                r.name = rerun->name;
-                for (const auto& e : s.catalog)
-                    if (e.name == r.name) r.category = e.category;
-                r.status = rerun->status;
-                r.reason = rerun->reason + " (again with timer=rdtsc)";
-                r.vmm_output = rerun->output;
-                r.timer = "rdtscp";
-                r.vm = plan.number - 1;
-                add_result(std::move(r));
-            }
-            rerun.reset();
-            if (rep.total && done.size() >= rep.total) {
-                rep.complete = true;
                 break;
             }
-            continue;
         }
-        if (log.end) {
-            rep.complete = true;
-            break;
-        }
-
-        // The VM ended without an end record: it died or hung.
-        std::string status, reason;
-        std::string where = culprit_name.empty() ? "between benchmarks" : "while " + culprit_name + " ran";
-        if (out.vmm_stopped) {
-            status = kStatusCrashed;
-            reason = "QEMU stopped the guest " + where + ": " + stop_line(out.vmm_stderr);
-        } else if (out.hung) {
-            status = "timeout";
-            int limit = log.header ? s.bench_timeout_ms : s.boot_timeout_ms;
-            reason = "no output for " + std::to_string(limit / 1000) + " s " + where + "; the VM was killed";
-        } else {
-            status = kStatusCrashed;
-            std::string why = stop_line(out.vmm_stderr);
-            reason = "the VM died " + where + " (" + out.status.describe() + ")" + (why.empty() ? "" : ": " + why);
-        }
-        std::string output = join(out.tail, "\n");
-        if (!culprit_name.empty() && rep.find(culprit_name)) {
-            // It was to be skipped: resuming cannot make progress.
-            rep.fatal = "the kernel ran " + culprit_name + " again though told to skip it, and " + reason;
-            break;
-        }
-        if (!culprit_name.empty()) {
-            if (status == kStatusCrashed && vm_timer == "rdtscp" && !timer_switched) {
-                note(culprit_name + " crashed the VM while timed with RDTSCP; running it again alone with timer=rdtsc");
-                rerun = Pending{culprit_name, status, reason, output};
-                continue;
-            }
-            BenchResult r;
-            r.name = culprit_name;
-            for (const auto& e : s.catalog)
-                if (e.name == culprit_name) r.category = e.category;
-            r.status = status;
-            r.reason = reason;
-            r.vmm_output = output;
-            r.timer = vm_timer;
-            r.vm = plan.number;
-            add_result(std::move(r));
-            note(culprit_name + ": " + status + " — " + reason);
-        } else if (added_here == 0) {
-            if (!log.header) {
-                rep.fatal = "the VM " + (out.hung ? std::string("hung") : "died") +
-                            " before the kernel reported its platform: " + reason + "\n" + output;
-            } else if (log.header->benchmarks == 0) {
-                rep.complete = true;
-            } else {
-                rep.fatal = "the VM ended " + where + " without reporting any progress: " + reason;
-            }
-            break;
-        } else {
-            note("VM " + std::to_string(plan.number) + " ended after its last result without an end record: " + reason);
-        }
-        if (rep.total && done.size() >= rep.total) {
-            rep.complete = true;
-            break;
-        }
-        if (!s.can_pass_options) {
-            rep.fatal = "cannot resume: this boot path has a fixed kernel command line, so a fresh VM cannot be told "
-                        "to skip what is done";
-            break;
-        }
-        note("continuing in a fresh VM, skipping the " + std::to_string(done.size()) + " benchmark(s) done");
     }
-    rep.timer = timer;
-    return rep;
+
+    void take_result(const SerialStream& stream, const ResultInfo& r, const VmPlan& plan, VmProgress& vp) {
+        bool wanted = rerun_ ? r.name == rerun_->name : std::find(done_.begin(), done_.end(), r.name) == done_.end();
+        if (!wanted) return;
+        add_result(from_record(r, vp.timer, plan.number, stream));
+        ++vp.added;
+        if (const auto* t = stream.timed_for(r.name)) {
+            if (uint32_t n = unresolved_pairs(t->loops))
+                note(r.name + ": the host could not time " + std::to_string(n) + " of " +
+                     std::to_string(t->loops.size() / 2) +
+                     " repetitions (both markers of its loop came in one read: the host read late); "
+                     "left out of its host figures. Longer loops (--kernel-arg loop_us=5000) help");
+        }
+    }
+
+    // verify=1: the second look at results this VM reported.
+    void read_verifies(const RunLog& log, const VmPlan& plan, VmProgress& vp) {
+        for (; vp.seen_verifies < log.verifies.size(); ++vp.seen_verifies) {
+            const VerifyInfo& v = log.verifies[vp.seen_verifies];
+            for (size_t k = rep_.results.size(); k-- > vp.base;) {
+                BenchResult& r = rep_.results[k];
+                if (r.name != v.name || r.vm != plan.number) continue;
+                if (v.measured) r.verify_median_milli = v.median_milli;
+                r.verify_agrees = v.agrees;
+                if (!v.agrees) r.noisy = true;
+                RunEvent e{RunEvent::revised, "", r.name, 0, 0, &r};
+                e.vm = plan.number;
+                emit(e);
+                break;
+            }
+        }
+    }
+
+    // ---- after the VM: classify its ending, decide the next VM ----
+
+    Next after_vm(const VmPlan& plan, const VmOutcome& out, const VmProgress& vp) {
+        if (account(plan, out) == Next::stop) return Next::stop;
+        if (out.stream.bytes() == 0 && !out.hung && !out.vmm_stopped) return refused(out);
+        model_settled_ = true;
+        rep_.cpu_model = plan.cpu_model;
+        if (rerun_) return after_rerun(plan, vp);
+        if (out.stream.log().end) {
+            rep_.complete = true;
+            return Next::stop;
+        }
+        return after_failure(plan, out, vp);
+    }
+
+    // What the VM said besides results; a flood or an interrupt ends the run.
+    Next account(const VmPlan& plan, const VmOutcome& out) {
+        const RunLog& log = out.stream.log();
+        rep_.markers += out.stream.markers();
+        for (const auto& e : log.errors) add_name(rep_.kernel_errors, e);
+        for (const auto& pr : log.problems) rep_.problems.push_back("VM " + std::to_string(plan.number) + ": " + pr);
+        if (log.end) rep_.kernel_exit_bits |= log.end->exit_code;
+        if (log.flooded) {
+            rep_.fatal = "VM " + std::to_string(plan.number) + " claimed more than " +
+                         std::to_string(kMaxResultsPerHeader) + " results: not the kernel's stream; the first " +
+                         std::to_string(kMaxResultsPerHeader) + " are kept";
+            return Next::stop;
+        }
+        if (out.interrupted) {
+            rep_.interrupted = true;
+            return Next::stop;
+        }
+        return Next::fresh_vm;
+    }
+
+    // The VMM would not start with this CPU model: try the next.
+    Next refused(const VmOutcome& out) {
+        std::string why = first_line(out.vmm_stderr);
+        if (why.empty()) why = out.status.describe();
+        if (!model_settled_ && model_ + 1 < models_.size()) {
+            note("the VMM did not start with -cpu " + models_[model_] + " (" + why + "); trying -cpu " +
+                 models_[model_ + 1]);
+            ++model_;
+            --number_;
+            return Next::fresh_vm;
+        }
+        rep_.fatal = "the VMM exited without any guest output (" + out.status.describe() + ")" +
+                     (why.empty() ? "" : ": " + why);
+        return Next::stop;
+    }
+
+    // The re-run with timer=rdtsc of a benchmark that crashed with rdtscp.
+    Next after_rerun(const VmPlan& plan, const VmProgress& vp) {
+        if (rep_.find(rerun_->name) && vp.added) {
+            note(rerun_->name + " ran with timer=rdtsc after crashing the VM with timer=rdtscp: the RDTSCP timer "
+                 "is what kills this VM, so the rest of the run uses timer=rdtsc");
+            timer_ = "rdtsc";
+            timer_switched_ = true;
+        } else {
+            note(rerun_->name + " crashed the VM with timer=rdtsc as well: the benchmark itself kills the VM");
+            add_culprit(rerun_->name, rerun_->status, rerun_->reason + " (again with timer=rdtsc)", rerun_->output,
+                        "rdtscp", plan.number - 1);
+        }
+        rerun_.reset();
+        return all_done() ? Next::stop : Next::fresh_vm;
+    }
+
+    // The VM ended without an end record: it died or hung.
+    Ending classify_ending(const VmOutcome& out, const std::string& culprit) const {
+        std::string where = culprit.empty() ? "between benchmarks" : "while " + culprit + " ran";
+        if (out.vmm_stopped)
+            return {kStatusCrashed, "QEMU stopped the guest " + where + ": " + stop_line(out.vmm_stderr)};
+        if (out.hung) {
+            int limit = out.stream.log().header ? s_.bench_timeout_ms : s_.boot_timeout_ms;
+            return {"timeout", "no output for " + std::to_string(limit / 1000) + " s " + where + "; the VM was killed"};
+        }
+        std::string why = stop_line(out.vmm_stderr);
+        return {kStatusCrashed,
+                "the VM died " + where + " (" + out.status.describe() + ")" + (why.empty() ? "" : ": " + why)};
+    }
+
+    Next after_failure(const VmPlan& plan, const VmOutcome& out, const VmProgress& vp) {
+        std::string culprit = out.stream.log().unfinished().value_or("");
+        Ending ending = classify_ending(out, culprit);
+        std::string output = join(out.tail, "\n");
+        if (!culprit.empty() && rep_.find(culprit)) {
+            // It was to be skipped: resuming cannot make progress.
+            rep_.fatal = "the kernel ran " + culprit + " again though told to skip it, and " + ending.reason;
+            return Next::stop;
+        }
+        if (!culprit.empty()) {
+            if (ending.status == kStatusCrashed && vp.timer == "rdtscp" && !timer_switched_) {
+                note(culprit + " crashed the VM while timed with RDTSCP; running it again alone with timer=rdtsc");
+                rerun_ = PendingRerun{culprit, ending.status, ending.reason, output};
+                return Next::fresh_vm;
+            }
+            add_culprit(culprit, ending.status, ending.reason, output, vp.timer, plan.number);
+            note(culprit + ": " + ending.status + " — " + ending.reason);
+        } else if (vp.added == 0) {
+            return no_progress(out, ending, output);
+        } else {
+            note("VM " + std::to_string(plan.number) + " ended after its last result without an end record: " +
+                 ending.reason);
+        }
+        return resume();
+    }
+
+    // A VM that ended between benchmarks before reporting anything: resuming
+    // would go round in circles.
+    Next no_progress(const VmOutcome& out, const Ending& ending, const std::string& output) {
+        const RunLog& log = out.stream.log();
+        if (!log.header)
+            rep_.fatal = "the VM " + (out.hung ? std::string("hung") : "died") +
+                         " before the kernel reported its platform: " + ending.reason + "\n" + output;
+        else if (log.header->benchmarks == 0)
+            rep_.complete = true;
+        else
+            rep_.fatal = "the VM ended between benchmarks without reporting any progress: " + ending.reason;
+        return Next::stop;
+    }
+
+    Next resume() {
+        if (all_done()) return Next::stop;
+        if (!s_.can_pass_options) {
+            rep_.fatal = "cannot resume: this boot path has a fixed kernel command line, so a fresh VM cannot be "
+                         "told to skip what is done";
+            return Next::stop;
+        }
+        note("continuing in a fresh VM, skipping the " + std::to_string(done_.size()) + " benchmark(s) done");
+        return Next::fresh_vm;
+    }
+
+    const RunSettings& s_;
+    const VmLauncher& launcher_;
+    const ProgressFn& progress_;
+    RunReport rep_;
+    std::vector<std::string> done_;  // names with a result, for skip=
+    std::string timer_;              // the timer the next VM gets
+    bool timer_switched_ = false;    // rdtscp proved the killer: rdtsc from now on
+    std::optional<PendingRerun> rerun_;
+    std::vector<std::string> models_;  // -cpu models to try
+    size_t model_ = 0;
+    bool model_settled_ = false;       // a VM started with models_[model_]
+    unsigned number_ = 0;              // VMs started
+};
+
+}  // namespace
+
+RunReport run_suite(const RunSettings& s, const VmLauncher& launcher, const ProgressFn& progress) {
+    return SuiteDriver(s, launcher, progress).run();
 }
 
 namespace {

@@ -12,6 +12,11 @@
 // the VMM's last lines. If the culprit crashed a VM timed with RDTSCP, it
 // runs once more alone with timer=rdtsc: when it survives that, the timer was
 // the killer, and the rest of the run uses rdtsc (the tool says so).
+//
+// run_suite goes one VM at a time in steps (run.cpp SuiteDriver): plan the
+// VM's command line, launch it, read its records as they arrive (run_vm),
+// classify how it ended, decide the next VM. Everything it sees goes out as
+// one stream of RunEvents, which the reporters (tools/reporters.h) consume.
 #pragma once
 
 #include <csignal>

@@ -1,0 +1,62 @@
+// tools/run_config.h — the host tool's command line, read into plain
+// values: the `Args` reader every command uses, the kernel options `run`
+// and `image` share (kernel_option), and `run`'s whole command line as a
+// RunConfig (parse_run_args). Nothing here looks at the host: what the
+// options leave open (accelerator, images, firmware) is filled in by
+// tools/run_setup.h.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tools/launch.h"
+#include "tools/run.h"
+#include "tools/xen.h"
+
+namespace hvb::tools {
+
+// Command-line reader: "--key value" and "--key=value".
+class Args {
+public:
+    Args(int argc, char** argv, int first);
+    bool done() const { return pos_ >= args_.size(); }
+    const std::string& peek() const { return args_[pos_]; }
+    std::string next() { return args_[pos_++]; }
+    // If the current argument is `key` (or key=...), consumes it and its value.
+    bool option(const char* key, std::string& value, std::string& error);
+    bool flag(const char* key);
+
+private:
+    std::vector<std::string> args_;
+    size_t pos_ = 0;
+};
+
+// Parses the kernel options common to run and image; true if `args` was one
+// (then *error says what was wrong with it, if anything).
+bool kernel_option(Args& args, RunSettings& s, std::string& error);
+
+// `hvbench run`'s options (docs/running.md).
+struct RunConfig {
+    std::string accel, cpu, memory = "256M", kernel, firmware, qemu = "qemu-system-x86_64";
+    unsigned smp = 0;  // 0: two when the host has two CPUs to run them on, else one
+    BootPath boot = BootPath::pvh;
+    RunSettings settings;
+    bool pin = false;
+    std::vector<int> pin_cpus;
+    std::string json, csv, label, log;
+    bool verbose = false, quiet = false;
+    unsigned runs = 1;  // --runs: whole-suite runs in fresh VMs, aggregated (tools/aggregate.h)
+    bool memory_given = false;
+    std::string vmm = "qemu";             // --vmm
+    std::string xen_given, xen;           // --xen; the image used (tools/xen.h ensure_xen)
+    std::vector<std::string> xen_args;    // --xen-arg
+    std::string guest = "dom0";           // --guest
+    Dom0Image dom0;                       // --guest pvh: the Linux dom0 that starts the kernel
+};
+
+// The rest of `hvbench run`'s command line; nullopt with *error (without
+// the "run: " its usage message adds) on the first bad argument.
+std::optional<RunConfig> parse_run_args(Args& args, std::string* error);
+
+}  // namespace hvb::tools

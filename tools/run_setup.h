@@ -1,0 +1,43 @@
+// tools/run_setup.h — `hvbench run`'s configuration completed from the host,
+// before the first VM: Xen fetched (--vmm xen), the accelerator, the kernel
+// image or ISO, the firmware, the pinning plan, outputs checked writable,
+// the benchmarks the image will run (tools/catalog.h), a scratch directory;
+// then the VmLauncher that turns each VM's plan into a QEMU command.
+#pragma once
+
+#include <string>
+
+#include "tools/qmp.h"
+#include "tools/run.h"
+#include "tools/run_config.h"
+
+namespace hvb::tools {
+
+class VmPinning;
+
+// What prepare_run found.
+struct RunSetup {
+    std::string elf, iso;     // the images to boot (iso: the iso-* paths)
+    bool build_isos = false;  // iso-*: an ISO per VM, with its kernel options, from `elf`
+    PinPlan pin_plan;         // word "none" without --pin
+    std::string scratch;      // QMP socket, per-VM ISOs and initrds; "" if none is needed
+};
+
+// Completes `cfg` from the host and fills `setup`. 0 when the run can
+// start; otherwise the exit status, after saying why on stderr -- or, with
+// *usage set, a usage error for the caller to report. `dom0_script` builds
+// the Linux dom0 for --vmm xen --guest pvh.
+int prepare_run(RunConfig& cfg, RunSetup& setup, const std::string& dom0_script, std::string* usage);
+
+// The launcher for `cfg`'s VMs: QEMU commands (a fresh ISO or initrd per VM
+// where the kernel options must be built in), pinning by `pinning` (may be
+// null without --pin), and the scratch files removed after each VM.
+VmLauncher run_launcher(const RunConfig& cfg, const RunSetup& setup, VmPinning* pinning);
+
+// Removes the scratch directory, if any.
+void remove_scratch(const RunSetup& setup);
+
+// A regular file at `path`.
+bool file_exists(const std::string& path);
+
+}  // namespace hvb::tools
