@@ -561,9 +561,9 @@ TEST(RecordQuality, IntervalNoiseHazardsAndLinearity) {
     r.interrupts = 7;
     r.has_smis = true;
     r.smis = 1;
-    r.has_speed = true;
+    r.has_speed_permille = true;
     r.speed_permille = -130;
-    r.has_timer_drift = true;
+    r.has_timer_drift_permille = true;
     r.timer_drift_permille = 412;
     r.elapsed_us = 61234;
     r.t_us = 987654;
