@@ -50,4 +50,6 @@ using i64 = int64_t;   // a signed one
     /* microseconds spent on it, all passes */                                        \
     X(elapsed_us, u64, always, after_verify, csv_none)                                \
     /* microseconds since kernel entry, when its result was written */                \
-    X(t_us, u64, always, after_verify, csv_none)
+    X(t_us, u64, always, after_verify, csv_none)                                      \
+    /* microseconds its init took (the longest over its passes), when 1 or more */   \
+    X(init_us, u64, nonzero, after_verify, csv_none)

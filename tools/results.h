@@ -16,7 +16,7 @@
 //                    "cycles_ci_low", "cycles_ci_high", "noisy",
 //                    "outliers", "interrupts", "smis", "speed_permille",
 //                    "timer_drift_permille", "iterations_mode",
-//                    "elapsed_us", "t_us", "linearity": [{"iterations",
+//                    "elapsed_us", "t_us", "init_us", "linearity": [{"iterations",
 //                    "cycles_median", "cycles_ci_low", "cycles_ci_high",
 //                    "repetitions", "noisy", "ratio"}],
 //                    with run --runs N: "run_medians", "run_noisy"}]}

@@ -585,6 +585,17 @@ TEST(RecordQuality, IntervalNoiseHazardsAndLinearity) {
               "{\"iterations\":1000,\"median\":1.530,\"repetitions\":3,\"noisy\":true,\"ratio\":1.020}]}\n");
 }
 
+TEST(RecordQuality, InitTimeWhenItTookAMicrosecond) {
+    hvb::ResultRecord r = SampleResult();
+    Capture quick;
+    hvb::write_result(quick.sink(), r);
+    EXPECT_EQ(quick.only().find("init_us"), std::string::npos) << quick.only();
+    r.init_us = 1234;
+    Capture slow;
+    hvb::write_result(slow.sink(), r);
+    EXPECT_NE(slow.only().find("\"t_us\":0,\"init_us\":1234}"), std::string::npos) << slow.only();
+}
+
 TEST(RecordVerify, MeasuredAndFailed) {
     Capture cap;
     hvb::VerifyRecord v{"int3", 3304, true, 1322700, 5, false, ""};
