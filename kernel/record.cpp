@@ -144,11 +144,10 @@ bool status_from_name(const char* s, size_t len, Status* out) {
 
 const char* vector_name(uint8_t vector) { return fault_mnemonic(vector); }
 
-void write_header(Sink sink, const HeaderRecord& h) {
-    Line l;
-    begin_record(l, kRecordHeader);
-    l.key("version");
-    l.i64(kRecordVersion);
+namespace {
+
+// The platform: CPU, hypervisor, console, TSC, memory and how it booted.
+void write_platform(Line& l, const HeaderRecord& h) {
     l.key("cpu_vendor");
     l.str(h.cpu_vendor, kMaxPlatformWord);
     l.key("cpu_model");
@@ -191,6 +190,10 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.str(h.loader);
     l.key("cmdline");
     l.str(h.cmdline);
+}
+
+// The measurement method and its hazards (docs/measurement.md).
+void write_method(Line& l, const HeaderRecord& h) {
     l.key("timer");
     l.str(h.timer, kMaxPlatformWord);
     l.key("timing");
@@ -241,6 +244,17 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.boolean(h.linearity);
     l.key("verify");
     l.boolean(h.verify);
+}
+
+}  // namespace
+
+void write_header(Sink sink, const HeaderRecord& h) {
+    Line l;
+    begin_record(l, kRecordHeader);
+    l.key("version");
+    l.i64(kRecordVersion);
+    write_platform(l, h);
+    write_method(l, h);
     if (h.estimator) {
         l.key("estimator");
         l.str(h.estimator);
@@ -308,21 +322,12 @@ void write_yardstick(Sink sink, const YardstickRecord& y) {
     l.emit(sink);
 }
 
-void write_result(Sink sink, const ResultRecord& r) {
-    Line l;
-    begin_record(l, kRecordResult);
-    l.key("name");
-    l.str(r.name);
-    l.key("category");
-    l.str(r.category);
-    l.key("status");
-    l.str(status_name(r.status));
-    l.key("reason");
-    l.str(r.reason);
-    l.key("iterations");
-    l.u64(r.iterations);
-    l.key("repetitions");
-    l.u64(r.repetitions);
+namespace {
+
+// "cycles":{...}: the per-iteration cost across repetitions, its interval
+// and, from the interleaved passes, the headline (kernel/estimate.h); then
+// "control":{...}, the control loop's own cost.
+void write_cycles(Line& l, const ResultRecord& r) {
     l.raw(",\"cycles\":{\"min\":");
     l.milli(r.min_milli);
     l.raw(",\"median\":");
@@ -351,6 +356,93 @@ void write_result(Sink sink, const ResultRecord& r) {
     l.raw("},\"control\":{\"median\":");
     l.milli(r.control_median_milli);
     l.raw("}", 1);
+}
+
+// The numeric fields of kernel/record_fields.h, each when its row says it
+// is sent.
+#define HVB_SENT_always(r, name) true
+#define HVB_SENT_nonzero(r, name) ((r).name != 0)
+#define HVB_SENT_flagged(r, name) ((r).has_##name)
+void write_numbers(Line& l, const ResultRecord& r) {
+#define HVB_WRITE_NUMBER(name, type, sent, json_at, csv_at) \
+    if (HVB_SENT_##sent(r, name)) {                         \
+        l.key(#name);                                       \
+        l.type(r.name);                                     \
+    }
+    HVB_RESULT_NUMBERS(HVB_WRITE_NUMBER)
+#undef HVB_WRITE_NUMBER
+}
+#undef HVB_SENT_always
+#undef HVB_SENT_nonzero
+#undef HVB_SENT_flagged
+
+// "linearity":[{...}, ...]: each level of a linearity run.
+void write_linearity(Line& l, const LinearityLevel* levels, uint32_t count) {
+    l.raw(",\"linearity\":[");
+    for (uint32_t i = 0; i < count; ++i) {
+        const LinearityLevel& v = levels[i];
+        if (i) l.raw(",", 1);
+        l.raw("{\"iterations\":");
+        l.u64(v.iterations);
+        l.raw(",\"median\":");
+        l.milli(v.median_milli);
+        l.interval(v.has_ci, v.ci_low_milli, v.ci_high_milli);
+        l.raw(",\"repetitions\":");
+        l.u64(v.repetitions);
+        l.raw(",\"noisy\":");
+        l.boolean(v.noisy);
+        l.raw(",\"ratio\":");
+        l.milli(v.ratio_milli);
+        l.raw("}", 1);
+    }
+    l.raw("]", 1);
+}
+
+// "params":{"name":value, ...}: the values the benchmark ran with.
+void write_params(Line& l, const BenchParam* params, uint32_t count) {
+    l.raw(",\"params\":{");
+    for (uint32_t i = 0; i < count; ++i) {
+        if (i) l.raw(",", 1);
+        l.str(params[i].name);
+        l.raw(":", 1);
+        l.u64(*params[i].value);
+    }
+    l.raw("}", 1);
+}
+
+// "fault":{...}: the exception that ended a faulted benchmark.
+void write_fault(Line& l, const FaultInfo& f) {
+    l.raw(",\"fault\":{\"vector\":");
+    l.u64(f.vector);
+    l.key("name");
+    l.str(vector_name(f.vector));
+    l.key("rip");
+    l.hex_string(f.rip);
+    if (f.has_error_code) {
+        l.key("error_code");
+        l.u64(f.error_code);
+    }
+    l.raw("}", 1);
+}
+
+}  // namespace
+
+void write_result(Sink sink, const ResultRecord& r) {
+    Line l;
+    begin_record(l, kRecordResult);
+    l.key("name");
+    l.str(r.name);
+    l.key("category");
+    l.str(r.category);
+    l.key("status");
+    l.str(status_name(r.status));
+    l.key("reason");
+    l.str(r.reason);
+    l.key("iterations");
+    l.u64(r.iterations);
+    l.key("repetitions");
+    l.u64(r.repetitions);
+    write_cycles(l, r);
     l.key("iterations_mode");
     l.str(r.iterations_adaptive ? "adaptive" : "fixed");
     l.key("noisy");
@@ -359,73 +451,10 @@ void write_result(Sink sink, const ResultRecord& r) {
         l.key("noisy_cause");
         l.str(r.noisy_cause);
     }
-    if (r.passes) {
-        l.key("passes");
-        l.u64(r.passes);
-    }
-    l.key("outliers");
-    l.u64(r.outliers);
-    l.key("interrupts");
-    l.u64(r.interrupts);
-    if (r.has_smis) {
-        l.key("smis");
-        l.u64(r.smis);
-    }
-    if (r.has_timer_drift) {
-        l.key("timer_drift_permille");
-        l.i64(r.timer_drift_permille);
-    }
-    if (r.has_speed) {
-        l.key("speed_permille");
-        l.i64(r.speed_permille);
-    }
-    l.key("elapsed_us");
-    l.u64(r.elapsed_us);
-    l.key("t_us");
-    l.u64(r.t_us);
-    if (r.linearity && r.linearity_count) {
-        l.raw(",\"linearity\":[");
-        for (uint32_t i = 0; i < r.linearity_count; ++i) {
-            const LinearityLevel& v = r.linearity[i];
-            if (i) l.raw(",", 1);
-            l.raw("{\"iterations\":");
-            l.u64(v.iterations);
-            l.raw(",\"median\":");
-            l.milli(v.median_milli);
-            l.interval(v.has_ci, v.ci_low_milli, v.ci_high_milli);
-            l.raw(",\"repetitions\":");
-            l.u64(v.repetitions);
-            l.raw(",\"noisy\":");
-            l.boolean(v.noisy);
-            l.raw(",\"ratio\":");
-            l.milli(v.ratio_milli);
-            l.raw("}", 1);
-        }
-        l.raw("]", 1);
-    }
-    if (r.params && r.param_count) {
-        l.raw(",\"params\":{");
-        for (uint32_t i = 0; i < r.param_count; ++i) {
-            if (i) l.raw(",", 1);
-            l.str(r.params[i].name);
-            l.raw(":", 1);
-            l.u64(*r.params[i].value);
-        }
-        l.raw("}", 1);
-    }
-    if (r.has_fault) {
-        l.raw(",\"fault\":{\"vector\":");
-        l.u64(r.fault.vector);
-        l.key("name");
-        l.str(vector_name(r.fault.vector));
-        l.key("rip");
-        l.hex_string(r.fault.rip);
-        if (r.fault.has_error_code) {
-            l.key("error_code");
-            l.u64(r.fault.error_code);
-        }
-        l.raw("}", 1);
-    }
+    write_numbers(l, r);
+    if (r.linearity && r.linearity_count) write_linearity(l, r.linearity, r.linearity_count);
+    if (r.params && r.param_count) write_params(l, r.params, r.param_count);
+    if (r.has_fault) write_fault(l, r.fault);
     l.raw("}", 1);
     l.emit(sink);
 }

@@ -17,6 +17,7 @@
 
 #include "kernel/benchmark.h"
 #include "kernel/protocol.h"
+#include "kernel/record_fields.h"
 #include "posih/format.h"
 
 namespace hvb {
@@ -116,16 +117,20 @@ struct ResultRecord {
     bool has_ci;
     int64_t ci_low_milli, ci_high_milli;  // 95% interval of the median
     bool noisy;                           // the interval missed the target
-    uint32_t outliers;                    // repetitions discarded (long gaps)
-    uint64_t interrupts;                  // taken during the repetitions
-    bool has_smis;
-    uint64_t smis;
-    bool has_speed;                       // control is the empty loop: compared
-    int64_t speed_permille;               // its cost vs the platform's usual, signed
-    bool has_timer_drift;                 // the timer call was timed again after it
-    int64_t timer_drift_permille;         // its cost vs the lowest in this VM, signed
-    uint64_t elapsed_us;                  // on this benchmark
-    uint64_t t_us;                        // since kernel entry
+    // The numeric fields of kernel/record_fields.h (outliers, interrupts,
+    // passes, ...), each a member by its name, a flagged one with its
+    // has_<name>.
+#define HVB_RECORD_MEMBER(name, type, sent, json_at, csv_at) HVB_RECORD_MEMBER_##sent(name, record_field::type)
+#define HVB_RECORD_MEMBER_always(name, T) T name;
+#define HVB_RECORD_MEMBER_nonzero(name, T) T name;
+#define HVB_RECORD_MEMBER_flagged(name, T) \
+    bool has_##name;                       \
+    T name;
+    HVB_RESULT_NUMBERS(HVB_RECORD_MEMBER)
+#undef HVB_RECORD_MEMBER
+#undef HVB_RECORD_MEMBER_always
+#undef HVB_RECORD_MEMBER_nonzero
+#undef HVB_RECORD_MEMBER_flagged
     const LinearityLevel* linearity;      // linearity=1: the levels; else null
     uint32_t linearity_count;
     // The headline (kernel/estimate.h): the p10 of the per-repetition costs
@@ -135,7 +140,6 @@ struct ResultRecord {
     bool estimate_has_interval;
     int64_t estimate_low_milli, estimate_high_milli;
     int64_t p50_milli, p90_milli;
-    uint32_t passes;          // passes it was measured in
     const char* noisy_cause;  // why noisy ("" when not)
 };
 

@@ -653,6 +653,7 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
         }
         slot.rec.elapsed_us = cycles_to_us(slot.elapsed);
         slot.rec.t_us = us_since_entry();
+        slot.rec.init_us = cycles_to_us(slot.init_cycles);
         write_result(out, slot.rec);
         print_row(slot.rec, opts.target_permille);
         ++totals.counts[size_t(slot.rec.status)];

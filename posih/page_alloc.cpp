@@ -150,7 +150,7 @@ uint64_t PageAllocator::alloc_contiguous(PageSize size, uint64_t count) {
         const uint64_t stop = bit_of(r, r.end);
         uint64_t b = bit_of(r, r.base > first_free_ ? r.base : first_free_);
         for (;;) {
-            b = next_set(b, stop, false);
+            b = next_bit(true, b, stop, false);
             if (b == stop) break;
             if (!lowest_seen) {
                 // The search started at first_free_: this is the lowest free page.
@@ -160,7 +160,7 @@ uint64_t PageAllocator::alloc_contiguous(PageSize size, uint64_t count) {
             uint64_t a;
             if (!align_up(phys_of(r, b), sz, a) || a >= r.end || r.end - a < bytes) break;
             const uint64_t first = bit_of(r, a);
-            const uint64_t clear = next_clear(first, first + pages, false);
+            const uint64_t clear = next_bit(false, first, first + pages, false);
             if (clear == first + pages) {
                 take(r, a, bytes);
                 return a;
@@ -180,7 +180,7 @@ bool PageAllocator::free(uint64_t phys, PageSize size, uint64_t count) {
     const Range* r = range_of(phys, end);
     if (r == nullptr) return false;  // foreign memory
     const uint64_t first = bit_of(*r, phys), last = bit_of(*r, end);
-    if (next_set(first, last, false) != last) return false;  // double free (wholly or in part)
+    if (next_bit(true, first, last, false) != last) return false;  // double free (wholly or in part)
     set_bits(bits_, first, last, true);
     free_ += bytes;
     if (phys < first_free_) first_free_ = phys;
@@ -198,9 +198,9 @@ uint64_t PageAllocator::alloc_untouched(uint64_t bytes) {
         const uint64_t lo = r.first_bit;
         uint64_t hi = bit_of(r, r.end);
         uint64_t last, clear;
-        while (hi > lo && last_set(lo, hi, &last, true)) {
+        while (hi > lo && last_bit(true, lo, hi, &last, true)) {
             const uint64_t run_end = last + 1;
-            const uint64_t run_start = last_clear(lo, run_end, &clear, true) ? clear + 1 : lo;
+            const uint64_t run_start = last_bit(false, lo, run_end, &clear, true) ? clear + 1 : lo;
             if (run_end - run_start >= want) {
                 const uint64_t a = phys_of(r, run_end - want);
                 take(r, a, want * kPage);
@@ -231,9 +231,10 @@ void PageAllocator::take(const Range& r, uint64_t phys, uint64_t bytes) {
     free_ -= bytes;
 }
 
-uint64_t PageAllocator::next_set(uint64_t lo, uint64_t hi, bool untouched) const {
+uint64_t PageAllocator::next_bit(bool value, uint64_t lo, uint64_t hi, bool untouched) const {
     while (lo < hi) {
-        const uint64_t w = word(lo / 64, untouched) >> (lo % 64);
+        const uint64_t bits = word(lo / 64, untouched);
+        const uint64_t w = (value ? bits : ~bits) >> (lo % 64);
         if (w != 0) {
             const uint64_t b = lo + static_cast<uint64_t>(__builtin_ctzll(w));
             return b < hi ? b : hi;
@@ -243,37 +244,11 @@ uint64_t PageAllocator::next_set(uint64_t lo, uint64_t hi, bool untouched) const
     return hi;
 }
 
-uint64_t PageAllocator::next_clear(uint64_t lo, uint64_t hi, bool untouched) const {
-    while (lo < hi) {
-        const uint64_t w = ~word(lo / 64, untouched) >> (lo % 64);
-        if (w != 0) {
-            const uint64_t b = lo + static_cast<uint64_t>(__builtin_ctzll(w));
-            return b < hi ? b : hi;
-        }
-        lo = (lo / 64 + 1) * 64;
-    }
-    return hi;
-}
-
-bool PageAllocator::last_set(uint64_t lo, uint64_t hi, uint64_t* out, bool untouched) const {
+bool PageAllocator::last_bit(bool value, uint64_t lo, uint64_t hi, uint64_t* out, bool untouched) const {
     while (hi > lo) {
         const uint64_t top = hi - 1;
-        const uint64_t w = word(top / 64, untouched) << (63 - top % 64);
-        if (w != 0) {
-            const uint64_t b = top - static_cast<uint64_t>(__builtin_clzll(w));
-            if (b < lo) return false;
-            *out = b;
-            return true;
-        }
-        hi = top - top % 64;
-    }
-    return false;
-}
-
-bool PageAllocator::last_clear(uint64_t lo, uint64_t hi, uint64_t* out, bool untouched) const {
-    while (hi > lo) {
-        const uint64_t top = hi - 1;
-        const uint64_t w = ~word(top / 64, untouched) << (63 - top % 64);
+        const uint64_t bits = word(top / 64, untouched);
+        const uint64_t w = (value ? bits : ~bits) << (63 - top % 64);
         if (w != 0) {
             const uint64_t b = top - static_cast<uint64_t>(__builtin_clzll(w));
             if (b < lo) return false;

@@ -73,12 +73,10 @@ private:
     // Word w of the pages to look for: free ones, or (untouched) free ones
     // never handed out.
     uint64_t word(uint64_t w, bool untouched) const { return untouched ? bits_[w] & ~handed_[w] : bits_[w]; }
-    // Bit searches over [lo, hi): the first set (clear) bit, or hi; the
-    // last set (clear) bit into *out, or false.
-    uint64_t next_set(uint64_t lo, uint64_t hi, bool untouched) const;
-    uint64_t next_clear(uint64_t lo, uint64_t hi, bool untouched) const;
-    bool last_set(uint64_t lo, uint64_t hi, uint64_t* out, bool untouched) const;
-    bool last_clear(uint64_t lo, uint64_t hi, uint64_t* out, bool untouched) const;
+    // Bit searches over [lo, hi) for a bit equal to `value` (set: a page to
+    // look for): the first such bit, or hi; the last one into *out, or false.
+    uint64_t next_bit(bool value, uint64_t lo, uint64_t hi, bool untouched) const;
+    bool last_bit(bool value, uint64_t lo, uint64_t hi, uint64_t* out, bool untouched) const;
     static void set_bits(uint64_t* words, uint64_t lo, uint64_t hi, bool value);
     // Every member has an initializer so that a global PageAllocator is
     // constant-initialized even at -O0: the kernel's linker script rejects

@@ -3,7 +3,7 @@
 # refactored one) run on the same fake-VMM scenario; their stdout, stderr,
 # exit status, JSON, CSV and log compared after masking what varies from run
 # to run (wall-clock times, dates, the host's TSC rate, scratch paths, the
-# binary's own path). For a scenario tests/golden/ does not hold yet.
+# binary's own path). For a scenario tests/golden/run/ does not hold yet.
 #
 #   scripts/compare_runs.sh OLD NEW FAKE_VMM "FAKE VMM ARGS" [hvbench run args...]
 #   e.g. scripts/compare_runs.sh /tmp/hvbench.main build/hvbench build/tests/hvb_fake_vmm \
@@ -22,7 +22,7 @@ for side in old new; do
   [ $side = new ] && bin=$new
   mkdir -p "$work/$side" && cd "$work/$side" || exit 2
   : > kernel.elf
-  HVB_FAKE_VMM="$fake" HVB_FAKE_ARGS="$fake_args" "$bin" run --qemu "$here/tests/golden/fake_qemu.sh" \
+  HVB_FAKE_VMM="$fake" HVB_FAKE_ARGS="$fake_args" "$bin" run --qemu "$here/tests/golden/run/fake_qemu.sh" \
     --kernel kernel.elf --firmware default --accel tcg "$@" > out.stdout 2> out.stderr
   echo "exit $?" >> out.stdout
   for f in out.*; do

@@ -247,14 +247,28 @@ std::string format_comparison(const Comparison& c) {
     return out;
 }
 
-std::string comparison_svg(const Comparison& c, const std::string& title) {
-    size_t n = c.labels.size();
-    size_t others = n ? n - 1 : 0;
-    const double bar_h = 12, gap = 10, top = 96, name_w = 190;
-    const double p1_x0 = name_w + 20, p1_x1 = 640, p2_x0 = 720, p2_x1 = 1080, width = 1120;
-    double row_h = double(std::max<size_t>(n, 1)) * bar_h + gap;
-    double height = top + double(c.rows.size()) * row_h + 60;
+namespace {
 
+// The chart: a legend, then one band per benchmark with a bar per platform
+// in two panels, the cost per iteration (log scale) and the ratio to the
+// baseline (log scale), and a footer.
+struct SvgChart {
+    static constexpr double bar_h = 12, gap = 10, top = 96, name_w = 190;
+    static constexpr double p1_x0 = name_w + 20, p1_x1 = 640, p2_x0 = 720, p2_x1 = 1080, width = 1120;
+    size_t n = 0, others = 0;  // platforms; those that are not the baseline
+    double row_h = 0, height = 0;
+    LogAxis ca, ra;  // the cost panel's axis, the ratio panel's
+    std::string s;
+    void add(const std::string& t) { s += t + "\n"; }
+};
+
+// Sizes the chart and fits both axes to the figures it will draw.
+SvgChart svg_layout(const Comparison& c) {
+    SvgChart g;
+    g.n = c.labels.size();
+    g.others = g.n ? g.n - 1 : 0;
+    g.row_h = double(std::max<size_t>(g.n, 1)) * g.bar_h + g.gap;
+    g.height = g.top + double(c.rows.size()) * g.row_h + 60;
     double cmin = 1e300, cmax = 0, rmin = 1, rmax = 1;
     for (const auto& row : c.rows)
         for (const auto& cell : row.cells) {
@@ -269,114 +283,141 @@ std::string comparison_svg(const Comparison& c, const std::string& title) {
             }
         }
     if (cmax <= 0) cmin = 1, cmax = 10;
-    LogAxis ca = LogAxis::fit(cmin, cmax, p1_x0, p1_x1);
-    LogAxis ra = LogAxis::fit(rmin, rmax, p2_x0, p2_x1);
+    g.ca = LogAxis::fit(cmin, cmax, g.p1_x0, g.p1_x1);
+    g.ra = LogAxis::fit(rmin, rmax, g.p2_x0, g.p2_x1);
+    return g;
+}
 
-    std::string s;
-    auto add = [&s](const std::string& t) { s += t + "\n"; };
-    add("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fmt("%.0f", width) + "\" height=\"" +
-        fmt("%.0f", height) + "\" viewBox=\"0 0 " + fmt("%.0f", width) + " " + fmt("%.0f", height) +
-        "\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"11\">");
-    add("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
-    add("<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">" + xml(title) + "</text>");
-    // Legend.
+// The opening tag, title, legend and the panels' captions.
+void svg_head(SvgChart& g, const Comparison& c, const std::string& title) {
+    g.add("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fmt("%.0f", g.width) + "\" height=\"" +
+          fmt("%.0f", g.height) + "\" viewBox=\"0 0 " + fmt("%.0f", g.width) + " " + fmt("%.0f", g.height) +
+          "\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"11\">");
+    g.add("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
+    g.add("<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">" + xml(title) + "</text>");
     double lx = 10;
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0; i < g.n; ++i) {
         std::string label = c.labels[i] + (i == c.baseline ? " (baseline)" : "");
-        add("<rect x=\"" + fmt("%.0f", lx) + "\" y=\"34\" width=\"12\" height=\"12\" fill=\"" + kColors[i % 8] + "\"/>");
-        add("<text x=\"" + fmt("%.0f", lx + 16) + "\" y=\"44\">" + xml(label) + "</text>");
+        g.add("<rect x=\"" + fmt("%.0f", lx) + "\" y=\"34\" width=\"12\" height=\"12\" fill=\"" + kColors[i % 8] +
+              "\"/>");
+        g.add("<text x=\"" + fmt("%.0f", lx + 16) + "\" y=\"44\">" + xml(label) + "</text>");
         lx += 30 + 7.0 * double(label.size());
     }
-    add("<text x=\"" + fmt("%.0f", p1_x0) + "\" y=\"70\" font-weight=\"bold\">cycles per iteration (median, "
-        "whisker ±MAD, log scale)</text>");
-    if (others)
-        add("<text x=\"" + fmt("%.0f", p2_x0) + "\" y=\"70\" font-weight=\"bold\">ratio to " +
-            xml(c.labels[c.baseline]) + " (GNR, log scale; ~ within noise)</text>");
-    // Grid and ticks.
-    double grid_bottom = top + double(c.rows.size()) * row_h;
-    auto grid = [&](const LogAxis& a, bool ratio) {
-        for (int e = a.lo; e <= a.hi; ++e) {
-            double x = a.at(std::pow(10.0, e));
-            bool one = ratio && e == 0;
-            add("<line x1=\"" + fmt("%.1f", x) + "\" y1=\"" + fmt("%.0f", top - 8) + "\" x2=\"" + fmt("%.1f", x) +
-                "\" y2=\"" + fmt("%.0f", grid_bottom) + "\" stroke=\"" + (one ? "#333" : "#ddd") +
-                "\" stroke-width=\"" + (one ? "1.5" : "1") + "\"/>");
-            add("<text x=\"" + fmt("%.1f", x) + "\" y=\"" + fmt("%.0f", top - 12) + "\" text-anchor=\"middle\" fill=\"#555\">" +
-                tick_label(e) + (ratio ? "×" : "") + "</text>");
-        }
-    };
-    grid(ca, false);
-    if (others) grid(ra, true);
+    g.add("<text x=\"" + fmt("%.0f", g.p1_x0) + "\" y=\"70\" font-weight=\"bold\">cycles per iteration (median, "
+          "whisker ±MAD, log scale)</text>");
+    if (g.others)
+        g.add("<text x=\"" + fmt("%.0f", g.p2_x0) + "\" y=\"70\" font-weight=\"bold\">ratio to " +
+              xml(c.labels[c.baseline]) + " (GNR, log scale; ~ within noise)</text>");
+}
 
-    for (size_t r = 0; r < c.rows.size(); ++r) {
-        const CompareRow& row = c.rows[r];
-        double y0 = top + double(r) * row_h;
-        if (r % 2) add("<rect x=\"0\" y=\"" + fmt("%.1f", y0 - gap / 2) + "\" width=\"" + fmt("%.0f", width) +
-                       "\" height=\"" + fmt("%.1f", row_h) + "\" fill=\"#f6f6f6\" opacity=\"0.6\"/>");
-        add("<text x=\"10\" y=\"" + fmt("%.1f", y0 + double(n) * bar_h / 2 + 4) + "\" font-weight=\"bold\">" +
-            xml(row.name) + "</text>");
-        size_t slot = 0;
-        for (size_t i = 0; i < n; ++i) {
-            const CompareCell& cell = row.cells[i];
-            double y = y0 + double(i) * bar_h;
-            std::string color = kColors[i % 8];
-            if (!cell.present) {
-                add("<text x=\"" + fmt("%.0f", p1_x0 + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\" fill=\"#999\">no result</text>");
-            } else if (!cell.ok()) {
-                add("<text x=\"" + fmt("%.0f", p1_x0 + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\" fill=\"" +
-                    (cell.status == kStatusCrashed || cell.status == "timeout" ? "#c00" : "#888") + "\">" +
-                    xml(cell.status) + "</text>");
-            } else if (cell.median_milli <= 0) {
-                add("<text x=\"" + fmt("%.0f", p1_x0 + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\" fill=\"" + color +
-                    "\">" + xml(cycles_text(cell.median_milli)) + " (≤ 0: within noise)</text>");
-            } else {
-                double v = double(cell.median_milli) / 1000.0, mad = double(std::abs(cell.mad_milli)) / 1000.0;
-                double x = ca.at(v);
-                add("<rect x=\"" + fmt("%.1f", p1_x0) + "\" y=\"" + fmt("%.1f", y + 1) + "\" width=\"" +
-                    fmt("%.1f", std::max(1.0, x - p1_x0)) + "\" height=\"" + fmt("%.0f", bar_h - 2) + "\" fill=\"" +
-                    color + "\"" + (cell.noisy ? " opacity=\"0.55\"" : "") + "><title>" +
-                    xml(c.labels[i] + " " + row.name + ": " + cycles_text(cell.median_milli) + " ±" +
-                        cycles_text(cell.mad_milli) + " cycles" +
-                        (cell.ci_low_milli ? ", 95% CI [" + cycles_text(*cell.ci_low_milli) + ", " +
-                                                 cycles_text(*cell.ci_high_milli) + "]"
-                                           : "") +
-                        (cell.noisy ? " (noisy)" : "")) +
-                    "</title></rect>");
-                double xl = v - mad > 0 ? ca.at(v - mad) : p1_x0, xh = ca.at(v + mad);
-                if (mad > 0)
-                    add("<line x1=\"" + fmt("%.1f", xl) + "\" y1=\"" + fmt("%.1f", y + bar_h / 2) + "\" x2=\"" +
-                        fmt("%.1f", xh) + "\" y2=\"" + fmt("%.1f", y + bar_h / 2) + "\" stroke=\"#222\"/>");
-                add("<text x=\"" + fmt("%.1f", std::max(x, xh) + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\">" +
-                    xml(cycles_text(cell.median_milli)) + (cell.noisy ? " noisy" : "") + "</text>");
-            }
-            if (i == c.baseline) continue;
-            double yr = y0 + double(slot++) * bar_h * double(n) / double(std::max<size_t>(others, 1));
-            double hr = bar_h * double(n) / double(std::max<size_t>(others, 1)) - 2;
-            if (cell.ratio) {
-                // A ratio built on a noisy figure (either side) is never a solid bar.
-                bool pale = cell.overlaps || cell.noisy || row.cells[c.baseline].noisy;
-                double x1 = ra.at(1.0), x = ra.at(*cell.ratio);
-                add("<rect x=\"" + fmt("%.1f", std::min(x, x1)) + "\" y=\"" + fmt("%.1f", yr + 1) + "\" width=\"" +
-                    fmt("%.1f", std::max(1.0, std::fabs(x - x1))) + "\" height=\"" + fmt("%.1f", hr) + "\" fill=\"" +
-                    color + "\" opacity=\"" + (pale ? "0.45" : "1") + "\"/>");
-                add("<text x=\"" + fmt("%.1f", std::max(x, x1) + 4) + "\" y=\"" + fmt("%.1f", yr + hr / 2 + 5) + "\">" +
-                    ratio_text(*cell.ratio) + "×" + (cell.overlaps ? " ~" : "") +
-                    (cell.noisy || row.cells[c.baseline].noisy ? " noisy" : "") + "</text>");
-            } else {
-                add("<text x=\"" + fmt("%.1f", p2_x0 + 4) + "\" y=\"" + fmt("%.1f", yr + hr / 2 + 5) +
-                    "\" fill=\"#999\">n/a</text>");
-            }
-        }
+// One panel's vertical grid lines and tick labels (the ratio panel's 1x
+// line darker).
+void svg_grid(SvgChart& g, const LogAxis& a, bool ratio, size_t rows) {
+    double grid_bottom = g.top + double(rows) * g.row_h;
+    for (int e = a.lo; e <= a.hi; ++e) {
+        double x = a.at(std::pow(10.0, e));
+        bool one = ratio && e == 0;
+        g.add("<line x1=\"" + fmt("%.1f", x) + "\" y1=\"" + fmt("%.0f", g.top - 8) + "\" x2=\"" + fmt("%.1f", x) +
+              "\" y2=\"" + fmt("%.0f", grid_bottom) + "\" stroke=\"" + (one ? "#333" : "#ddd") +
+              "\" stroke-width=\"" + (one ? "1.5" : "1") + "\"/>");
+        g.add("<text x=\"" + fmt("%.1f", x) + "\" y=\"" + fmt("%.0f", g.top - 12) +
+              "\" text-anchor=\"middle\" fill=\"#555\">" + tick_label(e) + (ratio ? "×" : "") + "</text>");
     }
+}
+
+// Platform i's cost bar at height y: the median with a ±MAD whisker, or
+// why there is none.
+void svg_cost_bar(SvgChart& g, const Comparison& c, const CompareRow& row, size_t i, double y) {
+    const CompareCell& cell = row.cells[i];
+    std::string color = kColors[i % 8];
+    const double bar_h = g.bar_h, p1_x0 = g.p1_x0;
+    if (!cell.present) {
+        g.add("<text x=\"" + fmt("%.0f", p1_x0 + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\" fill=\"#999\">no result</text>");
+    } else if (!cell.ok()) {
+        g.add("<text x=\"" + fmt("%.0f", p1_x0 + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\" fill=\"" +
+              (cell.status == kStatusCrashed || cell.status == "timeout" ? "#c00" : "#888") + "\">" +
+              xml(cell.status) + "</text>");
+    } else if (cell.median_milli <= 0) {
+        g.add("<text x=\"" + fmt("%.0f", p1_x0 + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\" fill=\"" + color +
+              "\">" + xml(cycles_text(cell.median_milli)) + " (≤ 0: within noise)</text>");
+    } else {
+        double v = double(cell.median_milli) / 1000.0, mad = double(std::abs(cell.mad_milli)) / 1000.0;
+        double x = g.ca.at(v);
+        g.add("<rect x=\"" + fmt("%.1f", p1_x0) + "\" y=\"" + fmt("%.1f", y + 1) + "\" width=\"" +
+              fmt("%.1f", std::max(1.0, x - p1_x0)) + "\" height=\"" + fmt("%.0f", bar_h - 2) + "\" fill=\"" +
+              color + "\"" + (cell.noisy ? " opacity=\"0.55\"" : "") + "><title>" +
+              xml(c.labels[i] + " " + row.name + ": " + cycles_text(cell.median_milli) + " ±" +
+                  cycles_text(cell.mad_milli) + " cycles" +
+                  (cell.ci_low_milli ? ", 95% CI [" + cycles_text(*cell.ci_low_milli) + ", " +
+                                           cycles_text(*cell.ci_high_milli) + "]"
+                                     : "") +
+                  (cell.noisy ? " (noisy)" : "")) +
+              "</title></rect>");
+        double xl = v - mad > 0 ? g.ca.at(v - mad) : p1_x0, xh = g.ca.at(v + mad);
+        if (mad > 0)
+            g.add("<line x1=\"" + fmt("%.1f", xl) + "\" y1=\"" + fmt("%.1f", y + bar_h / 2) + "\" x2=\"" +
+                  fmt("%.1f", xh) + "\" y2=\"" + fmt("%.1f", y + bar_h / 2) + "\" stroke=\"#222\"/>");
+        g.add("<text x=\"" + fmt("%.1f", std::max(x, xh) + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\">" +
+              xml(cycles_text(cell.median_milli)) + (cell.noisy ? " noisy" : "") + "</text>");
+    }
+}
+
+// Platform i's ratio to the baseline, a bar of height hr at yr from the 1x
+// line, or "n/a".
+void svg_ratio_bar(SvgChart& g, const Comparison& c, const CompareRow& row, size_t i, double yr, double hr) {
+    const CompareCell& cell = row.cells[i];
+    if (!cell.ratio) {
+        g.add("<text x=\"" + fmt("%.1f", g.p2_x0 + 4) + "\" y=\"" + fmt("%.1f", yr + hr / 2 + 5) +
+              "\" fill=\"#999\">n/a</text>");
+        return;
+    }
+    // A ratio built on a noisy figure (either side) is never a solid bar.
+    bool pale = cell.overlaps || cell.noisy || row.cells[c.baseline].noisy;
+    double x1 = g.ra.at(1.0), x = g.ra.at(*cell.ratio);
+    g.add("<rect x=\"" + fmt("%.1f", std::min(x, x1)) + "\" y=\"" + fmt("%.1f", yr + 1) + "\" width=\"" +
+          fmt("%.1f", std::max(1.0, std::fabs(x - x1))) + "\" height=\"" + fmt("%.1f", hr) + "\" fill=\"" +
+          kColors[i % 8] + "\" opacity=\"" + (pale ? "0.45" : "1") + "\"/>");
+    g.add("<text x=\"" + fmt("%.1f", std::max(x, x1) + 4) + "\" y=\"" + fmt("%.1f", yr + hr / 2 + 5) + "\">" +
+          ratio_text(*cell.ratio) + "×" + (cell.overlaps ? " ~" : "") +
+          (cell.noisy || row.cells[c.baseline].noisy ? " noisy" : "") + "</text>");
+}
+
+// Benchmark r's band: shaded on odd rows, its name, each platform's bars.
+void svg_row(SvgChart& g, const Comparison& c, size_t r) {
+    const CompareRow& row = c.rows[r];
+    double y0 = g.top + double(r) * g.row_h;
+    if (r % 2)
+        g.add("<rect x=\"0\" y=\"" + fmt("%.1f", y0 - g.gap / 2) + "\" width=\"" + fmt("%.0f", g.width) +
+              "\" height=\"" + fmt("%.1f", g.row_h) + "\" fill=\"#f6f6f6\" opacity=\"0.6\"/>");
+    g.add("<text x=\"10\" y=\"" + fmt("%.1f", y0 + double(g.n) * g.bar_h / 2 + 4) + "\" font-weight=\"bold\">" +
+          xml(row.name) + "</text>");
+    size_t slot = 0;
+    for (size_t i = 0; i < g.n; ++i) {
+        svg_cost_bar(g, c, row, i, y0 + double(i) * g.bar_h);
+        if (i == c.baseline) continue;
+        double yr = y0 + double(slot++) * g.bar_h * double(g.n) / double(std::max<size_t>(g.others, 1));
+        double hr = g.bar_h * double(g.n) / double(std::max<size_t>(g.others, 1)) - 2;
+        svg_ratio_bar(g, c, row, i, yr, hr);
+    }
+}
+
+}  // namespace
+
+std::string comparison_svg(const Comparison& c, const std::string& title) {
+    SvgChart g = svg_layout(c);
+    svg_head(g, c, title);
+    svg_grid(g, g.ca, false, c.rows.size());
+    if (g.others) svg_grid(g, g.ra, true, c.rows.size());
+    for (size_t r = 0; r < c.rows.size(); ++r) svg_row(g, c, r);
     std::string foot = "hvbench compare";
     if (c.geomean_count) {
         foot += " — geometric mean of ratios over " + std::to_string(c.geomean_count) + " benchmarks:";
-        for (size_t i = 0; i < n; ++i)
+        for (size_t i = 0; i < g.n; ++i)
             if (c.geomean[i]) foot += " " + c.labels[i] + " " + ratio_text(*c.geomean[i]) + "×";
     }
-    add("<text x=\"10\" y=\"" + fmt("%.0f", height - 20) + "\" fill=\"#555\">" + xml(foot) + "</text>");
-    add("</svg>");
-    return s;
+    g.add("<text x=\"10\" y=\"" + fmt("%.0f", g.height - 20) + "\" fill=\"#555\">" + xml(foot) + "</text>");
+    g.add("</svg>");
+    return g.s;
 }
 
 std::string comparison_html(const Comparison& c, const std::string& title) {

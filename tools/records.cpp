@@ -25,6 +25,9 @@ public:
     void integer(const char* key, std::optional<int64_t>& out) { read(key, out, &Json::get_int); }
     void milli(const char* key, std::optional<int64_t>& out) { read(key, out, &Json::get_milli); }
     void boolean(const char* key, std::optional<bool>& out) { read(key, out, &Json::get_bool); }
+    // A field of kernel/record_fields.h, by its type.
+    void number(const char* key, std::optional<uint64_t>& out) { uint(key, out); }
+    void number(const char* key, std::optional<int64_t>& out) { integer(key, out); }
     void string(const char* key, std::string& out) {
         if (!j_.get(key)) return;
         if (auto v = j_.get_string(key)) out = *v;
@@ -143,14 +146,9 @@ void read_result_extras(const Json& j, ResultInfo& r, std::vector<std::string>& 
         for (const auto& b : inner) bad.push_back("cycles." + b);
     }
     f.boolean("noisy", r.noisy);
-    f.uint("outliers", r.outliers);
-    f.uint("interrupts", r.interrupts);
-    f.uint("smis", r.smis);
-    f.integer("speed_permille", r.speed_permille);
-    f.integer("timer_drift_permille", r.timer_drift_permille);
-    f.uint("elapsed_us", r.elapsed_us);
-    f.uint("t_us", r.t_us);
-    f.uint("passes", r.passes);
+#define HVB_READ_NUMBER(name, type, sent, json_at, csv_at) f.number(#name, r.name);
+    HVB_RESULT_NUMBERS(HVB_READ_NUMBER)
+#undef HVB_READ_NUMBER
     f.string("noisy_cause", r.noisy_cause);
     if (const Json* lin = j.get("linearity")) {
         if (!lin->is(Json::Kind::array)) {

@@ -20,6 +20,7 @@
 
 #include "kernel/protocol.h"
 #include "kernel/record.h"
+#include "kernel/record_fields.h"
 #include "tools/json.h"
 
 namespace hvb::tools {
@@ -63,7 +64,18 @@ struct LinearityLevel {
     bool operator==(const LinearityLevel&) const = default;
 };
 
-struct ResultInfo {
+// A result's numeric fields (kernel/record_fields.h), each unset when the
+// record lacks it (an older kernel's) or it was malformed. The tool's results
+// (tools/results.h BenchResult) carry the same, so one is copied to the
+// other whole.
+struct ResultNumbers {
+#define HVB_TOOL_NUMBER(name, type, sent, json_at, csv_at) std::optional<record_field::type> name;
+    HVB_RESULT_NUMBERS(HVB_TOOL_NUMBER)
+#undef HVB_TOOL_NUMBER
+    bool operator==(const ResultNumbers&) const = default;
+};
+
+struct ResultInfo : ResultNumbers {
     Json raw;  // every field, as sent: only from a reader asked to keep it (tests)
     std::string name, category, reason;
     size_t line = 0;      // of the stream (1-based), for messages
@@ -81,14 +93,10 @@ struct ResultInfo {
     std::string iterations_mode;                       // "adaptive" | "fixed"; "" when absent
     std::optional<int64_t> ci_low_milli, ci_high_milli;  // 95% CI of the median (both or neither)
     std::optional<bool> noisy;                         // ok, but the CI target was not met
-    std::optional<uint64_t> outliers, interrupts, smis, elapsed_us, t_us;
-    std::optional<int64_t> speed_permille;  // control loop vs the platform's usual speed
-    std::optional<int64_t> timer_drift_permille;  // timer call after it vs the VM's cheapest
     std::vector<LinearityLevel> linearity;             // levels N, 10N, 100N (kernel option linearity=1)
     // The headline (kernel/estimate.h): cycles.estimate, its interval
     // (estimate_low/high, both or neither), the spread p50/p90.
     std::optional<int64_t> estimate_milli, estimate_low_milli, estimate_high_milli, p50_milli, p90_milli;
-    std::optional<uint64_t> passes;
     std::string noisy_cause;
 };
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -56,6 +57,20 @@ bool parse_uint(std::string_view s, uint64_t& out) {
     return true;
 }
 
+// The numeric fields of kernel/record_fields.h: as JSON integers, and as
+// the result's JSON places them among its other keys (json_at).
+Json number_json(uint64_t v) { return Json::unsigned_integer(v); }
+Json number_json(int64_t v) { return Json::integer(v); }
+enum class JsonAt { after_estimate, after_noisy, after_mode, after_speed, after_verify };
+
+// Those of r's numeric fields that are set and go at `at`.
+void put_numbers(Json& b, const ResultNumbers& r, JsonAt at) {
+#define HVB_PUT_NUMBER(name, type, sent, json_at, csv_at) \
+    if (at == JsonAt::json_at && r.name) b.set(#name, number_json(*r.name));
+    HVB_RESULT_NUMBERS(HVB_PUT_NUMBER)
+#undef HVB_PUT_NUMBER
+}
+
 Json benchmark_json(const BenchResult& r, size_t index, uint64_t run_tsc_hz, uint64_t host_tsc_hz) {
     // Its own VM's TSC frequency when it had one: a later VM's header never
     // rescales another's results.
@@ -86,7 +101,7 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t run_tsc_hz, uin
     if (r.estimate_high_milli) b.set("cycles_estimate_high", Json::milli(*r.estimate_high_milli));
     if (r.p50_milli) b.set("cycles_p50", Json::milli(*r.p50_milli));
     if (r.p90_milli) b.set("cycles_p90", Json::milli(*r.p90_milli));
-    if (r.passes) b.set("passes", Json::unsigned_integer(*r.passes));
+    put_numbers(b, r, JsonAt::after_estimate);
     b.set("cycles_median", Json::milli(r.median_milli));
     b.set("cycles_min", Json::milli(r.min_milli));
     b.set("cycles_mean", Json::milli(r.mean_milli));
@@ -96,16 +111,13 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t run_tsc_hz, uin
     b.set("control_median", Json::milli(r.control_median_milli));
     if (r.noisy) b.set("noisy", Json::boolean_value(*r.noisy));
     if (!r.noisy_cause.empty()) b.set("noisy_cause", Json::string_value(r.noisy_cause));
-    if (r.outliers) b.set("outliers", Json::unsigned_integer(*r.outliers));
-    if (r.interrupts) b.set("interrupts", Json::unsigned_integer(*r.interrupts));
-    if (r.smis) b.set("smis", Json::unsigned_integer(*r.smis));
+    put_numbers(b, r, JsonAt::after_noisy);
     if (!r.iterations_mode.empty()) b.set("iterations_mode", Json::string_value(r.iterations_mode));
-    if (r.speed_permille) b.set("speed_permille", Json::integer(*r.speed_permille));
-    if (r.timer_drift_permille) b.set("timer_drift_permille", Json::integer(*r.timer_drift_permille));
+    put_numbers(b, r, JsonAt::after_mode);
+    put_numbers(b, r, JsonAt::after_speed);
     if (r.verify_median_milli) b.set("verify_median", Json::milli(*r.verify_median_milli));
     if (r.verify_agrees) b.set("verify_agrees", Json::boolean_value(*r.verify_agrees));
-    if (r.elapsed_us) b.set("elapsed_us", Json::unsigned_integer(*r.elapsed_us));
-    if (r.t_us) b.set("t_us", Json::unsigned_integer(*r.t_us));
+    put_numbers(b, r, JsonAt::after_verify);
     b.set("timer", Json::string_value(r.timer));
     b.set("vm", Json::unsigned_integer(r.vm));
     if (r.tsc_hz && r.tsc_hz != run_tsc_hz) b.set("tsc_hz", Json::unsigned_integer(r.tsc_hz));
@@ -147,143 +159,217 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t run_tsc_hz, uin
     return b;
 }
 
-bool read_benchmark(const Json& b, BenchResult& r, std::string* error) {
-    auto fail = [&](const std::string& what) {
-        if (error) *error = "benchmark " + (r.name.empty() ? std::string("?") : r.name) + ": " + what;
+// Reads the members of one entry of "benchmarks": absent is fine (older or
+// plain Google Benchmark files), present and unreadable fails the whole
+// file, naming the benchmark and the member in `error`.
+class EntryReader {
+public:
+    EntryReader(const BenchResult& r, std::string* error) : r_(r), error_(error) {}
+    bool fail(const std::string& what) const {
+        if (error_) *error_ = "benchmark " + (r_.name.empty() ? std::string("?") : r_.name) + ": " + what;
         return false;
-    };
-    auto name = b.get_string("name");
-    if (!name) return fail("no name");
-    r.name = *name;
-    r.category = b.get_string("category").value_or("");
-    r.reason = b.get_string("reason").value_or("");
-    if (auto status = b.get_string("status")) {
-        r.status = *status;
-    } else {
-        // A plain Google Benchmark entry: ok unless it says otherwise.
-        r.status = b.get_bool("error_occurred").value_or(false) ? "faulted" : "ok";
-        if (r.reason.empty()) r.reason = b.get_string("error_message").value_or("");
     }
-    r.iterations = b.get_uint("iterations").value_or(0);
-    r.repetitions = uint32_t(b.get_uint("repetitions").value_or(0));
-    auto cyc = [&](const char* key, int64_t& out) {
-        if (const Json* v = b.get(key)) {
-            auto m = b.get_milli(key);
+    // A cycle figure (thousandths) that has a default: kept when absent.
+    bool cycles(const Json& o, const char* key, int64_t& out) const {
+        if (const Json* v = o.get(key)) {
+            auto m = o.get_milli(key);
             if (!m) return fail(std::string("bad ") + key + " '" + v->text + "'");
             out = *m;
         }
         return true;
-    };
-    if (!cyc("cycles_median", r.median_milli) || !cyc("cycles_min", r.min_milli) || !cyc("cycles_mean", r.mean_milli) ||
-        !cyc("cycles_mad", r.mad_milli) || !cyc("control_median", r.control_median_milli))
-        return false;
-    if (!b.get("cycles_median")) {
-        // No hvbench fields: take real_time as the figure, in its own unit.
-        if (auto t = b.get_double("real_time")) r.median_milli = r.min_milli = r.mean_milli = int64_t(*t * 1000.0);
     }
-    r.timer = b.get_string("timer").value_or("");
-    r.vm = unsigned(b.get_uint("vm").value_or(0));
-    r.tsc_hz = b.get_uint("tsc_hz").value_or(0);
-    if (const Json* p = b.get("params")) {
-        if (!p->is(Json::Kind::object)) return fail("params is not an object");
-        for (const auto& [k, v] : p->members) {
-            auto n = p->get_uint(k);
-            if (!n) return fail("bad params." + k);
-            r.params.emplace_back(k, *n);
-        }
+    bool milli(const Json& o, const char* key, std::optional<int64_t>& out) const { return opt(o, key, out, &Json::get_milli); }
+    bool uint(const Json& o, const char* key, std::optional<uint64_t>& out) const { return opt(o, key, out, &Json::get_uint); }
+    bool boolean(const Json& o, const char* key, std::optional<bool>& out) const { return opt(o, key, out, &Json::get_bool); }
+    // A field of kernel/record_fields.h, by its type.
+    bool number(const Json& o, const char* key, std::optional<uint64_t>& out) const { return uint(o, key, out); }
+    bool number(const Json& o, const char* key, std::optional<int64_t>& out) const {
+        return opt(o, key, out, &Json::get_int);
     }
-    // An optional member read with `get`, one of Json's typed getters:
-    // absent is fine, present and unreadable fails the whole file.
-    auto opt = [&](const Json& o, const char* key, auto& out, auto get) {
+
+private:
+    // `get`: one of Json's typed getters.
+    template <typename T>
+    bool opt(const Json& o, const char* key, std::optional<T>& out,
+             std::optional<T> (Json::*get)(std::string_view) const) const {
         if (const Json* v = o.get(key)) {
             auto n = (o.*get)(key);
             if (!n) return fail(std::string("bad ") + key + " '" + serialize_json(*v) + "'");
             out = *n;
         }
         return true;
-    };
-    auto opt_milli = [&](const Json& o, const char* key, std::optional<int64_t>& out) {
-        return opt(o, key, out, &Json::get_milli);
-    };
-    auto opt_uint = [&](const Json& o, const char* key, std::optional<uint64_t>& out) {
-        return opt(o, key, out, &Json::get_uint);
-    };
-    auto opt_int = [&](const Json& o, const char* key, std::optional<int64_t>& out) {
-        return opt(o, key, out, &Json::get_int);
-    };
-    auto opt_bool = [&](const Json& o, const char* key, std::optional<bool>& out) {
-        return opt(o, key, out, &Json::get_bool);
-    };
-    if (!opt_milli(b, "cycles_ci_low", r.ci_low_milli) || !opt_milli(b, "cycles_ci_high", r.ci_high_milli) ||
-        !opt_bool(b, "noisy", r.noisy) || !opt_uint(b, "outliers", r.outliers) ||
-        !opt_uint(b, "interrupts", r.interrupts) || !opt_uint(b, "smis", r.smis) ||
-        !opt_uint(b, "elapsed_us", r.elapsed_us) || !opt_uint(b, "t_us", r.t_us) ||
-        !opt_int(b, "speed_permille", r.speed_permille) ||
-        !opt_int(b, "timer_drift_permille", r.timer_drift_permille) ||
-        !opt_milli(b, "verify_median", r.verify_median_milli) ||
-        !opt_bool(b, "verify_agrees", r.verify_agrees) || !opt_milli(b, "cycles_estimate", r.estimate_milli) ||
-        !opt_milli(b, "cycles_estimate_low", r.estimate_low_milli) ||
-        !opt_milli(b, "cycles_estimate_high", r.estimate_high_milli) || !opt_milli(b, "cycles_p50", r.p50_milli) ||
-        !opt_milli(b, "cycles_p90", r.p90_milli) || !opt_uint(b, "passes", r.passes))
+    }
+    const BenchResult& r_;
+    std::string* error_;
+};
+
+// Name, category, status and reason, iterations and repetitions. A plain
+// Google Benchmark entry (no "status") is ok unless it says otherwise.
+bool read_entry_identity(const Json& b, BenchResult& r, const EntryReader& in) {
+    auto name = b.get_string("name");
+    if (!name) return in.fail("no name");
+    r.name = *name;
+    r.category = b.get_string("category").value_or("");
+    r.reason = b.get_string("reason").value_or("");
+    if (auto status = b.get_string("status")) {
+        r.status = *status;
+    } else {
+        r.status = b.get_bool("error_occurred").value_or(false) ? "faulted" : "ok";
+        if (r.reason.empty()) r.reason = b.get_string("error_message").value_or("");
+    }
+    r.iterations = b.get_uint("iterations").value_or(0);
+    r.repetitions = uint32_t(b.get_uint("repetitions").value_or(0));
+    return true;
+}
+
+// The cost figures; without hvbench's, real_time in its own unit.
+bool read_entry_cycles(const Json& b, BenchResult& r, const EntryReader& in) {
+    if (!in.cycles(b, "cycles_median", r.median_milli) || !in.cycles(b, "cycles_min", r.min_milli) ||
+        !in.cycles(b, "cycles_mean", r.mean_milli) || !in.cycles(b, "cycles_mad", r.mad_milli) ||
+        !in.cycles(b, "control_median", r.control_median_milli))
         return false;
+    if (!b.get("cycles_median")) {
+        if (auto t = b.get_double("real_time")) r.median_milli = r.min_milli = r.mean_milli = int64_t(*t * 1000.0);
+    }
+    return true;
+}
+
+bool read_entry_params(const Json& b, BenchResult& r, const EntryReader& in) {
+    const Json* p = b.get("params");
+    if (!p) return true;
+    if (!p->is(Json::Kind::object)) return in.fail("params is not an object");
+    for (const auto& [k, v] : p->members) {
+        auto n = p->get_uint(k);
+        if (!n) return in.fail("bad params." + k);
+        r.params.emplace_back(k, *n);
+    }
+    return true;
+}
+
+// The fields of newer runs: the interval, the headline, verify's second
+// look and the numeric fields of kernel/record_fields.h.
+bool read_entry_quality(const Json& b, BenchResult& r, const EntryReader& in) {
+    if (!in.milli(b, "cycles_ci_low", r.ci_low_milli) || !in.milli(b, "cycles_ci_high", r.ci_high_milli) ||
+        !in.boolean(b, "noisy", r.noisy) || !in.milli(b, "verify_median", r.verify_median_milli) ||
+        !in.boolean(b, "verify_agrees", r.verify_agrees) || !in.milli(b, "cycles_estimate", r.estimate_milli) ||
+        !in.milli(b, "cycles_estimate_low", r.estimate_low_milli) ||
+        !in.milli(b, "cycles_estimate_high", r.estimate_high_milli) || !in.milli(b, "cycles_p50", r.p50_milli) ||
+        !in.milli(b, "cycles_p90", r.p90_milli))
+        return false;
+#define HVB_READ_NUMBER(name, type, sent, json_at, csv_at) \
+    if (!in.number(b, #name, r.name)) return false;
+    HVB_RESULT_NUMBERS(HVB_READ_NUMBER)
+#undef HVB_READ_NUMBER
     r.noisy_cause = b.get_string("noisy_cause").value_or("");
     if (r.ci_low_milli.has_value() != r.ci_high_milli.has_value())
-        return fail("cycles_ci_low and cycles_ci_high come together");
+        return in.fail("cycles_ci_low and cycles_ci_high come together");
     r.iterations_mode = b.get_string("iterations_mode").value_or("");
-    if (const Json* lin = b.get("linearity")) {
-        if (!lin->is(Json::Kind::array)) return fail("linearity is not an array");
-        for (const Json& e : lin->items) {
-            if (!e.is(Json::Kind::object)) return fail("a linearity level is not an object");
-            LinearityLevel l;
-            std::optional<uint64_t> iterations, repetitions;
-            std::optional<int64_t> median, ratio;
-            std::optional<bool> noisy;
-            if (!opt_uint(e, "iterations", iterations) || !opt_milli(e, "cycles_median", median) ||
-                !opt_milli(e, "cycles_ci_low", l.ci_low_milli) || !opt_milli(e, "cycles_ci_high", l.ci_high_milli) ||
-                !opt_uint(e, "repetitions", repetitions) || !opt_bool(e, "noisy", noisy) ||
-                !opt_milli(e, "ratio", ratio))
-                return false;
-            if (!iterations || !median || !ratio) return fail("a linearity level lacks iterations, cycles_median or ratio");
-            l.iterations = *iterations;
-            l.median_milli = *median;
-            l.repetitions = repetitions.value_or(0);
-            l.noisy = noisy.value_or(false);
-            l.ratio_milli = *ratio;
-            r.linearity.push_back(l);
-        }
-    }
-    if (const Json* rm = b.get("run_medians")) {
-        const Json* rn = b.get("run_noisy");
-        if (!rm->is(Json::Kind::array) || !rn || !rn->is(Json::Kind::array) || rn->items.size() != rm->items.size())
-            return fail("run_medians and run_noisy are arrays of the same length");
-        for (size_t i = 0; i < rm->items.size(); ++i) {
-            auto m = parse_milli(rm->items[i].text);
-            if (!rm->items[i].is(Json::Kind::number) || !m) return fail("bad run_medians entry");
-            if (!rn->items[i].is(Json::Kind::boolean)) return fail("bad run_noisy entry");
-            r.run_medians_milli.push_back(*m);
-            r.run_noisy.push_back(rn->items[i].boolean);
-        }
-    }
-    if (b.get("external_cycles_median")) {
-        ExternalStats e;
-        e.samples = uint32_t(b.get_uint("external_samples").value_or(0));
-        e.unresolved = uint32_t(b.get_uint("external_unresolved").value_or(0));
-        if (!cyc("external_cycles_median", e.median_milli) || !cyc("external_cycles_min", e.min_milli) ||
-            !cyc("external_cycles_mean", e.mean_milli) || !cyc("external_cycles_mad", e.mad_milli) ||
-            !cyc("external_control_median", e.control_median_milli))
+    return true;
+}
+
+bool read_entry_linearity(const Json& b, BenchResult& r, const EntryReader& in) {
+    const Json* lin = b.get("linearity");
+    if (!lin) return true;
+    if (!lin->is(Json::Kind::array)) return in.fail("linearity is not an array");
+    for (const Json& e : lin->items) {
+        if (!e.is(Json::Kind::object)) return in.fail("a linearity level is not an object");
+        LinearityLevel l;
+        std::optional<uint64_t> iterations, repetitions;
+        std::optional<int64_t> median, ratio;
+        std::optional<bool> noisy;
+        if (!in.uint(e, "iterations", iterations) || !in.milli(e, "cycles_median", median) ||
+            !in.milli(e, "cycles_ci_low", l.ci_low_milli) || !in.milli(e, "cycles_ci_high", l.ci_high_milli) ||
+            !in.uint(e, "repetitions", repetitions) || !in.boolean(e, "noisy", noisy) || !in.milli(e, "ratio", ratio))
             return false;
-        r.external = e;
+        if (!iterations || !median || !ratio) return in.fail("a linearity level lacks iterations, cycles_median or ratio");
+        l.iterations = *iterations;
+        l.median_milli = *median;
+        l.repetitions = repetitions.value_or(0);
+        l.noisy = noisy.value_or(false);
+        l.ratio_milli = *ratio;
+        r.linearity.push_back(l);
     }
+    return true;
+}
+
+// run --runs N: every run's median and noisy flag.
+bool read_entry_runs(const Json& b, BenchResult& r, const EntryReader& in) {
+    const Json* rm = b.get("run_medians");
+    if (!rm) return true;
+    const Json* rn = b.get("run_noisy");
+    if (!rm->is(Json::Kind::array) || !rn || !rn->is(Json::Kind::array) || rn->items.size() != rm->items.size())
+        return in.fail("run_medians and run_noisy are arrays of the same length");
+    for (size_t i = 0; i < rm->items.size(); ++i) {
+        auto m = parse_milli(rm->items[i].text);
+        if (!rm->items[i].is(Json::Kind::number) || !m) return in.fail("bad run_medians entry");
+        if (!rn->items[i].is(Json::Kind::boolean)) return in.fail("bad run_noisy entry");
+        r.run_medians_milli.push_back(*m);
+        r.run_noisy.push_back(rn->items[i].boolean);
+    }
+    return true;
+}
+
+// --timing external: the host's figures.
+bool read_entry_external(const Json& b, BenchResult& r, const EntryReader& in) {
+    if (!b.get("external_cycles_median")) return true;
+    ExternalStats e;
+    e.samples = uint32_t(b.get_uint("external_samples").value_or(0));
+    e.unresolved = uint32_t(b.get_uint("external_unresolved").value_or(0));
+    if (!in.cycles(b, "external_cycles_median", e.median_milli) || !in.cycles(b, "external_cycles_min", e.min_milli) ||
+        !in.cycles(b, "external_cycles_mean", e.mean_milli) || !in.cycles(b, "external_cycles_mad", e.mad_milli) ||
+        !in.cycles(b, "external_control_median", e.control_median_milli))
+        return false;
+    r.external = e;
+    return true;
+}
+
+bool read_benchmark(const Json& b, BenchResult& r, std::string* error) {
+    EntryReader in(r, error);
+    if (!read_entry_identity(b, r, in) || !read_entry_cycles(b, r, in)) return false;
+    r.timer = b.get_string("timer").value_or("");
+    r.vm = unsigned(b.get_uint("vm").value_or(0));
+    r.tsc_hz = b.get_uint("tsc_hz").value_or(0);
+    if (!read_entry_params(b, r, in) || !read_entry_quality(b, r, in) || !read_entry_linearity(b, r, in) ||
+        !read_entry_runs(b, r, in) || !read_entry_external(b, r, in))
+        return false;
     r.vmm_output = b.get_string("vmm_output").value_or("");
     return true;
 }
 
-const std::vector<std::string> kCsvColumns = {
-    "name", "category", "status", "iterations", "repetitions", "cycles_median", "cycles_mad", "cycles_min",
-    "cycles_mean", "control_median", "time_ns", "timer", "vm", "external_samples", "external_cycles_median",
-    "external_cycles_mad", "external_cycles_min", "external_cycles_mean", "external_control_median", "params",
-    "reason", "ci_low", "ci_high", "noisy", "outliers", "cycles_estimate", "estimate_low", "estimate_high",
-    "cycles_p50", "cycles_p90", "noisy_cause"};
+// Where a numeric field of kernel/record_fields.h has its CSV column.
+enum class CsvAt { csv_none, csv_after_noisy, csv_end };
+constexpr bool has_column(CsvAt at) { return at != CsvAt::csv_none; }
+
+// The names of the numeric fields whose column is at `at`, in table order.
+void add_number_columns(std::vector<std::string>& columns, CsvAt at) {
+#define HVB_CSV_COLUMN(name, type, sent, json_at, csv_at) \
+    if (at == CsvAt::csv_at) columns.push_back(#name);
+    HVB_RESULT_NUMBERS(HVB_CSV_COLUMN)
+#undef HVB_CSV_COLUMN
+}
+
+// Their cells for r, "" when unset.
+void add_number_cells(std::vector<std::string>& row, const ResultNumbers& r, CsvAt at) {
+#define HVB_CSV_CELL(name, type, sent, json_at, csv_at) \
+    if (at == CsvAt::csv_at) row.push_back(r.name ? std::to_string(*r.name) : "");
+    HVB_RESULT_NUMBERS(HVB_CSV_CELL)
+#undef HVB_CSV_CELL
+}
+
+// The CSV's columns, in order: the first fixed ones, numeric fields placed
+// after "noisy", the later fixed ones, numeric fields placed at the end.
+const std::vector<std::string> kCsvColumns = [] {
+    std::vector<std::string> c = {
+        "name", "category", "status", "iterations", "repetitions", "cycles_median", "cycles_mad", "cycles_min",
+        "cycles_mean", "control_median", "time_ns", "timer", "vm", "external_samples", "external_cycles_median",
+        "external_cycles_mad", "external_cycles_min", "external_cycles_mean", "external_control_median", "params",
+        "reason", "ci_low", "ci_high", "noisy"};
+    add_number_columns(c, CsvAt::csv_after_noisy);
+    for (const char* name : {"cycles_estimate", "estimate_low", "estimate_high", "cycles_p50", "cycles_p90", "noisy_cause"})
+        c.push_back(name);
+    add_number_columns(c, CsvAt::csv_end);
+    return c;
+}();
 
 std::string opt_milli_text(const std::optional<int64_t>& v) { return v ? Json::milli(*v).text : ""; }
 
@@ -443,9 +529,13 @@ std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t 
             e ? milli_text(e->mad_milli) : "", e ? milli_text(e->min_milli) : "", e ? milli_text(e->mean_milli) : "",
             e ? milli_text(e->control_median_milli) : "", params_text(r.params), r.reason,
             opt_milli_text(r.ci_low_milli), opt_milli_text(r.ci_high_milli),
-            r.noisy ? (*r.noisy ? "true" : "false") : "", r.outliers ? std::to_string(*r.outliers) : "",
-            opt_milli_text(r.estimate_milli), opt_milli_text(r.estimate_low_milli), opt_milli_text(r.estimate_high_milli),
-            opt_milli_text(r.p50_milli), opt_milli_text(r.p90_milli), r.noisy_cause};
+            r.noisy ? (*r.noisy ? "true" : "false") : ""};
+        add_number_cells(row, r, CsvAt::csv_after_noisy);
+        for (const std::string& cell : {opt_milli_text(r.estimate_milli), opt_milli_text(r.estimate_low_milli),
+                                        opt_milli_text(r.estimate_high_milli), opt_milli_text(r.p50_milli),
+                                        opt_milli_text(r.p90_milli), r.noisy_cause})
+            row.push_back(cell);
+        add_number_cells(row, r, CsvAt::csv_end);
         for (size_t i = 0; i < row.size(); ++i) {
             if (i) out += ',';
             // Text from the guest (names, reasons, ...) is neutralised; the
@@ -524,6 +614,140 @@ std::optional<std::vector<std::vector<std::string>>> parse_csv(std::string_view 
     return rows;
 }
 
+namespace {
+
+// One CSV row's cells by column name; text columns turned back from their
+// neutralised form (tools/sanitize.h). "" for a column the file lacks.
+struct CsvRow {
+    const std::vector<std::string>& head;
+    const std::vector<std::string>& cells;
+    std::string get(const char* name) const {
+        std::string v;
+        for (size_t i = 0; i < head.size() && i < cells.size(); ++i)
+            if (head[i] == name) {
+                v = cells[i];
+                break;
+            }
+        return is_text_column(name) ? csv_text_value(v) : v;
+    }
+};
+
+bool parse_int(std::string_view s, int64_t& out) {
+    bool negative = !s.empty() && s.front() == '-';
+    uint64_t magnitude = 0;
+    if (!parse_uint(negative ? s.substr(1) : s, magnitude)) return false;
+    if (magnitude > (negative ? uint64_t(INT64_MAX) + 1 : uint64_t(INT64_MAX))) return false;
+    out = negative ? int64_t(0 - magnitude) : int64_t(magnitude);
+    return true;
+}
+// A numeric field of kernel/record_fields.h, by its type.
+bool parse_number(std::string_view s, std::optional<uint64_t>& out) {
+    uint64_t v = 0;
+    if (!parse_uint(s, v)) return false;
+    out = v;
+    return true;
+}
+bool parse_number(std::string_view s, std::optional<int64_t>& out) {
+    int64_t v = 0;
+    if (!parse_int(s, v)) return false;
+    out = v;
+    return true;
+}
+
+// Each read_csv_* step reads some of a row's cells into r; on a bad cell it
+// returns false with `bad` naming it. An empty cell leaves a field as it is.
+bool read_csv_counts(const CsvRow& c, BenchResult& r, std::string& bad) {
+    uint64_t u = 0;
+    if (!c.get("iterations").empty()) {
+        if (!parse_uint(c.get("iterations"), u)) return bad = "iterations", false;
+        r.iterations = u;
+    }
+    if (!c.get("repetitions").empty()) {
+        if (!parse_uint(c.get("repetitions"), u)) return bad = "repetitions", false;
+        r.repetitions = uint32_t(u);
+    }
+    if (!c.get("vm").empty()) {
+        if (!parse_uint(c.get("vm"), u)) return bad = "vm", false;
+        r.vm = unsigned(u);
+    }
+    return true;
+}
+
+bool csv_milli(const CsvRow& c, const char* name, int64_t& out) {
+    std::string s = c.get(name);
+    if (s.empty()) return true;
+    auto m = parse_milli(s);
+    if (!m) return false;
+    out = *m;
+    return true;
+}
+
+// The guest's cost figures and, with --timing external, the host's.
+bool read_csv_figures(const CsvRow& c, BenchResult& r, std::string& bad) {
+    if (!csv_milli(c, "cycles_median", r.median_milli) || !csv_milli(c, "cycles_mad", r.mad_milli) ||
+        !csv_milli(c, "cycles_min", r.min_milli) || !csv_milli(c, "cycles_mean", r.mean_milli) ||
+        !csv_milli(c, "control_median", r.control_median_milli))
+        return bad = "cycle figure", false;
+    if (c.get("external_cycles_median").empty()) return true;
+    ExternalStats e;
+    uint64_t u = 0;
+    if (!parse_uint(c.get("external_samples"), u)) return bad = "external_samples", false;
+    e.samples = uint32_t(u);
+    if (!csv_milli(c, "external_cycles_median", e.median_milli) || !csv_milli(c, "external_cycles_mad", e.mad_milli) ||
+        !csv_milli(c, "external_cycles_min", e.min_milli) || !csv_milli(c, "external_cycles_mean", e.mean_milli) ||
+        !csv_milli(c, "external_control_median", e.control_median_milli))
+        return bad = "external figure", false;
+    r.external = e;
+    return true;
+}
+
+// Columns of newer runs (a file without them reads as before).
+bool read_csv_quality(const CsvRow& c, BenchResult& r, std::string& bad) {
+    for (auto [name, out_v] : {std::pair{"ci_low", &r.ci_low_milli}, std::pair{"ci_high", &r.ci_high_milli},
+                               std::pair{"cycles_estimate", &r.estimate_milli},
+                               std::pair{"estimate_low", &r.estimate_low_milli},
+                               std::pair{"estimate_high", &r.estimate_high_milli},
+                               std::pair{"cycles_p50", &r.p50_milli}, std::pair{"cycles_p90", &r.p90_milli}}) {
+        std::string v = c.get(name);
+        if (v.empty()) continue;
+        auto m = parse_milli(v);
+        if (!m) return bad = name, false;
+        *out_v = *m;
+    }
+    if (r.ci_low_milli.has_value() != r.ci_high_milli.has_value())
+        return bad = "ci_low/ci_high (one without the other)", false;
+    if (std::string v = c.get("noisy"); !v.empty()) {
+        if (v != "true" && v != "false") return bad = "noisy", false;
+        r.noisy = v == "true";
+    }
+#define HVB_CSV_READ(name, type, sent, json_at, csv_at)                                      \
+    if (has_column(CsvAt::csv_at))                                                           \
+        if (std::string v = c.get(#name); !v.empty() && !parse_number(v, r.name)) return bad = #name, false;
+    HVB_RESULT_NUMBERS(HVB_CSV_READ)
+#undef HVB_CSV_READ
+    r.noisy_cause = c.get("noisy_cause");
+    return true;
+}
+
+// "name=value;name=value".
+bool read_csv_params(const CsvRow& c, BenchResult& r, std::string& bad) {
+    std::string params = c.get("params");
+    size_t pos = 0;
+    uint64_t u = 0;
+    while (pos < params.size()) {
+        size_t semi = params.find(';', pos);
+        std::string item = params.substr(pos, semi == std::string::npos ? std::string::npos : semi - pos);
+        size_t eq = item.find('=');
+        if (eq == std::string::npos || !parse_uint(item.substr(eq + 1), u)) return bad = "params", false;
+        r.params.emplace_back(item.substr(0, eq), u);
+        if (semi == std::string::npos) break;
+        pos = semi + 1;
+    }
+    return true;
+}
+
+}  // namespace
+
 std::optional<std::vector<BenchResult>> read_results_csv(std::string_view text, std::string* error) {
     CsvLayout layout;
     auto rows = parse_csv(text, error, &layout);
@@ -533,13 +757,8 @@ std::optional<std::vector<BenchResult>> read_results_csv(std::string_view text, 
         return std::nullopt;
     }
     const auto& head = rows->front();
-    auto col = [&](const std::string& name) -> int {
-        for (size_t i = 0; i < head.size(); ++i)
-            if (head[i] == name) return int(i);
-        return -1;
-    };
-    int c_name = col("name"), c_median = col("cycles_median");
-    if (c_name < 0 || c_median < 0) {
+    auto has = [&](const std::string& name) { return std::find(head.begin(), head.end(), name) != head.end(); };
+    if (!has("name") || !has("cycles_median")) {
         if (error) *error = "CSV header lacks name or cycles_median";
         return std::nullopt;
     }
@@ -552,7 +771,6 @@ std::optional<std::vector<BenchResult>> read_results_csv(std::string_view text, 
             if (error) *error = "line " + std::to_string(line) + ": " + what;
             return std::nullopt;
         };
-        auto bad = [&](const std::string& what) { return fail("bad " + what); };
         if (row.size() == 1 && row[0].empty()) continue;  // blank line
         // A row cut short (a copy stopped mid-file) is an error, never a row
         // of zeros: every row has the header's fields and its line end.
@@ -561,88 +779,20 @@ std::optional<std::vector<BenchResult>> read_results_csv(std::string_view text, 
                         (row.size() < head.size() ? ": the row is cut short" : ""));
         if (n + 1 == rows->size() && layout.last_row_unterminated)
             return fail("the last row has no line end: the file was cut short");
-        auto get = [&](const char* name) -> std::string {
-            int c = col(name);
-            std::string v = c >= 0 && size_t(c) < row.size() ? row[size_t(c)] : "";
-            return is_text_column(name) ? csv_text_value(v) : v;
-        };
+        CsvRow c{head, row};
         BenchResult r;
-        r.name = get("name");
+        r.name = c.get("name");
         if (auto [it, fresh] = first_line.try_emplace(r.name, line); !fresh)
             return fail("a second row for " + r.name + " (the first is on line " + std::to_string(it->second) + ")");
-        r.category = get("category");
-        r.status = get("status");
+        r.category = c.get("category");
+        r.status = c.get("status");
         if (r.status.empty()) r.status = "ok";
-        r.reason = get("reason");
-        r.timer = get("timer");
-        uint64_t u = 0;
-        if (!get("iterations").empty()) {
-            if (!parse_uint(get("iterations"), u)) return bad("iterations");
-            r.iterations = u;
-        }
-        if (!get("repetitions").empty()) {
-            if (!parse_uint(get("repetitions"), u)) return bad("repetitions");
-            r.repetitions = uint32_t(u);
-        }
-        if (!get("vm").empty()) {
-            if (!parse_uint(get("vm"), u)) return bad("vm");
-            r.vm = unsigned(u);
-        }
-        auto milli = [&](const char* name, int64_t& out_v) {
-            std::string s = get(name);
-            if (s.empty()) return true;
-            auto m = parse_milli(s);
-            if (!m) return false;
-            out_v = *m;
-            return true;
-        };
-        if (!milli("cycles_median", r.median_milli) || !milli("cycles_mad", r.mad_milli) ||
-            !milli("cycles_min", r.min_milli) || !milli("cycles_mean", r.mean_milli) ||
-            !milli("control_median", r.control_median_milli))
-            return bad("cycle figure");
-        if (!get("external_cycles_median").empty()) {
-            ExternalStats e;
-            if (!parse_uint(get("external_samples"), u)) return bad("external_samples");
-            e.samples = uint32_t(u);
-            if (!milli("external_cycles_median", e.median_milli) || !milli("external_cycles_mad", e.mad_milli) ||
-                !milli("external_cycles_min", e.min_milli) || !milli("external_cycles_mean", e.mean_milli) ||
-                !milli("external_control_median", e.control_median_milli))
-                return bad("external figure");
-            r.external = e;
-        }
-        // Columns of newer runs (a file without them reads as before).
-        for (auto [name, out_v] : {std::pair{"ci_low", &r.ci_low_milli}, std::pair{"ci_high", &r.ci_high_milli},
-                                   std::pair{"cycles_estimate", &r.estimate_milli},
-                                   std::pair{"estimate_low", &r.estimate_low_milli},
-                                   std::pair{"estimate_high", &r.estimate_high_milli},
-                                   std::pair{"cycles_p50", &r.p50_milli}, std::pair{"cycles_p90", &r.p90_milli}}) {
-            std::string v = get(name);
-            if (v.empty()) continue;
-            auto m = parse_milli(v);
-            if (!m) return bad(name);
-            *out_v = *m;
-        }
-        if (r.ci_low_milli.has_value() != r.ci_high_milli.has_value()) return bad("ci_low/ci_high (one without the other)");
-        if (std::string v = get("noisy"); !v.empty()) {
-            if (v != "true" && v != "false") return bad("noisy");
-            r.noisy = v == "true";
-        }
-        if (std::string v = get("outliers"); !v.empty()) {
-            if (!parse_uint(v, u)) return bad("outliers");
-            r.outliers = u;
-        }
-        r.noisy_cause = get("noisy_cause");
-        std::string params = get("params");
-        size_t pos = 0;
-        while (pos < params.size()) {
-            size_t semi = params.find(';', pos);
-            std::string item = params.substr(pos, semi == std::string::npos ? std::string::npos : semi - pos);
-            size_t eq = item.find('=');
-            if (eq == std::string::npos || !parse_uint(item.substr(eq + 1), u)) return bad("params");
-            r.params.emplace_back(item.substr(0, eq), u);
-            if (semi == std::string::npos) break;
-            pos = semi + 1;
-        }
+        r.reason = c.get("reason");
+        r.timer = c.get("timer");
+        std::string bad;
+        if (!read_csv_counts(c, r, bad) || !read_csv_figures(c, r, bad) || !read_csv_quality(c, r, bad) ||
+            !read_csv_params(c, r, bad))
+            return fail("bad " + bad);
         out.push_back(std::move(r));
     }
     return out;

@@ -16,7 +16,7 @@
 //                    "cycles_ci_low", "cycles_ci_high", "noisy",
 //                    "outliers", "interrupts", "smis", "speed_permille",
 //                    "timer_drift_permille", "iterations_mode",
-//                    "elapsed_us", "t_us", "linearity": [{"iterations",
+//                    "elapsed_us", "t_us", "init_us", "linearity": [{"iterations",
 //                    "cycles_median", "cycles_ci_low", "cycles_ci_high",
 //                    "repetitions", "noisy", "ratio"}],
 //                    with run --runs N: "run_medians", "run_noisy"}]}
@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "tools/json.h"
+#include "tools/records.h"
 #include "tools/timing.h"
 
 namespace hvb::tools {
@@ -44,7 +45,8 @@ namespace hvb::tools {
 inline constexpr const char kStatusCrashed[] = "crashed";
 bool is_known_status(std::string_view s);
 
-struct BenchResult {
+// ResultNumbers (tools/records.h): the numeric fields of kernel/record_fields.h.
+struct BenchResult : ResultNumbers {
     std::string name, category, status = "ok", reason;
     uint64_t iterations = 0;
     uint32_t repetitions = 0;
@@ -60,9 +62,6 @@ struct BenchResult {
     std::string iterations_mode;                         // "adaptive" | "fixed" | ""
     std::optional<int64_t> ci_low_milli, ci_high_milli;  // 95% CI of the median, millicycles
     std::optional<bool> noisy;                           // the CI target was not met
-    std::optional<uint64_t> outliers, interrupts, smis, elapsed_us, t_us;
-    std::optional<int64_t> speed_permille;
-    std::optional<int64_t> timer_drift_permille;  // the timer call after it vs the VM's cheapest
     // verify=1: the median of the second look, and whether it agreed.
     std::optional<int64_t> verify_median_milli;
     std::optional<bool> verify_agrees;
@@ -71,7 +70,6 @@ struct BenchResult {
     // uncontended cost, its interval, and the spread; unset from kernels
     // before it (the median is then the headline).
     std::optional<int64_t> estimate_milli, estimate_low_milli, estimate_high_milli, p50_milli, p90_milli;
-    std::optional<uint64_t> passes;
     std::string noisy_cause;  // the kernel's (or the aggregate's) reason; "" when not noisy or not said
     // run --runs N (tools/aggregate.h): every run's median of this benchmark
     // and its own noisy flag, in run order; empty for a single run.

@@ -115,7 +115,7 @@ BenchResult from_record(const ResultInfo& r, const std::string& timer, unsigned 
     b.estimate_high_milli = r.estimate_high_milli;
     b.p50_milli = r.p50_milli;
     b.p90_milli = r.p90_milli;
-    b.passes = r.passes;
+    static_cast<ResultNumbers&>(b) = r;  // every numeric field of kernel/record_fields.h
     b.noisy_cause = r.noisy_cause;
     b.mean_milli = r.mean_milli;
     b.mad_milli = r.mad_milli;

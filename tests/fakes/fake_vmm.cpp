@@ -14,6 +14,8 @@
 //                [--lose-end]                         exit after the last result, no end record
 //                [--loop-us N]                        how long a marked "benchmark loop" takes (timing=external)
 //                [--noise]                            human-readable lines and CRs between records
+//                [--numbers]                          every numeric field of kernel/record_fields.h set
+//                                                     (values: tests/fakes/fake_numbers.h)
 //
 // The kernel's behaviour it copies: benchmarks sorted by name, only=/skip=
 // by name or category, a begin record before each, timing markers 0x02/0x03
@@ -30,6 +32,7 @@
 #include <vector>
 
 #include "kernel/record.h"
+#include "tests/fakes/fake_numbers.h"
 
 namespace {
 
@@ -39,6 +42,22 @@ void put(void*, const char* s, size_t n) {
 }
 
 hvb::Sink out{&put, nullptr};
+
+// --numbers: each field of the table (a flagged one with its has_<name>)
+// set to its fake_number for the index-th benchmark.
+void set_numbers(hvb::ResultRecord& rec, size_t index) {
+    int row = 0;
+#define HVB_FAKE_SENT_always(name)
+#define HVB_FAKE_SENT_nonzero(name)
+#define HVB_FAKE_SENT_flagged(name) rec.has_##name = true;
+#define HVB_FAKE_NUMBER(name, type, sent, json_at, csv_at) \
+    HVB_FAKE_SENT_##sent(name) rec.name = hvb::fake::fake_number<hvb::record_field::type>(row++, index);
+    HVB_RESULT_NUMBERS(HVB_FAKE_NUMBER)
+#undef HVB_FAKE_NUMBER
+#undef HVB_FAKE_SENT_always
+#undef HVB_FAKE_SENT_nonzero
+#undef HVB_FAKE_SENT_flagged
+}
 
 std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> v;
@@ -69,7 +88,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> crash, hang;
     std::string vmm_stop, crash_rdtscp;
     bool vmm_stop_code = false;
-    bool die_at_boot = false, hang_at_boot = false, lose_end = false, noise = false;
+    bool die_at_boot = false, hang_at_boot = false, lose_end = false, noise = false, numbers = false;
     int loop_us = 200;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -87,6 +106,7 @@ int main(int argc, char** argv) {
         else if (a == "--hang-at-boot") hang_at_boot = true;
         else if (a == "--lose-end") lose_end = true;
         else if (a == "--noise") noise = true;
+        else if (a == "--numbers") numbers = true;
         else if (a == "--loop-us") loop_us = atoi(val().c_str());
         else {
             fprintf(stderr, "fake_vmm: unknown argument %s\n", a.c_str());
@@ -185,6 +205,7 @@ int main(int argc, char** argv) {
         rec.mean_milli = 10100 + int64_t(i) * 1000;
         rec.mad_milli = 250;
         rec.control_median_milli = 2000;
+        if (numbers) set_numbers(rec, i);
         hvb::write_result(out, rec);
         ++counts[0];
         if (noise) text((b.name + "   ok   (table row)\r\n").c_str());

@@ -561,9 +561,9 @@ TEST(RecordQuality, IntervalNoiseHazardsAndLinearity) {
     r.interrupts = 7;
     r.has_smis = true;
     r.smis = 1;
-    r.has_speed = true;
+    r.has_speed_permille = true;
     r.speed_permille = -130;
-    r.has_timer_drift = true;
+    r.has_timer_drift_permille = true;
     r.timer_drift_permille = 412;
     r.elapsed_us = 61234;
     r.t_us = 987654;
@@ -583,6 +583,17 @@ TEST(RecordQuality, IntervalNoiseHazardsAndLinearity) {
               "\"timer_drift_permille\":412,\"speed_permille\":-130,\"elapsed_us\":61234,\"t_us\":987654,\"linearity\":[{\"iterations\":100,\"median\":1.500,"
               "\"ci_low\":1.450,\"ci_high\":1.525,\"repetitions\":11,\"noisy\":true,\"ratio\":1.000},"
               "{\"iterations\":1000,\"median\":1.530,\"repetitions\":3,\"noisy\":true,\"ratio\":1.020}]}\n");
+}
+
+TEST(RecordQuality, InitTimeWhenItTookAMicrosecond) {
+    hvb::ResultRecord r = SampleResult();
+    Capture quick;
+    hvb::write_result(quick.sink(), r);
+    EXPECT_EQ(quick.only().find("init_us"), std::string::npos) << quick.only();
+    r.init_us = 1234;
+    Capture slow;
+    hvb::write_result(slow.sink(), r);
+    EXPECT_NE(slow.only().find("\"t_us\":0,\"init_us\":1234}"), std::string::npos) << slow.only();
 }
 
 TEST(RecordVerify, MeasuredAndFailed) {

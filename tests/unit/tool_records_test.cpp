@@ -233,7 +233,7 @@ const char kNewResult[] =
     R"("iterations":1000,"repetitions":23,"iterations_mode":"adaptive",)"
     R"("cycles":{"min":1500.000,"median":1520.250,"mean":1525.000,"mad":3.125,"ci_low":1518.000,"ci_high":1523.500},)"
     R"("control":{"median":30.000},"noisy":false,"outliers":2,"interrupts":1,"smis":0,"timer_drift_permille":31,"speed_permille":-12,"elapsed_us":180000,)"
-    R"("t_us":250000,"linearity":[)"
+    R"("t_us":250000,"init_us":1234,"linearity":[)"
     R"({"iterations":1000,"median":1520.250,"ci_low":1518.000,"ci_high":1523.500,"repetitions":23,"noisy":false,"ratio":1.000},)"
     R"({"iterations":10000,"median":1510.000,"ci_low":1509.000,"ci_high":1512.000,"repetitions":11,"noisy":false,"ratio":0.993},)"
     R"({"iterations":100000,"median":1555.500,"repetitions":4,"noisy":true,"ratio":1.023}]})"
@@ -305,6 +305,7 @@ TEST(ToolRecordsNewFields, OlderStreamsLackThemAndParseAsBefore) {
     EXPECT_FALSE(r.speed_permille);
     EXPECT_FALSE(r.timer_drift_permille);
     EXPECT_FALSE(r.elapsed_us);
+    EXPECT_FALSE(r.init_us);
     EXPECT_TRUE(r.linearity.empty());
 }
 
@@ -325,6 +326,7 @@ TEST(ToolRecordsNewFields, ResultFieldsAndLinearityAreRead) {
     EXPECT_EQ(r.timer_drift_permille, 31);
     EXPECT_EQ(r.elapsed_us, 180000u);
     EXPECT_EQ(r.t_us, 250000u);
+    EXPECT_EQ(r.init_us, 1234u);
     ASSERT_EQ(r.linearity.size(), 3u);
     EXPECT_EQ(r.linearity[0].iterations, 1000u);
     EXPECT_EQ(r.linearity[0].ratio_milli, 1000);

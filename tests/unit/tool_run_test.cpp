@@ -7,6 +7,9 @@
 #include <string>
 #include <thread>
 
+#include "kernel/record_fields.h"
+#include "tests/fakes/fake_numbers.h"
+#include "tools/results.h"
 #include "tools/run.h"
 
 namespace {
@@ -78,6 +81,35 @@ TEST(ToolRun, CleanRunIsOneVm) {
     EXPECT_EQ(r.results[1].vm, 1u);
     EXPECT_EQ(rec.cmdlines, (std::vector<std::string>{""}));
     EXPECT_EQ(rec.positions, (std::vector<std::pair<size_t, size_t>>{{1, 4}, {2, 4}, {3, 4}, {4, 4}}));
+}
+
+// Every numeric field of kernel/record_fields.h, as the kernel's writer sends
+// it, reaches the tool's results and comes back from its JSON and (where it
+// has a column) its CSV: a field added to the table is tested here too.
+TEST(ToolRun, EveryNumericFieldReachesTheResultsFiles) {
+    RunReport r = run_suite(Fast(), Fake({"--numbers"}), nullptr);
+    ASSERT_EQ(r.results.size(), 4u);
+    ResultsDoc doc;
+    doc.benchmarks = r.results;
+    std::string error;
+    auto json = read_results_json(write_results_json(doc), &error);
+    ASSERT_TRUE(json) << error;
+    auto csv = read_results_csv(write_results_csv(r.results, 0), &error);
+    ASSERT_TRUE(csv) << error;
+    for (size_t i = 0; i < r.results.size(); ++i) {
+        int row = 0;
+#define HVB_EXPECT_NUMBER(name, type, sent, json_at, csv_at)                    \
+    {                                                                           \
+        auto want = hvb::fake::fake_number<hvb::record_field::type>(row++, i);  \
+        EXPECT_EQ(r.results[i].name, want) << #name << " of result " << i;      \
+        EXPECT_EQ(json->benchmarks[i].name, want) << #name << " from the JSON"; \
+        if (std::string(#csv_at) != "csv_none") {                               \
+            EXPECT_EQ((*csv)[i].name, want) << #name << " from the CSV";        \
+        }                                                                       \
+    }
+        HVB_RESULT_NUMBERS(HVB_EXPECT_NUMBER)
+#undef HVB_EXPECT_NUMBER
+    }
 }
 
 TEST(ToolRun, CrashResumesInAFreshVmWithoutLosingResults) {

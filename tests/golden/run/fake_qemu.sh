@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/golden/fake_qemu.sh — QEMU's command line in, the fake VMM
+# tests/golden/run/fake_qemu.sh — QEMU's command line in, the fake VMM
 # (tests/fakes/fake_vmm.cpp) out: `hvbench run --qemu fake_qemu.sh` then
 # runs the whole tool against the scripted suite. The kernel command line
 # (-append) and -cpu are passed on; $HVB_FAKE_ARGS holds the scenario

@@ -1,9 +1,9 @@
 #!/bin/sh
-# tests/golden/tool_run_golden.sh — `hvbench run` end to end against the
-# fake VMM (tests/golden/fake_qemu.sh): for each scenario below, the
+# tests/golden/run/tool_run_golden.sh — `hvbench run` end to end against the
+# fake VMM (tests/golden/run/fake_qemu.sh): for each scenario below, the
 # tool's stdout, stderr, exit status, JSON, CSV and log, with what varies
 # from run to run or host to host masked (dates, host names and rates,
-# paths, wall-clock times), must equal tests/golden/<scenario>.*.
+# paths, wall-clock times), must equal tests/golden/run/<scenario>.*.
 # Outputs are promised byte-for-byte: a change here is a change users see.
 #
 #   tool_run_golden.sh HVBENCH FAKE_VMM WORKDIR [--update]
@@ -59,7 +59,7 @@ compare_outputs() {
     if [ "$update" = --update ]; then
       cp "$f" "$here/$f"
     elif ! cmp -s "$f" "$here/$f"; then
-      echo "FAIL $name: $f differs from tests/golden/$f"
+      echo "FAIL $name: $f differs from tests/golden/run/$f"
       diff -u "$here/$f" "$f" | head -40
       status=1
     fi
