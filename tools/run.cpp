@@ -125,13 +125,6 @@ BenchResult from_record(const ResultInfo& r, const std::string& timer, unsigned 
     b.ci_low_milli = r.ci_low_milli;
     b.ci_high_milli = r.ci_high_milli;
     b.noisy = r.noisy;
-    b.outliers = r.outliers;
-    b.interrupts = r.interrupts;
-    b.smis = r.smis;
-    b.elapsed_us = r.elapsed_us;
-    b.speed_permille = r.speed_permille;
-    b.timer_drift_permille = r.timer_drift_permille;
-    b.t_us = r.t_us;
     b.linearity = r.linearity;
     b.timer = timer;
     b.vm = vm;
