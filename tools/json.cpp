@@ -461,6 +461,8 @@ std::string serialize_json(const Json& value, int indent) {
     return out;
 }
 
+void append_json(std::string& out, const Json& value, int indent, int depth) { write_value(out, value, indent, depth); }
+
 std::optional<int64_t> parse_milli(std::string_view s) {
     bool negative = !s.empty() && s[0] == '-';
     if (negative) s.remove_prefix(1);

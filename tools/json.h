@@ -68,6 +68,10 @@ std::optional<Json> parse_json(std::string_view text, std::string* error);
 // 7-bit ASCII (\uXXXX, with surrogate pairs, for anything else), so the output
 // parses back to the same tree (invalid UTF-8 bytes become U+FFFD).
 std::string serialize_json(const Json& value, int indent = -1);
+// Appends `value` as serialize_json writes it at nesting level `depth` of a
+// document indented by `indent`: a caller can write a long array one element
+// at a time instead of building it whole.
+void append_json(std::string& out, const Json& value, int indent, int depth);
 // A JSON string literal (with the quotes) for `s`.
 std::string json_quote(std::string_view s);
 

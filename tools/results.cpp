@@ -429,16 +429,24 @@ std::string write_results_json(const ResultsDoc& doc) {
     if (!i.pinned.empty()) ctx.set("pinned", Json::string_value(i.pinned));
     if (!i.pinning.empty()) ctx.set("pinning", string_array(i.pinning));
     ctx.set("time_unit_note",
-            Json::string_value("real_time/cpu_time: median cost per iteration in ns (cycles / tsc_hz), or in cycles "
+            Json::string_value("real_time/cpu_time: the headline cost per iteration (cycles_estimate; cycles_median "
+                               "from a kernel without one) in ns (cycles / tsc_hz), or in cycles "
                                "with time_unit \"cycles\" when tsc_hz is unknown; cycles_* are guest TSC cycles, "
                                "external_* host TSC cycles"));
-    Json benches = Json::array();
-    for (size_t n = 0; n < doc.benchmarks.size(); ++n)
-        benches.push(benchmark_json(doc.benchmarks[n], n, i.tsc_hz, i.host_tsc_hz));
-    Json root = Json::object();
-    root.set("context", std::move(ctx));
-    root.set("benchmarks", std::move(benches));
-    return serialize_json(root, 2) + "\n";
+    // What serialize_json(root, 2) writes for {"context": ..., "benchmarks":
+    // [...]}, one entry at a time: a log of 200,000 results never holds all
+    // their JSON trees at once.
+    std::string out = "{\n  \"context\": ";
+    append_json(out, ctx, 2, 1);
+    out += ",\n  \"benchmarks\": ";
+    if (doc.benchmarks.empty()) out += "[]";
+    for (size_t n = 0; n < doc.benchmarks.size(); ++n) {
+        out += n ? ",\n    " : "[\n    ";
+        append_json(out, benchmark_json(doc.benchmarks[n], n, i.tsc_hz, i.host_tsc_hz), 2, 2);
+    }
+    if (!doc.benchmarks.empty()) out += "\n  ]";
+    out += "\n}\n";
+    return out;
 }
 
 std::optional<ResultsDoc> read_results_json(std::string_view text, std::string* error) {
