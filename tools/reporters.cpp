@@ -98,9 +98,16 @@ void print_table(const std::vector<BenchResult>& results, bool external, unsigne
                    r.status.c_str(), reason.c_str());
         }
     }
-    if (noisy && runs > 1)
+    if (noisy && runs > 1 && est)
+        printf("noisy: no other of the %u runs' headlines lies within 2x the kernel's target of the lowest "
+               "(see docs/measurement.md)\n", runs);
+    else if (noisy && runs > 1)
         printf("noisy: fewer than a majority of the %u runs' medians lie within 2x the kernel's CI target of the "
                "median (see docs/measurement.md)\n", runs);
+    else if (noisy && est)
+        printf("noisy: the headline (the p10) is not established; each row names why: too few repetitions, a "
+               "cheaper mode below the p10, its low end seen in one pass only, or its interval wider than the "
+               "target. docs/measurement.md\n");
     else if (noisy)
         printf("noisy: treat with care. CI: the median's 95%% interval stayed wider than the target (--target) within "
                "the budget; host slowed: the timer call after it was >25%% dearer than the VM's cheapest; platform "
