@@ -38,8 +38,8 @@ std::string grub_menu_entry(const std::string& options, const std::string& elf_p
 // What the ISO boots on: BIOS and UEFI with every GRUB module (~21 MB), or
 // BIOS only with the few modules the menu needs (~2 MB), for a guest whose
 // disk reads are slow: a Xen HVM domU nested under TCG, where each of GRUB's
-// reads is a round trip to the device model in dom0 (the full ISO took
-// minutes in GRUB there, the small one ~30 s).
+// reads is a round trip to the device model in dom0 (on a loaded host GRUB
+// took ~125 s there with the full ISO, 23-29 s with the small one).
 enum class IsoKind { bios_uefi, bios_small };
 
 // Builds `output` from the kernel `elf` with grub-mkrescue (run without a
