@@ -8,10 +8,16 @@
 # <cache> is $1, else $HVB_XEN_CACHE, else ~/.cache/hvbench/xen (tools/xen.h).
 # The image is cached, never committed. hvbench and its options arrive per VM
 # as a second cpio archive the tool appends to initrd.img (/hvbench/).
+# With --hvm (first argument) the image also carries Debian's device model
+# (qemu-system-xen), hvmloader and SeaBIOS, so the dom0 can start hvbench as
+# an HVM domU booting /hvbench/hvbench.iso; it goes to <cache>/dom0-hvm.
 set -euo pipefail
 
+hvm=0
+[[ ${1:-} == --hvm ]] && { hvm=1; shift; }
 cache=${1:-${HVB_XEN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hvbench/xen}}
 out=$cache/dom0
+(( hvm )) && out=$cache/dom0-hvm
 [[ -s $out/vmlinuz && -s $out/initrd.img ]] && { echo "$out"; exit 0; }
 work=$out/work
 rm -rf "$work"
@@ -21,6 +27,7 @@ kernel_pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: li
 [[ -n $kernel_pkg ]] || { echo "xen-dom0-image: no linux-image-amd64 in the package lists (apt-get update?)" >&2; exit 1; }
 pkgs=("$kernel_pkg" xen-utils-4.17 libxencall1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenmisc4.17
       libxenstore4 libxentoollog1 libxendevicemodel1 libxenhypfs1 libxentoolcore1 libyajl2 busybox-static)
+(( hvm )) && pkgs+=(qemu-system-xen qemu-system-data seabios)
 (cd "$work/debs" && apt-get download -q "${pkgs[@]}" >/dev/null)
 for d in "$work"/debs/*.deb; do dpkg-deb -x "$d" "$work/pkg"; done
 
@@ -31,13 +38,29 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc/xen,var/lib
 cp "$pkg/bin/busybox" "$root/bin/busybox"
 tools=(xl xenstored xenconsoled xenconsole xen-init-dom0)
 for tool in "${tools[@]}"; do cp "$pkg/$xenbin/$tool" "$root/$xenbin/"; done
+# HVM: libxl starts /usr/libexec/xen-qemu-system-i386 and loads hvmloader and
+# SeaBIOS from these paths (compiled into libxenlight).
+bins=("${tools[@]/#/$root/$xenbin/}")
+if (( hvm )); then
+    mkdir -p "$root/usr/libexec" "$root/usr/lib/xen-4.17/boot" "$root/usr/share/seabios"
+    cp "$pkg/usr/libexec/xen-qemu-system-i386" "$root/usr/libexec/"
+    cp "$pkg/usr/lib/xen-4.17/boot/hvmloader" "$root/usr/lib/xen-4.17/boot/"
+    cp "$pkg/usr/share/seabios/bios-256k.bin" "$root/usr/share/seabios/"
+    # libxl passes -vnc none, and QEMU 7.2 still reads its keymap.
+    mkdir -p "$root/usr/share/qemu/keymaps"
+    cp "$pkg/usr/share/qemu/keymaps/en-us" "$root/usr/share/qemu/keymaps/"
+    bins+=("$root/usr/libexec/xen-qemu-system-i386")
+fi
 : > "$root/etc/xen/xl.conf"  # xl's defaults
 
 # Shared libraries: the Xen ones from the packages, the rest (libc, zlib, ...)
 # from this Debian host, as ldd resolves them.
 libpath=$pkg/usr/lib/x86_64-linux-gnu
-for tool in "${tools[@]}"; do
-    LD_LIBRARY_PATH=$libpath ldd "$root/$xenbin/$tool" | awk '/=> \// {print $3} /^\t\/lib64/ {print $1}'
+for bin in "${bins[@]}"; do
+    if LD_LIBRARY_PATH=$libpath ldd "$bin" | grep 'not found' >&2; then
+        echo "xen-dom0-image: $bin needs libraries this host lacks" >&2; exit 1
+    fi
+    LD_LIBRARY_PATH=$libpath ldd "$bin" | awk '/=> \// {print $3} /^\t\/lib64/ {print $1}'
 done | sort -u | while read -r lib; do
     case $lib in
         /lib64/*) cp -L "$lib" "$root/lib64/" ;;
@@ -68,20 +91,42 @@ xenconsoled --pid-file=/run/xenconsoled.pid
 cmdline=$(cat /hvbench/cmdline 2>/dev/null)
 vcpus=$(cat /hvbench/vcpus 2>/dev/null || echo 2)
 memory=$(cat /hvbench/memory 2>/dev/null || echo 256)
+type=$(cat /hvbench/type 2>/dev/null || echo pvh)
+if [ "$type" = hvm ]; then
+    # HVM: hvmloader and SeaBIOS boot the ISO (GRUB, the kernel's options in
+    # its grub.cfg). No COM1: every byte to it is a round trip to the device
+    # model, so the kernel writes its PV console ring instead (QEMU serves it).
+    boot='disk = [ "file:/hvbench/hvbench.iso,hdc:cdrom,r" ]
+boot = "d"
+serial = "none"
+vga = "none"
+vnc = 0'
+else
+    boot="kernel = \"/hvbench/hvbench.elf\"
+cmdline = \"$cmdline\""
+fi
 cat > /hvbench.cfg <<CFG
 name = "hvbench"
-type = "pvh"
-kernel = "/hvbench/hvbench.elf"
-cmdline = "$cmdline"
+type = "$type"
+$boot
 memory = $memory
 vcpus = $vcpus
 on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "destroy"
 CFG
-echo "hvbench-dom0: toolstack ready; xl create (PVH domU, $vcpus vCPUs, $memory MiB): $cmdline"
-xl create -c /hvbench.cfg
-echo "hvbench-dom0: the domU has ended (xl: $?)"
+echo "hvbench-dom0: toolstack ready; xl create ($type domU, $vcpus vCPUs, $memory MiB): $cmdline"
+if [ "$type" = hvm ]; then
+    # xl create -c shows an HVM guest's serial line: attach to the PV console
+    # while the domain is paused, then let it run until it is gone.
+    xl create -p /hvbench.cfg && { xl console -t pv hvbench & sleep 1; xl unpause hvbench; }
+    status=$?
+    while xl domid hvbench >/dev/null 2>&1; do sleep 1; done
+else
+    xl create -c /hvbench.cfg
+    status=$?
+fi
+echo "hvbench-dom0: the domU has ended (xl: $status)"
 # Xen restarts the machine, and QEMU (-no-reboot) exits.
 reboot -f
 INIT

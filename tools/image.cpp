@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "tools/launch.h"
 #include "tools/results.h"
@@ -59,12 +60,12 @@ std::optional<std::string> grub_path_problem(std::string_view path) {
     return std::nullopt;
 }
 
-std::string iso_grub_cfg(const std::string& options) {
+std::string iso_grub_cfg(const std::string& options, bool all_video) {
     std::string args = options.empty() ? "" : " " + options;
     return "# hvbench ISO (built by hvbench image). The serial console is on so the\n"
            "# results (COM1) and GRUB itself can be read over the same line.\n"
-           "set timeout=0\n"
-           "insmod all_video\n"
+           "set timeout=0\n" +
+           std::string(all_video ? "insmod all_video\n" : "") +
            "set default=0\n"
            "serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1\n"
            "terminal_input serial console\n"
@@ -94,7 +95,8 @@ std::string grub_menu_entry(const std::string& options, const std::string& elf_p
            "}\n";
 }
 
-bool build_iso(const std::string& elf, const std::string& options, const std::string& output, std::string* error) {
+bool build_iso(const std::string& elf, const std::string& options, const std::string& output, std::string* error,
+               IsoKind kind) {
     namespace fs = std::filesystem;
     char bad = 0;
     if (!grub_safe_options(options, &bad)) {
@@ -120,8 +122,15 @@ bool build_iso(const std::string& elf, const std::string& options, const std::st
             if (error) *error = elf + ": " + ec.message();
             break;
         }
-        if (!write_text_file((dir / "boot" / "grub" / "grub.cfg").string(), iso_grub_cfg(options), error)) break;
-        Captured c = run_capture({"grub-mkrescue", "--quiet", "-o", output, dir.string()}, 120000);
+        bool small = kind == IsoKind::bios_small;
+        if (!write_text_file((dir / "boot" / "grub" / "grub.cfg").string(), iso_grub_cfg(options, !small), error)) break;
+        std::vector<std::string> argv = {"grub-mkrescue", "--quiet"};
+        if (small)
+            argv.insert(argv.end(), {"-d", "/usr/lib/grub/i386-pc",
+                                     "--install-modules=multiboot2 multiboot iso9660 normal serial terminal biosdisk",
+                                     "--fonts=", "--locales=", "--themes="});
+        argv.insert(argv.end(), {"-o", output, dir.string()});
+        Captured c = run_capture(argv, 120000);
         if (!c.spawn_error.empty()) {
             if (error) *error = c.spawn_error + " (install grub-common, grub-pc-bin, grub-efi-amd64-bin, xorriso, mtools)";
             break;

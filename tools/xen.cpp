@@ -80,11 +80,19 @@ std::vector<std::string> default_xen_args(bool pv_dom0) {
 }
 
 std::optional<Dom0Image> ensure_dom0_image(const std::string& script, const std::string& cache,
-                                           const std::function<void(const std::string&)>& say, std::string* error) {
-    Dom0Image d{cache + "/dom0/vmlinuz", cache + "/dom0/initrd.img"};
+                                           const std::function<void(const std::string&)>& say, std::string* error,
+                                           DomuType type) {
+    bool hvm = type == DomuType::hvm;
+    std::string dir = cache + (hvm ? "/dom0-hvm" : "/dom0");
+    Dom0Image d{dir + "/vmlinuz", dir + "/initrd.img"};
     if (is_file(d.kernel) && is_file(d.initrd)) return d;
-    if (say) say("building the dom0 image (Linux, xl, busybox from Debian packages) into " + cache + "/dom0 with " + script);
-    Captured c = run_capture({"bash", script, cache}, 900000);
+    if (say)
+        say(std::string("building the dom0 image (Linux, xl, busybox") + (hvm ? ", qemu-system-xen, hvmloader, SeaBIOS" : "") +
+            " from Debian packages) into " + dir + " with " + script);
+    std::vector<std::string> argv = {"bash", script};
+    if (hvm) argv.push_back("--hvm");
+    argv.push_back(cache);
+    Captured c = run_capture(argv, 900000);
     if (!c.ok() || !is_file(d.kernel) || !is_file(d.initrd)) {
         *error = script + " failed: " + describe(c);
         return std::nullopt;
@@ -115,21 +123,28 @@ std::string newc_archive(const std::vector<std::pair<std::string, std::string>>&
     return out;
 }
 
-bool write_domu_initrd(const std::string& dom0_initrd, const std::string& kernel, const std::string& cmdline,
-                       unsigned vcpus, unsigned memory_mib, const std::string& out, std::string* error) {
+namespace {
+
+// `dom0_initrd`, zero bytes to a 4-byte boundary, then a newc archive of
+// /hvbench/ with `image` (read from `image_path`) under `image_name` and the
+// VM's settings, written to `out`.
+bool write_domu_archive(const std::string& dom0_initrd, const std::string& image_path, const std::string& image_name,
+                        const char* type, const std::string& cmdline, unsigned vcpus, unsigned memory_mib,
+                        const std::string& out, std::string* error) {
     auto slurp = [](const std::string& path, std::string* into) {
         std::ifstream f(path, std::ios::binary);
         into->assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
         return bool(f) || f.eof();
     };
-    std::string base, elf;
-    if (!slurp(dom0_initrd, &base) || !slurp(kernel, &elf) || elf.empty()) {
-        *error = "cannot read " + dom0_initrd + " or " + kernel;
+    std::string base, image;
+    if (!slurp(dom0_initrd, &base) || !slurp(image_path, &image) || image.empty()) {
+        *error = "cannot read " + dom0_initrd + " or " + image_path;
         return false;
     }
     base.append((4 - base.size() % 4) % 4, '\0');
     base += newc_archive({{"hvbench/", ""},
-                          {"hvbench/hvbench.elf", elf},
+                          {"hvbench/" + image_name, image},
+                          {"hvbench/type", std::string(type) + "\n"},
                           {"hvbench/cmdline", cmdline + "\n"},
                           {"hvbench/vcpus", std::to_string(vcpus) + "\n"},
                           {"hvbench/memory", std::to_string(memory_mib) + "\n"}});
@@ -141,6 +156,18 @@ bool write_domu_initrd(const std::string& dom0_initrd, const std::string& kernel
         return false;
     }
     return true;
+}
+
+}  // namespace
+
+bool write_domu_initrd(const std::string& dom0_initrd, const std::string& kernel, const std::string& cmdline,
+                       unsigned vcpus, unsigned memory_mib, const std::string& out, std::string* error) {
+    return write_domu_archive(dom0_initrd, kernel, "hvbench.elf", "pvh", cmdline, vcpus, memory_mib, out, error);
+}
+
+bool write_hvm_domu_initrd(const std::string& dom0_initrd, const std::string& iso, const std::string& cmdline,
+                           unsigned vcpus, unsigned memory_mib, const std::string& out, std::string* error) {
+    return write_domu_archive(dom0_initrd, iso, "hvbench.iso", "hvm", cmdline, vcpus, memory_mib, out, error);
 }
 
 std::string default_xen_cache() {

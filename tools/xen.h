@@ -23,14 +23,21 @@ inline constexpr const char kXenPackage[] = "xen-hypervisor-4.17-amd64";
 // stdout), every log line.
 std::vector<std::string> default_xen_args(bool pv_dom0);
 
-// hvbench as a PVH domU: the dom0 image (vmlinuz, initrd.img) in
-// <cache>/dom0, built by scripts/xen-dom0-image.sh (`script`) the first
-// time. nullopt with *error when it cannot be built.
+// The kind of domU the Linux dom0 starts: PVH (the ELF, no device model) or
+// HVM (the GRUB ISO, booted by hvmloader and SeaBIOS with Debian's
+// qemu-system-xen as device model in the dom0).
+enum class DomuType { pvh, hvm };
+
+// hvbench as a domU: the dom0 image (vmlinuz, initrd.img) in <cache>/dom0
+// (PVH) or <cache>/dom0-hvm (HVM: `script --hvm`, which adds the device
+// model, hvmloader and SeaBIOS), built by scripts/xen-dom0-image.sh
+// (`script`) the first time. nullopt with *error when it cannot be built.
 struct Dom0Image {
     std::string kernel, initrd;
 };
 std::optional<Dom0Image> ensure_dom0_image(const std::string& script, const std::string& cache,
-                                           const std::function<void(const std::string&)>& say, std::string* error);
+                                           const std::function<void(const std::string&)>& say, std::string* error,
+                                           DomuType type = DomuType::pvh);
 
 // A cpio archive in the "newc" format Linux unpacks into its initramfs:
 // entries in order, a name ending in '/' a directory, else a file with the
@@ -40,10 +47,17 @@ std::string newc_archive(const std::vector<std::pair<std::string, std::string>>&
 
 // The domU's per-VM initrd: `dom0_initrd`, zero bytes to a 4-byte boundary,
 // then a newc archive with /hvbench/hvbench.elf (read from `kernel`),
-// /hvbench/cmdline, /hvbench/vcpus and /hvbench/memory (MiB), written to
-// `out`. False with *error.
+// /hvbench/type "pvh", /hvbench/cmdline, /hvbench/vcpus and /hvbench/memory
+// (MiB), written to `out`. False with *error.
 bool write_domu_initrd(const std::string& dom0_initrd, const std::string& kernel, const std::string& cmdline,
                        unsigned vcpus, unsigned memory_mib, const std::string& out, std::string* error);
+
+// The HVM domU's per-VM initrd, the same way: /hvbench/type "hvm",
+// /hvbench/hvbench.iso (read from `iso`, which carries the kernel options in
+// its grub.cfg), /hvbench/cmdline (only shown by the dom0), /hvbench/vcpus
+// and /hvbench/memory.
+bool write_hvm_domu_initrd(const std::string& dom0_initrd, const std::string& iso, const std::string& cmdline,
+                           unsigned vcpus, unsigned memory_mib, const std::string& out, std::string* error);
 
 // The cache for the Xen hypervisor: $HVB_XEN_CACHE, else
 // $XDG_CACHE_HOME/hvbench/xen, else ~/.cache/hvbench/xen.

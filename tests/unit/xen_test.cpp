@@ -2,9 +2,13 @@
 // XENMEM_memory_map (posih/xen.h), the console route choice, Xen's console
 // lines read back (tools/xen.h) and the QEMU module argument.
 #include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <random>
 #include <string>
@@ -225,6 +229,39 @@ TEST(XenLaunch, NewcArchive) {
     EXPECT_EQ(f.substr(110, 16), std::string("hvbench/cmdline\0", 16));
     EXPECT_EQ(f.substr(128, 10), "only=idle\n");  // name padded to 128
     EXPECT_NE(a.find("TRAILER!!!"), std::string::npos);
+}
+
+// The per-VM initrds: the dom0's initrd as it was, then /hvbench/ with the
+// image under the name the dom0's /init looks for and the guest type.
+std::string domu_initrd(bool hvm) {
+    char dir[] = "/tmp/hvb-xen-test.XXXXXX";
+    if (!mkdtemp(dir)) return "";
+    std::string base = std::string(dir) + "/initrd", image = std::string(dir) + "/image", out = std::string(dir) + "/out";
+    std::ofstream(base, std::ios::binary) << "dom0-initrd";  // 11 bytes: padded to 12
+    std::ofstream(image, std::ios::binary) << "IMAGE";
+    std::string err;
+    bool ok = hvm ? hvb::tools::write_hvm_domu_initrd(base, image, "only=idle", 2, 256, out, &err)
+                  : hvb::tools::write_domu_initrd(base, image, "only=idle", 2, 256, out, &err);
+    std::ifstream f(out, std::ios::binary);
+    std::string got((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    for (const auto& p : {out, image, base}) unlink(p.c_str());
+    rmdir(dir);
+    return ok ? got : "error: " + err;
+}
+
+TEST(XenLaunch, DomuInitrds) {
+    for (bool hvm : {false, true}) {
+        std::string a = domu_initrd(hvm);
+        ASSERT_EQ(a.substr(0, 12), std::string("dom0-initrd\0", 12));
+        EXPECT_EQ(a.substr(12, 6), "070701");
+        std::string name = hvm ? "hvbench/hvbench.iso" : "hvbench/hvbench.elf";
+        EXPECT_NE(a.find(name + '\0'), std::string::npos) << name;
+        EXPECT_NE(a.find("IMAGE"), std::string::npos);
+        size_t type = a.find(std::string("hvbench/type") + '\0');
+        ASSERT_NE(type, std::string::npos);
+        EXPECT_EQ(a.substr(type + 14, 4), hvm ? "hvm\n" : "pvh\n");  // 110-byte header + 13-byte name, padded to 4
+        EXPECT_NE(a.find("only=idle\n"), std::string::npos);
+    }
 }
 
 TEST(XenLaunch, GivenImageMissingIsAClearError) {
