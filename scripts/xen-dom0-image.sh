@@ -119,9 +119,12 @@ echo "hvbench-dom0: toolstack ready; xl create ($type domU, $vcpus vCPUs, $memor
 if [ "$type" = hvm ]; then
     # xl create -c shows an HVM guest's serial line: attach to the PV console
     # while the domain is paused, then let it run until it is gone.
-    xl create -p /hvbench.cfg && { xl console -t pv hvbench & sleep 1; xl unpause hvbench; }
+    xl create -p /hvbench.cfg && { xl console -t pv hvbench & console=$!; sleep 1; xl unpause hvbench; }
     status=$?
     while xl domid hvbench >/dev/null 2>&1; do sleep 1; done
+    # xl console writes the last bytes (the end record) after the domain is
+    # gone: let it finish before rebooting, but not forever.
+    for i in 1 2 3 4 5; do kill -0 "$console" 2>/dev/null || break; sleep 1; done
 else
     xl create -c /hvbench.cfg
     status=$?

@@ -61,8 +61,9 @@ const char kUsage[] =
     "  --vmm qemu|xen         xen: the kernel as Xen 4.17's PVH dom0, Xen nested in QEMU (TCG; --memory default 1024M,\n"
     "                         dom0 256M); Xen comes from Debian's " XEN_PACKAGE " package, fetched once\n"
     "                         into ~/.cache/hvbench/xen ($HVB_XEN_CACHE) with apt-get download, never installed\n"
-    "  --guest dom0|pvh       with --vmm xen: the kernel as Xen's PVH dom0 (default), or as a PVH domU started\n"
-    "                         by xl in a Linux PV dom0 (scripts/xen-dom0-image.sh builds it once into the cache)\n"
+    "  --guest dom0|pvh|hvm   with --vmm xen: the kernel as Xen's PVH dom0 (default), or as a PVH or HVM domU\n"
+    "                         started by xl in a Linux PV dom0 (scripts/xen-dom0-image.sh builds it once into the\n"
+    "                         cache); hvm boots a GRUB ISO (needs grub-mkrescue; --boot-timeout default 600)\n"
     "  --xen PATH             that Xen image instead (an ELF or its .gz, e.g. /boot/xen-4.17-amd64.gz)\n"
     "  --xen-arg WORD         an extra Xen option, e.g. dom0_mem=512M,max:512M (repeatable; later ones win)\n"
     "  --only LIST, --skip LIST   benchmarks or categories (comma-separated; repeatable)\n"
@@ -112,7 +113,10 @@ RunInfo run_context(const RunConfig& cfg, const PinPlan& pin_plan, const std::ve
     info.executable = command_line.empty() ? "hvbench" : command_line[0];
     info.host_cpus = unsigned(sysconf(_SC_NPROCESSORS_ONLN));
     info.accel = cfg.accel;
-    info.boot = cfg.vmm != "xen" ? boot_path_name(cfg.boot) : cfg.guest == "pvh" ? "xen-pvh-domu" : "xen-pvh-dom0";
+    info.boot = cfg.vmm != "xen"        ? boot_path_name(cfg.boot)
+                : cfg.guest == "pvh"    ? "xen-pvh-domu"
+                : cfg.guest == "hvm"    ? "xen-hvm-domu"
+                                        : "xen-pvh-dom0";
     info.memory = cfg.memory;
     info.vcpus = cfg.smp;
     info.timing = cfg.settings.external_timing ? "external" : "internal";

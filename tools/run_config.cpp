@@ -58,7 +58,7 @@ bool machine_option(Args& args, RunConfig& cfg, std::string& error) {
         if (v != "qemu" && v != "xen") error = "--vmm must be qemu or xen";
         cfg.vmm = v;
     } else if (args.option("--guest", v, error)) {
-        if (v != "dom0" && v != "pvh") error = "--guest must be dom0 or pvh";
+        if (v != "dom0" && v != "pvh" && v != "hvm") error = "--guest must be dom0, pvh or hvm";
         cfg.guest = v;
     } else if (args.option("--xen", v, error)) {
         cfg.xen_given = v;
@@ -103,6 +103,7 @@ bool run_option(Args& args, RunConfig& cfg, std::string& error) {
     } else if (args.option("--boot-timeout", v, error)) {
         if (!parse_positive(v, 86400, t)) error = "--boot-timeout needs seconds (1..86400)";
         cfg.settings.boot_timeout_ms = int(t) * 1000;
+        cfg.boot_timeout_given = true;
     } else if (args.option("--json", v, error)) {
         cfg.json = v;
     } else if (args.option("--csv", v, error)) {

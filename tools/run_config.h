@@ -47,12 +47,12 @@ struct RunConfig {
     std::string json, csv, label, log;
     bool verbose = false, quiet = false;
     unsigned runs = 1;  // --runs: whole-suite runs in fresh VMs, aggregated (tools/aggregate.h)
-    bool memory_given = false;
+    bool memory_given = false, boot_timeout_given = false;
     std::string vmm = "qemu";             // --vmm
     std::string xen_given, xen;           // --xen; the image used (tools/xen.h ensure_xen)
     std::vector<std::string> xen_args;    // --xen-arg
     std::string guest = "dom0";           // --guest
-    Dom0Image dom0;                       // --guest pvh: the Linux dom0 that starts the kernel
+    Dom0Image dom0;                       // --guest pvh|hvm: the Linux dom0 that starts the kernel
 };
 
 // The rest of `hvbench run`'s command line; nullopt with *error (without

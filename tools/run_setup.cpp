@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "tools/catalog.h"
@@ -42,6 +43,30 @@ bool in_path(const std::string& name) {
     return false;
 }
 
+// --guest pvh|hvm: the Linux dom0 image whose xl starts the kernel as a
+// domU (built into the cache the first time). An HVM domU boots a GRUB ISO
+// built per VM, so it needs grub-mkrescue and GRUB's BIOS modules, and a
+// longer boot time limit: hvmloader, SeaBIOS and GRUB under nested TCG take
+// ~20 s on an idle host and minutes on a loaded one. False (after saying
+// why, as "Xen unavailable") when the domU cannot be run.
+bool prepare_domu(RunConfig& cli, const std::string& dom0_script, const std::function<void(const std::string&)>& say) {
+    bool hvm = cli.guest == "hvm";
+    if (hvm && (!in_path("grub-mkrescue") || !std::filesystem::is_directory("/usr/lib/grub/i386-pc"))) {
+        fprintf(stderr, "hvbench: Xen unavailable: --guest hvm boots a GRUB ISO: needs grub-mkrescue and "
+                        "/usr/lib/grub/i386-pc (packages grub-common, grub-pc-bin, xorriso)\n");
+        return false;
+    }
+    std::string err;
+    auto dom0 = ensure_dom0_image(dom0_script, default_xen_cache(), say, &err, hvm ? DomuType::hvm : DomuType::pvh);
+    if (!dom0) {
+        fprintf(stderr, "hvbench: Xen unavailable: no dom0 image: %s\n", err.c_str());
+        return false;
+    }
+    cli.dom0 = *dom0;
+    if (hvm && !cli.boot_timeout_given) cli.settings.boot_timeout_ms = 600 * 1000;
+    return true;
+}
+
 // --vmm xen: Xen's image (fetched into the cache the first time), TCG, the
 // memory Xen and its dom0 need, SeaBIOS, and Xen's console lines filtered
 // back into the kernel's. False (after saying why) when Xen is unavailable.
@@ -63,15 +88,8 @@ bool prepare_xen(RunConfig& cli, const std::string& dom0_script) {
         return false;
     }
     cli.xen = *xen;
-    if (cli.guest == "pvh") {
-        auto dom0 = ensure_dom0_image(dom0_script, default_xen_cache(), say, &err);
-        if (!dom0) {
-            fprintf(stderr, "hvbench: Xen unavailable: no dom0 image: %s\n", err.c_str());
-            return false;
-        }
-        cli.dom0 = *dom0;
-    }
-    std::vector<std::string> args = default_xen_args(cli.guest == "pvh");
+    if (cli.guest != "dom0" && !prepare_domu(cli, dom0_script, say)) return false;
+    std::vector<std::string> args = default_xen_args(cli.guest != "dom0");
     args.insert(args.end(), cli.xen_args.begin(), cli.xen_args.end());
     cli.xen_args = args;
     cli.settings.console_filter = [] {
@@ -215,7 +233,7 @@ bool read_catalog(RunConfig& cli, const RunSetup& setup) {
 
 // A scratch directory for the QMP socket and per-VM ISOs.
 bool make_scratch(const RunConfig& cli, RunSetup& setup) {
-    if (cli.pin || setup.build_isos || cli.guest == "pvh") {
+    if (cli.pin || setup.build_isos || cli.guest != "dom0") {
         char tmpl[] = "/tmp/hvbench.XXXXXX";
         if (!mkdtemp(tmpl)) {
             perror("hvbench: mkdtemp");
@@ -241,11 +259,17 @@ std::optional<std::vector<std::string>> vm_command(const RunConfig& cli, const R
     cfg.image = is_iso_boot(cli.boot) ? setup.iso : setup.elf;
     cfg.xen = cli.xen;
     for (const auto& a : cli.xen_args) cfg.xen_cmdline += (cfg.xen_cmdline.empty() ? "" : " ") + a;
-    if (cli.guest == "pvh") {
-        // The dom0 starts the kernel from its initrd, with this VM's options.
-        std::string initrd = setup.scratch + "/vm" + std::to_string(plan.number) + ".initrd";
-        if (!write_domu_initrd(cli.dom0.initrd, setup.elf, plan.cmdline, cli.smp, 256, initrd, err)) return std::nullopt;
-        cfg.xen_modules = {multiboot_module(cli.dom0.kernel, "console=hvc0 quiet"), multiboot_module(initrd, "")};
+    if (cli.guest != "dom0") {
+        // The dom0 starts the kernel from its initrd, with this VM's options:
+        // the ELF for PVH, for HVM a small BIOS ISO whose grub.cfg has them.
+        std::string vm = setup.scratch + "/vm" + std::to_string(plan.number);
+        bool ok = cli.guest == "hvm"
+                      ? build_iso(setup.elf, plan.cmdline, vm + ".iso", err, IsoKind::bios_small) &&
+                            write_hvm_domu_initrd(cli.dom0.initrd, vm + ".iso", plan.cmdline, cli.smp, 256,
+                                                  vm + ".initrd", err)
+                      : write_domu_initrd(cli.dom0.initrd, setup.elf, plan.cmdline, cli.smp, 256, vm + ".initrd", err);
+        if (!ok) return std::nullopt;
+        cfg.xen_modules = {multiboot_module(cli.dom0.kernel, "console=hvc0 quiet"), multiboot_module(vm + ".initrd", "")};
     }
     if (setup.build_isos && !plan.cmdline.empty()) {
         cfg.image = setup.scratch + "/vm" + std::to_string(plan.number) + ".iso";

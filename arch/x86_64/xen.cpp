@@ -163,6 +163,11 @@ void xen_ring_write(const char* s, size_t n) {
 }
 
 void xen_shutdown() {
+    if (ring) {
+        ring_kick();
+        uint64_t spins = 0;
+        while (ring->out_cons != ring->out_prod && ++spins < (1ull << 26)) pause();
+    }
     uint32_t reason = kShutdownPoweroff;
     xen_hypercall(kXenHypercallSchedOp, kSchedOpShutdown, reinterpret_cast<uint64_t>(&reason), 0);
 }

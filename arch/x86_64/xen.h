@@ -58,7 +58,9 @@ bool xen_ring_open();
 void xen_ring_write(const char* s, size_t n);
 
 // SCHEDOP_shutdown (poweroff: the suite's code is in its end record);
-// returns only if Xen refused.
+// returns only if Xen refused. A domU with a PV console first waits, up to
+// a bound, until its reader has taken everything off the ring: the domain is
+// destroyed at once, and bytes still on the ring (the end record) are lost.
 void xen_shutdown();
 
 }  // namespace hvb::x86

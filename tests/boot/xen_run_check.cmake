@@ -5,10 +5,11 @@
 # benchmarks' statuses, and the results files. When Xen cannot be had (no
 # Debian package lists, no network) the tool says "Xen unavailable" and the
 # test is reported skipped (SKIP_REGULAR_EXPRESSION), never passed.
-# GUEST=dom0 (the kernel is Xen's PVH dom0, console CONSOLEIO_write) or pvh
+# GUEST=dom0 (the kernel is Xen's PVH dom0, console CONSOLEIO_write), pvh
 # (a PVH domU started by xl in the Linux dom0 of scripts/xen-dom0-image.sh,
-# console the PV ring).
-#   cmake -DTOOL=build/hvbench -DOUT=<prefix> -DONLY=a,b,c -DGUEST=dom0|pvh -P xen_run_check.cmake
+# console the PV ring) or hvm (an HVM domU booting a GRUB ISO in the dom0 of
+# `xen-dom0-image.sh --hvm`, console the PV ring too: it has no COM1).
+#   cmake -DTOOL=build/hvbench -DOUT=<prefix> -DONLY=a,b,c -DGUEST=dom0|pvh|hvm -P xen_run_check.cmake
 foreach(v TOOL OUT ONLY GUEST)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "xen_run_check: -D${v}= is required")
@@ -37,9 +38,20 @@ string(JSON complete GET "${json}" context complete)
 if(GUEST STREQUAL "dom0")
   set(want_domain dom0)
   set(want_console xen-consoleio)
-else()
+elseif(GUEST STREQUAL "pvh" OR GUEST STREQUAL "hvm")
   set(want_domain domU)
   set(want_console xen-ring)
+else()
+  message(FATAL_ERROR "xen_run_check: GUEST=${GUEST}: dom0, pvh or hvm")
+endif()
+string(JSON boot GET "${json}" context boot)
+if(GUEST STREQUAL "dom0")
+  set(want_boot xen-pvh-dom0)
+else()
+  set(want_boot xen-${GUEST}-domu)
+endif()
+if(NOT boot STREQUAL want_boot)
+  message(FATAL_ERROR "context: boot '${boot}', expected ${want_boot}")
 endif()
 if(NOT hv STREQUAL "XenVMMXenVMM" OR NOT version MATCHES "^4\\.17$" OR NOT domain STREQUAL want_domain
    OR NOT console STREQUAL want_console OR NOT cpus EQUAL 2 OR NOT complete STREQUAL "ON")

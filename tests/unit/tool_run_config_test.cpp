@@ -31,6 +31,22 @@ TEST(ToolRunConfig, Defaults) {
     EXPECT_FALSE(c->pin);
     EXPECT_EQ(c->settings.bench_timeout_ms, 300000);
     EXPECT_EQ(c->settings.boot_timeout_ms, 240000);
+    EXPECT_FALSE(c->boot_timeout_given);
+}
+
+// --guest takes the three Xen guests; a given --boot-timeout is marked so
+// that --guest hvm's longer default (tools/run_setup.cpp) does not replace it.
+TEST(ToolRunConfig, XenGuests) {
+    for (const char* g : {"dom0", "pvh", "hvm"}) {
+        auto c = parse({"--vmm", "xen", "--guest", g});
+        ASSERT_TRUE(c) << g;
+        EXPECT_EQ(c->guest, g);
+        EXPECT_FALSE(c->boot_timeout_given);
+    }
+    auto c = parse({"--vmm", "xen", "--guest", "hvm", "--boot-timeout", "30"});
+    ASSERT_TRUE(c);
+    EXPECT_TRUE(c->boot_timeout_given);
+    EXPECT_EQ(c->settings.boot_timeout_ms, 30000);
 }
 
 TEST(ToolRunConfig, EveryKindOfOption) {
@@ -72,6 +88,7 @@ TEST(ToolRunConfig, ErrorsNameTheOption) {
         {{"--kernel-arg", "only=a"}, "--kernel-arg only=...: use --only (the tool adds to it when it resumes)"},
         {{"--xen-arg", "a b"}, "--xen-arg takes one word"},
         {{"--boot", "floppy"}, "--boot must be pvh, mb1, iso-bios or iso-uefi"},
+        {{"--guest", "pv"}, "--guest must be dom0, pvh or hvm"},
     };
     for (const auto& [words, want] : cases) {
         std::string error;
