@@ -397,7 +397,8 @@ constinit const OptionRow kOptionRows[] = {
      "N, or a:N,b:M, or both (iters=1000,cpuid:50): fixed iteration counts; default adaptive, within each "
      "benchmark's range"},
     {"reps", parse_bounded<&Options::reps, Options::kMaxReps>, "",
-     "N: fixed repetitions of {control, benchmark}, 1..1000; default adaptive, until the target or the budget"},
+     "N: fixed repetitions of {control, benchmark} in all, spread over the passes, 1..1000; default adaptive, "
+     "each pass a fifth of the budget"},
     {"timer", parse_timer<kTimerSet>, "rdtsc", "rdtscp|rdtsc: how a timed loop reads the cycle counter"},
     {"exit", parse_choice<ExitMode, &Options::exit, kExitSet>, "auto",
      "auto|halt: auto exits through QEMU's isa-debug-exit when there is one, else halts"},
@@ -409,13 +410,13 @@ constinit const OptionRow kOptionRows[] = {
      "interface (what mmio_read_lapic measures)"},
     {"timing", parse_choice<bool, &Options::external_timing, kTimingSet>, "internal",
      "internal|external: external also sends a marker byte on COM1 right before and after each timed loop of "
-     "the repetitions (not calibration, linearity levels past N, or the verify pass), for a host to timestamp "
-     "(HyperBench section 5.2)"},
+     "the first pass's repetitions (not calibration, later passes, linearity levels past N, or the verify pass), "
+     "for a host to timestamp (HyperBench section 5.2)"},
     {"budget", parse_bounded<&Options::budget_ms, Options::kMaxBudgetMs>, "60",
      "MS: time budget per benchmark, over all the suite's passes (docs/measurement.md), 1..600000"},
     {"target", parse_target, "1%",
-     "P%: confidence-interval target, the median's 95% interval within P% of it (or 1 cycle, whichever is "
-     "larger); 0.1%..100%"},
+     "P%: precision target (or 1 cycle, whichever is larger): the headline's interval within 3x it, a second "
+     "look or another run within 2x it, a linearity level's interval within it; 0.1%..100%"},
     {"linearity", parse_choice<bool, &Options::linearity, kSwitchSet>, "0",
      "1|0: measure each benchmark at N, 10N and 100N iterations (HyperBench section 6.2) and report the ratios"},
     {"pinned", parse_pinned, "unknown",

@@ -329,10 +329,10 @@ void RunLogReader::problem(const std::string& text) {
         log_.problems.push_back("line " + std::to_string(line_no_) + ": more problems; the rest are not listed");
 }
 
-bool RunLogReader::claim(size_t& count, const char* what) {
-    if (++count <= kMaxResultsPerHeader) return true;
+bool RunLogReader::claim(size_t& count, const char* what, size_t cap) {
+    if (++count <= cap) return true;
     if (!log_.flooded)
-        problem(std::string("more than ") + std::to_string(kMaxResultsPerHeader) + " " + what +
+        problem(std::string("more than ") + std::to_string(cap) + " " + what +
                 " records after one header: a kernel has tens of benchmarks, so this is not its stream; the rest "
                 "of them is not read");
     log_.flooded = true;
@@ -366,6 +366,9 @@ void RunLogReader::record(std::string_view body) {
             for (const auto& b : bad_fields) problem("header record: bad " + b + "; the rest is kept");
             ++log_.headers;
             results_since_ = begins_since_ = 0;
+            // A begin per benchmark per pass (the header's `passes`).
+            uint64_t passes = json->get_uint("passes").value_or(1);
+            begins_cap_ = kMaxResultsPerHeader * size_t(passes < 1 ? 1 : passes > kMaxPassesPerHeader ? kMaxPassesPerHeader : passes);
             // Each header starts a VM (a log of several VMs has several):
             // results after it are converted with its own TSC frequency,
             // never those before it.
@@ -377,7 +380,7 @@ void RunLogReader::record(std::string_view body) {
         }
     } else if (*type == kRecordBegin) {
         if (auto name = json->get_string("name")) {
-            if (claim(begins_since_, "begin")) {
+            if (claim(begins_since_, "begin", begins_cap_)) {
                 log_.begun.push_back(*name);
                 log_.begun_lines.push_back(line_no_);
             }

@@ -130,6 +130,7 @@ struct BadRecord {
 // The reader keeps the first kMaxResultsPerHeader, notes the rest as a
 // problem, and sets RunLog::flooded.
 inline constexpr size_t kMaxResultsPerHeader = 512;
+inline constexpr size_t kMaxPassesPerHeader = 16;  // what a header's `passes` may multiply the begin cap by
 
 struct RunLog {
     std::optional<HeaderInfo> header;  // the first header: the platform (a later one is another VM)
@@ -172,10 +173,11 @@ private:
     void line(std::string_view text);
     void record(std::string_view body);
     void problem(const std::string& text);
-    bool claim(size_t& count, const char* what);  // one more after this header: false past the cap
+    bool claim(size_t& count, const char* what, size_t cap = kMaxResultsPerHeader);  // one more after this header: false past the cap
     std::string partial_;
     size_t line_no_ = 1;            // of the line being read
     size_t results_since_ = 0, begins_since_ = 0;  // since the last header
+    size_t begins_cap_ = kMaxResultsPerHeader;     // x the header's passes
     uint64_t tsc_hz_ = 0;           // of the last header
     bool keep_raw_;
     RunLog log_;

@@ -11,12 +11,28 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "posih/xen.h"
 #include "tools/launch.h"
 
 namespace hvb::tools {
 namespace {
+
+// A file's whole text ("" when it cannot be read).
+std::string file_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// FNV-1a of the dom0 image script: which version built a cached image.
+std::string script_stamp(const std::string& script) {
+    uint64_t h = 14695981039346656037ull;
+    for (unsigned char c : file_text(script)) h = (h ^ c) * 1099511628211ull;
+    char buf[24];
+    snprintf(buf, sizeof buf, "%016llx\n", static_cast<unsigned long long>(h));
+    return buf;
+}
 
 bool is_file(const std::string& p) {
     struct stat st;
@@ -85,7 +101,12 @@ std::optional<Dom0Image> ensure_dom0_image(const std::string& script, const std:
     bool hvm = type == DomuType::hvm;
     std::string dir = cache + (hvm ? "/dom0-hvm" : "/dom0");
     Dom0Image d{dir + "/vmlinuz", dir + "/initrd.img"};
-    if (is_file(d.kernel) && is_file(d.initrd)) return d;
+    // The image is what this script built: a cached one from another
+    // version of the script is built again.
+    const std::string stamp_path = dir + "/script.stamp", stamp = script_stamp(script);
+    if (is_file(d.kernel) && is_file(d.initrd) && file_text(stamp_path) == stamp) return d;
+    std::filesystem::remove(d.kernel);
+    std::filesystem::remove(d.initrd);
     if (say)
         say(std::string("building the dom0 image (Linux, xl, busybox") + (hvm ? ", qemu-system-xen, hvmloader, SeaBIOS" : "") +
             " from Debian packages) into " + dir + " with " + script);
@@ -97,6 +118,7 @@ std::optional<Dom0Image> ensure_dom0_image(const std::string& script, const std:
         *error = script + " failed: " + describe(c);
         return std::nullopt;
     }
+    std::ofstream(stamp_path) << stamp;
     return d;
 }
 

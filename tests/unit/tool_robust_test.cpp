@@ -211,6 +211,27 @@ TEST(ToolRunLog, OneVmMayNotClaimThousandsOfResults) {
     EXPECT_NE(run.fatal.find("claimed more than 512 results"), std::string::npos) << run.fatal;
 }
 
+// A kernel sends a begin record per benchmark per pass: 120 benchmarks in 5
+// passes are 600 begins, which a header saying `passes: 5` allows.
+TEST(ToolRunLog, BeginsPerPassAreNotAFlood) {
+    const std::string header =
+        "@hvb {\"type\":\"header\",\"version\":1,\"cpu_vendor\":\"x\",\"cpu_model\":\"x\",\"cpu_family\":1,"
+        "\"cpu_model_id\":1,\"cpu_stepping\":1,\"hypervisor\":\"x\",\"tsc_hz\":1000000000,\"tsc_source\":\"pit\","
+        "\"invariant_tsc\":false,\"cpus\":1,\"apic\":\"xapic\",\"memory_bytes\":1,\"boot\":\"pvh\",\"loader\":\"\","
+        "\"cmdline\":\"\",\"timer\":\"rdtsc\",\"timing\":\"internal\",\"reps\":0,\"benchmarks\":120";
+    std::string begins;
+    for (int pass = 1; pass <= 5; ++pass)
+        for (int i = 0; i < 120; ++i)
+            begins += "@hvb {\"type\":\"begin\",\"name\":\"b" + std::to_string(i) + "\",\"index\":" +
+                      std::to_string(i + 1) + ",\"total\":120,\"pass\":" + std::to_string(pass) + "}\n";
+    RunLog with_passes = parse_run_log(header + ",\"passes\":5}\n" + begins);
+    EXPECT_FALSE(with_passes.flooded);
+    EXPECT_EQ(with_passes.begun.size(), 600u);
+    RunLog without = parse_run_log(header + "}\n" + begins);  // an older kernel: one begin per benchmark
+    EXPECT_TRUE(without.flooded);
+    EXPECT_EQ(without.begun.size(), kMaxResultsPerHeader);
+}
+
 TEST(ToolKernelWords, ValuesCannotSmuggleOptionsOrGrubText) {
     EXPECT_TRUE(kernel_word_problem("cpuid verify=0"));
     EXPECT_TRUE(kernel_word_problem("5 reps=3"));
