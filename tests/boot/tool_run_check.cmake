@@ -72,7 +72,8 @@ endif()
 # External timing with adaptive iterations: the host pairs the kernel's
 # marker bytes into {control, benchmark}; one pair per repetition (kept or
 # discarded), and a host-timed cost of the same sign and size as the
-# kernel's (ud2 costs hundreds of cycles under TCG). A repetition whose loop
+# kernel's (ud2 costs hundreds of cycles under TCG; the pass gets a 300 ms
+# budget so that its median has several loops). A repetition whose loop
 # the host could not time (both markers in one read: the tool read late, as
 # on a busy CI host) is left out and counted in external_unresolved, never
 # reported as 0 cycles; 5 ms loops make that rare. The kernel sends the
@@ -80,7 +81,7 @@ endif()
 # repetitions, the cost list of its `pass` record in the log.
 file(REMOVE ${OUT}-ext.json ${OUT}-ext.log)
 execute_process(
-  COMMAND ${TOOL} run --accel tcg --only ud2,cpuid --timing external --kernel-arg loop_us=5000 --json ${OUT}-ext.json
+  COMMAND ${TOOL} run --accel tcg --only ud2,cpuid --timing external --kernel-arg loop_us=5000 --kernel-arg budget=300 --json ${OUT}-ext.json
           --log ${OUT}-ext.log --timeout 120 --quiet
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -113,8 +114,11 @@ foreach(i RANGE ${last})
   if(name STREQUAL "ud2")
     string(REGEX REPLACE "\\..*" "" inside_int "${inside}")
     string(REGEX REPLACE "\\..*" "" outside_int "${outside}")
-    math(EXPR lo "${inside_int} / 2")
-    math(EXPR hi "${inside_int} * 2")
+    # Within 3x either way: the host times the loops from when it reads the
+    # marker bytes, which a busy host delays or bunches (on a 2-core host
+    # with both cores busy: 768-1654 host cycles against the kernel's 761-1226).
+    math(EXPR lo "${inside_int} / 3")
+    math(EXPR hi "${inside_int} * 3")
     if(outside_int LESS lo OR outside_int GREATER hi)
       message(FATAL_ERROR "ud2: host-timed ${outside} cycles against the kernel's ${inside}")
     endif()
