@@ -81,6 +81,7 @@ private:
 void read_header_extras(const Json& j, HeaderInfo& h, std::vector<std::string>& bad) {
     OptionalFields f(j, bad);
     f.uint("boot_us", h.boot_us);
+    f.uint("passes", h.passes);
     f.milli("timer_cycles", h.timer_cycles_milli);
     f.milli("timer_mad", h.timer_mad_milli);
     f.milli("rdtsc_cycles", h.rdtsc_cycles_milli);
@@ -187,6 +188,33 @@ bool read_header(const Json& j, HeaderInfo& h, std::string& missing) {
     need_uint("reps", h.reps);
     need_uint("benchmarks", h.benchmarks);
     return missing.empty();
+}
+
+// A verify record (the kernel's second look); false with `missing` set when
+// a field it needs is absent or malformed.
+bool read_verify(const Json& j, VerifyInfo& v, std::string& missing) {
+    auto name = j.get_string("name");
+    auto iterations = j.get_uint("iterations");
+    auto measured = j.get_bool("measured");
+    auto agrees = j.get_bool("agrees");
+    if (!name || !iterations || !measured || !agrees) {
+        missing = !name ? "name" : !iterations ? "iterations" : !measured ? "measured" : "agrees";
+        return false;
+    }
+    v.name = *name;
+    v.iterations = *iterations;
+    v.measured = *measured;
+    v.agrees = *agrees;
+    v.reason = j.get_string("reason").value_or("");
+    auto median = j.get_milli("median");
+    auto reps = j.get_uint("repetitions");
+    if (v.measured && (!median || !reps)) {
+        missing = !median ? "median" : "repetitions";
+        return false;
+    }
+    if (median) v.median_milli = *median;
+    if (reps) v.repetitions = uint32_t(*reps);
+    return true;
 }
 
 bool read_result(const Json& j, ResultInfo& r, std::string& missing) {
@@ -339,6 +367,43 @@ bool RunLogReader::claim(size_t& count, const char* what, size_t cap) {
     return false;
 }
 
+void RunLogReader::header(const Json& json, std::string& missing) {
+    HeaderInfo h;
+    if (!read_header(json, h, missing)) return;
+    std::vector<std::string> bad_fields;
+    read_header_extras(json, h, bad_fields);
+    for (const auto& b : bad_fields) problem("header record: bad " + b + "; the rest is kept");
+    ++log_.headers;
+    results_since_ = begins_since_ = 0;
+    // A begin per benchmark per pass (the header's `passes`).
+    uint64_t passes = h.passes.value_or(1);
+    begins_cap_ = kMaxResultsPerHeader * size_t(passes < 1 ? 1 : passes > kMaxPassesPerHeader ? kMaxPassesPerHeader : passes);
+    // Each header starts a VM (a log of several VMs has several): results
+    // after it are converted with its own TSC frequency, never those before it.
+    if (log_.header && h.tsc_hz != log_.header->tsc_hz)
+        problem("a header with tsc_hz " + std::to_string(h.tsc_hz) + " after one with " +
+                std::to_string(log_.header->tsc_hz) + " (another VM): the results after it keep their own");
+    tsc_hz_ = h.tsc_hz;
+    if (!log_.header) log_.header = std::move(h);
+}
+
+void RunLogReader::result(const Json& json, std::string& missing) {
+    ResultInfo r;
+    if (!read_result(json, r, missing)) {
+        if (log_.bad_records.size() < kMaxResultsPerHeader * 4)
+            log_.bad_records.push_back(
+                BadRecord{line_no_, std::string(kRecordResult), r.name, "missing or bad '" + missing + "'"});
+        return;
+    }
+    std::vector<std::string> bad_fields;
+    read_result_extras(json, r, bad_fields);
+    for (const auto& b : bad_fields) problem("result record " + quote(r.name) + ": bad " + b + "; the rest is kept");
+    r.line = line_no_;
+    r.tsc_hz = tsc_hz_;
+    if (keep_raw_) r.raw = json;
+    if (claim(results_since_, "result")) log_.results.push_back(std::move(r));
+}
+
 void RunLogReader::record(std::string_view body) {
     ++log_.record_count;
     std::string error;
@@ -359,25 +424,7 @@ void RunLogReader::record(std::string_view body) {
         problem("record without a type: " + quote(body));
         bad("", "", "no type");
     } else if (*type == kRecordHeader) {
-        HeaderInfo h;
-        if (read_header(*json, h, missing)) {
-            std::vector<std::string> bad_fields;
-            read_header_extras(*json, h, bad_fields);
-            for (const auto& b : bad_fields) problem("header record: bad " + b + "; the rest is kept");
-            ++log_.headers;
-            results_since_ = begins_since_ = 0;
-            // A begin per benchmark per pass (the header's `passes`).
-            uint64_t passes = json->get_uint("passes").value_or(1);
-            begins_cap_ = kMaxResultsPerHeader * size_t(passes < 1 ? 1 : passes > kMaxPassesPerHeader ? kMaxPassesPerHeader : passes);
-            // Each header starts a VM (a log of several VMs has several):
-            // results after it are converted with its own TSC frequency,
-            // never those before it.
-            if (log_.header && h.tsc_hz != log_.header->tsc_hz)
-                problem("a header with tsc_hz " + std::to_string(h.tsc_hz) + " after one with " +
-                        std::to_string(log_.header->tsc_hz) + " (another VM): the results after it keep their own");
-            tsc_hz_ = h.tsc_hz;
-            if (!log_.header) log_.header = std::move(h);
-        }
+        header(*json, missing);
     } else if (*type == kRecordBegin) {
         if (auto name = json->get_string("name")) {
             if (claim(begins_since_, "begin", begins_cap_)) {
@@ -388,42 +435,11 @@ void RunLogReader::record(std::string_view body) {
             missing = "name";
         }
     } else if (*type == kRecordResult) {
-        ResultInfo r;
-        if (read_result(*json, r, missing)) {
-            std::vector<std::string> bad_fields;
-            read_result_extras(*json, r, bad_fields);
-            for (const auto& b : bad_fields) problem("result record " + quote(r.name) + ": bad " + b + "; the rest is kept");
-            r.line = line_no_;
-            r.tsc_hz = tsc_hz_;
-            if (keep_raw_) r.raw = *json;
-            if (claim(results_since_, "result")) log_.results.push_back(std::move(r));
-        } else {
-            bad(*type, r.name, "missing or bad '" + missing + "'");
-        }
+        result(*json, missing);
     } else if (*type == kRecordVerify) {
         VerifyInfo v;
-        auto name = json->get_string("name");
-        auto iterations = json->get_uint("iterations");
-        auto measured = json->get_bool("measured");
-        auto agrees = json->get_bool("agrees");
-        if (!name || !iterations || !measured || !agrees) {
-            missing = !name ? "name" : !iterations ? "iterations" : !measured ? "measured" : "agrees";
-        } else {
-            v.name = *name;
-            v.iterations = *iterations;
-            v.measured = *measured;
-            v.agrees = *agrees;
-            v.reason = json->get_string("reason").value_or("");
-            auto median = json->get_milli("median");
-            auto reps = json->get_uint("repetitions");
-            if (v.measured && (!median || !reps)) {
-                missing = !median ? "median" : "repetitions";
-            } else {
-                if (median) v.median_milli = *median;
-                if (reps) v.repetitions = uint32_t(*reps);
-                if (log_.verifies.size() < kMaxResultsPerHeader * 4) log_.verifies.push_back(std::move(v));
-            }
-        }
+        if (read_verify(*json, v, missing) && log_.verifies.size() < kMaxResultsPerHeader * 4)
+            log_.verifies.push_back(std::move(v));
     } else if (*type == kRecordPass) {
         ++log_.pass_records;
     } else if (*type == kRecordYardstick) {

@@ -40,6 +40,7 @@ struct HeaderInfo {
     uint32_t cpus = 0, reps = 0, benchmarks = 0;  // reps: fixed repetitions, 0 when adaptive
 
     std::optional<uint64_t> boot_us;                 // kernel entry to this header
+    std::optional<uint64_t> passes;                  // round-robin passes over the suite (a begin per benchmark each)
     std::optional<int64_t> timer_cycles_milli;       // one empty timed call (what time_call adds)
     std::optional<int64_t> timer_mad_milli;
     std::optional<int64_t> rdtsc_cycles_milli;       // back-to-back RDTSC
@@ -174,6 +175,8 @@ private:
     void record(std::string_view body);
     void problem(const std::string& text);
     bool claim(size_t& count, const char* what, size_t cap = kMaxResultsPerHeader);  // one more after this header: false past the cap
+    void header(const Json& json, std::string& missing);
+    void result(const Json& json, std::string& missing);
     std::string partial_;
     size_t line_no_ = 1;            // of the line being read
     size_t results_since_ = 0, begins_since_ = 0;  // since the last header
