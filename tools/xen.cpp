@@ -11,24 +11,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "posih/xen.h"
 #include "tools/launch.h"
+#include "tools/results.h"
 
 namespace hvb::tools {
 namespace {
 
-// A file's whole text ("" when it cannot be read).
-std::string file_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // FNV-1a of the dom0 image script: which version built a cached image.
 std::string script_stamp(const std::string& script) {
     uint64_t h = 14695981039346656037ull;
-    for (unsigned char c : file_text(script)) h = (h ^ c) * 1099511628211ull;
+    for (unsigned char c : read_text_file(script, nullptr).value_or("")) h = (h ^ c) * 1099511628211ull;
     char buf[24];
     snprintf(buf, sizeof buf, "%016llx\n", static_cast<unsigned long long>(h));
     return buf;
@@ -104,7 +98,7 @@ std::optional<Dom0Image> ensure_dom0_image(const std::string& script, const std:
     // The image is what this script built: a cached one from another
     // version of the script is built again.
     const std::string stamp_path = dir + "/script.stamp", stamp = script_stamp(script);
-    if (is_file(d.kernel) && is_file(d.initrd) && file_text(stamp_path) == stamp) return d;
+    if (is_file(d.kernel) && is_file(d.initrd) && read_text_file(stamp_path, nullptr).value_or("") == stamp) return d;
     std::filesystem::remove(d.kernel);
     std::filesystem::remove(d.initrd);
     if (say)
@@ -153,25 +147,21 @@ namespace {
 bool write_domu_archive(const std::string& dom0_initrd, const std::string& image_path, const std::string& image_name,
                         const char* type, const std::string& cmdline, unsigned vcpus, unsigned memory_mib,
                         const std::string& out, std::string* error) {
-    auto slurp = [](const std::string& path, std::string* into) {
-        std::ifstream f(path, std::ios::binary);
-        into->assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-        return bool(f) || f.eof();
-    };
-    std::string base, image;
-    if (!slurp(dom0_initrd, &base) || !slurp(image_path, &image) || image.empty()) {
+    std::optional<std::string> base = read_text_file(dom0_initrd, nullptr), image = read_text_file(image_path, nullptr);
+    if (!base || !image || image->empty()) {
         *error = "cannot read " + dom0_initrd + " or " + image_path;
         return false;
     }
-    base.append((4 - base.size() % 4) % 4, '\0');
-    base += newc_archive({{"hvbench/", ""},
-                          {"hvbench/" + image_name, image},
-                          {"hvbench/type", std::string(type) + "\n"},
-                          {"hvbench/cmdline", cmdline + "\n"},
-                          {"hvbench/vcpus", std::to_string(vcpus) + "\n"},
-                          {"hvbench/memory", std::to_string(memory_mib) + "\n"}});
+    std::string& archive = *base;
+    archive.append((4 - archive.size() % 4) % 4, '\0');
+    archive += newc_archive({{"hvbench/", ""},
+                             {"hvbench/" + image_name, *image},
+                             {"hvbench/type", std::string(type) + "\n"},
+                             {"hvbench/cmdline", cmdline + "\n"},
+                             {"hvbench/vcpus", std::to_string(vcpus) + "\n"},
+                             {"hvbench/memory", std::to_string(memory_mib) + "\n"}});
     std::ofstream f(out, std::ios::binary | std::ios::trunc);
-    f.write(base.data(), std::streamsize(base.size()));
+    f.write(archive.data(), std::streamsize(archive.size()));
     f.close();
     if (!f) {
         *error = "cannot write " + out;
