@@ -111,6 +111,9 @@ void identify() {
             info.tsc_source = "hypervisor";
         }
     }
+    // None of them: the PIT will tell, over a window the boot's own work
+    // fills (tsc_calibrate_pit, from platform_init).
+    if (!info.tsc_hz) x86::pit_window_start();
 }
 
 // QEMU's isa-debug-exit reads as 0; an unclaimed port reads as all ones.
@@ -232,45 +235,103 @@ const uint32_t* madt_apic_ids(uint32_t* count) {
     return madt_ids;
 }
 
+namespace {
+
 // PIT channel 2, gated through port 0x61, counts down at 1.193182 MHz; its
-// output shows in port 0x61 bit 5. Mode 0 raises the output at terminal
-// count, so the TSC delta from loading the count to that edge spans a known
-// time (the classic calibration; Linux arch/x86/kernel/tsc.c does the same).
-uint64_t pit_measure(uint32_t ms) {
-    constexpr uint32_t kPitHz = 1193182;
-    uint32_t count = kPitHz * ms / 1000;  // ms <= 54 keeps it in 16 bits
+// output shows in port 0x61 bit 5 (mode 0 raises it at terminal count).
+constexpr uint32_t kPitHz = 1193182;
+constexpr uint8_t kPitOut = 0x20;
+
+// Loads channel 2 in mode 0 with `count` and returns the TSC at the load
+// (the midpoint of the reads around the last write).
+uint8_t saved_gate;
+bool gate_saved;
+uint64_t pit_load(uint32_t count) {
     uint8_t gate = inb(0x61);
+    if (!gate_saved) saved_gate = gate;
+    gate_saved = true;
     outb(0x61, uint8_t((gate & ~0x02) | 0x01));  // gate on, speaker off
     outb(0x43, 0xB0);                            // channel 2, lo/hi, mode 0
     outb(0x42, uint8_t(count));
+    uint64_t before = tsc_now();
     outb(0x42, uint8_t(count >> 8));
-    uint64_t start = tsc_now();
-    uint64_t limit = start + (1ull << 36);  // give up after ~20 s at 3 GHz
-    while (!(inb(0x61) & 0x20)) {
-        if (tsc_now() > limit) return 0;
-    }
-    uint64_t cycles = tsc_now() - start;
-    outb(0x61, gate);
-    return cycles * 1000 / ms;
+    uint64_t after = tsc_now();
+    return before + (after - before) / 2;
 }
 
+// The classic calibration (Linux arch/x86/kernel/tsc.c does the same): the
+// TSC delta from loading `ms` worth of ticks to the output's edge.
+uint64_t pit_measure(uint32_t ms) {
+    uint32_t count = kPitHz * ms / 1000;  // ms <= 54 keeps it in 16 bits
+    uint64_t start = pit_load(count);
+    uint64_t limit = start + (1ull << 36);  // give up after ~20 s at 3 GHz
+    while (!(inb(0x61) & kPitOut)) {
+        if (tsc_now() > limit) return 0;
+    }
+    return (tsc_now() - start) * 1000 / ms;
+}
+
+// The overlapped calibration: the PIT is loaded with its longest count as
+// soon as the CPU is identified (pit_window_start), the boot goes on, and
+// tsc_calibrate_pit reads the count back (a latch command) once at least
+// kPitWindowTicks have passed: the TSC cycles over the ticks counted. Both
+// clocks keep running while the host preempts the guest, so one long window
+// needs no median; only the latch itself must not be interrupted (its
+// bracket of TSC reads is checked). The boot's own work fills the window,
+// where the classic way spent 3 x 2 ms waiting before anything else.
+constexpr uint32_t kPitFullCount = 0xFFFF;  // 54.9 ms
+constexpr uint32_t kPitWindowTicks = 4773;  // 4 ms: one tick is 0.02%
+constexpr uint32_t kLatchTries = 8;
+uint64_t window_start_tsc;  // 0: no window running
+
+uint64_t pit_window_read() {
+    for (uint32_t attempt = 0; attempt < kLatchTries; ++attempt) {
+        if (inb(0x61) & kPitOut) return 0;  // past the full count: too late to use
+        uint64_t before = tsc_now();
+        outb(0x43, 0x80);  // latch channel 2's count
+        uint64_t after = tsc_now();
+        uint32_t count = inb(0x42);
+        count |= uint32_t(inb(0x42)) << 8;
+        uint32_t ticks = kPitFullCount - count;
+        if (ticks < kPitWindowTicks) {
+            // Too early: wait for the rest of the window (about its length).
+            uint64_t per_tick = ticks ? (before - window_start_tsc) / ticks : 0;
+            uint64_t until = tsc_now() + (per_tick ? per_tick * (kPitWindowTicks - ticks) : 1000000);
+            while (tsc_now() < until) pause();
+            --attempt;
+            continue;
+        }
+        uint64_t mid = before + (after - before) / 2;
+        uint64_t cycles = mid - window_start_tsc;
+        // The latch's bracket within 0.05% of the window, else try again.
+        if ((after - before) * 2000 > cycles) continue;
+        return cycles * kPitHz / ticks;
+    }
+    return 0;
+}
+
+}  // namespace
+
+void pit_window_start() { window_start_tsc = pit_load(kPitFullCount); }
+
 uint64_t tsc_calibrate_pit() {
-    // 2 ms each (2386 PIT ticks: one tick is 0.04%), so that the first
-    // measurement comes within milliseconds of entry; the suite needs the
-    // frequency to well under 1% (budgets, loop lengths, t_us). On the TCG
-    // guests here 3 x 2 ms gave 1996.15 MHz against the host's 1996.25,
-    // where 3 x 20 ms gave 2003-2306 (a host preemption in a longer window)
-    // and 3 x 1 ms 1996-2038 on a loaded host.
-    uint64_t runs[3];
-    for (uint64_t& r : runs) r = pit_measure(2);
-    // Median of three: one run disturbed by a host preemption cannot skew it.
-    uint64_t a = runs[0], b = runs[1], c = runs[2];
-    uint64_t median = a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b));
-    if (median && !info.tsc_hz) {
-        info.tsc_hz = median;
+    uint64_t hz = window_start_tsc ? pit_window_read() : 0;
+    window_start_tsc = 0;
+    if (!hz) {
+        // No window, or one that ran out: 3 x 2 ms (2386 PIT ticks; the
+        // median, so one run disturbed by a host preemption cannot skew it).
+        uint64_t runs[3];
+        for (uint64_t& r : runs) r = pit_measure(2);
+        uint64_t a = runs[0], b = runs[1], c = runs[2];
+        hz = a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b));
+    }
+    if (gate_saved) outb(0x61, saved_gate);
+    gate_saved = false;
+    if (hz && !info.tsc_hz) {
+        info.tsc_hz = hz;
         info.tsc_source = "pit";
     }
-    return median;
+    return hz;
 }
 
 uint64_t tsc_hz() { return info.tsc_hz ? info.tsc_hz : 1000000000ull; }

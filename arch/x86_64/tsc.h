@@ -6,8 +6,12 @@
 
 namespace hvb::x86 {
 
-// Measures the TSC frequency against PIT channel 2 when CPUID did not give
-// it. Returns the frequency (0 if the PIT does not tick).
+// Starts PIT channel 2 on its longest count: the window the TSC frequency
+// is measured over when CPUID does not give it (at CPU identification).
+void pit_window_start();
+// Measures the TSC frequency against PIT channel 2 (the window started
+// above, else 3 x 2 ms of waiting). Returns the frequency (0 if the PIT
+// does not tick).
 uint64_t tsc_calibrate_pit();
 uint64_t tsc_hz();  // best known frequency; a 1 GHz guess when unknown
 inline uint64_t tsc_now() {
