@@ -71,8 +71,8 @@ void estimate(const EstimateInput& in, int64_t* scratch, bool* gap, Estimate& ou
     // Typical: the median of the paired costs, after the long-gap rule of
     // kernel/measure.h, with its interval; and the spread p50 / p90.
     for (uint32_t i = 0; i < n; ++i) gap[i] = false;
-    mark_long_gaps(in.control, n, gap, scratch);
-    mark_long_gaps(in.bench, n, gap, scratch);
+    mark_long_gaps_sorted(in.control, control, n, gap);
+    mark_long_gaps_sorted(in.bench, bench, n, gap);
     int64_t* cost = scratch + 2 * n;
     uint32_t k = 0;
     for (uint32_t i = 0; i < n; ++i)

@@ -93,17 +93,11 @@ bool timer_drifted(uint64_t now, uint64_t floor, uint64_t mad, int64_t* permille
     return now > floor && *permille > kTimerDriftPermille && diff > kTimerDriftMads * mad;
 }
 
-size_t mark_long_gaps(const uint64_t* loops, size_t n, bool* gap, int64_t* scratch) {
+size_t mark_long_gaps_sorted(const uint64_t* loops, const int64_t* sorted, size_t n, bool* gap) {
     if (n == 0) return 0;
-    for (size_t i = 0; i < n; ++i) scratch[i] = to_i64(loops[i]);
-    sort_i64(scratch, n);
-    int64_t median = median_sorted(scratch, n);
-    for (size_t i = 0; i < n; ++i) {
-        int64_t d = to_i64(loops[i]) - median;  // both in [0, 2^63): no overflow
-        scratch[i] = d < 0 ? -d : d;
-    }
-    sort_i64(scratch, n);
-    int64_t mad = median_sorted(scratch, n);
+    int64_t median = median_sorted(sorted, n);
+    uint64_t mad_u = mad_sorted(sorted, n, median);  // below 2^63: every loop is in [0, 2^63)
+    int64_t mad = int64_t(mad_u);
     int64_t floor = median / 100;
     int64_t spread = mad > floor ? mad : floor;
     int64_t threshold = (kI64Max - median) / kGapMads < spread ? kI64Max : median + kGapMads * spread;
@@ -115,6 +109,12 @@ size_t mark_long_gaps(const uint64_t* loops, size_t n, bool* gap, int64_t* scrat
         }
     }
     return marked;
+}
+
+size_t mark_long_gaps(const uint64_t* loops, size_t n, bool* gap, int64_t* scratch) {
+    for (size_t i = 0; i < n; ++i) scratch[i] = to_i64(loops[i]);
+    sort_i64(scratch, n);
+    return mark_long_gaps_sorted(loops, scratch, n, gap);
 }
 
 uint64_t calibrate_count(uint64_t start, uint64_t max, uint64_t target, uint64_t timer_cost,

@@ -123,5 +123,7 @@ bool timer_drifted(uint64_t now, uint64_t floor, uint64_t mad, int64_t* permille
 // exceeds the long-gap threshold; returns how many it marked now. `scratch`
 // holds n.
 size_t mark_long_gaps(const uint64_t* loops, size_t n, bool* gap, int64_t* scratch);
+// The same, given `sorted`: the loops (as int64) in ascending order.
+size_t mark_long_gaps_sorted(const uint64_t* loops, const int64_t* sorted, size_t n, bool* gap);
 
 }  // namespace hvb

@@ -14,6 +14,12 @@ void sort_i64(int64_t* values, size_t n);
 // middle values, rounded toward negative infinity. n must be >= 1.
 int64_t median_sorted(const int64_t* sorted, size_t n);
 
+// The median absolute deviation of an ascending-sorted array from `center`
+// (usually its median): the deviations are taken in ascending order by
+// walking outward from the center, so no second sort (O(n)). For even n the
+// mean of the two middle deviations, rounded down. n must be >= 1.
+uint64_t mad_sorted(const int64_t* sorted, size_t n, int64_t center);
+
 struct Summary {
     int64_t min;
     int64_t max;

@@ -95,6 +95,41 @@ TEST(StatsSortTest, RandomAgainstStdSort) {
     }
 }
 
+// The quicksort's shapes: already sorted, reversed, organ pipe, sawtooth,
+// all equal, two values; sizes across the insertion-sort cut and far above.
+TEST(StatsSortTest, PatternsAcrossSizes) {
+    for (size_t n : {31u, 32u, 33u, 34u, 63u, 64u, 65u, 100u, 257u, 1000u, 5000u}) {
+        std::vector<int64_t> up(n), down(n), pipe(n), saw(n), same(n, 7), two(n);
+        for (size_t i = 0; i < n; ++i) {
+            up[i] = int64_t(i);
+            down[i] = int64_t(n - i);
+            pipe[i] = int64_t(i < n / 2 ? i : n - i);
+            saw[i] = int64_t(i % 17);
+            two[i] = (i * 7919) % 3 == 0 ? INT64_MAX : INT64_MIN;
+        }
+        for (const auto& v : {up, down, pipe, saw, same, two}) ExpectSorted(v);
+    }
+}
+
+// mad_sorted against sorting the deviations, for the median and for other
+// centers, including deviations past the int64 range.
+TEST(StatsMadTest, WalkMatchesSortedDeviations) {
+    std::mt19937_64 rng(4242);
+    for (int round = 0; round < 400; ++round) {
+        size_t n = 1 + rng() % 80;
+        std::vector<int64_t> v(n);
+        for (auto& x : v) x = round % 4 == 3 ? ((rng() & 1) ? INT64_MIN : INT64_MAX) : int64_t(rng() % 100) - 50;
+        std::sort(v.begin(), v.end());
+        int64_t center = round % 2 ? hvb::median_sorted(v.data(), n) : v[rng() % n];
+        std::vector<uint64_t> dev(n);
+        for (size_t i = 0; i < n; ++i)
+            dev[i] = v[i] >= center ? uint64_t(v[i]) - uint64_t(center) : uint64_t(center) - uint64_t(v[i]);
+        std::sort(dev.begin(), dev.end());
+        uint64_t want = n % 2 ? dev[n / 2] : dev[n / 2 - 1] / 2 + dev[n / 2] / 2 + (dev[n / 2 - 1] & dev[n / 2] & 1);
+        ASSERT_EQ(hvb::mad_sorted(v.data(), n, center), want) << "round " << round;
+    }
+}
+
 TEST(StatsMedianTest, OddAndEven) {
     const int64_t odd[] = {1, 5, 9};
     EXPECT_EQ(hvb::median_sorted(odd, 3), 5);
