@@ -65,7 +65,9 @@ struct Estimate {
 void estimate(const EstimateInput& in, int64_t* scratch, bool* gap, Estimate& out);
 
 // The headline's tolerance: max(|headline| x kHeadlineTolFactor x target,
-// kHeadlineTolFactor x the floor).
+// kHeadlineTolFactor x the floor). estimate() widens it to the target's
+// share of the benchmark loop's time per iteration where that is larger
+// (what the loops themselves resolve).
 int64_t headline_tolerance(int64_t headline, uint32_t target_permille, int64_t target_min_milli);
 
 }  // namespace hvb
