@@ -280,7 +280,7 @@ uint64_t pit_measure(uint32_t ms) {
 // bracket of TSC reads is checked). The boot's own work fills the window,
 // where the classic way spent 3 x 2 ms waiting before anything else.
 constexpr uint32_t kPitFullCount = 0xFFFF;  // 54.9 ms
-constexpr uint32_t kPitWindowTicks = 4773;  // 4 ms: one tick is 0.02%
+constexpr uint32_t kPitWindowTicks = 2387;  // 2 ms: one tick is 0.04%
 constexpr uint32_t kLatchTries = 8;
 uint64_t window_start_tsc;  // 0: no window running
 
