@@ -23,6 +23,11 @@
 //                            the header's target) or says noisy: true
 //   --expect-linearity       every ok result has linearity levels whose counts
 //                            grow 10x and whose ratios match their medians
+//   --expect-clock PERCENT   the kernel's clock (its TSC calibration) agrees
+//                            with the host's: from the first begin record to
+//                            the last result, the kernel's t_us and the
+//                            host's arrival times of those lines differ by
+//                            at most PERCENT
 //   --require-kvm            exit 77 (CTest: skipped) unless /dev/kvm works
 //   --timeout SECONDS        default 120
 //   --log FILE               keep the captured output
@@ -69,6 +74,7 @@ struct Expectations {
     bool require_kvm = false;
     bool quality = false;
     bool linearity = false;
+    double clock_percent = -1;  // <0: not checked
     int timeout_s = 120;
     std::string log_file;
 };
@@ -90,6 +96,8 @@ bool kvm_usable(std::string* why) {
 
 struct RunOutcome {
     std::string output;
+    // When each piece of the output arrived: (end offset, seconds since start).
+    std::vector<std::pair<size_t, double>> arrivals;
     int exit_status = -1;  // -1: killed by a signal
     bool timed_out = false;
     double seconds = 0;
@@ -138,6 +146,8 @@ RunOutcome run(const std::vector<std::string>& argv, int timeout_s) {
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) break;  // EOF: the VMM closed its output
         out.output.append(buf, size_t(got));
+        out.arrivals.emplace_back(out.output.size(),
+                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     close(pipefd[0]);
     int status = 0;
@@ -151,6 +161,50 @@ std::string milli(int64_t v) {
     char b[32];
     hvb::format_milli(b, v);
     return b;
+}
+
+// When the byte at `offset` had arrived (seconds since the start).
+double arrival(const RunOutcome& run, size_t offset) {
+    for (const auto& [end, t] : run.arrivals)
+        if (end > offset) return t;
+    return run.seconds;
+}
+
+// The kernel's t_us and the host's arrival time of the first line
+// containing `a` (first = true) or the last one containing both `a` and `b`.
+bool stamp(const RunOutcome& run, const char* a, const char* b, bool first, uint64_t* t_us, double* host) {
+    size_t at = std::string::npos;
+    for (size_t pos = run.output.find(a); pos != std::string::npos; pos = run.output.find(a, pos + 1)) {
+        size_t end = run.output.find('\n', pos);
+        if (end == std::string::npos) break;
+        if (!b || run.output.substr(pos, end - pos).find(b) != std::string::npos) at = pos;
+        if (first && at != std::string::npos) break;
+    }
+    if (at == std::string::npos) return false;
+    size_t key = run.output.find("\"t_us\":", at);
+    size_t end = run.output.find('\n', at);
+    if (key == std::string::npos || key > end) return false;
+    *t_us = strtoull(run.output.c_str() + key + 7, nullptr, 10);
+    *host = arrival(run, end);
+    return true;
+}
+
+// --expect-clock: the kernel's elapsed time against the host's, first begin
+// to last result (a calibration gone wrong shows as a ratio off 1).
+template <typename Fail>
+void check_clock(const RunOutcome& run, double percent, Fail fail) {
+    uint64_t t0 = 0, t1 = 0;
+    double h0 = 0, h1 = 0;
+    if (!stamp(run, "\"type\":\"begin\"", nullptr, true, &t0, &h0) ||
+        !stamp(run, "\"type\":\"result\"", "\"t_us\":", false, &t1, &h1) || t1 <= t0 || h1 <= h0) {
+        fail("--expect-clock: no begin and later result with t_us to compare");
+        return;
+    }
+    double kernel = double(t1 - t0) / 1e6, host = h1 - h0;
+    double off = std::fabs(kernel / host - 1) * 100;
+    fprintf(stderr, "clock: kernel %.3f s, host %.3f s (%.2f%% apart)\n", kernel, host, off);
+    if (off > percent) fail("the kernel's clock is " + std::to_string(off) + "% off the host's (limit " +
+                            std::to_string(percent) + "%): its TSC calibration is wrong");
 }
 
 int usage(const char* msg) {
@@ -296,6 +350,10 @@ int main(int argc, char** argv) {
             const char* v = value();
             if (!v) return usage("--expect-error needs a value");
             ex.error_texts.push_back(v);
+        } else if (a == "--expect-clock") {
+            const char* v = value();
+            if (!v) return usage("--expect-clock needs a percentage");
+            ex.clock_percent = atof(v);
         } else if (a == "--expect-no-header") {
             ex.no_header = true;
         } else if (a == "--expect-no-error") {
@@ -376,6 +434,7 @@ int main(int argc, char** argv) {
                      std::to_string(log.results.size()) + " reported");
         }
     }
+    if (ex.clock_percent >= 0) check_clock(r, ex.clock_percent, fail);
     if (ex.no_fault)
         for (const auto& res : log.results)
             if (res.status == hvb::Status::faulted) fail(res.name + " faulted: " + res.reason);

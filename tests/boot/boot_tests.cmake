@@ -82,7 +82,10 @@ endfunction()
 
 hvb_boot_test(mb1-tcg CHECKS ${HVB_CORE_CHECKS} --expect-boot mb1
               QEMU ${HVB_TCG} -kernel ${HVB_ELF32} -append "only=idle,cpuid,pushf_popf")
-hvb_boot_test(pvh-tcg CHECKS ${HVB_CORE_CHECKS} --expect-boot pvh
+# The whole default suite (~2.5 s): long enough to check the kernel's TSC
+# calibration against the host's clock to 5% (a 1 GHz guess or a wrong PIT
+# window would be far off).
+hvb_boot_test(pvh-tcg CHECKS ${HVB_CORE_CHECKS} --expect-boot pvh --expect-clock 5
               QEMU ${HVB_TCG} -kernel ${HVB_ELF})
 hvb_boot_test(selftest-faults-tcg
               CHECKS --expect-all-ran --expect-status selftest_ud=faulted --expect-status selftest_gp=faulted
