@@ -162,7 +162,7 @@ hvb_boot_test(suite-smp2-tcg CHECKS --expect-all-ran --expect-no-fault --expect-
 # Where the (nested, software) KVM cannot emulate them, RDTSCP and INT3 end the VM ("KVM internal
 # error ... emulation failure"): a hypervisor gap no guest can catch, which
 # the host tool survives by resuming in a fresh VM. This test runs the rest.
-hvb_boot_test(suite-smp2-kvm TIMEOUT 900 CHECKS --require-kvm --expect-all-ran --expect-no-fault --expect-quality
+hvb_boot_test(suite-smp2-kvm TIMEOUT 900 CHECKS --require-kvm --expect-all-ran --expect-no-fault --expect-quality --expect-clock 5
               --expect-status ipi=ok --expect-status mem_cold=ok --expect-exit 1
               QEMU ${HVB_KVM_FAST} -smp 2 -kernel ${HVB_ELF} -append "skip=rdtscp,int3")
 # Linearity (HyperBench section 6.2): each benchmark again at 10N and 100N.
