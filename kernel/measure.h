@@ -26,7 +26,7 @@ inline constexpr uint32_t kMinRepsAlways = 3;
 // Long-gap rule: a timed loop is an outlier when it lasts longer than its
 // kind's median + kGapMads x max(MAD, median / 100).
 inline constexpr int64_t kGapMads = 10;
-inline constexpr const char kOutlierRule[] = "loop > its kind's median + 10 x max(MAD, 1%): dropped; noisy over 25%";
+inline constexpr const char kOutlierRule[] = "loop > its kind's median + 10 x max(MAD, 1%): dropped from the typical cost";
 
 struct MeasureHooks {
     void* ctx;
