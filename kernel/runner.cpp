@@ -209,6 +209,7 @@ struct Request {
     bool one_pass;        // a pass: spend the budget, no stop at the target
     uint32_t least_reps;  // at least this many, whatever the budget
     bool warm;
+    uint32_t max_reps;    // at most this many (0: kMaxSamples)
     // When init alone takes longer than `budget`: the budget to use instead
     // (0: keep it), with at least kMinRepsAlways repetitions. A pass gives
     // such a benchmark its whole budget at once.
@@ -231,6 +232,7 @@ bool measure_once(const Benchmark& b, const Options& opts, const Request& q, Job
     c.reps = q.fixed_reps;
     c.max_reps = kMaxSamples;
     if (b.max_repetitions && b.max_repetitions < c.max_reps) c.max_reps = b.max_repetitions;
+    if (q.max_reps && q.max_reps < c.max_reps) c.max_reps = q.max_reps;
     if (c.fixed_reps && c.reps > c.max_reps) c.reps = c.max_reps;
     c.min_reps = kMinCiSamples < c.max_reps ? uint32_t(kMinCiSamples) : c.max_reps;
     c.target_permille = opts.target_permille;
@@ -368,7 +370,13 @@ void run_pass(Slot& slot, uint32_t index, uint32_t total, uint32_t pass, const O
     // External-timing markers in pass 1 only: the host pairs them with the
     // benchmark whose begin and result records bracket them.
     Job job{&b, MeasureConfig{}, opts.timer, opts.external_timing && pass == 0, nullptr, &pass_samples, &result, 0};
-    Request q{pass > 0 || !slot.rec.iterations_adaptive, slot.iterations, share, reps, true, 1, pass == 0,
+    // Its slice of the pool shared out over the passes: a benchmark fast
+    // enough to fill the whole slice in pass 1 (wbinvd on TCG: ~730
+    // repetitions in 12 ms) would otherwise leave the estimator pass 1's
+    // samples only. Repetitions past the pass's room are not run at all.
+    uint32_t room = slot.cap * (pass + 1) / kPasses;
+    room = room > slot.count ? room - slot.count : 1;
+    Request q{pass > 0 || !slot.rec.iterations_adaptive, slot.iterations, share, reps, true, 1, pass == 0, room,
               pass == 0 ? method.budget : 0};
     uint64_t started = counter_now();
     bool ok = measure_once(b, opts, q, job, slot.rec);
