@@ -9,15 +9,6 @@ namespace {
 int64_t to_i64(uint64_t v) { return v > (~0ull >> 1) ? int64_t(~0ull >> 1) : int64_t(v); }
 }  // namespace
 
-int64_t headline_tolerance(int64_t headline, uint32_t target_permille, int64_t target_min_milli) {
-    uint64_t mag = headline < 0 ? 0 - uint64_t(headline) : uint64_t(headline);
-    uint64_t permille = uint64_t(target_permille) * kHeadlineTolFactor;
-    uint64_t tol = mag / 1000 * permille + mag % 1000 * permille / 1000;
-    uint64_t floor = target_min_milli > 0 ? uint64_t(target_min_milli) * kHeadlineTolFactor : 0;
-    if (tol < floor) tol = floor;
-    return to_i64(tol);
-}
-
 namespace {
 // The q-quantile of `values` (n of them), by sorting a copy into `sorted`.
 int64_t quantile_of(const uint64_t* values, uint32_t n, int64_t* sorted, uint32_t q_permille) {

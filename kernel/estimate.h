@@ -21,12 +21,11 @@ namespace hvb {
 // The spread shown for every result: p10 / p50 / p90.
 inline constexpr uint32_t kSpreadHighPermille = 900;
 // The headline is established when nothing cheaper lies below it (its
-// interval's lower end within kHeadlineTolFactor x the target, default 1%:
+// interval's lower end within kHeadlineTolFactor (kernel/verdict.h) x the target, default 1%:
 // 3%, the repeatability asked of TCG across fresh VMs, or 3 target floors)
 // and the low end (benchmark loops within that tolerance of the p10) came
 // from at least kSupportingPasses passes; where fewer than kPassesForSupport
 // passes ran, the interval's upper end within the tolerance does instead.
-inline constexpr uint32_t kHeadlineTolFactor = 3;
 inline constexpr uint32_t kPassesForSupport = 3;
 inline constexpr uint32_t kSupportingPasses = 2;
 inline constexpr const char kEstimatorName[] = "(p10(B) - p10(C)) / n over all passes";
@@ -64,10 +63,8 @@ struct Estimate {
 // scratch: 3 n int64_t; gap: n bools.
 void estimate(const EstimateInput& in, int64_t* scratch, bool* gap, Estimate& out);
 
-// The headline's tolerance: max(|headline| x kHeadlineTolFactor x target,
-// kHeadlineTolFactor x the floor). estimate() widens it to the target's
-// share of the benchmark loop's time per iteration where that is larger
-// (what the loops themselves resolve).
-int64_t headline_tolerance(int64_t headline, uint32_t target_permille, int64_t target_min_milli);
+// The headline's tolerance is headline_tolerance (kernel/verdict.h);
+// estimate() widens it to the target's share of the benchmark loop's time
+// per iteration where that is larger (what the loops themselves resolve).
 
 }  // namespace hvb

@@ -7,7 +7,18 @@ namespace {
 
 uint64_t abs_u64(int64_t v) { return v < 0 ? 0 - uint64_t(v) : uint64_t(v); }
 
+int64_t to_i64(uint64_t v) { return v > (~0ull >> 1) ? int64_t(~0ull >> 1) : int64_t(v); }
+
 }  // namespace
+
+int64_t headline_tolerance(int64_t headline, uint32_t target_permille, int64_t target_min_milli) {
+    uint64_t mag = abs_u64(headline);
+    uint64_t permille = uint64_t(target_permille) * kHeadlineTolFactor;
+    uint64_t tol = mag / 1000 * permille + mag % 1000 * permille / 1000;
+    uint64_t floor = target_min_milli > 0 ? uint64_t(target_min_milli) * kHeadlineTolFactor : 0;
+    if (tol < floor) tol = floor;
+    return to_i64(tol);
+}
 
 bool within_target(int64_t median, int64_t lo, int64_t hi, uint32_t permille, int64_t min_milli) {
     uint64_t tol = abs_u64(median) / 1000 * permille + abs_u64(median) % 1000 * permille / 1000;

@@ -67,10 +67,20 @@ std::vector<BenchResult> aggregate_runs(const std::vector<std::vector<BenchResul
                 agg.ci_low_milli = sorted.front()->median_milli;
                 agg.ci_high_milli = sorted.back()->median_milli;
             }
+            // Another run agrees with the lowest headline when within the
+            // tolerance the kernel establishes a headline with
+            // (headline_tolerance, kernel/verdict.h: 3x the target, 3% by
+            // default); runs without an estimate, within the second look's
+            // twice the target of the median.
             size_t agreeing = 0;
-            for (const BenchResult* r : ok)
-                agreeing += second_look_agrees(agg.headline_milli(), r->headline_milli(),
-                                               uint32_t(policy.target_permille), policy.target_min_milli);
+            const int64_t tol = hvb::headline_tolerance(agg.headline_milli(), uint32_t(policy.target_permille),
+                                                        policy.target_min_milli);
+            for (const BenchResult* r : ok) {
+                int64_t d = r->headline_milli() - agg.headline_milli();
+                agreeing += estimates ? (d <= tol && d >= -tol)
+                                      : second_look_agrees(agg.headline_milli(), r->headline_milli(),
+                                                           uint32_t(policy.target_permille), policy.target_min_milli);
+            }
             agg.noisy = estimates ? agreeing < 2 : agreeing < ok.size() / 2 + 1;
             agg.noisy_cause = !*agg.noisy ? "" : estimates ? "no other run agrees with the lowest" : "runs disagree";
         }
