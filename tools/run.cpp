@@ -386,7 +386,7 @@ private:
     };
     // What one VM has reported so far (on_data).
     struct VmProgress {
-        size_t seen_begun = 0, seen_results = 0, seen_verifies = 0;
+        size_t seen_begun = 0, seen_results = 0, seen_verifies = 0, seen_yardsticks = 0;
         size_t added = 0;    // results taken from this VM
         size_t base = 0;     // rep_.results' size when it started
         std::string timer;   // the timer it runs with (its header's)
@@ -521,6 +521,20 @@ private:
                 break;
             }
         }
+        show_pass(log, plan, vp);
+    }
+
+    // A later pass began (its yardstick record came): say so, since its
+    // begin records repeat names already shown and results come only after
+    // the last pass. Shown, not kept in the report's notes.
+    void show_pass(const RunLog& log, const VmPlan& plan, VmProgress& vp) {
+        if (log.yardstick_records <= vp.seen_yardsticks) return;
+        vp.seen_yardsticks = log.yardstick_records;
+        if (vp.seen_yardsticks < 2 || !log.header || !log.header->passes) return;
+        RunEvent e{RunEvent::note, "pass " + std::to_string(vp.seen_yardsticks) + " of " +
+                                       std::to_string(*log.header->passes) + ": every benchmark again"};
+        e.vm = plan.number;
+        emit(e);
     }
 
     void take_result(const SerialStream& stream, const ResultInfo& r, const VmPlan& plan, VmProgress& vp) {

@@ -86,6 +86,29 @@ TEST(ToolRun, CleanRunIsOneVm) {
 // Every numeric field of kernel/record_fields.h, as the kernel's writer sends
 // it, reaches the tool's results and comes back from its JSON and (where it
 // has a column) its CSV: a field added to the table is tested here too.
+// A suite in passes: a later pass is announced when its yardstick record
+// arrives (passes that arrive together: the latest), not kept among the
+// report's notes, and each benchmark is shown beginning once, not once per
+// pass. The fake VMM leaves 30 ms between passes, so on an unloaded host
+// each is announced.
+TEST(ToolRun, LaterPassesAreAnnounced) {
+    Recorder rec;
+    RunReport r = run_suite(Fast(), Fake({"--passes", "5"}), rec.fn());
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(Names(r), (std::vector<std::string>{"a:ok", "b:ok", "c:ok", "d:ok"}));
+    EXPECT_EQ(rec.begins, (std::vector<std::string>{"a", "b", "c", "d"}));
+    ASSERT_FALSE(rec.notes.empty());
+    EXPECT_LE(rec.notes.size(), 4u);
+    EXPECT_EQ(rec.notes.back(), "pass 5 of 5: every benchmark again");
+    for (size_t k = 0; k < rec.notes.size(); ++k) {
+        EXPECT_EQ(rec.notes[k].find("pass 1 "), std::string::npos);
+        if (k) {
+            EXPECT_LT(rec.notes[k - 1], rec.notes[k]);  // in order (one digit)
+        }
+    }
+    for (const auto& n : r.notes) EXPECT_EQ(n.find("pass "), std::string::npos) << n;
+}
+
 TEST(ToolRun, EveryNumericFieldReachesTheResultsFiles) {
     RunReport r = run_suite(Fast(), Fake({"--numbers"}), nullptr);
     ASSERT_EQ(r.results.size(), 4u);
