@@ -123,8 +123,11 @@ if [ "$type" = hvm ]; then
     status=$?
     while xl domid hvbench >/dev/null 2>&1; do sleep 1; done
     # xl console writes the last bytes (the end record) after the domain is
-    # gone: let it finish before rebooting, but not forever.
-    for i in 1 2 3 4 5; do kill -0 "$console" 2>/dev/null || break; sleep 1; done
+    # gone: let it finish before rebooting, but not forever (20 s: it exits
+    # as soon as it is done, and on a loaded host nested under TCG 5 s may
+    # not have been enough once).
+    i=0
+    while [ $i -lt 20 ] && kill -0 "$console" 2>/dev/null; do sleep 1; i=$((i + 1)); done
 else
     xl create -c /hvbench.cfg
     status=$?
