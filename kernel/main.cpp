@@ -132,8 +132,9 @@ void print_platform(size_t benchmarks) {
     else
         snformat(reps_text, sizeof reps_text, "repetitions until +-%u.%u%% or %u ms", options.target_permille / 10,
                  options.target_permille % 10, options.budget_ms);
-    kprintf("method     %s iterations (loops >= %lu cycles), %s, pinned: %s%s\n", h.iterations_adaptive ? "adaptive" : "fixed",
-            h.loop_target_cycles, reps_text, options.pinned, options.linearity ? ", linearity" : "");
+    kprintf("method     %s iterations (loops >= %lu cycles), %s, %u round-robin passes, pinned: %s%s\n",
+            h.iterations_adaptive ? "adaptive" : "fixed", h.loop_target_cycles, reps_text, h.passes, options.pinned,
+            options.linearity ? ", linearity" : "");
     kprintf("benchmarks %lu\n", uint64_t(benchmarks));
 }
 

@@ -651,7 +651,6 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
         slots[i].first = uint32_t(i) * per_slot;
         slots[i].cap = per_slot;
     }
-    kprintf("%u passes over %lu benchmarks, %lu ms each in all\n", kPasses, uint64_t(n), uint64_t(opts.budget_ms));
     for (uint32_t pass = 0; pass < kPasses; ++pass) {
         write_yardstick(out, measure_yardstick(opts.timer, pass));
         for (size_t i = 0; i < n; ++i) run_pass(slots[i], uint32_t(i), uint32_t(n), pass, opts, out);
