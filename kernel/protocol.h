@@ -19,6 +19,7 @@ inline constexpr const char kRecordPrefix[] = "@hvb ";
 inline constexpr int kRecordVersion = 1;
 
 inline constexpr const char kRecordHeader[] = "header";
+inline constexpr const char kRecordMethod[] = "method";        // the header's measurement fields, after pass 1's first benchmark
 inline constexpr const char kRecordBegin[] = "begin";
 inline constexpr const char kRecordResult[] = "result";
 inline constexpr const char kRecordVerify[] = "verify";

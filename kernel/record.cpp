@@ -192,8 +192,8 @@ void write_platform(Line& l, const HeaderRecord& h) {
     l.str(h.cmdline);
 }
 
-// The measurement method and its hazards (docs/measurement.md).
-void write_method(Line& l, const HeaderRecord& h) {
+// What the run will do: the timer, the repetitions, the suite's size.
+void write_run(Line& l, const HeaderRecord& h) {
     l.key("timer");
     l.str(h.timer, kMaxPlatformWord);
     l.key("timing");
@@ -204,6 +204,10 @@ void write_method(Line& l, const HeaderRecord& h) {
     l.u64(h.benchmarks);
     l.key("boot_us");
     l.u64(h.boot_us);
+}
+
+// The measurement method and its hazards (docs/measurement.md).
+void write_method_fields(Line& l, const HeaderRecord& h) {
     l.key("timer_cycles");
     l.milli(h.timer_milli);
     l.key("timer_mad");
@@ -254,13 +258,21 @@ void write_header(Sink sink, const HeaderRecord& h) {
     l.key("version");
     l.i64(kRecordVersion);
     write_platform(l, h);
-    write_method(l, h);
+    write_run(l, h);
     if (h.estimator) {
         l.key("estimator");
         l.str(h.estimator);
         l.key("passes");
         l.u64(h.passes);
     }
+    l.raw("}", 1);
+    l.emit(sink);
+}
+
+void write_method(Sink sink, const HeaderRecord& h) {
+    Line l;
+    begin_record(l, kRecordMethod);
+    write_method_fields(l, h);
     l.raw("}", 1);
     l.emit(sink);
 }

@@ -193,7 +193,13 @@ struct EndRecord {
 inline constexpr size_t kMaxRecordLine = 4096;
 inline constexpr size_t kMaxStringField = 400;
 inline constexpr size_t kMaxPlatformWord = 24;  // the header's short words (vendor, hypervisor, its version, domain, quirks, console, tsc_source, timer): keeps the header within kMaxRecordLine
+// The header carries the platform, the run's shape (timer, reps,
+// benchmarks, boot_us) and the estimator with its passes; write_method the
+// rest of a HeaderRecord (the timer probe, the targets, the rules), sent
+// after pass 1's first benchmark so that fewer bytes cross an emulated UART
+// before the first measurement (the host tool merges it into the header).
 void write_header(Sink sink, const HeaderRecord& h);
+void write_method(Sink sink, const HeaderRecord& h);
 // pass (1-based) and t_us (since kernel entry) are written when pass != 0.
 void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total, uint32_t pass = 0, uint64_t t_us = 0);
 void write_pass(Sink sink, const PassRecord& p);

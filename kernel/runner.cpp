@@ -651,10 +651,23 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
         slots[i].first = uint32_t(i) * per_slot;
         slots[i].cap = per_slot;
     }
+    // The header's method fields follow the first benchmark of pass 1 (or
+    // come before the results when there is none).
+    bool method_sent = false;
+    auto send_method = [&] {
+        HeaderRecord h{};
+        describe_method(opts, h);
+        write_method(out, h);
+        method_sent = true;
+    };
     for (uint32_t pass = 0; pass < kPasses; ++pass) {
         write_yardstick(out, measure_yardstick(opts.timer, pass));
-        for (size_t i = 0; i < n; ++i) run_pass(slots[i], uint32_t(i), uint32_t(n), pass, opts, out);
+        for (size_t i = 0; i < n; ++i) {
+            run_pass(slots[i], uint32_t(i), uint32_t(n), pass, opts, out);
+            if (!method_sent) send_method();
+        }
     }
+    if (!method_sent) send_method();
     kprintf("\n%-22s %-12s %-8s %10s %5s %12s %9s %12s %12s %12s\n", "benchmark", "category", "status",
             "iterations", "reps", "p10", "interval", "p50 (typ.)", "p90", "control");
     for (size_t i = 0; i < n; ++i) {

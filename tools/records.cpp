@@ -387,6 +387,25 @@ void RunLogReader::header(const Json& json, std::string& missing) {
     if (!log_.header) log_.header = std::move(h);
 }
 
+// The header's measurement fields, sent by kernels since 2026-12-05 after
+// pass 1's first benchmark: merged into the kept header (the first VM's)
+// while it lacks them, its raw JSON included; older kernels put them in
+// the header itself.
+void RunLogReader::method(const Json& json) {
+    ++log_.methods;
+    if (!log_.header) {
+        problem("a method record before any header: not kept");
+        return;
+    }
+    HeaderInfo& h = *log_.header;
+    if (h.timer_cycles_milli) return;  // the kept header has its own
+    std::vector<std::string> bad_fields;
+    read_header_extras(json, h, bad_fields);
+    for (const auto& b : bad_fields) problem("method record: bad " + b + "; the rest is kept");
+    for (const auto& [key, value] : json.members)
+        if (key != "type" && !h.raw.get(key)) h.raw.members.emplace_back(key, value);
+}
+
 void RunLogReader::result(const Json& json, std::string& missing) {
     ResultInfo r;
     if (!read_result(json, r, missing)) {
@@ -425,6 +444,8 @@ void RunLogReader::record(std::string_view body) {
         bad("", "", "no type");
     } else if (*type == kRecordHeader) {
         header(*json, missing);
+    } else if (*type == kRecordMethod) {
+        method(*json);
     } else if (*type == kRecordBegin) {
         if (auto name = json->get_string("name")) {
             if (claim(begins_since_, "begin", begins_cap_)) {

@@ -148,6 +148,7 @@ struct RunLog {
     std::vector<BadRecord> bad_records;  // the records among those that could not be read at all
     size_t record_count = 0;
     size_t headers = 0;    // header records read
+    size_t methods = 0;    // method records read (a header's measurement fields, sent after it)
     bool flooded = false;  // more than kMaxResultsPerHeader results or begins after one header
 
     const ResultInfo* find(std::string_view name) const;
@@ -176,6 +177,7 @@ private:
     void problem(const std::string& text);
     bool claim(size_t& count, const char* what, size_t cap = kMaxResultsPerHeader);  // one more after this header: false past the cap
     void header(const Json& json, std::string& missing);
+    void method(const Json& json);
     void result(const Json& json, std::string& missing);
     std::string partial_;
     size_t line_no_ = 1;            // of the line being read

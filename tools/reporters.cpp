@@ -174,13 +174,20 @@ void ConsoleReporter::on_vm_start(const RunEvent& e) {
     current_.clear();
 }
 
+// The kernel's pinned= (a method field: in the header of older kernels, in
+// the method record after it of newer ones), once.
+void ConsoleReporter::check_pinned(const HeaderInfo& h) {
+    if (pinned_checked_ || h.pinned.empty()) return;
+    pinned_checked_ = true;
+    if (h.pinned != o_.pinned) say("note: the kernel says pinned=" + h.pinned + ", the tool passed pinned=" + o_.pinned);
+}
+
 void ConsoleReporter::on_header(const HeaderInfo& h) {
     if (o_.verbose) {
         std::string kernel = h.boot_us ? " (kernel entry to header " + std::to_string(*h.boot_us / 1000) + " ms)" : "";
         say("header " + std::to_string(now_ms() - vm_started_ms_) + " ms after QEMU started" + kernel);
     }
-    if (!h.pinned.empty() && h.pinned != o_.pinned)
-        say("note: the kernel says pinned=" + h.pinned + ", the tool passed pinned=" + o_.pinned);
+    check_pinned(h);
     if (!o_.quiet) {
         char tsc[64];
         snprintf(tsc, sizeof tsc, "%.3f GHz (%s)", double(h.tsc_hz) / 1e9, h.tsc_source.c_str());
@@ -211,6 +218,9 @@ void ConsoleReporter::on_event(const RunEvent& e) {
             break;
         case RunEvent::header:
             on_header(*e.header_info);
+            break;
+        case RunEvent::method:
+            check_pinned(*e.header_info);
             break;
         case RunEvent::begin:
             current_ = e.name;
@@ -325,6 +335,13 @@ void ResultsFiles::on_event(const RunEvent& e) {
                 info_.platform = h.raw;
                 info_.tsc_hz = h.tsc_hz;
                 info_.timer = h.timer;
+            }
+            break;
+        case RunEvent::method:
+            // The first VM's header, completed: the target and the rules.
+            if (finished_runs_.empty() && live_.empty()) {
+                policy_ = aggregate_policy(e.header_info);
+                info_.platform = e.header_info->raw;
             }
             break;
         case RunEvent::result:

@@ -88,6 +88,7 @@ private:
     void draw();
     void on_vm_start(const RunEvent& e);
     void on_header(const HeaderInfo& h);
+    void check_pinned(const HeaderInfo& h);
     void on_result(const BenchResult& r);
     void print_account(const RunEnd& end) const;
     Options o_;
@@ -97,6 +98,7 @@ private:
     size_t current_index_ = 0, current_total_ = 0;
     size_t results_ = 0;   // in this run
     bool line_open_ = false;
+    bool pinned_checked_ = false;
 };
 
 class ResultsFiles : public RunReporter {

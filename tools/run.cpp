@@ -491,6 +491,13 @@ private:
             emit(e);
         }
         if (log.header) vp.timer = log.header->timer;
+        if (rep_.header && !rep_.header->timer_cycles_milli && log.header && log.header->timer_cycles_milli) {
+            rep_.header = log.header;  // the same platform, with its method fields
+            RunEvent e{RunEvent::method};
+            e.header_info = &*rep_.header;
+            e.vm = plan.number;
+            emit(e);
+        }
         read_records(stream, plan, vp);
         read_verifies(log, plan, vp);
         RunEvent tick{RunEvent::tick};

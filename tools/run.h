@@ -104,7 +104,10 @@ struct VmLauncher {
 struct RunEvent {
     // tick: the VM is running and nothing new arrived (about twice a second).
     // revised: a result already reported changed (its verify record came).
-    enum Kind { vm_start, header, begin, result, revised, note, tick } kind;
+    // method: the header's measurement fields arrived (kernels since
+    // 2026-12-05 send them after pass 1's first benchmark); header_info is
+    // the header with them.
+    enum Kind { vm_start, header, begin, result, revised, note, tick, method } kind;
     std::string text;            // vm_start: the kernel command line; note: the message
     std::string name;            // begin/result: the benchmark; vm_start: the -cpu model
     size_t index = 0, total = 0;  // begin: k of N over the whole run (N = 0 when unknown)

@@ -165,7 +165,16 @@ TEST(RecordTest, Header) {
               "\"tsc_hz\":2000000000,\"tsc_source\":\"cpuid15\",\"invariant_tsc\":true,"
               "\"cpus\":1,\"apic\":\"x2apic\",\"memory_bytes\":134217728,\"boot\":\"pvh\",\"loader\":\"qemu\","
               "\"cmdline\":\"reps=11 only=cpuid\",\"timer\":\"rdtsc\",\"timing\":\"internal\",\"reps\":11,"
-              "\"benchmarks\":3,\"boot_us\":91234,\"timer_cycles\":19928.000,\"timer_mad\":54.000,\"rdtsc_cycles\":5120.000,"
+              "\"benchmarks\":3,\"boot_us\":91234}\n");
+}
+
+// The header's measurement fields, in a record of their own (sent after
+// pass 1's first benchmark).
+TEST(RecordTest, Method) {
+    Capture cap;
+    hvb::write_method(cap.sink(), SampleHeader());
+    EXPECT_EQ(cap.only(),
+              "@hvb {\"type\":\"method\",\"timer_cycles\":19928.000,\"timer_mad\":54.000,\"rdtsc_cycles\":5120.000,"
               "\"rdtsc_intercepted\":true,\"smi_counter\":true,\"iterations_mode\":\"adaptive\",\"reps_mode\":\"fixed\","
               "\"loop_target_cycles\":1992800,\"speed_check\":true,\"speed_mad_permille\":2,\"target_permille\":5,\"target_min_cycles\":1.000,\"confidence_percent\":95,"
               "\"budget_ms\":60,\"min_reps\":6,\"max_reps\":11,\"outlier_rule\":\"rule\",\"pinned\":\"vcpus\",\"linearity\":true,\"verify\":true}\n");
@@ -185,7 +194,11 @@ TEST(RecordTest, HeaderNullStringsAndExtremes) {
               "\"tsc_hz\":18446744073709551615,\"tsc_source\":\"\","
               "\"invariant_tsc\":false,\"cpus\":0,\"apic\":\"\",\"memory_bytes\":0,\"boot\":\"\","
               "\"loader\":\"\",\"cmdline\":\"\",\"timer\":\"\",\"timing\":\"\",\"reps\":0,\"benchmarks\":0,"
-              "\"boot_us\":0,\"timer_cycles\":0.000,\"timer_mad\":0.000,\"rdtsc_cycles\":0.000,\"rdtsc_intercepted\":false,"
+              "\"boot_us\":0}\n");
+    Capture method;
+    hvb::write_method(method.sink(), h);
+    EXPECT_EQ(method.only(),
+              "@hvb {\"type\":\"method\",\"timer_cycles\":0.000,\"timer_mad\":0.000,\"rdtsc_cycles\":0.000,\"rdtsc_intercepted\":false,"
               "\"smi_counter\":false,\"iterations_mode\":\"fixed\",\"reps_mode\":\"fixed\",\"loop_target_cycles\":0,\"speed_check\":false,\"speed_mad_permille\":0,"
               "\"target_permille\":0,\"target_min_cycles\":0.000,\"confidence_percent\":0,\"budget_ms\":0,\"min_reps\":0,"
               "\"max_reps\":0,\"outlier_rule\":\"\",\"pinned\":\"\",\"linearity\":false,\"verify\":false}\n");

@@ -464,3 +464,41 @@ TEST(ToolRecordsVerify, ReadAndMalformed) {
     ASSERT_EQ(log.problems.size(), 1u);  // measured without a median
     EXPECT_NE(log.problems[0].find("median"), std::string::npos) << log.problems[0];
 }
+
+namespace {
+std::string Method(uint32_t target_permille, const char* pinned) {
+    std::string out;
+    hvb::HeaderRecord h{};
+    h.timer_milli = 52000;
+    h.target_permille = target_permille;
+    h.outlier_rule = "rule";
+    h.pinned = pinned;
+    hvb::write_method(hvb::Sink{&Put, &out}, h);
+    return out;
+}
+}  // namespace
+
+// The kernel sends the header's measurement fields in a method record after
+// pass 1's first benchmark: merged into the kept header, its raw JSON too;
+// a later VM's method record does not overwrite the first one's; one before
+// any header is a problem, not a crash.
+TEST(ToolRecords, MethodRecordCompletesTheHeader) {
+    std::string s = Header(3) + Begin("a", 1, 3) + Method(10, "vcpus") + Result("a", 1000) + Header(3) +
+                    Method(30, "none") + End();
+    RunLog log = parse_run_log(s, /*keep_raw=*/true);
+    ASSERT_TRUE(log.header);
+    EXPECT_TRUE(log.problems.empty()) << log.problems.front();
+    EXPECT_EQ(log.methods, 2u);
+    ASSERT_TRUE(log.header->timer_cycles_milli);
+    EXPECT_EQ(*log.header->timer_cycles_milli, 52000);
+    EXPECT_EQ(log.header->target_permille.value_or(0), 10u);
+    EXPECT_EQ(log.header->pinned, "vcpus");
+    ASSERT_TRUE(log.header->raw.get("outlier_rule"));
+    EXPECT_EQ(log.header->raw.get_string("pinned").value_or(""), "vcpus");
+    EXPECT_EQ(log.header->raw.get_string("type").value_or(""), "header");
+    RunLog early = parse_run_log(Method(10, "none") + Header(1));
+    ASSERT_TRUE(early.header);
+    EXPECT_FALSE(early.header->timer_cycles_milli);
+    ASSERT_EQ(early.problems.size(), 1u);
+    EXPECT_NE(early.problems[0].find("method record before any header"), std::string::npos);
+}
