@@ -284,27 +284,33 @@ constexpr uint32_t kPitWindowTicks = 2387;  // 2 ms: one tick is 0.04%
 constexpr uint32_t kLatchTries = 8;
 uint64_t window_start_tsc;  // 0: no window running
 
+// Channel 2's count, latched; *tsc the TSC at the latch (the midpoint of
+// the reads around it) and *spread their distance.
+uint32_t pit_latch(uint64_t* tsc, uint64_t* spread) {
+    uint64_t before = tsc_now();
+    outb(0x43, 0x80);  // latch channel 2's count
+    uint64_t after = tsc_now();
+    *tsc = before + (after - before) / 2;
+    *spread = after - before;
+    uint32_t count = inb(0x42);
+    return count | uint32_t(inb(0x42)) << 8;
+}
+
 uint64_t pit_window_read() {
-    for (uint32_t attempt = 0; attempt < kLatchTries; ++attempt) {
+    const uint64_t limit = window_start_tsc + (1ull << 36);  // as pit_measure: a PIT that does not count
+    for (uint32_t tries = 0; tries < kLatchTries;) {
         if (inb(0x61) & kPitOut) return 0;  // past the full count: too late to use
-        uint64_t before = tsc_now();
-        outb(0x43, 0x80);  // latch channel 2's count
-        uint64_t after = tsc_now();
-        uint32_t count = inb(0x42);
-        count |= uint32_t(inb(0x42)) << 8;
-        uint32_t ticks = kPitFullCount - count;
-        if (ticks < kPitWindowTicks) {
-            // Too early: wait for the rest of the window (about its length).
-            uint64_t per_tick = ticks ? (before - window_start_tsc) / ticks : 0;
-            uint64_t until = tsc_now() + (per_tick ? per_tick * (kPitWindowTicks - ticks) : 1000000);
-            while (tsc_now() < until) pause();
-            --attempt;
+        uint64_t at = 0, spread = 0;
+        uint32_t ticks = kPitFullCount - pit_latch(&at, &spread);
+        if (ticks < kPitWindowTicks) {  // too early: look again
+            if (tsc_now() > limit) return 0;
+            pause();
             continue;
         }
-        uint64_t mid = before + (after - before) / 2;
-        uint64_t cycles = mid - window_start_tsc;
+        ++tries;
+        uint64_t cycles = at - window_start_tsc;
         // The latch's bracket within 0.05% of the window, else try again.
-        if ((after - before) * 2000 > cycles) continue;
+        if (spread * 2000 > cycles) continue;
         return cycles * kPitHz / ticks;
     }
     return 0;
