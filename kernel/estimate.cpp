@@ -6,13 +6,9 @@
 namespace hvb {
 
 namespace {
-int64_t to_i64(uint64_t v) { return v > (~0ull >> 1) ? int64_t(~0ull >> 1) : int64_t(v); }
-}  // namespace
-
-namespace {
 // The q-quantile of `values` (n of them), by sorting a copy into `sorted`.
 int64_t quantile_of(const uint64_t* values, uint32_t n, int64_t* sorted, uint32_t q_permille) {
-    for (uint32_t i = 0; i < n; ++i) sorted[i] = to_i64(values[i]);
+    for (uint32_t i = 0; i < n; ++i) sorted[i] = saturate_i64(values[i]);
     sort_i64(sorted, n);
     return sorted[quantile_index(n, q_permille)];
 }
@@ -61,7 +57,7 @@ void estimate(const EstimateInput& in, int64_t* scratch, bool* gap, Estimate& ou
     const int64_t reach = b10 + int64_t(uint64_t(tol) / 1000 * in.iterations + uint64_t(tol) % 1000 * in.iterations / 1000);
     uint64_t seen = 0;  // a bit per pass (passes beyond 63 share the top bit)
     for (uint32_t i = 0; i < n; ++i)
-        if (to_i64(in.bench[i]) <= reach) seen |= 1ull << (in.pass[i] < 63 ? in.pass[i] : 63);
+        if (saturate_i64(in.bench[i]) <= reach) seen |= 1ull << (in.pass[i] < 63 ? in.pass[i] : 63);
     for (; seen; seen &= seen - 1) ++out.supporting_passes;
     const int64_t cm = median_sorted(control, n);
     out.control_median = per_iteration_milli(uint64_t(cm < 0 ? 0 : cm), 0, in.iterations);

@@ -7,8 +7,6 @@ namespace {
 
 constexpr int64_t kI64Max = 0x7fffffffffffffffLL;
 
-int64_t to_i64(uint64_t v) { return v > uint64_t(kI64Max) ? kI64Max : int64_t(v); }
-
 // Re-evaluates the first n repetitions: which are kept, their summary, the
 // interval and whether it meets the target.
 void evaluate(const MeasureConfig& cfg, MeasureSamples& s, uint32_t n, uint64_t iterations, MeasureResult& r) {
@@ -20,7 +18,7 @@ void evaluate(const MeasureConfig& cfg, MeasureSamples& s, uint32_t n, uint64_t 
     for (uint32_t i = 0; i < n; ++i) {
         if (s.gap[i]) continue;
         s.kept_cost[k] = s.cost[i];
-        s.kept_control[k] = to_i64(s.control[i]);
+        s.kept_control[k] = saturate_i64(s.control[i]);
         ++k;
     }
     r.repetitions = k;
@@ -103,7 +101,7 @@ size_t mark_long_gaps_sorted(const uint64_t* loops, const int64_t* sorted, size_
     int64_t threshold = (kI64Max - median) / kGapMads < spread ? kI64Max : median + kGapMads * spread;
     size_t marked = 0;
     for (size_t i = 0; i < n; ++i) {
-        if (to_i64(loops[i]) > threshold && !gap[i]) {
+        if (saturate_i64(loops[i]) > threshold && !gap[i]) {
             gap[i] = true;
             ++marked;
         }
@@ -112,7 +110,7 @@ size_t mark_long_gaps_sorted(const uint64_t* loops, const int64_t* sorted, size_
 }
 
 size_t mark_long_gaps(const uint64_t* loops, size_t n, bool* gap, int64_t* scratch) {
-    for (size_t i = 0; i < n; ++i) scratch[i] = to_i64(loops[i]);
+    for (size_t i = 0; i < n; ++i) scratch[i] = saturate_i64(loops[i]);
     sort_i64(scratch, n);
     return mark_long_gaps_sorted(loops, scratch, n, gap);
 }

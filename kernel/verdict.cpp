@@ -1,13 +1,13 @@
 // kernel/verdict.cpp — the target and agreement rules (kernel/verdict.h).
 #include "kernel/verdict.h"
 
+#include "posih/stats.h"
+
 namespace hvb {
 
 namespace {
 
 uint64_t abs_u64(int64_t v) { return v < 0 ? 0 - uint64_t(v) : uint64_t(v); }
-
-int64_t to_i64(uint64_t v) { return v > (~0ull >> 1) ? int64_t(~0ull >> 1) : int64_t(v); }
 
 }  // namespace
 
@@ -17,7 +17,7 @@ int64_t headline_tolerance(int64_t headline, uint32_t target_permille, int64_t t
     uint64_t tol = mag / 1000 * permille + mag % 1000 * permille / 1000;
     uint64_t floor = target_min_milli > 0 ? uint64_t(target_min_milli) * kHeadlineTolFactor : 0;
     if (tol < floor) tol = floor;
-    return to_i64(tol);
+    return saturate_i64(tol);
 }
 
 bool within_target(int64_t median, int64_t lo, int64_t hi, uint32_t permille, int64_t min_milli) {

@@ -7,6 +7,10 @@
 
 namespace hvb {
 
+// A cycle count as a signed value, saturated at INT64_MAX (counts past 2^63
+// do not occur, but a garbled one must not turn negative).
+inline int64_t saturate_i64(uint64_t v) { return v > (~0ull >> 1) ? int64_t(~0ull >> 1) : int64_t(v); }
+
 // In-place ascending sort (no libc, O(n log n) worst case).
 void sort_i64(int64_t* values, size_t n);
 

@@ -398,7 +398,7 @@ void RunLogReader::method(const Json& json) {
         return;
     }
     HeaderInfo& h = *log_.header;
-    if (h.timer_cycles_milli) return;  // the kept header has its own
+    if (h.has_method()) return;  // the kept header has its own
     std::vector<std::string> bad_fields;
     read_header_extras(json, h, bad_fields);
     for (const auto& b : bad_fields) problem("method record: bad " + b + "; the rest is kept");

@@ -51,6 +51,10 @@ struct HeaderInfo {
     std::optional<uint64_t> confidence_percent, budget_ms, min_reps, max_reps;
     std::string outlier_rule;
     std::string pinned;  // echo of the kernel option pinned=WORD ("unknown" when not given); "" when absent
+
+    // The measurement fields came: in the header (older kernels) or in the
+    // method record after it.
+    bool has_method() const { return timer_cycles_milli.has_value(); }
 };
 
 // One level of a linearity check: the benchmark timed at N, 10N, 100N

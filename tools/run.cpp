@@ -491,7 +491,7 @@ private:
             emit(e);
         }
         if (log.header) vp.timer = log.header->timer;
-        if (rep_.header && !rep_.header->timer_cycles_milli && log.header && log.header->timer_cycles_milli) {
+        if (rep_.header && !rep_.header->has_method() && log.header && log.header->has_method()) {
             rep_.header = log.header;  // the same platform, with its method fields
             RunEvent e{RunEvent::method};
             e.header_info = &*rep_.header;
