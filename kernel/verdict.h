@@ -47,7 +47,7 @@ bool within_target(int64_t median, int64_t lo, int64_t hi, uint32_t permille, in
 // Whether a second measurement of the same thing (`again`) agrees with the
 // first: within twice the target, floor included, around the first. The
 // rule of the verify pass, of linearity's closing measurement and of the
-// host tool's agreement between runs.
+// host tool's agreement between runs of kernels without a headline estimate.
 bool second_look_agrees(int64_t first, int64_t again, uint32_t target_permille, int64_t target_min_milli);
 
 }  // namespace hvb

@@ -13,8 +13,9 @@
 //     ten runs), every other field from the run that measured it;
 //   - as its interval (cycles_estimate_low/high), the lowest and highest of
 //     the runs' headlines;
-//   - noisy unless another run agrees with it within the verify tolerance,
-//     max(2 x the CI target, 2 x its cycle floor), from the header;
+//   - noisy unless another run agrees with it within the headline's
+//     tolerance (kernel/verdict.h headline_tolerance: max(3 x the target,
+//     3 x its cycle floor), from the header);
 //   - every run's headline and noisy flag (run_medians_milli, run_noisy).
 // Runs from an older kernel without an estimate: the median of the runs'
 // medians, their range as the CI, noisy unless a majority agrees.

@@ -71,8 +71,8 @@ const char kUsage[] =
     "  --reps N               repetitions in all, spread over the kernel's passes (kernel reps=; default:\n"
     "                         adaptive, each pass a fifth of the budget)\n"
     "  --budget-ms N          per-benchmark time budget over all passes, 1..600000 ms (kernel budget=)\n"
-    "  --target P%            precision target, e.g. 1% or 0.5%: the headline's interval within 3x it, runs\n"
-    "                         agreeing within 2x it (kernel target=)\n"
+    "  --target P%            precision target, e.g. 1% or 0.5%: the headline established within 3x it, as\n"
+    "                         --runs' agreement between runs; a second look within 2x it (kernel target=)\n"
     "  --linearity            also time each benchmark at 10N and 100N iterations and print a linearity table\n"
     "  --runs N               run the whole suite N times, each in fresh VMs, and report per benchmark the lowest\n"
     "                         run's headline (the p10 of N), their range, and noisy unless another run agrees\n"
@@ -83,6 +83,8 @@ const char kUsage[] =
     "  --pin                  each vCPU on a host CPU of its own, QEMU's other threads on the remaining CPUs\n"
     "                         (needs vCPUs + 1 host CPUs; with fewer, pins what it can and says so)\n"
     "  --pin-cpus LIST        use these host CPUs, e.g. 2,3 or 4-7 (vCPUs take the first ones)\n"
+    "  --vmm-aslr             the VMM keeps its randomized address-space layout (default: each VM's QEMU has\n"
+    "                         the same layout, so its own code does not move between VMs; docs/measurement.md)\n"
     "  --timeout SECONDS      per benchmark: no output for this long means it hung (default 300)\n"
     "  --boot-timeout SECONDS no platform header this long after start means the boot hung (default 240)\n"
     "  --json FILE, --csv FILE    results files (rewritten after every result)\n"
@@ -125,6 +127,7 @@ RunInfo run_context(const RunConfig& cfg, const PinPlan& pin_plan, const std::ve
     info.timing = cfg.settings.external_timing ? "external" : "internal";
     info.command = command_line;
     info.pinned = pin_plan.word;
+    info.vmm_layout = cfg.vmm_aslr ? "randomized" : "fixed";
     info.firmware = cfg.firmware.empty() ? "default" : cfg.firmware;
     if (!pin_plan.note.empty()) info.notes.push_back(pin_plan.note);  // the tool's own, before the run's
     return info;

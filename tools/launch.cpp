@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/personality.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -162,10 +163,46 @@ void Process::release() {
     status_.reset();
 }
 
+namespace {
+
+// Sets this thread's ADDR_NO_RANDOMIZE for a child about to be spawned (a
+// persona is inherited by the child and applied at its execve) and puts the
+// old persona back when it goes; ok() false, with the reason, if the
+// persona cannot be set.
+class FixedLayoutForChild {
+public:
+    explicit FixedLayoutForChild(AddressLayout layout) {
+        if (layout != AddressLayout::fixed) return;
+        int old = personality(0xffffffff);
+        if (old == -1 || personality(static_cast<unsigned long>(old) | ADDR_NO_RANDOMIZE) == -1) {
+            error_ = std::string("cannot turn off address-space randomization for it: ") + strerror(errno);
+            return;
+        }
+        old_ = old;
+    }
+    ~FixedLayoutForChild() {
+        if (old_ != -1) personality(static_cast<unsigned long>(old_));
+    }
+    FixedLayoutForChild(const FixedLayoutForChild&) = delete;
+    FixedLayoutForChild& operator=(const FixedLayoutForChild&) = delete;
+    const std::string& error() const { return error_; }
+
+private:
+    int old_ = -1;
+    std::string error_;
+};
+
+}  // namespace
+
 std::optional<Process> Process::spawn(const std::vector<std::string>& argv, std::string* error,
-                                      const std::string& cwd) {
+                                      const std::string& cwd, AddressLayout layout) {
     if (argv.empty()) {
         if (error) *error = "empty command";
+        return std::nullopt;
+    }
+    FixedLayoutForChild persona(layout);
+    if (!persona.error().empty()) {
+        if (error) *error = "cannot start " + argv[0] + ": " + persona.error();
         return std::nullopt;
     }
     int out[2], err[2];

@@ -76,6 +76,12 @@ struct ExitStatus {
 };
 ExitStatus decode_wait_status(int status);
 
+// A child's address-space layout: randomized (the system's default), or
+// fixed (ADDR_NO_RANDOMIZE: the same layout in every child, so a VMM's own
+// code and data sit at the same addresses from one VM to the next;
+// docs/measurement.md, "The VMM's layout").
+enum class AddressLayout { randomized, fixed };
+
 // A child process: stdin is /dev/null, stdout and stderr are two pipes.
 // The destructor kills (SIGKILL) and reaps a child still running.
 class Process {
@@ -89,9 +95,12 @@ public:
 
     // Starts argv[0] (searched in PATH when it has no '/') with posix_spawnp.
     // On failure returns nullopt and sets *error.
-    // With `cwd` non-empty the child starts in that directory.
+    // With `cwd` non-empty the child starts in that directory; with
+    // AddressLayout::fixed it starts without address-space randomization
+    // (and fails to start, with *error, when that cannot be had).
     static std::optional<Process> spawn(const std::vector<std::string>& argv, std::string* error,
-                                        const std::string& cwd = "");
+                                        const std::string& cwd = "",
+                                        AddressLayout layout = AddressLayout::randomized);
 
     pid_t pid() const { return pid_; }
     int stdout_fd() const { return out_; }  // -1 once closed

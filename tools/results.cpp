@@ -428,6 +428,7 @@ std::string write_results_json(const ResultsDoc& doc) {
     if (!i.firmware.empty()) ctx.set("firmware", Json::string_value(i.firmware));
     if (!i.pinned.empty()) ctx.set("pinned", Json::string_value(i.pinned));
     if (!i.pinning.empty()) ctx.set("pinning", string_array(i.pinning));
+    if (!i.vmm_layout.empty()) ctx.set("vmm_layout", Json::string_value(i.vmm_layout));
     ctx.set("time_unit_note",
             Json::string_value("real_time/cpu_time: the headline cost per iteration (cycles_estimate; cycles_median "
                                "from a kernel without one) in ns (cycles / tsc_hz), or in cycles "
@@ -489,6 +490,7 @@ std::optional<ResultsDoc> read_results_json(std::string_view text, std::string* 
         i.firmware = c->get_string("firmware").value_or("");
         i.pinned = c->get_string("pinned").value_or("");
         i.pinning = read_string_array(c->get("pinning"));
+        i.vmm_layout = c->get_string("vmm_layout").value_or("");
     }
     std::unordered_map<std::string, size_t> seen;
     for (const Json& b : benches->items) {

@@ -105,6 +105,9 @@ struct RunInfo {
     std::string pinned;
     std::vector<std::string> pinning;
     std::string firmware;  // QEMU's -bios ("default": its own SeaBIOS); "" not recorded
+    // The VMM process's address-space layout: "fixed" (the default) or
+    // "randomized" (run --vmm-aslr); "" not recorded.
+    std::string vmm_layout;
 };
 
 struct ResultsDoc {

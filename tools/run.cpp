@@ -468,7 +468,7 @@ private:
         start.name = plan.cpu_model;
         start.argv = &*argv;
         emit(start);
-        auto proc = Process::spawn(*argv, &error);
+        auto proc = Process::spawn(*argv, &error, "", launcher_.layout);
         if (!proc || (launcher_.started && !launcher_.started(*proc, plan, &error) && proc->running())) {
             rep_.fatal = error;
             if (launcher_.finished) launcher_.finished(plan);

@@ -99,6 +99,7 @@ struct VmLauncher {
     // false with *error abandons the run.
     std::function<bool(Process&, const VmPlan&, std::string* error)> started;
     std::function<void(const VmPlan&)> finished;  // clean up after a VM
+    AddressLayout layout = AddressLayout::randomized;  // the VMM process's (tools/launch.h)
 };
 
 struct RunEvent {

@@ -92,6 +92,8 @@ bool run_option(Args& args, RunConfig& cfg, std::string& error) {
         if (!parse_positive(v, 100, cfg.runs)) error = "--runs needs 1..100";
     } else if (args.flag("--pin")) {
         cfg.pin = true;
+    } else if (args.flag("--vmm-aslr")) {
+        cfg.vmm_aslr = true;
     } else if (args.option("--pin-cpus", v, error)) {
         auto list = parse_cpu_list(v);
         if (!list) error = "--pin-cpus: bad CPU list '" + v + "'";

@@ -44,6 +44,7 @@ struct RunConfig {
     RunSettings settings;
     bool pin = false;
     std::vector<int> pin_cpus;
+    bool vmm_aslr = false;  // --vmm-aslr: the VMM keeps its randomized layout (AddressLayout)
     std::string json, csv, label, log;
     bool verbose = false, quiet = false;
     unsigned runs = 1;  // --runs: whole-suite runs in fresh VMs, aggregated (tools/aggregate.h)

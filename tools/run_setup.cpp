@@ -304,6 +304,7 @@ int prepare_run(RunConfig& cli, RunSetup& setup, const std::string& dom0_script,
 VmLauncher run_launcher(const RunConfig& cli, const RunSetup& setup, VmPinning* pinning) {
     VmLauncher launcher;
     launcher.cpu_models = cli.cpu.empty() ? cpu_models_for(cli.accel) : std::vector<std::string>{cli.cpu};
+    launcher.layout = cli.vmm_aslr ? AddressLayout::randomized : AddressLayout::fixed;
     launcher.command = [&cli, &setup](const VmPlan& plan, std::string* err) { return vm_command(cli, setup, plan, err); };
     if (pinning)
         launcher.started = [pinning](Process& p, const VmPlan& plan, std::string* err) {

@@ -1,6 +1,7 @@
 // tests/unit/tool_launch_test.cpp — QEMU command construction, the kernel
 // command line, GRUB text, and child processes started without a shell.
 #include <gtest/gtest.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -227,6 +228,32 @@ TEST(ToolLaunchProcess, MissingProgram) {
     Captured c = run_capture({"no-such-program-hvbench"}, 1000);
     EXPECT_FALSE(c.spawn_error.empty());
     EXPECT_FALSE(c.ok());
+}
+
+// What a child started with `layout` says its persona is (its own
+// /proc/self/personality, hex), or -1.
+long ChildPersona(AddressLayout layout) {
+    std::string err;
+    auto p = Process::spawn({"cat", "/proc/self/personality"}, &err, "", layout);
+    if (!p) return -1;
+    std::string out;
+    char buf[64];
+    for (ssize_t n; (n = read(p->stdout_fd(), buf, sizeof buf)) > 0;) out.append(buf, size_t(n));
+    p->wait();
+    return out.empty() ? -1 : strtol(out.c_str(), nullptr, 16);
+}
+
+TEST(ToolLaunchProcess, FixedLayoutIsTheChildsAlone) {
+    const int own = personality(0xffffffff);
+    ASSERT_NE(own, -1);
+    // A VMM started with a fixed layout runs without randomization ...
+    long fixed = ChildPersona(AddressLayout::fixed);
+    ASSERT_NE(fixed, -1);
+    EXPECT_NE(fixed & ADDR_NO_RANDOMIZE, 0);
+    // ... this process's persona is what it was ...
+    EXPECT_EQ(personality(0xffffffff), own);
+    // ... and a child started with the default layout has this process's.
+    EXPECT_EQ(ChildPersona(AddressLayout::randomized), long(own));
 }
 
 TEST(ToolLaunchProcess, ProgramDirectory) {

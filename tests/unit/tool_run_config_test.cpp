@@ -29,6 +29,7 @@ TEST(ToolRunConfig, Defaults) {
     EXPECT_EQ(c->vmm, "qemu");
     EXPECT_EQ(c->guest, "dom0");
     EXPECT_FALSE(c->pin);
+    EXPECT_FALSE(c->vmm_aslr);  // the VMM's layout is fixed unless asked
     EXPECT_EQ(c->settings.bench_timeout_ms, 300000);
     EXPECT_EQ(c->settings.boot_timeout_ms, 240000);
     EXPECT_FALSE(c->boot_timeout_given);
@@ -47,6 +48,15 @@ TEST(ToolRunConfig, XenGuests) {
     ASSERT_TRUE(c);
     EXPECT_TRUE(c->boot_timeout_given);
     EXPECT_EQ(c->settings.boot_timeout_ms, 30000);
+}
+
+TEST(ToolRunConfig, VmmAslr) {
+    auto c = parse({"--vmm-aslr"});
+    ASSERT_TRUE(c);
+    EXPECT_TRUE(c->vmm_aslr);
+    std::string error;
+    EXPECT_FALSE(parse({"--vmm-aslr=1"}, &error));
+    EXPECT_FALSE(error.empty());
 }
 
 TEST(ToolRunConfig, EveryKindOfOption) {
