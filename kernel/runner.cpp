@@ -202,18 +202,18 @@ uint64_t us_since_entry() { return cycles_to_us(counter_now() - entry_timestamp(
 
 // What one measurement is asked to do.
 struct Request {
-    bool fixed;           // at `iterations`; else calibrated from the descriptor
-    uint64_t iterations;
-    uint64_t budget;      // cycles
-    uint32_t fixed_reps;  // 0: by the budget (or reps=)
-    bool one_pass;        // a pass: spend the budget, no stop at the target
-    uint32_t least_reps;  // at least this many, whatever the budget
-    bool warm;
-    uint32_t max_reps;    // at most this many (0: kMaxSamples)
+    bool fixed = true;        // at `iterations`; else calibrated from the descriptor
+    uint64_t iterations = 0;
+    uint64_t budget = 0;      // cycles
+    uint32_t fixed_reps = 0;  // 0: by the budget (or reps=)
+    bool one_pass = false;    // a pass: spend the budget, no stop at the target
+    uint32_t least_reps = kMinRepsAlways;  // at least this many, whatever the budget
+    bool warm = true;
+    uint32_t max_reps = 0;    // at most this many (0: kMaxSamples)
     // When init alone takes longer than `budget`: the budget to use instead
     // (0: keep it), with at least kMinRepsAlways repetitions. A pass gives
     // such a benchmark its whole budget at once.
-    uint64_t budget_if_slow_init;
+    uint64_t budget_if_slow_init = 0;
 };
 
 // One measurement of `b`, init to cleanup; its numbers in *job.result and
@@ -376,8 +376,15 @@ void run_pass(Slot& slot, uint32_t index, uint32_t total, uint32_t pass, const O
     // samples only. Repetitions past the pass's room are not run at all.
     uint32_t room = slot.cap * (pass + 1) / kPasses;
     room = room > slot.count ? room - slot.count : 1;
-    Request q{pass > 0 || !slot.rec.iterations_adaptive, slot.iterations, share, reps, true, 1, pass == 0, room,
-              pass == 0 ? method.budget : 0};
+    const Request q{.fixed = pass > 0 || !slot.rec.iterations_adaptive,
+                    .iterations = slot.iterations,
+                    .budget = share,
+                    .fixed_reps = reps,
+                    .one_pass = true,
+                    .least_reps = 1,
+                    .warm = pass == 0,
+                    .max_reps = room,
+                    .budget_if_slow_init = pass == 0 ? method.budget : 0};
     uint64_t started = counter_now();
     bool ok = measure_once(b, opts, q, job, slot.rec);
     slot.elapsed += counter_now() - started;
@@ -472,8 +479,7 @@ void close_linearity(const Benchmark& b, const Options& opts, ResultRecord& rec,
     again.status = Status::ok;
     MeasureResult result{};
     Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result, 0};
-    if (!measure_once(b, opts, Request{true, levels[0].iterations, method.budget, 0, false, kMinRepsAlways, true, 0}, job,
-                      again)) {
+    if (!measure_once(b, opts, Request{.iterations = levels[0].iterations, .budget = method.budget}, job, again)) {
         take_failure(rec, again);
         return;
     }
@@ -522,7 +528,7 @@ void check_linearity(const Benchmark& b, const Options& opts, ResultRecord& rec)
         if (level_budget < method.budget) level_budget = method.budget;
         MeasureResult result{};
         Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result, 0};
-        if (!measure_once(b, opts, Request{true, want, level_budget, 0, false, kMinRepsAlways, true, 0}, job, level)) {
+        if (!measure_once(b, opts, Request{.iterations = want, .budget = level_budget}, job, level)) {
             take_failure(rec, level);
             break;
         }
@@ -557,7 +563,7 @@ void verify_results(const Benchmark* const* list, size_t count, const Options& o
         VerifyRecord vr{};
         vr.name = b.name;
         vr.iterations = v.iterations;
-        if (!measure_once(b, opts, Request{true, v.iterations, method.budget, kVerifyReps, false, kMinRepsAlways, true, 0},
+        if (!measure_once(b, opts, Request{.iterations = v.iterations, .budget = method.budget, .fixed_reps = kVerifyReps},
                           job, again)) {
             vr.measured = false;
             vr.agrees = false;
