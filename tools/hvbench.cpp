@@ -17,6 +17,7 @@
 #include "tools/compare.h"
 #include "tools/image.h"
 #include "tools/launch.h"
+#include "tools/log_import.h"
 #include "tools/pinning.h"
 #include "tools/qmp.h"
 #include "tools/reporters.h"

@@ -5,10 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <deque>
-#include <unordered_map>
 
 #include "kernel/options.h"
 #include "kernel/protocol.h"
@@ -16,9 +14,6 @@
 namespace hvb::tools {
 namespace {
 
-// Enough for the guest's last records and all of QEMU's KVM error report
-// (about 30 lines: the error, "extra data", the register dump).
-constexpr size_t kTailLines = 40;
 constexpr size_t kMaxStderr = 16 * 1024;
 
 // QEMU's messages when it stops a guest it cannot run on (it may then sit
@@ -28,12 +23,6 @@ constexpr const char* kVmmStopMessages[] = {"KVM internal error", "emulation fai
 
 void add_name(std::vector<std::string>& list, const std::string& name) {
     if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
-}
-
-std::string join(const std::vector<std::string>& v, const char* sep) {
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-    return out;
 }
 
 // The last lines of both of the VMM's streams in arrival order.
@@ -55,14 +44,14 @@ public:
         std::vector<std::string> out(lines_.begin(), lines_.end());
         if (!out_.empty()) out.push_back(out_);
         if (!err_.empty()) out.push_back("[vmm] " + err_);
-        if (out.size() > kTailLines) out.erase(out.begin(), out.end() - kTailLines);
+        if (out.size() > kVmmTailLines) out.erase(out.begin(), out.end() - kVmmTailLines);
         return out;
     }
 
 private:
     void push(std::string line) {
         lines_.push_back(std::move(line));
-        if (lines_.size() > kTailLines) lines_.pop_front();
+        if (lines_.size() > kVmmTailLines) lines_.pop_front();
     }
     std::deque<std::string> lines_;
     std::string out_, err_;
@@ -100,38 +89,6 @@ bool mentions_stop(std::string_view err) {
 // Once QEMU's report is complete, this long for the guest's last bytes.
 constexpr int kAfterReportMs = 100;
 
-BenchResult from_record(const ResultInfo& r, const std::string& timer, unsigned vm, const SerialStream& stream) {
-    BenchResult b;
-    b.name = r.name;
-    b.category = r.category;
-    b.status = status_name(r.status);
-    b.reason = r.reason;
-    b.iterations = r.iterations;
-    b.repetitions = r.repetitions;
-    b.min_milli = r.min_milli;
-    b.median_milli = r.median_milli;
-    b.estimate_milli = r.estimate_milli;
-    b.estimate_low_milli = r.estimate_low_milli;
-    b.estimate_high_milli = r.estimate_high_milli;
-    b.p50_milli = r.p50_milli;
-    b.p90_milli = r.p90_milli;
-    static_cast<ResultNumbers&>(b) = r;  // every numeric field of kernel/record_fields.h
-    b.noisy_cause = r.noisy_cause;
-    b.mean_milli = r.mean_milli;
-    b.mad_milli = r.mad_milli;
-    b.control_median_milli = r.control_median_milli;
-    b.params = r.params;
-    b.iterations_mode = r.iterations_mode;
-    b.ci_low_milli = r.ci_low_milli;
-    b.ci_high_milli = r.ci_high_milli;
-    b.noisy = r.noisy;
-    b.linearity = r.linearity;
-    b.timer = timer;
-    b.vm = vm;
-    b.tsc_hz = r.tsc_hz;
-    if (const auto* t = stream.timed_for(r.name)) b.external = external_stats(t->loops, r.iterations);
-    return b;
-}
 
 }  // namespace
 
@@ -198,6 +155,45 @@ bool vmm_stop_report_complete(std::string_view err) {
     // QEMU's register dump ends with the "Code=" line (the bytes at RIP).
     size_t code = err.find("\nCode=", stop);
     return code != std::string_view::npos && err.find('\n', code + 1) != std::string_view::npos;
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+    return out;
+}
+
+BenchResult result_from_record(const ResultInfo& r, const std::string& timer, unsigned vm, const SerialStream& stream) {
+    BenchResult b;
+    b.name = r.name;
+    b.category = r.category;
+    b.status = status_name(r.status);
+    b.reason = r.reason;
+    b.iterations = r.iterations;
+    b.repetitions = r.repetitions;
+    b.min_milli = r.min_milli;
+    b.median_milli = r.median_milli;
+    b.estimate_milli = r.estimate_milli;
+    b.estimate_low_milli = r.estimate_low_milli;
+    b.estimate_high_milli = r.estimate_high_milli;
+    b.p50_milli = r.p50_milli;
+    b.p90_milli = r.p90_milli;
+    static_cast<ResultNumbers&>(b) = r;  // every numeric field of kernel/record_fields.h
+    b.noisy_cause = r.noisy_cause;
+    b.mean_milli = r.mean_milli;
+    b.mad_milli = r.mad_milli;
+    b.control_median_milli = r.control_median_milli;
+    b.params = r.params;
+    b.iterations_mode = r.iterations_mode;
+    b.ci_low_milli = r.ci_low_milli;
+    b.ci_high_milli = r.ci_high_milli;
+    b.noisy = r.noisy;
+    b.linearity = r.linearity;
+    b.timer = timer;
+    b.vm = vm;
+    b.tsc_hz = r.tsc_hz;
+    if (const auto* t = stream.timed_for(r.name)) b.external = external_stats(t->loops, r.iterations);
+    return b;
 }
 
 int RunReport::exit_code() const {
@@ -547,7 +543,7 @@ private:
     void take_result(const SerialStream& stream, const ResultInfo& r, const VmPlan& plan, VmProgress& vp) {
         bool wanted = rerun_ ? r.name == rerun_->name : std::find(done_.begin(), done_.end(), r.name) == done_.end();
         if (!wanted) return;
-        add_result(from_record(r, vp.timer, plan.number, stream));
+        add_result(result_from_record(r, vp.timer, plan.number, stream));
         ++vp.added;
         if (const auto* t = stream.timed_for(r.name)) {
             if (uint32_t n = unresolved_pairs(t->loops))
@@ -726,126 +722,6 @@ private:
 
 RunReport run_suite(const RunSettings& s, const VmLauncher& launcher, const ProgressFn& progress) {
     return SuiteDriver(s, launcher, progress).run();
-}
-
-namespace {
-
-// The result record of a benchmark begun on line `begun` (the next begin on
-// line `next`, 0: none) that could not be read, if there is one.
-const BadRecord* unreadable_result(const RunLog& log, size_t begun, size_t next) {
-    for (const auto& b : log.bad_records)  // few: a kernel's stream has none
-        if (b.line > begun && (next == 0 || b.line < next) && (b.type.empty() || b.type == kRecordResult)) return &b;
-    return nullptr;
-}
-
-RunReport report_from_log(const SerialStream& stream) {
-    RunReport rep;
-    const RunLog& log = stream.log();
-    rep.header = log.header;
-    if (log.header) {
-        rep.total = log.header->benchmarks;
-        rep.timer = log.header->timer;
-    }
-    rep.vms = log.header ? 1 : 0;
-    rep.problems = log.problems;
-    std::unordered_map<std::string, size_t> index;  // name -> its entry in rep.results
-    std::unordered_map<std::string, size_t> first_line;  // name -> the line of its result kept
-    size_t duplicates = 0;
-    constexpr size_t kListed = 10;
-    for (const auto& r : log.results) {
-        auto [it, fresh] = index.try_emplace(r.name, rep.results.size());
-        if (!fresh) {
-            // A log of several runs (run --runs N --log) or a forged one: the
-            // first result of a name is kept, and that is said.
-            if (++duplicates <= kListed)
-                rep.problems.push_back("line " + std::to_string(r.line) + ": another result for " + r.name +
-                                       "; the first (line " + std::to_string(first_line[r.name]) +
-                                       ") is kept (a log of several runs? import each run's log on its own)");
-            continue;
-        }
-        first_line[r.name] = r.line;
-        BenchResult b = from_record(r, rep.timer, 1, stream);
-        b.external.reset();  // a log has no host timestamps
-        rep.results.push_back(std::move(b));
-    }
-    for (const auto& v : log.verifies) {
-        auto it = index.find(v.name);
-        if (it == index.end()) continue;
-        BenchResult& b = rep.results[it->second];
-        if (v.measured) b.verify_median_milli = v.median_milli;
-        b.verify_agrees = v.agrees;
-        if (!v.agrees) b.noisy = true;
-    }
-    // Every benchmark begun without a result: the VM died there (a log of
-    // several VMs, like `hvbench run --log`, can hold more than one) -- or
-    // its result record is there but could not be read: then it is left out
-    // and named, never called a crash.
-    std::string last = log.unfinished().value_or("");
-    for (size_t k = 0; k < log.begun.size(); ++k) {
-        const std::string& name = log.begun[k];
-        if (index.count(name)) continue;
-        size_t next = k + 1 < log.begun_lines.size() ? log.begun_lines[k + 1] : 0;
-        if (const BadRecord* bad = unreadable_result(log, log.begun_lines[k], next)) {
-            rep.problems.push_back("line " + std::to_string(bad->line) + ": the result record of " + name +
-                                   " could not be read (" + bad->why + "); it is left out");
-            ++rep.unreadable_results;
-            index.emplace(name, size_t(-1));
-            continue;
-        }
-        BenchResult b;
-        b.name = name;
-        b.status = kStatusCrashed;
-        b.reason = name == last ? "the log ends while " + name + " ran"
-                                : "the log has no result for " + name + " (its VM died)";
-        if (name == last) b.vmm_output = join(stream.last_lines(kTailLines), "\n");
-        b.timer = rep.timer;
-        b.vm = 1;
-        index.emplace(name, rep.results.size());
-        rep.results.push_back(std::move(b));
-    }
-    if (duplicates > kListed)
-        rep.problems.push_back(std::to_string(duplicates) + " results repeat a name in all; the first of each is kept");
-    rep.kernel_errors = log.errors;
-    if (log.end) rep.kernel_exit_bits = log.end->exit_code;
-    rep.complete = log.end.has_value() && !log.flooded;
-    if (!log.header) rep.fatal = "no header record in the log";
-    return rep;
-}
-
-}  // namespace
-
-RunReport read_log_chunks(const std::function<size_t(char* buf, size_t size)>& read) {
-    SerialStream stream;
-    std::vector<char> buf(size_t(1) << 16);
-    for (size_t n; (n = read(buf.data(), buf.size())) > 0;) stream.feed(std::string_view(buf.data(), n), 0);
-    stream.finish();
-    return report_from_log(stream);
-}
-
-RunReport read_log(std::string_view text) {
-    size_t pos = 0;
-    return read_log_chunks([&](char* out, size_t size) {
-        size_t n = std::min(size, text.size() - pos);
-        std::copy_n(text.data() + pos, n, out);
-        pos += n;
-        return n;
-    });
-}
-
-std::string platform_label(const HeaderInfo& h) {
-    const std::string& sig = h.hypervisor;
-    if (sig.empty() || sig == "none") return "native";
-    if (sig.rfind("KVMKVMKVM", 0) == 0) return "kvm";
-    if (sig.rfind("XenVMMXenVMM", 0) == 0) return "xen";
-    if (sig.rfind("TCGTCGTCGTCG", 0) == 0) return "tcg";
-    if (sig.rfind("Microsoft Hv", 0) == 0) return "hyper-v";
-    if (sig.rfind("VMwareVMware", 0) == 0) return "vmware";
-    if (sig.rfind("VBoxVBoxVBox", 0) == 0) return "virtualbox";
-    if (sig.rfind("ACRNACRNACRN", 0) == 0) return "acrn";
-    if (sig.rfind("bhyve bhyve", 0) == 0) return "bhyve";
-    std::string out;
-    for (char c : sig) out += (std::isalnum(static_cast<unsigned char>(c)) ? char(std::tolower(c)) : '-');
-    return out;
 }
 
 }  // namespace hvb::tools

@@ -141,21 +141,19 @@ struct RunReport {
 
 RunReport run_suite(const RunSettings& settings, const VmLauncher& launcher, const ProgressFn& progress);
 
-// A captured serial log (bare metal over a null-modem cable, another VMM's
-// console, `hvbench run --log`) read into a report as `run` would have made
-// it: every result once, a benchmark begun without a result as crashed.
-// Every result once: a second result of a name is a problem ("line N: ...")
-// and the first is kept; a result record that cannot be read is named with
-// its line and left out (unreadable_results), not called a crash. Linear
-// in the log's size; read_log_chunks reads it piece by piece (`read` fills
-// up to `size` bytes and returns how many, 0 at the end).
-RunReport read_log(std::string_view text);
-RunReport read_log_chunks(const std::function<size_t(char* buf, size_t size)>& read);
+// The VMM's last lines kept with a benchmark whose VM died or hung
+// (BenchResult::vmm_output): enough for the guest's last records and all of
+// QEMU's KVM error report (about 30 lines: the error, "extra data", the
+// register dump).
+inline constexpr size_t kVmmTailLines = 40;
 
-// A name for the platform a header describes: "native" when there is no
-// hypervisor, else "kvm", "xen", "tcg", "hyper-v", "vmware", ... or the
-// CPUID signature itself.
-std::string platform_label(const HeaderInfo& h);
+// A kernel result record as the tool's result: its numbers, the `timer` it
+// was measured with, the VM it ran in, and the host's timing of its loops
+// from `stream` (external timing), if any.
+BenchResult result_from_record(const ResultInfo& r, const std::string& timer, unsigned vm, const SerialStream& stream);
+
+// `v`'s strings with `sep` between them.
+std::string join(const std::vector<std::string>& v, const char* sep);
 
 // One VM, start to end: what came out and how it ended.
 struct VmOutcome {

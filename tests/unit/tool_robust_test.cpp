@@ -11,6 +11,7 @@
 #include "tools/compare.h"
 #include "tools/image.h"
 #include "tools/launch.h"
+#include "tools/log_import.h"
 #include "tools/results.h"
 #include "tools/run.h"
 #include "tools/safe_output.h"

@@ -9,6 +9,7 @@
 
 #include "kernel/record_fields.h"
 #include "tests/fakes/fake_numbers.h"
+#include "tools/log_import.h"
 #include "tools/results.h"
 #include "tools/run.h"
 
