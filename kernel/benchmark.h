@@ -116,5 +116,5 @@ inline void empty_loop(uint64_t iterations) {
 #define HVB_BENCHMARK(ident, ...)                                                          \
     static_assert(sizeof(#ident) > 1, "a benchmark needs a name");                         \
     extern const ::hvb::Benchmark hvb_benchmark_##ident;                                   \
-    [[gnu::used, gnu::retain, gnu::section(".benchmarks")]] alignas(::hvb::Benchmark)     \
+    [[gnu::used, gnu::retain, gnu::section(HVB_DESCRIPTOR_SECTION)]] alignas(::hvb::Benchmark) \
     constinit const ::hvb::Benchmark hvb_benchmark_##ident = {.name = #ident, __VA_ARGS__}
