@@ -2,6 +2,7 @@
 #include "tools/run.h"
 
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -465,13 +466,25 @@ private:
         start.argv = &*argv;
         emit(start);
         auto proc = Process::spawn(*argv, &error, "", launcher_.layout);
-        if (!proc || (launcher_.started && !launcher_.started(*proc, plan, &error) && proc->running())) {
+        if (!proc || (launcher_.started && !launcher_.started(*proc, plan, &error) && !refused_to_start(*proc))) {
             rep_.fatal = error;
             if (launcher_.finished) launcher_.finished(plan);
             return std::nullopt;
         }
         rep_.vms = number_;
         return proc;
+    }
+
+    // After `started` failed (--pin: "QMP connection closed"): whether the
+    // VMM is exiting without a byte of guest output, as QEMU does when it
+    // refuses a -cpu model (KVM's -cpu host here aborts ~30 ms in, closing
+    // its QMP socket as it goes). Then the usual fallback to the next model
+    // takes it; anything else is a failure of the step itself.
+    bool refused_to_start(Process& p) {
+        const int64_t until = now_ms() + s_.vmm_error_grace_ms;
+        while (p.running() && now_ms() < until) usleep(10 * 1000);
+        int pending = 0;
+        return !p.running() && ioctl(p.stdout_fd(), FIONREAD, &pending) == 0 && pending == 0;
     }
 
     // ---- read: results as they arrive, so progress is live and nothing is lost ----

@@ -47,7 +47,9 @@ struct RunSettings {
     int bench_timeout_ms = 300000;   // no output for this long while a benchmark runs: hung
     int boot_timeout_ms = 240000;    // no header for this long after start: hung at boot
     int vmm_error_grace_ms = 2000;   // QEMU said it stopped the guest: kill after this (or 0.1 s after its
-                                     // report is complete, vmm_stop_report_complete)
+                                     // report is complete, vmm_stop_report_complete); and how long a VMM
+                                     // whose start step (VmLauncher::started) failed has to exit, if it
+                                     // is refusing its -cpu model
     unsigned max_vms = 200;
     bool can_pass_options = true;    // false: a boot path with a fixed command line
     // The names the kernel selects with these options, in its order (from the

@@ -182,6 +182,14 @@ if(TARGET hvbench_tool)
     COMMAND ${CMAKE_COMMAND} -DTOOL=$<TARGET_FILE:hvbench_tool> -DOUT=${CMAKE_BINARY_DIR}/boot-tool-run-tcg
             -P ${CMAKE_CURRENT_LIST_DIR}/tool_run_check.cmake)
   set_tests_properties(boot.tool-run-tcg PROPERTIES LABELS boot TIMEOUT 180)
+  # --pin: paused start, vCPUs pinned over QMP, then run (tools/pinning.h).
+  foreach(accel tcg kvm)
+    add_test(NAME boot.tool-pin-${accel}
+      COMMAND ${CMAKE_COMMAND} -DTOOL=$<TARGET_FILE:hvbench_tool> -DOUT=${CMAKE_BINARY_DIR}/boot-tool-pin-${accel}
+              -DACCEL=${accel} -P ${CMAKE_CURRENT_LIST_DIR}/tool_pin_check.cmake)
+    set_tests_properties(boot.tool-pin-${accel} PROPERTIES LABELS boot TIMEOUT 180
+      SKIP_REGULAR_EXPRESSION "KVM is not usable")
+  endforeach()
   # hvbench as Xen 4.17's PVH dom0, Xen nested in QEMU TCG (tools/xen.h):
   # skipped when Xen cannot be fetched, never passed.
   add_test(NAME boot.xen-dom0-tcg

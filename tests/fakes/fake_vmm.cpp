@@ -5,6 +5,8 @@
 //
 //   hvb_fake_vmm [--benchmarks a,b:category,...] [--cmdline "only=... skip=... timer=..."]
 //                [--cpu MODEL] [--refuse-cpu MODEL]   exit 1 at startup, no output, like QEMU
+//                [--refuse-after-ms N]                ... after N ms (QEMU refuses a -cpu model
+//                                                     once KVM's vCPUs are set up, not at once)
 //                [--crash NAME]...                    abort() after NAME's begin record
 //                [--hang NAME]...                     stop writing and sleep after NAME's begin
 //                [--vmm-stop NAME]                    "KVM internal error" on stderr, then sleep
@@ -92,7 +94,7 @@ int main(int argc, char** argv) {
     std::string vmm_stop, crash_rdtscp;
     bool vmm_stop_code = false;
     bool die_at_boot = false, hang_at_boot = false, lose_end = false, noise = false, numbers = false;
-    int loop_us = 200;
+    int loop_us = 200, refuse_after_ms = 0;
     uint32_t passes = 0;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -101,6 +103,7 @@ int main(int argc, char** argv) {
         else if (a == "--cmdline") cmdline = val();
         else if (a == "--cpu") cpu = val();
         else if (a == "--refuse-cpu") refuse = val();
+        else if (a == "--refuse-after-ms") refuse_after_ms = atoi(val().c_str());
         else if (a == "--crash") crash.push_back(val());
         else if (a == "--hang") hang.push_back(val());
         else if (a == "--vmm-stop") vmm_stop = val();
@@ -119,6 +122,7 @@ int main(int argc, char** argv) {
         }
     }
     if (!refuse.empty() && cpu == refuse) {
+        if (refuse_after_ms > 0) usleep(useconds_t(refuse_after_ms) * 1000);
         fprintf(stderr, "qemu-system-x86_64: can't apply global %s-x86_64-cpu.arch-capabilities=on\n", cpu.c_str());
         return 1;
     }
