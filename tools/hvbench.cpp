@@ -323,19 +323,13 @@ int cmd_import(Args& args, const std::vector<std::string>& command_line) {
     if (rep.header) info.boot = rep.header->boot;
     fill_info(info, rep);
     info.notes.insert(info.notes.begin(), "imported from " + input);
-    ResultsDoc doc{info, rep.results};
-    // A log without results replaces nothing: an existing file keeps what it had.
-    std::vector<OutputFile> files = {{"JSON", json, false}, {"CSV", csv, false}};
-    if (!rep.results.empty()) {
-        for (auto& f : files) {
-            if (f.path.empty()) continue;
-            std::string text_out = &f == &files[0] ? write_results_json(doc) : write_results_csv(rep.results, info.tsc_hz);
-            if (!write_text_file(f.path, text_out, &error)) {
-                fprintf(stderr, "hvbench: cannot write %s\n", error.c_str());
-                return kExitIncomplete;
-            }
-            f.written = true;
-        }
+    // The run's results files, written once; a log without results replaces
+    // nothing: an existing file keeps what it had.
+    ResultsFiles files(json, csv, info, nullptr);
+    files.write(rep.results);
+    if (!files.errors().empty()) {
+        for (const auto& e : files.errors()) fprintf(stderr, "hvbench: cannot write %s\n", e.c_str());
+        return kExitIncomplete;
     }
     print_table(rep.results, false, 1, aggregate_policy(rep.header ? &*rep.header : nullptr));
     if (std::string lin = format_linearity(rep.results); !lin.empty()) printf("\n%s", terminal_safe(lin).c_str());
@@ -344,7 +338,8 @@ int cmd_import(Args& args, const std::vector<std::string>& command_line) {
     if (!rep.fatal.empty()) fprintf(stderr, "hvbench: %s\n", terminal_safe(rep.fatal).c_str());
     fprintf(stderr, "hvbench: %zu results from %s (label '%s')%s%s\n", rep.results.size(),
             terminal_safe(input).c_str(), terminal_safe(info.label).c_str(),
-            rep.complete ? "" : "; the log has no end record", written_files_text(rep.results.empty(), files).c_str());
+            rep.complete ? "" : "; the log has no end record",
+            written_files_text(rep.results.empty(), files.outputs()).c_str());
     return rep.results.empty() ? (info.exit_code | kExitIncomplete) : info.exit_code;
 }
 
