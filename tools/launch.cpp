@@ -6,8 +6,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/personality.h>
 #include <sys/ioctl.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -167,8 +167,8 @@ namespace {
 
 // Sets this thread's ADDR_NO_RANDOMIZE for a child about to be spawned (a
 // persona is inherited by the child and applied at its execve) and puts the
-// old persona back when it goes; ok() false, with the reason, if the
-// persona cannot be set.
+// old persona back when it goes; error() says why when the persona cannot
+// be set.
 class FixedLayoutForChild {
 public:
     explicit FixedLayoutForChild(AddressLayout layout) {
