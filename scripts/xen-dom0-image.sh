@@ -95,7 +95,8 @@ type=$(cat /hvbench/type 2>/dev/null || echo pvh)
 if [ "$type" = hvm ]; then
     # HVM: hvmloader and SeaBIOS boot the ISO (GRUB, the kernel's options in
     # its grub.cfg). No COM1: every byte to it is a round trip to the device
-    # model, so the kernel writes its PV console ring instead (QEMU serves it).
+    # model, so the kernel writes its PV console ring instead (xenconsoled
+    # serves it, through a pty of its own).
     boot='disk = [ "file:/hvbench/hvbench.iso,hdc:cdrom,r" ]
 boot = "d"
 serial = "none"
@@ -116,29 +117,33 @@ on_reboot = "destroy"
 on_crash = "destroy"
 CFG
 echo "hvbench-dom0: toolstack ready; xl create ($type domU, $vcpus vCPUs, $memory MiB): $cmdline"
-# Whether a process here has a pseudo-terminal's slave open: xenconsole,
-# attached to the domU's console (dom0's own console is hvc0).
+# Whether xenconsole (what xl console runs) holds the domU console's pty.
+# xenconsoled, which serves the console, keeps that pty's slave open itself
+# (so it buffers what the guest writes before anyone reads), hence the name.
 console_attached() {
-    for fd in /proc/[0-9]*/fd/*; do
-        case $(readlink "$fd" 2>/dev/null) in /dev/pts/*) return 0 ;; esac
+    for p in /proc/[0-9]*; do
+        [ "$(cat "$p/comm" 2>/dev/null)" = xenconsole ] || continue
+        for fd in "$p"/fd/*; do
+            case $(readlink "$fd" 2>/dev/null) in /dev/pts/*) return 0 ;; esac
+        done
     done
     return 1
 }
 if [ "$type" = hvm ]; then
     # xl create -c shows an HVM guest's serial line: attach to the PV console
     # while the domain is paused, and let it run only once xl console holds
-    # the console's pty (QEMU serves it and drops what it writes while no one
-    # has the pty's other end open), then until it is gone. xl console is
-    # started again if it ends while the domain lives (xenconsole exits when
-    # the tty is not yet in xenstore). In one CI run here none of the
-    # kernel's output arrived though the domain ran and powered off, with a
-    # single xl console and a fixed 1 s before unpause.
+    # the console's pty, then until it is gone. xl console is started again
+    # if it ends while the domain lives (xenconsole exits when the tty is not
+    # yet in xenstore). In one CI run here none of the kernel's output
+    # arrived though the domain ran and powered off, with a single xl console
+    # and a fixed 1 s before unpause.
     xl create -p /hvbench.cfg && {
         (while xl domid hvbench >/dev/null 2>&1; do xl console -t pv hvbench; sleep 1; done) &
         console=$!
         i=0
         while [ $i -lt 60 ] && ! console_attached; do sleep 1; i=$((i + 1)); done
-        console_attached || echo "hvbench-dom0: xl console has not attached after 60 s; unpausing anyway"
+        if console_attached; then echo "hvbench-dom0: xl console attached (${i} s); unpausing"
+        else echo "hvbench-dom0: xl console has not attached after 60 s; unpausing anyway"; fi
         xl unpause hvbench
     }
     status=$?
