@@ -111,7 +111,8 @@ int usage_error(const std::string& msg) {
 // ---- run ---------------------------------------------------------------------
 
 // The results' context, as far as it is known before the first VM.
-RunInfo run_context(const RunConfig& cfg, const PinPlan& pin_plan, const std::vector<std::string>& command_line) {
+RunInfo run_context(const RunConfig& cfg, const RunSetup& setup, const std::vector<std::string>& command_line) {
+    const PinPlan& pin_plan = setup.pin_plan;
     RunInfo info;
     info.label = cfg.label.empty() ? cfg.accel : cfg.label;
     info.date = iso_date();
@@ -131,6 +132,7 @@ RunInfo run_context(const RunConfig& cfg, const PinPlan& pin_plan, const std::ve
     info.vmm_layout = cfg.vmm_aslr ? "randomized" : "fixed";
     info.firmware = cfg.firmware.empty() ? "default" : cfg.firmware;
     if (!pin_plan.note.empty()) info.notes.push_back(pin_plan.note);  // the tool's own, before the run's
+    if (!setup.layout_note.empty()) info.notes.push_back(setup.layout_note);
     return info;
 }
 
@@ -147,7 +149,7 @@ public:
                                                        cfg.quiet)
                            : std::nullopt),
           log_(log, cfg.verbose),
-          files_(cfg.json, cfg.csv, run_context(cfg, setup.pin_plan, command_line), pinning_lines()),
+          files_(cfg.json, cfg.csv, run_context(cfg, setup, command_line), pinning_lines()),
           console_({cfg.quiet, cfg.verbose, cfg.accel, setup.pin_plan.word, tool_start_ms}) {}
 
     int run() {
@@ -223,7 +225,10 @@ private:
         end.external = cfg_.settings.external_timing;
         end.pin_note = setup_.pin_plan.note;
         end.pin_error = pinning_ ? pinning_->error() : "";
-        if (!end.pin_note.empty()) info.notes.insert(info.notes.begin(), end.pin_note);
+        std::vector<std::string> own;  // the tool's own notes (run_context), before the run's
+        if (!end.pin_note.empty()) own.push_back(end.pin_note);
+        if (!setup_.layout_note.empty()) own.push_back(setup_.layout_note);
+        info.notes.insert(info.notes.begin(), own.begin(), own.end());
         if (!end.pin_error.empty()) info.notes.push_back("error: --pin: " + end.pin_error);
         end.exit_code = info.exit_code;
         if (!end.pin_error.empty()) end.exit_code |= kExitIncomplete;

@@ -194,6 +194,12 @@ private:
 
 }  // namespace
 
+std::optional<std::string> fixed_layout_unavailable() {
+    FixedLayoutForChild probe(AddressLayout::fixed);
+    if (probe.error().empty()) return std::nullopt;
+    return probe.error();
+}
+
 std::optional<Process> Process::spawn(const std::vector<std::string>& argv, std::string* error,
                                       const std::string& cwd, AddressLayout layout) {
     if (argv.empty()) {

@@ -82,6 +82,11 @@ ExitStatus decode_wait_status(int status);
 // docs/measurement.md, "The VMM's layout").
 enum class AddressLayout { randomized, fixed };
 
+// Why children of this process cannot get AddressLayout::fixed (the
+// persona cannot be set: a container's seccomp filter may refuse it), or
+// nullopt when they can. Leaves this process's persona as it was.
+std::optional<std::string> fixed_layout_unavailable();
+
 // A child process: stdin is /dev/null, stdout and stderr are two pipes.
 // The destructor kills (SIGKILL) and reaps a child still running.
 class Process {

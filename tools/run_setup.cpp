@@ -292,6 +292,15 @@ int prepare_run(RunConfig& cli, RunSetup& setup, const std::string& dom0_script,
         return kExitIncomplete;
     }
     if (!choose_accel(cli) || !find_images(cli, setup)) return kExitIncomplete;
+    // A fixed VMM layout where this process may ask for one; else the run
+    // goes on randomized, and says so (the results' context too).
+    if (!cli.vmm_aslr)
+        if (auto why = fixed_layout_unavailable()) {
+            cli.vmm_aslr = true;
+            setup.layout_note = "the VMM runs with a randomized address-space layout: " + *why +
+                                " (docs/measurement.md, \"The VMM's layout\")";
+            fprintf(stderr, "hvbench: note: %s\n", setup.layout_note.c_str());
+        }
     // vCPUs: two by default, so the IPI benchmarks (which need a second CPU)
     // run, unless the host has a single CPU to give.
     if (cli.smp == 0) cli.smp = allowed_host_cpus().size() >= 2 ? 2 : 1;

@@ -21,6 +21,7 @@ struct RunSetup {
     bool build_isos = false;  // iso-*: an ISO per VM, with its kernel options, from `elf`
     PinPlan pin_plan;         // word "none" without --pin
     std::string scratch;      // QMP socket, per-VM ISOs and initrds; "" if none is needed
+    std::string layout_note;  // why the VMM's layout is randomized without --vmm-aslr; "" if it is not
 };
 
 // Completes `cfg` from the host and fills `setup`. 0 when the run can

@@ -256,6 +256,16 @@ TEST(ToolLaunchProcess, FixedLayoutIsTheChildsAlone) {
     EXPECT_EQ(ChildPersona(AddressLayout::randomized), long(own));
 }
 
+// This machine lets a process ask for it (a container's seccomp filter may
+// not: the run then goes on randomized and says so, tools/run_setup.cpp);
+// asking leaves this process's persona as it was.
+TEST(ToolLaunchProcess, FixedLayoutIsAvailableHere) {
+    const int own = personality(0xffffffff);
+    auto why = fixed_layout_unavailable();
+    EXPECT_FALSE(why) << *why;
+    EXPECT_EQ(personality(0xffffffff), own);
+}
+
 TEST(ToolLaunchProcess, ProgramDirectory) {
     std::string d = program_directory();
     EXPECT_FALSE(d.empty());
