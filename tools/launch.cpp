@@ -285,6 +285,12 @@ void Process::kill_now() {
     if (pid_ > 0 && !status_) ::kill(pid_, SIGKILL);
 }
 
+bool Process::exits_within(int ms) {
+    const int64_t until = now_ms() + ms;
+    while (running() && now_ms() < until) usleep(5000);
+    return !running();
+}
+
 ExitStatus Process::wait() {
     if (status_) return *status_;
     if (pid_ <= 0) return ExitStatus{};

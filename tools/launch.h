@@ -115,6 +115,7 @@ public:
     bool running();               // not yet reaped (reaps it if it has exited)
     void kill_now();              // SIGKILL, if still running
     ExitStatus wait();            // blocks until it has exited
+    bool exits_within(int ms);    // true once it has exited (reaped), polling for at most `ms`
     std::optional<ExitStatus> status() const { return status_; }
 
 private:

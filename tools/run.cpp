@@ -301,11 +301,7 @@ private:
 // Ends the VMM: at once when it is to be killed, else (both pipes closed:
 // it is exiting) after a moment to do so. True if it was killed.
 bool stop_vmm(Process& p, bool kill) {
-    if (!kill) {
-        int64_t until = now_ms() + 5000;
-        while (p.running() && now_ms() < until) usleep(5000);
-        kill = p.running();
-    }
+    if (!kill) kill = !p.exits_within(5000);
     if (kill) p.kill_now();
     return kill;
 }
@@ -481,10 +477,8 @@ private:
     // its QMP socket as it goes). Then the usual fallback to the next model
     // takes it; anything else is a failure of the step itself.
     bool refused_to_start(Process& p) {
-        const int64_t until = now_ms() + s_.vmm_error_grace_ms;
-        while (p.running() && now_ms() < until) usleep(10 * 1000);
         int pending = 0;
-        return !p.running() && ioctl(p.stdout_fd(), FIONREAD, &pending) == 0 && pending == 0;
+        return p.exits_within(s_.vmm_error_grace_ms) && ioctl(p.stdout_fd(), FIONREAD, &pending) == 0 && pending == 0;
     }
 
     // ---- read: results as they arrive, so progress is live and nothing is lost ----
