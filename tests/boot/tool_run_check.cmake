@@ -9,21 +9,11 @@ foreach(v TOOL OUT)
   endif()
 endforeach()
 file(REMOVE ${OUT}.json ${OUT}.csv ${OUT}.svg)
+include(${CMAKE_CURRENT_LIST_DIR}/tool_run_json.cmake)
 
-execute_process(
-  COMMAND ${TOOL} run --accel tcg --only idle,cpuid --reps 5 --json ${OUT}.json --csv ${OUT}.csv --label tcg
-          --timeout 120 --log ${OUT}.log
-  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-message("${out}${err}")
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "hvbench run exited with ${rc}, expected 0")
-endif()
-
-file(READ ${OUT}.json json)
+hvb_tool_run("hvbench run" ${OUT}.json 2 json --accel tcg --only idle,cpuid --reps 5 --json ${OUT}.json
+             --csv ${OUT}.csv --label tcg --timeout 120 --log ${OUT}.log)
 string(JSON count LENGTH "${json}" benchmarks)
-if(NOT count EQUAL 2)
-  message(FATAL_ERROR "JSON has ${count} benchmarks, expected 2")
-endif()
 set(names "")
 math(EXPR last "${count} - 1")
 foreach(i RANGE ${last})
