@@ -73,7 +73,7 @@ struct MeasureSamples {
     bool gap[kMaxSamples];
     int64_t kept_cost[kMaxSamples];
     int64_t kept_control[kMaxSamples];  // cycles of the whole loop
-    int64_t scratch[2 * kMaxSamples];
+    int64_t scratch[kMaxSamples];  // summarize, mark_long_gaps: n each
 };
 
 struct MeasureResult {

@@ -331,7 +331,7 @@ uint32_t fixed_reps_in_pass(uint32_t reps, uint32_t pass) {
 // The host's pace at the start of a pass: the timer call around nothing and
 // the empty loop at about the loop target (interrupts off).
 YardstickRecord measure_yardstick(TimerMode timer, uint32_t pass) {
-    static int64_t probes[kDriftProbes], scratch[2 * kDriftProbes];
+    static int64_t probes[kDriftProbes], scratch[kDriftProbes];
     YardstickRecord y{};
     y.pass = pass + 1;
     y.t_us = us_since_entry();
@@ -593,7 +593,7 @@ const MeasurementMethod& measurement_init(const Options& opts) {
     InterruptsOff off;
 
     constexpr size_t kProbes = 63;
-    static int64_t t[kProbes], r[kProbes], scratch[2 * kProbes];
+    static int64_t t[kProbes], r[kProbes], scratch[kProbes];
     for (size_t i = 0; i < 8; ++i) time_call(opts.timer, empty_loop, 0);  // warm
     for (size_t i = 0; i < kProbes; ++i) t[i] = int64_t(time_call(opts.timer, empty_loop, 0));
     Summary ts = summarize(t, kProbes, scratch);

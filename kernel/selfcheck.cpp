@@ -15,7 +15,7 @@ namespace {
 
 constexpr uint32_t kMaxChecked = 256;
 int64_t round_trips[kMaxChecked];
-int64_t scratch[2 * kMaxChecked];
+int64_t scratch[kMaxChecked];
 
 void report_cpu(void* arg) { *static_cast<volatile uint32_t*>(arg) = this_cpu(); }
 

@@ -33,7 +33,8 @@ struct Summary {
     size_t n;
 };
 
-// Summarizes `values` (not modified). `scratch` must hold 2*n elements.
+// Summarizes `values` (not modified). `scratch` must hold n elements; it is
+// left holding the values sorted.
 // n == 0 yields an all-zero Summary.
 Summary summarize(const int64_t* values, size_t n, int64_t* scratch);
 

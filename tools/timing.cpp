@@ -68,7 +68,7 @@ std::optional<ExternalStats> external_stats(const std::vector<HostLoop>& loops, 
     }
     size_t pairs = cost.size();
     if (pairs == 0) return std::nullopt;
-    std::vector<int64_t> scratch(2 * pairs);
+    std::vector<int64_t> scratch(pairs);
     Summary c = summarize(cost.data(), pairs, scratch.data());
     Summary k = summarize(control.data(), pairs, scratch.data());
     ExternalStats s;
