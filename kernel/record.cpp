@@ -93,9 +93,9 @@ struct Line {
     // ,"ci_low":lo,"ci_high":hi — only when there is an interval.
     void interval(bool has, int64_t lo, int64_t hi) {
         if (!has) return;
-        raw(",\"ci_low\":");
+        key(result_key::ci_low_milli);
         milli(lo);
-        raw(",\"ci_high\":");
+        key(result_key::ci_high_milli);
         milli(hi);
     }
     // ,"key": — every field after the first is introduced this way.
@@ -194,7 +194,7 @@ void write_platform(Line& l, const HeaderRecord& h) {
 
 // What the run will do: the timer, the repetitions, the suite's size.
 void write_run(Line& l, const HeaderRecord& h) {
-    l.key("timer");
+    l.key(result_key::timer);
     l.str(h.timer, kMaxPlatformWord);
     l.key("timing");
     l.str(h.timing);
@@ -262,7 +262,7 @@ void write_header(Sink sink, const HeaderRecord& h) {
     if (h.estimator) {
         l.key("estimator");
         l.str(h.estimator);
-        l.key("passes");
+        l.key(result_key::passes);
         l.u64(h.passes);
     }
     l.raw("}", 1);
@@ -280,7 +280,7 @@ void write_method(Sink sink, const HeaderRecord& h) {
 void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total, uint32_t pass, uint64_t t_us) {
     Line l;
     begin_record(l, kRecordBegin);
-    l.key("name");
+    l.key(result_key::name);
     l.str(name);
     l.key("index");
     l.u64(index);
@@ -289,7 +289,7 @@ void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total, ui
     if (pass) {
         l.key("pass");
         l.u64(pass);
-        l.key("t_us");
+        l.key(result_key::t_us);
         l.u64(t_us);
     }
     l.raw("}", 1);
@@ -299,13 +299,13 @@ void write_begin(Sink sink, const char* name, uint32_t index, uint32_t total, ui
 void write_pass(Sink sink, const PassRecord& p) {
     Line l;
     begin_record(l, "pass");
-    l.key("name");
+    l.key(result_key::name);
     l.str(p.name);
     l.key("pass");
     l.u64(p.pass);
-    l.key("iterations");
+    l.key(result_key::iterations);
     l.u64(p.iterations);
-    l.key("t_us");
+    l.key(result_key::t_us);
     l.u64(p.t_us);
     l.raw(",\"costs\":[");
     uint32_t n = p.count < kMaxPassCosts ? p.count : kMaxPassCosts;
@@ -322,7 +322,7 @@ void write_yardstick(Sink sink, const YardstickRecord& y) {
     begin_record(l, "yardstick");
     l.key("pass");
     l.u64(y.pass);
-    l.key("t_us");
+    l.key(result_key::t_us);
     l.u64(y.t_us);
     l.key("timer_cycles");
     l.milli(y.timer_milli);
@@ -336,57 +336,92 @@ void write_yardstick(Sink sink, const YardstickRecord& y) {
 
 namespace {
 
-// "cycles":{...}: the per-iteration cost across repetitions, its interval
-// and, from the interleaved passes, the headline (kernel/estimate.h); then
-// "control":{...}, the control loop's own cost.
-void write_cycles(Line& l, const ResultRecord& r) {
-    l.raw(",\"cycles\":{\"min\":");
-    l.milli(r.min_milli);
-    l.raw(",\"median\":");
-    l.milli(r.median_milli);
-    l.raw(",\"mean\":");
-    l.milli(r.mean_milli);
-    l.raw(",\"mad\":");
-    l.milli(r.mad_milli);
-    l.interval(r.has_ci, r.ci_low_milli, r.ci_high_milli);
-    if (r.has_estimate) {
-        l.raw(",\"estimate\":");
-        l.milli(r.estimate_milli);
-        if (r.estimate_has_interval) {
-            l.raw(",\"estimate_low\":");
-            l.milli(r.estimate_low_milli);
-            l.raw(",\"estimate_high\":");
-            l.milli(r.estimate_high_milli);
+// The fields of kernel/record_fields.h in the table's order, each when its
+// row says it is sent, a group's inside "group":{...}: the identity, the
+// "cycles" and "control" objects, the mode, noisy and the counts.
+class Fields {
+public:
+    explicit Fields(Line& l) : l_(l) {}
+    // ,"key": (or "key": as a group's first), opening or closing a group.
+    Line& at(const char* group, const char* key) {
+        bool top = same(group, "top");
+        if (open_ && (top || !same(open_, group))) close();
+        if (!top && !open_) {
+            l_.key(group);
+            l_.raw("{", 1);
+            open_ = group;
+            first_ = true;
         }
-        l.raw(",\"p10\":");
-        l.milli(r.estimate_milli);
-        l.raw(",\"p50\":");
-        l.milli(r.p50_milli);
-        l.raw(",\"p90\":");
-        l.milli(r.p90_milli);
+        if (first_) {
+            l_.raw("\"", 1);
+            l_.raw(key);
+            l_.raw("\":", 2);
+            first_ = false;
+        } else {
+            l_.key(key);
+        }
+        return l_;
     }
-    l.raw("},\"control\":{\"median\":");
-    l.milli(r.control_median_milli);
-    l.raw("}", 1);
-}
+    void close() {
+        if (open_) l_.raw("}", 1);
+        open_ = nullptr;
+    }
 
-// The numeric fields of kernel/record_fields.h, each when its row says it
-// is sent.
-#define HVB_SENT_always(r, name) true
-#define HVB_SENT_nonzero(r, name) ((r).name != 0)
-#define HVB_SENT_flagged(r, name) ((r).has_##name)
-void write_numbers(Line& l, const ResultRecord& r) {
-#define HVB_WRITE_NUMBER(name, type, sent, json_at, csv_at) \
-    if (HVB_SENT_##sent(r, name)) {                         \
-        l.key(#name);                                       \
-        l.type(r.name);                                     \
+private:
+    // The kernel has no strcmp (nor does the compiler fold one here).
+    static bool same(const char* a, const char* b) {
+        while (*a && *a == *b) ++a, ++b;
+        return *a == *b;
     }
-    HVB_RESULT_NUMBERS(HVB_WRITE_NUMBER)
-#undef HVB_WRITE_NUMBER
+    Line& l_;
+    const char* open_ = nullptr;  // the group being written; null: the record's top level
+    bool first_ = false;          // no key in it yet
+};
+
+// A value by its kind.
+#define HVB_PUT_text(l, v) (l).str(v)
+#define HVB_PUT_status(l, v) (l).str(status_name(v))
+#define HVB_PUT_mode(l, v) (l).str((v) ? "adaptive" : "fixed")
+#define HVB_PUT_u32(l, v) (l).u64(v)
+#define HVB_PUT_u64(l, v) (l).u64(v)
+#define HVB_PUT_i64(l, v) (l).i64(v)
+#define HVB_PUT_milli(l, v) (l).milli(v)
+#define HVB_PUT_flag(l, v) (l).boolean(v)
+// The statements, when the row's `sent` says so.
+#define HVB_IF_SENT_always(r, k, ...) __VA_ARGS__
+#define HVB_IF_SENT_nonzero(r, k, ...) \
+    if ((r).k != 0) {                  \
+        __VA_ARGS__                    \
+    }
+#define HVB_IF_SENT_flagged(r, k, ...) \
+    if ((r).has_##k) {                 \
+        __VA_ARGS__                    \
+    }
+#define HVB_IF_SENT_ci(r, k, ...) \
+    if ((r).has_ci) {             \
+        __VA_ARGS__               \
+    }
+#define HVB_IF_SENT_estimate(r, k, ...) \
+    if ((r).has_estimate) {             \
+        __VA_ARGS__                     \
+    }
+#define HVB_IF_SENT_estimate_interval(r, k, ...)          \
+    if ((r).has_estimate && (r).estimate_has_interval) { \
+        __VA_ARGS__                                       \
+    }
+#define HVB_IF_SENT_cause(r, k, ...)                              \
+    if ((r).noisy && (r).noisy_cause && (r).noisy_cause[0]) {     \
+        __VA_ARGS__                                               \
+    }
+#define HVB_IF_SENT_never(r, k, ...)
+void write_fields(Line& l, const ResultRecord& r) {
+    Fields f(l);
+#define HVB_WRITE_FIELD(member, kind, need, group, key, csv, unit, sent, decl, kernel, json_pos, csv_pos) \
+    HVB_IF_SENT_##sent(r, kernel, HVB_PUT_##kind(f.at(#group, HVB_FIELD_WIRE_KEY(group, key)), r.kernel);)
+    HVB_RESULT_FIELDS(HVB_WRITE_FIELD)
+#undef HVB_WRITE_FIELD
+    f.close();
 }
-#undef HVB_SENT_always
-#undef HVB_SENT_nonzero
-#undef HVB_SENT_flagged
 
 // "linearity":[{...}, ...]: each level of a linearity run.
 void write_linearity(Line& l, const LinearityLevel* levels, uint32_t count) {
@@ -394,14 +429,16 @@ void write_linearity(Line& l, const LinearityLevel* levels, uint32_t count) {
     for (uint32_t i = 0; i < count; ++i) {
         const LinearityLevel& v = levels[i];
         if (i) l.raw(",", 1);
-        l.raw("{\"iterations\":");
+        l.raw("{\"", 2);
+        l.raw(result_key::iterations);
+        l.raw("\":", 2);
         l.u64(v.iterations);
-        l.raw(",\"median\":");
+        l.key(result_key::median_milli);
         l.milli(v.median_milli);
         l.interval(v.has_ci, v.ci_low_milli, v.ci_high_milli);
-        l.raw(",\"repetitions\":");
+        l.key(result_key::repetitions);
         l.u64(v.repetitions);
-        l.raw(",\"noisy\":");
+        l.key(result_key::noisy);
         l.boolean(v.noisy);
         l.raw(",\"ratio\":");
         l.milli(v.ratio_milli);
@@ -426,7 +463,7 @@ void write_params(Line& l, const BenchParam* params, uint32_t count) {
 void write_fault(Line& l, const FaultInfo& f) {
     l.raw(",\"fault\":{\"vector\":");
     l.u64(f.vector);
-    l.key("name");
+    l.key(result_key::name);
     l.str(vector_name(f.vector));
     l.key("rip");
     l.hex_string(f.rip);
@@ -442,28 +479,7 @@ void write_fault(Line& l, const FaultInfo& f) {
 void write_result(Sink sink, const ResultRecord& r) {
     Line l;
     begin_record(l, kRecordResult);
-    l.key("name");
-    l.str(r.name);
-    l.key("category");
-    l.str(r.category);
-    l.key("status");
-    l.str(status_name(r.status));
-    l.key("reason");
-    l.str(r.reason);
-    l.key("iterations");
-    l.u64(r.iterations);
-    l.key("repetitions");
-    l.u64(r.repetitions);
-    write_cycles(l, r);
-    l.key("iterations_mode");
-    l.str(r.iterations_adaptive ? "adaptive" : "fixed");
-    l.key("noisy");
-    l.boolean(r.noisy);
-    if (r.noisy && r.noisy_cause && r.noisy_cause[0]) {
-        l.key("noisy_cause");
-        l.str(r.noisy_cause);
-    }
-    write_numbers(l, r);
+    write_fields(l, r);
     if (r.linearity && r.linearity_count) write_linearity(l, r.linearity, r.linearity_count);
     if (r.params && r.param_count) write_params(l, r.params, r.param_count);
     if (r.has_fault) write_fault(l, r.fault);
@@ -474,19 +490,19 @@ void write_result(Sink sink, const ResultRecord& r) {
 void write_verify(Sink sink, const VerifyRecord& v) {
     Line l;
     begin_record(l, kRecordVerify);
-    l.key("name");
+    l.key(result_key::name);
     l.str(v.name);
-    l.key("iterations");
+    l.key(result_key::iterations);
     l.u64(v.iterations);
     l.key("measured");
     l.boolean(v.measured);
     if (v.measured) {
-        l.key("median");
+        l.key(result_key::median_milli);
         l.milli(v.median_milli);
-        l.key("repetitions");
+        l.key(result_key::repetitions);
         l.u64(v.repetitions);
     } else {
-        l.key("reason");
+        l.key(result_key::reason);
         l.str(v.reason);
     }
     l.key("agrees");

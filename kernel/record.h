@@ -117,20 +117,27 @@ struct ResultRecord {
     bool has_ci;
     int64_t ci_low_milli, ci_high_milli;  // 95% interval of the median
     bool noisy;                           // the interval missed the target
-    // The numeric fields of kernel/record_fields.h (outliers, interrupts,
-    // passes, ...), each a member by its name, a flagged one with its
-    // has_<name>.
-#define HVB_RECORD_MEMBER(name, type, sent, json_at, csv_at) HVB_RECORD_MEMBER_##sent(name, record_field::type)
-#define HVB_RECORD_MEMBER_always(name, T) T name;
-#define HVB_RECORD_MEMBER_nonzero(name, T) T name;
-#define HVB_RECORD_MEMBER_flagged(name, T) \
-    bool has_##name;                       \
+    // The fields of kernel/record_fields.h declared from the table (`gen`
+    // rows: outliers, interrupts, passes, ...), each a member by its name, a
+    // flagged one with its has_<name>.
+#define HVB_RECORD_MEMBER(member, kind, need, group, key, csv, unit, sent, decl, kernel, json_pos, csv_pos) \
+    HVB_RECORD_DECL_##decl(member, kind, sent)
+#define HVB_RECORD_DECL_hand(member, kind, sent)
+#define HVB_RECORD_DECL_none(member, kind, sent)
+#define HVB_RECORD_DECL_gen(member, kind, sent) HVB_RECORD_DECL_##sent(member, record_field::kind)
+#define HVB_RECORD_DECL_always(name, T) T name;
+#define HVB_RECORD_DECL_nonzero(name, T) T name;
+#define HVB_RECORD_DECL_flagged(name, T) \
+    bool has_##name;                     \
     T name;
-    HVB_RESULT_NUMBERS(HVB_RECORD_MEMBER)
+    HVB_RESULT_FIELDS(HVB_RECORD_MEMBER)
 #undef HVB_RECORD_MEMBER
-#undef HVB_RECORD_MEMBER_always
-#undef HVB_RECORD_MEMBER_nonzero
-#undef HVB_RECORD_MEMBER_flagged
+#undef HVB_RECORD_DECL_hand
+#undef HVB_RECORD_DECL_none
+#undef HVB_RECORD_DECL_gen
+#undef HVB_RECORD_DECL_always
+#undef HVB_RECORD_DECL_nonzero
+#undef HVB_RECORD_DECL_flagged
     const LinearityLevel* linearity;      // linearity=1: the levels; else null
     uint32_t linearity_count;
     // The headline (kernel/estimate.h): the p10 of the per-repetition costs

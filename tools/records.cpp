@@ -1,6 +1,8 @@
 // tools/records.cpp — the host-side reader of the kernel's result stream.
 #include "tools/records.h"
 
+#include "tools/result_fields.h"
+
 namespace hvb::tools {
 namespace {
 
@@ -81,7 +83,7 @@ private:
 void read_header_extras(const Json& j, HeaderInfo& h, std::vector<std::string>& bad) {
     OptionalFields f(j, bad);
     f.uint("boot_us", h.boot_us);
-    f.uint("passes", h.passes);
+    f.uint(result_key::passes, h.passes);
     f.milli("timer_cycles", h.timer_cycles_milli);
     f.milli("timer_mad", h.timer_mad_milli);
     f.milli("rdtsc_cycles", h.rdtsc_cycles_milli);
@@ -113,13 +115,14 @@ bool read_linearity_level(const Json& e, size_t index, LinearityLevel& out, std:
     std::optional<uint64_t> iterations, repetitions;
     std::optional<int64_t> median, ratio;
     std::optional<bool> noisy;
-    f.uint("iterations", iterations);
-    f.milli("median", median);
-    f.uint("repetitions", repetitions);
-    f.boolean("noisy", noisy);
+    f.uint(result_key::iterations, iterations);
+    f.milli(result_key::median_milli, median);
+    f.uint(result_key::repetitions, repetitions);
+    f.boolean(result_key::noisy, noisy);
     f.milli("ratio", ratio);
-    f.interval("ci_low", "ci_high", out.ci_low_milli, out.ci_high_milli);
-    for (const char* key : {"iterations", "median", "repetitions", "noisy", "ratio"})
+    f.interval(result_key::ci_low_milli, result_key::ci_high_milli, out.ci_low_milli, out.ci_high_milli);
+    for (const char* key : {result_key::iterations, result_key::median_milli, result_key::repetitions,
+                            result_key::noisy, "ratio"})
         if (!e.get(key)) inner.push_back(std::string(key) + " (missing)");
     if (!inner.empty()) {
         for (const auto& b : inner) bad.push_back(where + "." + b);
@@ -133,33 +136,17 @@ bool read_linearity_level(const Json& e, size_t index, LinearityLevel& out, std:
     return true;
 }
 
-void read_result_extras(const Json& j, ResultInfo& r, std::vector<std::string>& bad) {
-    OptionalFields f(j, bad);
-    f.word("iterations_mode", r.iterations_mode, {"adaptive", "fixed"});
-    if (const Json* cycles = j.get("cycles")) {
-        std::vector<std::string> inner;
-        OptionalFields c(*cycles, inner);
-        c.interval("ci_low", "ci_high", r.ci_low_milli, r.ci_high_milli);
-        c.milli("estimate", r.estimate_milli);
-        c.interval("estimate_low", "estimate_high", r.estimate_low_milli, r.estimate_high_milli);
-        c.milli("p50", r.p50_milli);
-        c.milli("p90", r.p90_milli);
-        for (const auto& b : inner) bad.push_back("cycles." + b);
+// The structured parts: linearity levels, fault, params.
+void read_linearity(const Json& j, ResultInfo& r, std::vector<std::string>& bad) {
+    const Json* lin = j.get("linearity");
+    if (!lin) return;
+    if (!lin->is(Json::Kind::array)) {
+        bad.push_back(std::string("linearity (") + serialize_json(*lin).substr(0, 60) + ")");
+        return;
     }
-    f.boolean("noisy", r.noisy);
-#define HVB_READ_NUMBER(name, type, sent, json_at, csv_at) f.number(#name, r.name);
-    HVB_RESULT_NUMBERS(HVB_READ_NUMBER)
-#undef HVB_READ_NUMBER
-    f.string("noisy_cause", r.noisy_cause);
-    if (const Json* lin = j.get("linearity")) {
-        if (!lin->is(Json::Kind::array)) {
-            f.note("linearity");
-        } else {
-            for (size_t i = 0; i < lin->items.size(); ++i) {
-                LinearityLevel level;
-                if (read_linearity_level(lin->items[i], i, level, bad)) r.linearity.push_back(level);
-            }
-        }
+    for (size_t i = 0; i < lin->items.size(); ++i) {
+        LinearityLevel level;
+        if (read_linearity_level(lin->items[i], i, level, bad)) r.linearity.push_back(level);
     }
 }
 
@@ -179,7 +166,7 @@ bool read_header(const Json& j, HeaderInfo& h, std::string& missing) {
     need_str("boot", h.boot);
     need_str("loader", h.loader);
     need_str("cmdline", h.cmdline);
-    need_str("timer", h.timer);
+    need_str(result_key::timer, h.timer);
     need_str("tsc_source", h.tsc_source);
     need_str("apic", h.apic);
     need_uint("tsc_hz", h.tsc_hz);
@@ -193,23 +180,23 @@ bool read_header(const Json& j, HeaderInfo& h, std::string& missing) {
 // A verify record (the kernel's second look); false with `missing` set when
 // a field it needs is absent or malformed.
 bool read_verify(const Json& j, VerifyInfo& v, std::string& missing) {
-    auto name = j.get_string("name");
-    auto iterations = j.get_uint("iterations");
+    auto name = j.get_string(result_key::name);
+    auto iterations = j.get_uint(result_key::iterations);
     auto measured = j.get_bool("measured");
     auto agrees = j.get_bool("agrees");
     if (!name || !iterations || !measured || !agrees) {
-        missing = !name ? "name" : !iterations ? "iterations" : !measured ? "measured" : "agrees";
+        missing = !name ? result_key::name : !iterations ? result_key::iterations : !measured ? "measured" : "agrees";
         return false;
     }
     v.name = *name;
     v.iterations = *iterations;
     v.measured = *measured;
     v.agrees = *agrees;
-    v.reason = j.get_string("reason").value_or("");
-    auto median = j.get_milli("median");
-    auto reps = j.get_uint("repetitions");
+    v.reason = j.get_string(result_key::reason).value_or("");
+    auto median = j.get_milli(result_key::median_milli);
+    auto reps = j.get_uint(result_key::repetitions);
     if (v.measured && (!median || !reps)) {
-        missing = !median ? "median" : "repetitions";
+        missing = !median ? result_key::median_milli : result_key::repetitions;
         return false;
     }
     if (median) v.median_milli = *median;
@@ -217,37 +204,11 @@ bool read_verify(const Json& j, VerifyInfo& v, std::string& missing) {
     return true;
 }
 
-bool read_result(const Json& j, ResultInfo& r, std::string& missing) {
-    auto name = j.get_string("name"), category = j.get_string("category"), status = j.get_string("status"),
-         reason = j.get_string("reason");
-    auto iterations = j.get_uint("iterations"), repetitions = j.get_uint("repetitions");
-    const Json* cycles = j.get("cycles");
-    const Json* control = j.get("control");
-    if (!name) return missing = "name", false;
-    r.name = *name;
-    if (!category) return missing = "category", false;
-    if (!status || !status_from_name(status->data(), status->size(), &r.status)) return missing = "status", false;
-    if (!reason) return missing = "reason", false;
-    if (!iterations) return missing = "iterations", false;
-    if (!repetitions) return missing = "repetitions", false;
-    if (!cycles || !cycles->is(Json::Kind::object)) return missing = "cycles", false;
-    if (!control || !control->is(Json::Kind::object)) return missing = "control", false;
-    r.category = *category;
-    r.reason = *reason;
-    r.iterations = *iterations;
-    r.repetitions = static_cast<uint32_t>(*repetitions);
-    auto min = cycles->get_milli("min"), median = cycles->get_milli("median"), mean = cycles->get_milli("mean"),
-         mad = cycles->get_milli("mad"), cmed = control->get_milli("median");
-    if (!min || !median || !mean || !mad) return missing = "cycles.{min,median,mean,mad}", false;
-    if (!cmed) return missing = "control.median", false;
-    r.min_milli = *min;
-    r.median_milli = *median;
-    r.mean_milli = *mean;
-    r.mad_milli = *mad;
-    r.control_median_milli = *cmed;
+bool read_result(const Json& j, ResultInfo& r, std::string& missing, std::vector<std::string>& bad) {
+    if (!read_wire_fields(j, r, missing, bad)) return false;
     if (const Json* fault = j.get("fault")) {
         auto vector = fault->get_uint("vector");
-        auto fname = fault->get_string("name");
+        auto fname = fault->get_string(result_key::name);
         auto rip = fault->get_string("rip");
         if (!vector || !fname || !rip) return missing = "fault.{vector,name,rip}", false;
         r.has_fault = true;
@@ -263,6 +224,7 @@ bool read_result(const Json& j, ResultInfo& r, std::string& missing) {
             r.params.emplace_back(key, *v);
         }
     }
+    read_linearity(j, r, bad);
     return true;
 }
 
@@ -408,14 +370,13 @@ void RunLogReader::method(const Json& json) {
 
 void RunLogReader::result(const Json& json, std::string& missing) {
     ResultInfo r;
-    if (!read_result(json, r, missing)) {
+    std::vector<std::string> bad_fields;
+    if (!read_result(json, r, missing, bad_fields)) {
         if (log_.bad_records.size() < kMaxResultsPerHeader * 4)
             log_.bad_records.push_back(
                 BadRecord{line_no_, std::string(kRecordResult), r.name, "missing or bad '" + missing + "'"});
         return;
     }
-    std::vector<std::string> bad_fields;
-    read_result_extras(json, r, bad_fields);
     for (const auto& b : bad_fields) problem("result record " + quote(r.name) + ": bad " + b + "; the rest is kept");
     r.line = line_no_;
     r.tsc_hz = tsc_hz_;
@@ -447,13 +408,13 @@ void RunLogReader::record(std::string_view body) {
     } else if (*type == kRecordMethod) {
         method(*json);
     } else if (*type == kRecordBegin) {
-        if (auto name = json->get_string("name")) {
+        if (auto name = json->get_string(result_key::name)) {
             if (claim(begins_since_, "begin", begins_cap_)) {
                 log_.begun.push_back(*name);
                 log_.begun_lines.push_back(line_no_);
             }
         } else {
-            missing = "name";
+            missing = result_key::name;
         }
     } else if (*type == kRecordResult) {
         result(*json, missing);

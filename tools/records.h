@@ -20,8 +20,8 @@
 
 #include "kernel/protocol.h"
 #include "kernel/record.h"
-#include "kernel/record_fields.h"
 #include "tools/json.h"
+#include "tools/result.h"
 
 namespace hvb::tools {
 
@@ -57,52 +57,15 @@ struct HeaderInfo {
     bool has_method() const { return timer_cycles_milli.has_value(); }
 };
 
-// One level of a linearity check: the benchmark timed at N, 10N, 100N
-// iterations. ratio: this level's per-iteration median over level N's.
-struct LinearityLevel {
-    uint64_t iterations = 0;
-    int64_t median_milli = 0;
-    std::optional<int64_t> ci_low_milli, ci_high_milli;
-    uint64_t repetitions = 0;
-    bool noisy = false;
-    int64_t ratio_milli = 0;  // 1000 = the same per-iteration cost as level N
-    bool operator==(const LinearityLevel&) const = default;
-};
-
-// A result's numeric fields (kernel/record_fields.h), each unset when the
-// record lacks it (an older kernel's) or it was malformed. The tool's results
-// (tools/results.h BenchResult) carry the same, so one is copied to the
-// other whole.
-struct ResultNumbers {
-#define HVB_TOOL_NUMBER(name, type, sent, json_at, csv_at) std::optional<record_field::type> name;
-    HVB_RESULT_NUMBERS(HVB_TOOL_NUMBER)
-#undef HVB_TOOL_NUMBER
-    bool operator==(const ResultNumbers&) const = default;
-};
-
-struct ResultInfo : ResultNumbers {
-    Json raw;  // every field, as sent: only from a reader asked to keep it (tests)
-    std::string name, category, reason;
+// A result record as read: the tool's result (tools/result.h), filled from
+// the record, with where it came from and, for a faulted benchmark, the
+// exception (the kernel's own words for it are in `reason`).
+struct ResultInfo : BenchResult {
+    Json raw;             // every field, as sent: only from a reader asked to keep it (tests)
     size_t line = 0;      // of the stream (1-based), for messages
-    uint64_t tsc_hz = 0;  // the guest TSC Hz of the header in effect when it came (0: none yet)
-    Status status = Status::ok;
-    uint64_t iterations = 0;
-    uint32_t repetitions = 0;
-    int64_t min_milli = 0, median_milli = 0, mean_milli = 0, mad_milli = 0, control_median_milli = 0;
     bool has_fault = false;
     uint32_t fault_vector = 0;
     std::string fault_name, fault_rip;
-    std::vector<std::pair<std::string, uint64_t>> params;  // "params" {name: value}, in order
-
-    // Newer kernels (all optional; see HeaderInfo).
-    std::string iterations_mode;                       // "adaptive" | "fixed"; "" when absent
-    std::optional<int64_t> ci_low_milli, ci_high_milli;  // 95% CI of the median (both or neither)
-    std::optional<bool> noisy;                         // ok, but the CI target was not met
-    std::vector<LinearityLevel> linearity;             // levels N, 10N, 100N (kernel option linearity=1)
-    // The headline (kernel/estimate.h): cycles.estimate, its interval
-    // (estimate_low/high, both or neither), the spread p50/p90.
-    std::optional<int64_t> estimate_milli, estimate_low_milli, estimate_high_milli, p50_milli, p90_milli;
-    std::string noisy_cause;
 };
 
 struct EndInfo {

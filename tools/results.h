@@ -35,54 +35,12 @@
 
 #include "tools/json.h"
 #include "tools/records.h"
+#include "tools/result.h"
 #include "tools/timing.h"
 
 namespace hvb::tools {
 
-// Statuses as the tool reports them: the kernel's five (kernel/record.h) and
-// the tool's own "crashed" (the VM died while the benchmark ran). A hang is
-// the kernel's "timeout".
-inline constexpr const char kStatusCrashed[] = "crashed";
-bool is_known_status(std::string_view s);
-
-// ResultNumbers (tools/records.h): the numeric fields of kernel/record_fields.h.
-struct BenchResult : ResultNumbers {
-    std::string name, category, status = "ok", reason;
-    uint64_t iterations = 0;
-    uint32_t repetitions = 0;
-    // Per-iteration cost in thousandths of a guest TSC cycle.
-    int64_t min_milli = 0, median_milli = 0, mean_milli = 0, mad_milli = 0, control_median_milli = 0;
-    std::vector<std::pair<std::string, uint64_t>> params;
-    std::string timer;  // the timer mode it was measured with
-    unsigned vm = 0;    // which VM of the run (1-based) measured it
-    uint64_t tsc_hz = 0;  // the guest TSC Hz of that VM's header (0: the run's, RunInfo::tsc_hz)
-    std::optional<ExternalStats> external;  // host TSC cycles, --timing external
-    std::string vmm_output;  // crashed/timeout: the VMM's last lines
-    // From newer kernels (tools/records.h ResultInfo); unset when absent.
-    std::string iterations_mode;                         // "adaptive" | "fixed" | ""
-    std::optional<int64_t> ci_low_milli, ci_high_milli;  // 95% CI of the median, millicycles
-    std::optional<bool> noisy;                           // the CI target was not met
-    // verify=1: the median of the second look, and whether it agreed.
-    std::optional<int64_t> verify_median_milli;
-    std::optional<bool> verify_agrees;
-    std::vector<LinearityLevel> linearity;
-    // The headline (kernel/estimate.h, the header's `estimator`): the
-    // uncontended cost, its interval, and the spread; unset from kernels
-    // before it (the median is then the headline).
-    std::optional<int64_t> estimate_milli, estimate_low_milli, estimate_high_milli, p50_milli, p90_milli;
-    std::string noisy_cause;  // the kernel's (or the aggregate's) reason; "" when not noisy or not said
-    // run --runs N (tools/aggregate.h): every run's median of this benchmark
-    // and its own noisy flag, in run order; empty for a single run.
-    std::vector<int64_t> run_medians_milli;
-    std::vector<bool> run_noisy;
-    bool ok() const { return status == "ok"; }
-    bool is_noisy() const { return noisy.value_or(false); }
-    // What tables, CSV, real_time, compare and --runs report: the estimate
-    // when there is one, else the median ("typical").
-    int64_t headline_milli() const { return estimate_milli.value_or(median_milli); }
-    bool has_ci() const { return ci_low_milli && ci_high_milli; }
-    bool operator==(const BenchResult&) const = default;
-};
+// The results: BenchResult (tools/result.h), one per benchmark.
 
 // What a run was: written as the JSON "context".
 struct RunInfo {

@@ -1,7 +1,9 @@
 // tools/results_json.cpp — the results JSON (Google Benchmark's schema
 // with hvbench's fields; see results.h): written and read back.
+#include <climits>
 #include <unordered_map>
 
+#include "tools/result_fields.h"
 #include "tools/results.h"
 
 namespace hvb::tools {
@@ -29,18 +31,12 @@ Json params_json(const std::vector<std::pair<std::string, uint64_t>>& params) {
     return o;
 }
 
-// The numeric fields of kernel/record_fields.h: as JSON integers, and as
-// the result's JSON places them among its other keys (json_at).
-Json number_json(uint64_t v) { return Json::unsigned_integer(v); }
-Json number_json(int64_t v) { return Json::integer(v); }
-enum class JsonAt { after_estimate, after_noisy, after_mode, after_speed, after_verify };
-
-// Those of r's numeric fields that are set and go at `at`.
-void put_numbers(Json& b, const ResultNumbers& r, JsonAt at) {
-#define HVB_PUT_NUMBER(name, type, sent, json_at, csv_at) \
-    if (at == JsonAt::json_at && r.name) b.set(#name, number_json(*r.name));
-    HVB_RESULT_NUMBERS(HVB_PUT_NUMBER)
-#undef HVB_PUT_NUMBER
+// The table's fields (kernel/record_fields.h) whose place in the JSON is in
+// [from, to), in that order: an optional one when it is set.
+void put_fields(Json& b, const BenchResult& r, int from, int to) {
+    for (const ResultField* f : json_fields())
+        if (f->json_pos >= from && f->json_pos < to && (f->required || f->is_set(r)))
+            b.set(f->json_key, f->to_json(r));
 }
 
 Json benchmark_json(const BenchResult& r, size_t index, uint64_t run_tsc_hz, uint64_t host_tsc_hz) {
@@ -48,15 +44,17 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t run_tsc_hz, uin
     // rescales another's results.
     uint64_t tsc_hz = r.tsc_hz ? r.tsc_hz : run_tsc_hz;
     Json b = Json::object();
-    b.set("name", Json::string_value(r.name));
+    // Google Benchmark's keys around the first table fields (name,
+    // repetitions, iterations), then hvbench's.
+    put_fields(b, r, 1, 2);
     b.set("family_index", Json::unsigned_integer(index));
     b.set("per_family_instance_index", Json::integer(0));
     b.set("run_name", Json::string_value(r.name));
     b.set("run_type", Json::string_value("iteration"));
-    b.set("repetitions", Json::unsigned_integer(r.repetitions));
+    put_fields(b, r, 2, 3);
     b.set("repetition_index", Json::integer(0));
     b.set("threads", Json::integer(1));
-    b.set("iterations", Json::unsigned_integer(r.iterations));
+    put_fields(b, r, 3, 4);
     Json t = tsc_hz ? Json::real(milli_cycles_to_ns(r.headline_milli(), tsc_hz), 3) : Json::milli(r.headline_milli());
     b.set("real_time", t);
     b.set("cpu_time", t);
@@ -65,45 +63,19 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t run_tsc_hz, uin
         b.set("error_occurred", Json::boolean_value(true));
         b.set("error_message", Json::string_value(r.status + (r.reason.empty() ? "" : ": " + r.reason)));
     }
-    b.set("category", Json::string_value(r.category));
-    b.set("status", Json::string_value(r.status));
-    b.set("reason", Json::string_value(r.reason));
-    if (r.estimate_milli) b.set("cycles_estimate", Json::milli(*r.estimate_milli));
-    if (r.estimate_low_milli) b.set("cycles_estimate_low", Json::milli(*r.estimate_low_milli));
-    if (r.estimate_high_milli) b.set("cycles_estimate_high", Json::milli(*r.estimate_high_milli));
-    if (r.p50_milli) b.set("cycles_p50", Json::milli(*r.p50_milli));
-    if (r.p90_milli) b.set("cycles_p90", Json::milli(*r.p90_milli));
-    put_numbers(b, r, JsonAt::after_estimate);
-    b.set("cycles_median", Json::milli(r.median_milli));
-    b.set("cycles_min", Json::milli(r.min_milli));
-    b.set("cycles_mean", Json::milli(r.mean_milli));
-    b.set("cycles_mad", Json::milli(r.mad_milli));
-    if (r.ci_low_milli) b.set("cycles_ci_low", Json::milli(*r.ci_low_milli));
-    if (r.ci_high_milli) b.set("cycles_ci_high", Json::milli(*r.ci_high_milli));
-    b.set("control_median", Json::milli(r.control_median_milli));
-    if (r.noisy) b.set("noisy", Json::boolean_value(*r.noisy));
-    if (!r.noisy_cause.empty()) b.set("noisy_cause", Json::string_value(r.noisy_cause));
-    put_numbers(b, r, JsonAt::after_noisy);
-    if (!r.iterations_mode.empty()) b.set("iterations_mode", Json::string_value(r.iterations_mode));
-    put_numbers(b, r, JsonAt::after_mode);
-    put_numbers(b, r, JsonAt::after_speed);
-    if (r.verify_median_milli) b.set("verify_median", Json::milli(*r.verify_median_milli));
-    if (r.verify_agrees) b.set("verify_agrees", Json::boolean_value(*r.verify_agrees));
-    put_numbers(b, r, JsonAt::after_verify);
-    b.set("timer", Json::string_value(r.timer));
-    b.set("vm", Json::unsigned_integer(r.vm));
+    put_fields(b, r, 4, INT_MAX);
     if (r.tsc_hz && r.tsc_hz != run_tsc_hz) b.set("tsc_hz", Json::unsigned_integer(r.tsc_hz));
     if (!r.params.empty()) b.set("params", params_json(r.params));
     if (!r.linearity.empty()) {
         Json levels = Json::array();
         for (const LinearityLevel& l : r.linearity) {
             Json e = Json::object();
-            e.set("iterations", Json::unsigned_integer(l.iterations));
-            e.set("cycles_median", Json::milli(l.median_milli));
-            if (l.ci_low_milli) e.set("cycles_ci_low", Json::milli(*l.ci_low_milli));
-            if (l.ci_high_milli) e.set("cycles_ci_high", Json::milli(*l.ci_high_milli));
-            e.set("repetitions", Json::unsigned_integer(l.repetitions));
-            e.set("noisy", Json::boolean_value(l.noisy));
+            e.set(result_json_key::iterations, Json::unsigned_integer(l.iterations));
+            e.set(result_json_key::median_milli, Json::milli(l.median_milli));
+            if (l.ci_low_milli) e.set(result_json_key::ci_low_milli, Json::milli(*l.ci_low_milli));
+            if (l.ci_high_milli) e.set(result_json_key::ci_high_milli, Json::milli(*l.ci_high_milli));
+            e.set(result_json_key::repetitions, Json::unsigned_integer(l.repetitions));
+            e.set(result_json_key::noisy, Json::boolean_value(l.noisy));
             e.set("ratio", Json::milli(l.ratio_milli));
             levels.push(std::move(e));
         }
@@ -153,11 +125,6 @@ public:
     bool milli(const Json& o, const char* key, std::optional<int64_t>& out) const { return opt(o, key, out, &Json::get_milli); }
     bool uint(const Json& o, const char* key, std::optional<uint64_t>& out) const { return opt(o, key, out, &Json::get_uint); }
     bool boolean(const Json& o, const char* key, std::optional<bool>& out) const { return opt(o, key, out, &Json::get_bool); }
-    // A field of kernel/record_fields.h, by its type.
-    bool number(const Json& o, const char* key, std::optional<uint64_t>& out) const { return uint(o, key, out); }
-    bool number(const Json& o, const char* key, std::optional<int64_t>& out) const {
-        return opt(o, key, out, &Json::get_int);
-    }
 
 private:
     // `get`: one of Json's typed getters.
@@ -175,34 +142,26 @@ private:
     std::string* error_;
 };
 
-// Name, category, status and reason, iterations and repetitions. A plain
-// Google Benchmark entry (no "status") is ok unless it says otherwise.
-bool read_entry_identity(const Json& b, BenchResult& r, const EntryReader& in) {
-    auto name = b.get_string("name");
-    if (!name) return in.fail("no name");
-    r.name = *name;
-    r.category = b.get_string("category").value_or("");
-    r.reason = b.get_string("reason").value_or("");
-    if (auto status = b.get_string("status")) {
-        r.status = *status;
-    } else {
+// The table's fields (kernel/record_fields.h); then, for a plain Google
+// Benchmark entry, what it says in its own keys: no "status" is ok unless
+// error_occurred says otherwise, no cycles_median is real_time in its unit.
+bool read_entry_fields(const Json& b, BenchResult& r, const EntryReader& in) {
+    for (const ResultField* f : json_fields()) {
+        const Json* v = b.get(f->json_key);
+        if (v && !f->from_json(*v, r, false))
+            return in.fail(std::string("bad ") + f->json_key + " '" + serialize_json(*v) + "'");
+    }
+    if (!b.get(result_json_key::name)) return in.fail("no name");
+    if (!b.get(result_json_key::status)) {
         r.status = b.get_bool("error_occurred").value_or(false) ? "faulted" : "ok";
         if (r.reason.empty()) r.reason = b.get_string("error_message").value_or("");
     }
-    r.iterations = b.get_uint("iterations").value_or(0);
-    r.repetitions = uint32_t(b.get_uint("repetitions").value_or(0));
-    return true;
-}
-
-// The cost figures; without hvbench's, real_time in its own unit.
-bool read_entry_cycles(const Json& b, BenchResult& r, const EntryReader& in) {
-    if (!in.cycles(b, "cycles_median", r.median_milli) || !in.cycles(b, "cycles_min", r.min_milli) ||
-        !in.cycles(b, "cycles_mean", r.mean_milli) || !in.cycles(b, "cycles_mad", r.mad_milli) ||
-        !in.cycles(b, "control_median", r.control_median_milli))
-        return false;
-    if (!b.get("cycles_median")) {
+    if (!b.get(result_json_key::median_milli)) {
         if (auto t = b.get_double("real_time")) r.median_milli = r.min_milli = r.mean_milli = int64_t(*t * 1000.0);
     }
+    if (r.ci_low_milli.has_value() != r.ci_high_milli.has_value())
+        return in.fail(std::string(result_json_key::ci_low_milli) + " and " + result_json_key::ci_high_milli +
+                       " come together");
     return true;
 }
 
@@ -218,27 +177,6 @@ bool read_entry_params(const Json& b, BenchResult& r, const EntryReader& in) {
     return true;
 }
 
-// The fields of newer runs: the interval, the headline, verify's second
-// look and the numeric fields of kernel/record_fields.h.
-bool read_entry_quality(const Json& b, BenchResult& r, const EntryReader& in) {
-    if (!in.milli(b, "cycles_ci_low", r.ci_low_milli) || !in.milli(b, "cycles_ci_high", r.ci_high_milli) ||
-        !in.boolean(b, "noisy", r.noisy) || !in.milli(b, "verify_median", r.verify_median_milli) ||
-        !in.boolean(b, "verify_agrees", r.verify_agrees) || !in.milli(b, "cycles_estimate", r.estimate_milli) ||
-        !in.milli(b, "cycles_estimate_low", r.estimate_low_milli) ||
-        !in.milli(b, "cycles_estimate_high", r.estimate_high_milli) || !in.milli(b, "cycles_p50", r.p50_milli) ||
-        !in.milli(b, "cycles_p90", r.p90_milli))
-        return false;
-#define HVB_READ_NUMBER(name, type, sent, json_at, csv_at) \
-    if (!in.number(b, #name, r.name)) return false;
-    HVB_RESULT_NUMBERS(HVB_READ_NUMBER)
-#undef HVB_READ_NUMBER
-    r.noisy_cause = b.get_string("noisy_cause").value_or("");
-    if (r.ci_low_milli.has_value() != r.ci_high_milli.has_value())
-        return in.fail("cycles_ci_low and cycles_ci_high come together");
-    r.iterations_mode = b.get_string("iterations_mode").value_or("");
-    return true;
-}
-
 bool read_entry_linearity(const Json& b, BenchResult& r, const EntryReader& in) {
     const Json* lin = b.get("linearity");
     if (!lin) return true;
@@ -249,11 +187,16 @@ bool read_entry_linearity(const Json& b, BenchResult& r, const EntryReader& in) 
         std::optional<uint64_t> iterations, repetitions;
         std::optional<int64_t> median, ratio;
         std::optional<bool> noisy;
-        if (!in.uint(e, "iterations", iterations) || !in.milli(e, "cycles_median", median) ||
-            !in.milli(e, "cycles_ci_low", l.ci_low_milli) || !in.milli(e, "cycles_ci_high", l.ci_high_milli) ||
-            !in.uint(e, "repetitions", repetitions) || !in.boolean(e, "noisy", noisy) || !in.milli(e, "ratio", ratio))
+        if (!in.uint(e, result_json_key::iterations, iterations) ||
+            !in.milli(e, result_json_key::median_milli, median) ||
+            !in.milli(e, result_json_key::ci_low_milli, l.ci_low_milli) ||
+            !in.milli(e, result_json_key::ci_high_milli, l.ci_high_milli) ||
+            !in.uint(e, result_json_key::repetitions, repetitions) || !in.boolean(e, result_json_key::noisy, noisy) ||
+            !in.milli(e, "ratio", ratio))
             return false;
-        if (!iterations || !median || !ratio) return in.fail("a linearity level lacks iterations, cycles_median or ratio");
+        if (!iterations || !median || !ratio)
+            return in.fail(std::string("a linearity level lacks ") + result_json_key::iterations + ", " +
+                           result_json_key::median_milli + " or ratio");
         l.iterations = *iterations;
         l.median_milli = *median;
         l.repetitions = repetitions.value_or(0);
@@ -297,11 +240,8 @@ bool read_entry_external(const Json& b, BenchResult& r, const EntryReader& in) {
 
 bool read_benchmark(const Json& b, BenchResult& r, std::string* error) {
     EntryReader in(r, error);
-    if (!read_entry_identity(b, r, in) || !read_entry_cycles(b, r, in)) return false;
-    r.timer = b.get_string("timer").value_or("");
-    r.vm = unsigned(b.get_uint("vm").value_or(0));
     r.tsc_hz = b.get_uint("tsc_hz").value_or(0);
-    if (!read_entry_params(b, r, in) || !read_entry_quality(b, r, in) || !read_entry_linearity(b, r, in) ||
+    if (!read_entry_fields(b, r, in) || !read_entry_params(b, r, in) || !read_entry_linearity(b, r, in) ||
         !read_entry_runs(b, r, in) || !read_entry_external(b, r, in))
         return false;
     r.vmm_output = b.get_string("vmm_output").value_or("");
@@ -332,7 +272,7 @@ std::string write_results_json(const ResultsDoc& doc) {
     ctx.set("memory", Json::string_value(i.memory));
     ctx.set("vcpus", Json::unsigned_integer(i.vcpus));
     ctx.set("timing", Json::string_value(i.timing));
-    ctx.set("timer", Json::string_value(i.timer));
+    ctx.set(result_key::timer, Json::string_value(i.timer));
     ctx.set("host_tsc_hz", Json::unsigned_integer(i.host_tsc_hz));
     ctx.set("vms", Json::unsigned_integer(i.vms));
     ctx.set("exit_code", Json::integer(i.exit_code));
@@ -394,7 +334,7 @@ std::optional<ResultsDoc> read_results_json(std::string_view text, std::string* 
         i.memory = c->get_string("memory").value_or("");
         i.vcpus = unsigned(c->get_uint("vcpus").value_or(0));
         i.timing = c->get_string("timing").value_or("internal");
-        i.timer = c->get_string("timer").value_or("");
+        i.timer = c->get_string(result_key::timer).value_or("");
         i.host_tsc_hz = c->get_uint("host_tsc_hz").value_or(0);
         i.vms = unsigned(c->get_uint("vms").value_or(0));
         i.exit_code = int(c->get_int("exit_code").value_or(0));

@@ -21,34 +21,9 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 }
 
 BenchResult result_from_record(const ResultInfo& r, const std::string& timer, unsigned vm, const SerialStream& stream) {
-    BenchResult b;
-    b.name = r.name;
-    b.category = r.category;
-    b.status = status_name(r.status);
-    b.reason = r.reason;
-    b.iterations = r.iterations;
-    b.repetitions = r.repetitions;
-    b.min_milli = r.min_milli;
-    b.median_milli = r.median_milli;
-    b.estimate_milli = r.estimate_milli;
-    b.estimate_low_milli = r.estimate_low_milli;
-    b.estimate_high_milli = r.estimate_high_milli;
-    b.p50_milli = r.p50_milli;
-    b.p90_milli = r.p90_milli;
-    static_cast<ResultNumbers&>(b) = r;  // every numeric field of kernel/record_fields.h
-    b.noisy_cause = r.noisy_cause;
-    b.mean_milli = r.mean_milli;
-    b.mad_milli = r.mad_milli;
-    b.control_median_milli = r.control_median_milli;
-    b.params = r.params;
-    b.iterations_mode = r.iterations_mode;
-    b.ci_low_milli = r.ci_low_milli;
-    b.ci_high_milli = r.ci_high_milli;
-    b.noisy = r.noisy;
-    b.linearity = r.linearity;
+    BenchResult b = r;  // the result as read, without where it was read
     b.timer = timer;
     b.vm = vm;
-    b.tsc_hz = r.tsc_hz;
     if (const auto* t = stream.timed_for(r.name)) b.external = external_stats(t->loops, r.iterations);
     return b;
 }

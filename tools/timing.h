@@ -38,15 +38,7 @@ private:
     uint64_t c0_;
 };
 
-// Per-iteration cost seen from the host, in thousandths of a host TSC cycle,
-// across repetitions: (benchmark loop - control loop) / iterations.
-struct ExternalStats {
-    uint32_t samples = 0;     // repetitions with both loops timed by the host
-    uint32_t unresolved = 0;  // repetitions left out: the benchmark loop's two markers came in one read
-    int64_t min_milli = 0, median_milli = 0, mean_milli = 0, mad_milli = 0;
-    int64_t control_median_milli = 0;  // the control loop alone, per iteration
-    bool operator==(const ExternalStats&) const = default;
-};
+// ExternalStats (tools/result.h): what external_stats makes of the loops.
 
 // One timed loop as the host saw it. `one_read`: both its markers arrived in
 // the same read from the VMM, so they carry the same stamp and the host did

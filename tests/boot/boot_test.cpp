@@ -236,7 +236,7 @@ void check_quality(const hvb::tools::RunLog& log, Fail fail) {
         return;
     }
     for (const auto& res : log.results) {
-        if (res.status != hvb::Status::ok) continue;
+        if (res.status != "ok") continue;
         const hvb::tools::Json& j = res.raw;
         auto noisy = j.get_bool("noisy");
         const hvb::tools::Json* cycles = j.get("cycles");
@@ -290,7 +290,7 @@ void check_quality(const hvb::tools::RunLog& log, Fail fail) {
 template <typename Fail>
 void check_linearity(const hvb::tools::RunLog& log, Fail fail) {
     for (const auto& res : log.results) {
-        if (res.status != hvb::Status::ok) continue;
+        if (res.status != "ok") continue;
         const hvb::tools::Json* levels = res.raw.get("linearity");
         if (!levels || !levels->is(hvb::tools::Json::Kind::array) || levels->items.empty()) {
             fail(res.name + ": no linearity levels");
@@ -444,7 +444,7 @@ int main(int argc, char** argv) {
     if (ex.clock_percent >= 0) check_clock(r, ex.clock_percent, fail);
     if (ex.no_fault)
         for (const auto& res : log.results)
-            if (res.status == hvb::Status::faulted) fail(res.name + " faulted: " + res.reason);
+            if (res.status == "faulted") fail(res.name + " faulted: " + res.reason);
     for (const auto& text : ex.error_texts) {
         bool found = false;
         for (const auto& e : log.errors) found = found || e.find(text) != std::string::npos;
@@ -459,7 +459,7 @@ int main(int argc, char** argv) {
         // verify records: a second look only at results that met their target.
         for (const auto& v : log.verifies) {
             const auto* res = log.find(v.name);
-            if (!res || res->status != hvb::Status::ok || res->noisy.value_or(true))
+            if (!res || res->status != "ok" || res->noisy.value_or(true))
                 fail("verify record for " + v.name + ", which was not an ok result within its target");
         }
     }

@@ -8,7 +8,7 @@
 
 namespace hvb::fake {
 
-// Row `row` (0-based, in HVB_RESULT_NUMBERS order) of the `index`-th
+// Row `row` (0-based, counting the `gen` rows of HVB_RESULT_FIELDS) of the `index`-th
 // benchmark: distinct for every field and benchmark, negative when signed.
 template <typename T>
 constexpr T fake_number(int row, size_t index) {
