@@ -33,6 +33,7 @@ add_library(hvb_kernel_objs OBJECT
   arch/x86_64/xen.cpp
   kernel/main.cpp
   kernel/runner.cpp
+  kernel/console_report.cpp
   kernel/selfcheck.cpp
   ${HVB_PORTABLE_SOURCES}
   ${HVB_BENCHMARK_SOURCES}

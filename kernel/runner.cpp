@@ -11,6 +11,8 @@
 // and the suite goes on.
 #include "kernel/runner.h"
 
+#include "kernel/console_report.h"
+
 #include "kernel/estimate.h"
 #include "kernel/measure.h"
 #include "kernel/protocol.h"
@@ -163,41 +165,6 @@ void fault_reason(const char* phase, const CpuFault& f, ResultRecord& rec) {
     rec.reason = reason_buf;
 }
 
-// The headline's interval as the distance of its upper end: "+1.4%" of the
-// headline, or in cycles ("+0.812") under 100 cycles; "-" without one.
-void format_interval(char* buf, size_t size, const ResultRecord& r) {
-    if (!r.estimate_has_interval) {
-        snformat(buf, size, "-");
-        return;
-    }
-    uint64_t above = uint64_t(r.estimate_high_milli - r.estimate_milli);
-    uint64_t mag = uint64_t(r.estimate_milli < 0 ? -r.estimate_milli : r.estimate_milli);
-    if (mag < 100000) {
-        char c[32];
-        format_milli(c, int64_t(above));
-        snformat(buf, size, "+%s", c);
-        return;
-    }
-    uint64_t tenths = (above * 1000 + mag / 2) / mag;
-    snformat(buf, size, "+%lu.%lu%%", tenths / 10, tenths % 10);
-}
-
-void print_row(const ResultRecord& r, uint32_t) {
-    if (r.status != Status::ok) {
-        kprintf("%-22s %-12s %-8s %s\n", r.name, r.category, status_name(r.status), r.reason);
-        return;
-    }
-    char est[32], iv[32], p50[32], p90[32], ctl[32];
-    format_milli(est, r.estimate_milli);
-    format_interval(iv, sizeof iv, r);
-    format_milli(p50, r.p50_milli);
-    format_milli(p90, r.p90_milli);
-    format_milli(ctl, r.control_median_milli);
-    kprintf("%-22s %-12s %-8s %10lu %5u %12s %9s %12s %12s %12s %s%s%s\n", r.name, r.category,
-            r.noisy ? "noisy" : "ok", r.iterations, r.repetitions, est, iv, p50, p90, ctl,
-            r.outliers ? "gaps " : "", r.interrupts ? "irqs " : "", r.noisy ? r.noisy_cause : "");
-}
-
 uint64_t us_since_entry() { return cycles_to_us(counter_now() - entry_timestamp()); }
 
 // What one measurement is asked to do.
@@ -291,7 +258,7 @@ uint64_t fixed_count(const Benchmark& b, const Options& opts, Sink out) {
             snformat(msg, sizeof msg, "iters=%lu is outside %s's range [%lu, %lu]: measured at %lu iterations", given,
                      b.name, lo, hi, use);
             write_error(out, msg);
-            kprintf("hvbench: %s\n", msg);
+            report_error(msg);
         }
         return use;
     }
@@ -488,11 +455,7 @@ void close_linearity(const Benchmark& b, const Options& opts, ResultRecord& rec,
     for (uint32_t k = 0; k < n; ++k) levels[k].noisy = true;
     rec.noisy = true;
     rec.noisy_cause = "linearity: N measured again at the end moved";
-    char a_text[32], b_text[32];
-    format_milli(a_text, first);
-    format_milli(b_text, last);
-    kprintf("%-22s linearity: N again at the end, %s cycles against %s: every level noisy\n", b.name, b_text,
-            a_text);
+    report_linearity_moved(b.name, first, last);
 }
 
 // HyperBench section 6.2: the same benchmark at 10x and 100x the count
@@ -517,8 +480,7 @@ void check_linearity(const Benchmark& b, const Options& opts, ResultRecord& rec)
         // set_page_table's loop lasts 17 s on the nested KVM here.
         uint64_t least = pair / base * want * kMinRepsAlways;
         if (least > us_to_cycles(kLinearitySkipUs)) {
-            kprintf("%-22s linearity stops at %lu iterations: three pairs at %lu would take %lu ms\n", b.name,
-                    levels[n - 1].iterations, want, cycles_to_us(least) / 1000);
+            report_linearity_stop(b.name, levels[n - 1].iterations, want, cycles_to_us(least) / 1000);
             break;
         }
         ResultRecord level{};
@@ -553,7 +515,7 @@ void verify_results(const Benchmark* const* list, size_t count, const Options& o
     for (size_t i = 0; i < n; ++i) {
         const Verdict& v = verdicts[i];
         if (!v.candidate) continue;
-        if (!any) kprintf("\nverify: each established result, measured again at the same count\n");
+        if (!any) report_verify_head();
         any = true;
         const Benchmark& b = *list[i];
         ResultRecord again{};
@@ -577,11 +539,7 @@ void verify_results(const Benchmark* const* list, size_t count, const Options& o
             vr.reason = "";
         }
         write_verify(out, vr);
-        char first[32], second[32];
-        format_milli(first, v.headline_milli);
-        format_milli(second, vr.median_milli);
-        kprintf("%-22s %14s %14s  %s\n", b.name, first, vr.measured ? second : "-",
-                !vr.measured ? vr.reason : vr.agrees ? "agrees" : "CHEAPER: noisy");
+        report_verify(b.name, v.headline_milli, vr);
     }
 }
 
@@ -680,8 +638,7 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
         }
     }
     if (!method_sent) send_method();
-    kprintf("\n%-22s %-12s %-8s %10s %5s %12s %9s %12s %12s %12s\n", "benchmark", "category", "status",
-            "iterations", "reps", "p10", "interval", "p50 (typ.)", "p90", "control");
+    report_table_head();
     for (size_t i = 0; i < n; ++i) {
         Slot& slot = slots[i];
         if (slot.rec.status == Status::ok) finish_slot(slot, opts);
@@ -696,7 +653,7 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
         slot.rec.t_us = us_since_entry();
         slot.rec.init_us = cycles_to_us(slot.init_cycles);
         write_result(out, slot.rec);
-        print_row(slot.rec, opts.target_permille);
+        report_result(slot.rec);
         ++totals.counts[size_t(slot.rec.status)];
     }
     if (opts.verify) verify_results(list, n, opts, out);

@@ -21,7 +21,7 @@ SOURCE_DIRS = ("arch", "posih", "kernel", "benchmarks", "tools")
 # kernel's command-line option names ("timer=").
 NOT_KEYS = {
     "kernel/options.cpp": "kernel command-line option names",
-    "kernel/runner.cpp": "the kernel's console table titles",
+    "kernel/console_report.cpp": "the kernel's console table titles",
     "tools/reporters.cpp": "the tool's console table titles",
     "tools/results.cpp": "the linearity table's titles",
     "tools/compare.cpp": "the comparison table's titles",
