@@ -25,6 +25,7 @@ namespace {
 const std::map<std::string, std::vector<std::string>> kRules = {
     {"posih/", {}},
     {"arch/x86_64/", {"posih/"}},
+    {"arch/aarch64/", {"posih/"}},
     {"kernel/", {"posih/"}},
     // A benchmark is an operation on the CPU or a device: the instruction
     // wrappers, the local APIC's registers and Xen's hypercall page are its
