@@ -23,7 +23,7 @@ endif()
 
 hvb_benchmark_sources(aarch64 HVB_AARCH64_BENCHMARKS)
 include(ExternalProject)
-set(HVB_AARCH64_IMAGE ${CMAKE_BINARY_DIR}/hvbench-aarch64.img)
+set(HVB_AARCH64_IMAGE ${CMAKE_BINARY_DIR}/hvbench-aarch64.img ${CMAKE_BINARY_DIR}/hvbench-aarch64-probe.img)
 # Lists cross the sub-build's command line with '|' for ';'.
 string(REPLACE ";" "|" hvb_a64_shared "${HVB_PORTABLE_SOURCES};${HVB_KERNEL_SOURCES}")
 string(REPLACE ";" "|" hvb_a64_benchmarks "${HVB_AARCH64_BENCHMARKS}")

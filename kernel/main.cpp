@@ -28,7 +28,7 @@ constexpr uint64_t kLow4GiB = 1ull << 32;  // what the boot stub identity-maps
 constexpr size_t kMaxSelected = 512;
 constexpr size_t kMaxReportedErrors = 16;
 
-constinit BootInfo boot;
+constinit BootInfo boot{};
 // Guest-physical memory as the boot stub mapped it; platform code keeps a
 // reference for later ACPI lookups.
 constinit PhysView low_memory(0, 0, kLow4GiB);
@@ -186,7 +186,7 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
     set_fatal_reporter(report_error, kExitFatal);
 
     // Normalize what the loader handed over.
-    BootParseResult parsed = parse_boot_info(magic, info_phys, low_memory, boot);
+    BootParseResult parsed = arch_boot_info(magic, info_phys, low_memory, boot);
     if (!parsed.ok) {
         report_error(parsed.message);
         finish(kExitFatal, nullptr);

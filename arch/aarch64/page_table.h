@@ -30,6 +30,7 @@ inline constexpr uint64_t kLeafPxn = 1ull << 53;
 inline constexpr uint64_t kLeafUxn = 1ull << 54;
 inline constexpr uint64_t kOutputMask = 0x0000fffffffff000ull;
 inline constexpr uint64_t kInputLimit = 1ull << 39;
+inline constexpr uint64_t kInputLimitBytes = kInputLimit;
 
 enum class MapResult { ok, misaligned, bad_size, out_of_range, already_mapped, out_of_memory };
 const char* map_result_name(MapResult r);

@@ -11,6 +11,9 @@
 extern "C" uint64_t hvb_arm_entry_counter;
 uint64_t hvb_arm_entry_counter;
 
+// The probe image (hvbench-aarch64-probe.img) links this instead of
+// arch/aarch64/boot.cpp, and no kernel.
+
 namespace {
 
 using namespace hvb::arm;

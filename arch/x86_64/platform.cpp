@@ -375,3 +375,12 @@ const CpuInfo& cpu_info() {
 }
 
 }  // namespace hvb
+
+namespace hvb {
+
+// x86_64 boots by multiboot1, multiboot2 or PVH: the portable parsers.
+BootParseResult arch_boot_info(uint32_t magic, uint64_t info_phys, const PhysView& mem, BootInfo& out) {
+    return parse_boot_info(magic, info_phys, mem, out);
+}
+
+}  // namespace hvb

@@ -9,7 +9,7 @@ if(NOT HVB_QEMU_AARCH64)
   message(STATUS "qemu-system-aarch64 not found: aarch64 boot tests are off")
   return()
 endif()
-set(HVB_A64_PROBE ${CMAKE_CURRENT_LIST_DIR}/aarch64_probe.sh ${CMAKE_BINARY_DIR}/hvbench-aarch64.img)
+set(HVB_A64_PROBE ${CMAKE_CURRENT_LIST_DIR}/aarch64_probe.sh ${CMAKE_BINARY_DIR}/hvbench-aarch64-probe.img)
 # name: smp machine-options entry-EL GIC
 foreach(row "gicv2-smp1;1;gic-version=2;1;2" "gicv2-smp2;2;gic-version=2;1;2" "gicv3-smp4;4;gic-version=3;1;3"
             "el2-gicv2-smp2;2;gic-version=2,virtualization=on;2;2" "el2-gicv3-smp2;2;gic-version=3,virtualization=on;2;3")
