@@ -9,7 +9,7 @@ constexpr uint64_t kTableOrPage = 1ull << 1;  // with kValid: table (levels 1-2)
 constexpr uint64_t kAccessFlag = 1ull << 10;
 constexpr uint64_t kAttrMask = ~kOutputMask & ~3ull;
 
-// Level 1: 1 GiB per entry, level 2: 2 MiB, level 3: 4 KiB.
+// Level 0: 512 GiB per entry (tables only), 1: 1 GiB, 2: 2 MiB, 3: 4 KiB.
 constexpr uint64_t level_size(unsigned level) { return 1ull << (12 + 9 * (3 - level)); }
 constexpr unsigned index_at(uint64_t virt, unsigned level) { return (virt >> (12 + 9 * (3 - level))) & 511; }
 
@@ -36,7 +36,7 @@ const char* map_result_name(MapResult r) {
         case MapResult::ok: return "ok";
         case MapResult::misaligned: return "misaligned";
         case MapResult::bad_size: return "bad page size";
-        case MapResult::out_of_range: return "beyond the 39-bit input range";
+        case MapResult::out_of_range: return "beyond the 48-bit input range";
         case MapResult::already_mapped: return "already mapped";
         case MapResult::out_of_memory: return "out of memory";
     }
@@ -57,7 +57,7 @@ void PageTable::adopt(const TableMemory& mem, uint64_t root_phys) {
 // The entry for virt at `level`, creating tables on the way when asked.
 uint64_t* PageTable::slot(uint64_t virt, unsigned level, bool create, MapResult* err) {
     uint64_t* t = mem_.table(mem_.ctx, root_);
-    for (unsigned l = 1; l < level; ++l) {
+    for (unsigned l = 0; l < level; ++l) {
         uint64_t& e = t[index_at(virt, l)];
         if (!is_table(e, l)) {
             if (e & kValid) {
@@ -101,7 +101,7 @@ MapResult PageTable::map_range(uint64_t virt, uint64_t phys, uint64_t length, ui
 uint64_t PageTable::unmap(uint64_t virt) {
     if (virt >= kInputLimit) return 0;
     uint64_t* t = mem_.table(mem_.ctx, root_);
-    for (unsigned l = 1; l <= 3; ++l) {
+    for (unsigned l = 0; l <= 3; ++l) {
         uint64_t& e = t[index_at(virt, l)];
         if (!(e & kValid)) return 0;
         if (!is_table(e, l)) {
@@ -116,7 +116,7 @@ uint64_t PageTable::unmap(uint64_t virt) {
 PageTable::Translation PageTable::translate(uint64_t virt) const {
     if (virt >= kInputLimit || root_ == 0) return {};
     const uint64_t* t = mem_.table(mem_.ctx, root_);
-    for (unsigned l = 1; l <= 3; ++l) {
+    for (unsigned l = 0; l <= 3; ++l) {
         const uint64_t e = t[index_at(virt, l)];
         if (!(e & kValid)) return {};
         if (!is_table(e, l)) {
@@ -130,7 +130,7 @@ PageTable::Translation PageTable::translate(uint64_t virt) const {
 }
 
 void PageTable::for_each_table(void (*visit)(void*, uint64_t), void* ctx) const {
-    if (root_ != 0) visit_tables(mem_, root_, 1, visit, ctx);
+    if (root_ != 0) visit_tables(mem_, root_, 0, visit, ctx);
 }
 
 }  // namespace hvb::arm

@@ -1,7 +1,7 @@
 // arch/aarch64/page_table.h — building and editing AArch64 translation
-// tables: 4 KiB granule, 39-bit input addresses, so the walk starts at level
-// 1 (ARM ARM D8.2: level 1 maps 1 GiB blocks, level 2 2 MiB blocks, level 3
-// 4 KiB pages). Pure logic, no system registers: tables are reached through
+// tables: 4 KiB granule, 48-bit input addresses, so the walk starts at level
+// 0 (ARM ARM D8.2: level 0 holds only tables, level 1 maps 1 GiB blocks,
+// level 2 2 MiB blocks, level 3 4 KiB pages). Pure logic, no system registers: tables are reached through
 // a TableMemory seam (the kernel gives it the identity map, the host tests a
 // buffer). TLB maintenance and TTBR loads are the caller's (arch/aarch64/memory.cpp).
 #pragma once
@@ -29,7 +29,7 @@ inline constexpr uint64_t kLeafReadOnly = 1ull << 7;
 inline constexpr uint64_t kLeafPxn = 1ull << 53;
 inline constexpr uint64_t kLeafUxn = 1ull << 54;
 inline constexpr uint64_t kOutputMask = 0x0000fffffffff000ull;
-inline constexpr uint64_t kInputLimit = 1ull << 39;
+inline constexpr uint64_t kInputLimit = 1ull << 48;
 inline constexpr uint64_t kInputLimitBytes = kInputLimit;
 
 enum class MapResult { ok, misaligned, bad_size, out_of_range, already_mapped, out_of_memory };
@@ -37,7 +37,7 @@ const char* map_result_name(MapResult r);
 
 class PageTable {
 public:
-    bool create(const TableMemory& mem);   // allocates the level-1 table
+    bool create(const TableMemory& mem);   // allocates the level-0 table
     void adopt(const TableMemory& mem, uint64_t root_phys);
     uint64_t root() const { return root_; }
 

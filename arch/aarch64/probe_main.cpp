@@ -53,7 +53,7 @@ void probe_sgis(uint32_t cpus) {
 }
 
 void undefined(void*) { asm volatile("udf #0"); }
-void unmapped_load(void*) { (void)mmio_read32(1ull << 45); }  // beyond the 39-bit map
+void unmapped_load(void*) { (void)mmio_read32(1ull << 45); }  // beyond the 512 GiB the boot map covers
 
 void psci_version_op() { psci_call(kPsciVersion, 0, 0, 0); }
 

@@ -52,7 +52,9 @@ TEST(ArmPageTable, MapsEachSizeAndTranslates) {
     EXPECT_TRUE(t.attrs & hvb::arm::kLeafPxn);
     // Descriptor encodings (ARM ARM D8.3): a level-3 page has bits 1:0 = 11,
     // a block 01; both carry the access flag.
-    const uint64_t* l1 = FakeMemory::table(&m, pt.root());
+    const uint64_t* l0 = FakeMemory::table(&m, pt.root());
+    EXPECT_EQ(l0[0] & 3, 3u);  // level 0 holds tables only
+    const uint64_t* l1 = FakeMemory::table(&m, l0[0] & hvb::arm::kOutputMask);
     EXPECT_EQ(l1[1] & 3, 1u);  // the 1 GiB block at 0x40000000
     EXPECT_TRUE(l1[1] & (1ull << 10));
     EXPECT_EQ(l1[0] & 3, 3u);  // a table for the 4 KiB page
@@ -65,7 +67,8 @@ TEST(ArmPageTable, RefusesBadRequests) {
     ASSERT_TRUE(pt.create(m.seam()));
     EXPECT_EQ(pt.map(0x1000, 0x1000, 8192, 0), MapResult::bad_size);
     EXPECT_EQ(pt.map(0x1000, 0x1000, 2ull << 20, 0), MapResult::misaligned);
-    EXPECT_EQ(pt.map(1ull << 39, 0, 4096, 0), MapResult::out_of_range);
+    EXPECT_EQ(pt.map(1ull << 48, 0, 4096, 0), MapResult::out_of_range);
+    EXPECT_EQ(pt.map(0x20000000000ull, 0x40000000, 4096, 0), MapResult::ok);  // 2 TiB: beyond level 0's first entry
     EXPECT_EQ(pt.map(0x40000000, 0x40000000, 1ull << 30, 0), MapResult::ok);
     EXPECT_EQ(pt.map(0x40001000, 0x1000, 4096, 0), MapResult::already_mapped);  // inside the block
     EXPECT_EQ(pt.map(0x40000000, 0, 1ull << 30, 0), MapResult::already_mapped);
@@ -82,7 +85,7 @@ TEST(ArmPageTable, UnmapAndOutOfMemory) {
     EXPECT_EQ(pt.unmap(0x203000), 0u);
     int tables = 0;
     pt.for_each_table([](void* c, uint64_t) { ++*static_cast<int*>(c); }, &tables);
-    EXPECT_EQ(tables, 3);  // L1, L2, L3
+    EXPECT_EQ(tables, 4);  // L0, L1, L2, L3
     // Each GiB apart needs a new L2 and L3: memory runs out, and says so.
     MapResult r = MapResult::ok;
     for (uint64_t g = 1; g < 100 && r == MapResult::ok; ++g) r = pt.map(g << 30, 0, 4096, 0);
