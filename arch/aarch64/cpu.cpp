@@ -70,7 +70,7 @@ const char* arch_feature_missing(unsigned feature) {
     }
 }
 
-void platform_init(const BootInfo&, const PhysView&, void (*)(const char*)) {}  // done before the kernel started
+void platform_init(const BootInfo&, void (*)(const char*)) {}  // done before the kernel started
 
 HypervisorDetail hypervisor_detail() { return HypervisorDetail{"", "", ""}; }
 
