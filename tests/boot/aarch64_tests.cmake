@@ -45,3 +45,11 @@ if(HVB_LLVM_OBJDUMP)
             wfi_loop:wfi eoi_loop:bl)
   set_tests_properties(build.aarch64-disassembly PROPERTIES LABELS build)
 endif()
+
+# The tool: hvbench run --arch aarch64 (TCG), JSON and CSV.
+if(TARGET hvbench_tool)
+  add_test(NAME boot.aarch64.tool-run-tcg
+    COMMAND ${CMAKE_COMMAND} -DTOOL=$<TARGET_FILE:hvbench_tool> -DOUT=${CMAKE_BINARY_DIR}/boot-aarch64-tool-run
+            -P ${CMAKE_CURRENT_LIST_DIR}/aarch64_tool_run_check.cmake)
+  set_tests_properties(boot.aarch64.tool-run-tcg PROPERTIES LABELS boot TIMEOUT 180)
+endif()
