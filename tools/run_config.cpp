@@ -78,6 +78,9 @@ bool machine_option(Args& args, RunConfig& cfg, std::string& error) {
         cfg.firmware = v;
     } else if (args.option("--qemu", v, error)) {
         cfg.qemu = v;
+    } else if (args.option("--arch", v, error)) {
+        if (v != "x86_64" && v != "aarch64") error = "--arch must be x86_64 or aarch64";
+        cfg.arch = v;
     } else {
         return false;
     }
@@ -210,6 +213,7 @@ std::optional<RunConfig> parse_run_args(Args& args, std::string* error) {
             return std::nullopt;
         }
     }
+    if (cfg.qemu.empty()) cfg.qemu = cfg.arch == "aarch64" ? "qemu-system-aarch64" : "qemu-system-x86_64";
     return cfg;
 }
 

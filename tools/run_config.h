@@ -50,9 +50,21 @@ std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vecto
 // "0.5%", "2%"; nullopt when malformed, zero or above 100%.
 std::optional<std::string> target_option(std::string_view text);
 
+// The architecture this program runs on ("x86_64", "aarch64"): the default
+// guest, which KVM can run.
+inline const char* host_arch() {
+#if defined(__aarch64__)
+    return "aarch64";
+#else
+    return "x86_64";
+#endif
+}
+
 // `hvbench run`'s options (docs/running.md).
 struct RunConfig {
-    std::string accel, cpu, memory = "256M", kernel, firmware, qemu = "qemu-system-x86_64";
+    std::string accel, cpu, memory = "256M", kernel, firmware, qemu;  // qemu: "" until the arch is known
+    // --arch: the guest's architecture, "x86_64" or "aarch64"; default the host's.
+    std::string arch = host_arch();
     unsigned smp = 0;  // 0: two when the host has two CPUs to run them on, else one
     BootPath boot = BootPath::pvh;
     RunSettings settings;
