@@ -27,9 +27,14 @@ namespace hvb {
 // init and reports `unsupported` with a reason instead of running.
 enum Need : uint32_t {
     kNeedNothing = 0,
-    kNeedHypervisor = 1u << 0,  // CPUID.1:ECX[31] set
-    kNeedRdtscp = 1u << 1,      // CPUID.80000001:EDX[27]
+    kNeedHypervisor = 1u << 0,  // the CPU says it runs under a hypervisor (posih/cpu.h)
+    // Bits 1..16: feature f (0..15) as the architecture numbers them
+    // (posih/cpu.h arch_feature_missing says whether this machine has it, and
+    // if not, why): need_arch_feature(f), with f from the arch's header.
+    kNeedArchFeature0 = 1u << 1,
 };
+inline constexpr unsigned kArchFeatureNeeds = 16;
+constexpr uint32_t need_arch_feature(unsigned feature) { return uint32_t(kNeedArchFeature0) << feature; }
 
 enum BenchFlag : uint32_t {
     kFlagNone = 0,

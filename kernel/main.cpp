@@ -14,6 +14,7 @@
 #include "posih/interrupt.h"
 #include "posih/memory.h"
 #include "posih/smp.h"
+#include "posih/timer.h"
 
 // Bracket the `.benchmarks` section (linker/kernel.ld).
 extern "C" const hvb::Benchmark hvb_benchmarks_start[];
@@ -27,7 +28,7 @@ constexpr uint64_t kLow4GiB = 1ull << 32;  // what the boot stub identity-maps
 constexpr size_t kMaxSelected = 512;
 constexpr size_t kMaxReportedErrors = 16;
 
-constinit BootInfo boot;
+constinit BootInfo boot{};
 // Guest-physical memory as the boot stub mapped it; platform code keeps a
 // reference for later ACPI lookups.
 constinit PhysView low_memory(0, 0, kLow4GiB);
@@ -78,16 +79,17 @@ void write_platform_header(size_t benchmarks) {
     h.domain = hv.domain;
     h.quirks = hv.quirks;
     h.console = console_route();
-    h.tsc_hz = cpu.tsc_hz;
-    h.tsc_source = cpu.tsc_source;
-    h.invariant_tsc = cpu.invariant_tsc;
+    const TimerSource& timer = timer_selected();
+    h.tsc_hz = timer.hz;
+    h.tsc_source = timer.hz_source;
+    h.invariant_tsc = timer.invariant;
     h.cpus = cpu_count();
     h.apic = interrupt_controller_mode();
     h.memory_bytes = boot.usable_bytes();
     h.boot = protocol_name(boot.protocol);
     h.loader = boot.loader_name;
     h.cmdline = boot.cmdline;
-    h.timer = timer_mode_name(options.timer);
+    h.timer = timer.name;
     h.timing = options.external_timing ? "external" : "internal";
     h.default_reps = options.reps;
     h.benchmarks = uint32_t(benchmarks);
@@ -108,10 +110,11 @@ void print_platform(size_t benchmarks) {
             hv.domain);
     if (hv.quirks[0]) kprintf("quirks     %s\n", hv.quirks);
     kprintf("console    %s\n", console_route());
-    if (cpu.tsc_hz)
-        kprintf("tsc        %lu Hz (%s)%s\n", cpu.tsc_hz, cpu.tsc_source, cpu.invariant_tsc ? ", invariant" : "");
+    const TimerSource& timer = timer_selected();
+    if (timer.hz)
+        kprintf("counter    %lu Hz (%s)%s\n", timer.hz, timer.hz_source, timer.invariant ? ", invariant" : "");
     else
-        kprintf("tsc        frequency unknown%s\n", cpu.invariant_tsc ? ", invariant" : "");
+        kprintf("counter    rate unknown%s\n", timer.invariant ? ", invariant" : "");
     kprintf("cpus       %u online (%s), %s\n", cpu_count(), cpu_count_source(), interrupt_controller_mode());
     kprintf("memory     %lu MiB usable\n", boot.usable_bytes() >> 20);
     kprintf("boot       %s%s%s\n", protocol_name(boot.protocol), boot.loader_name[0] ? " via " : "",
@@ -124,7 +127,7 @@ void print_platform(size_t benchmarks) {
     format_milli(mad, h.timer_mad_milli);
     format_milli(read, h.counter_read_milli);
     kprintf("timer      %s: a timed call costs %s cycles (MAD %s), one counter read %s%s\n",
-            timer_mode_name(options.timer), cost, mad, read,
+            timer.name, cost, mad, read,
             h.counter_intercepted ? " (intercepted by the hypervisor)" : "");
     char reps_text[48];
     if (options.reps)
@@ -136,6 +139,30 @@ void print_platform(size_t benchmarks) {
             h.iterations_adaptive ? "adaptive" : "fixed", h.loop_target_cycles, reps_text, h.passes, options.pinned,
             options.linearity ? ", linearity" : "");
     kprintf("benchmarks %lu\n", uint64_t(benchmarks));
+}
+
+// timer=: the arch's source of that name, if this machine can read it
+// (else the default, source 0). Returns the errors reported.
+size_t choose_timer() {
+    if (!options.timer[0]) return 0;
+    size_t source = timer_source_find(options.timer);
+    if (source == timer_source_count()) {
+        const char* names[8];
+        size_t n = 0;
+        for (; n < timer_source_count() && n < 8; ++n) names[n] = timer_source(n).name;
+        OptionError e;
+        unknown_word_message(e, "timer", options.timer, names, n);
+        report_error(e.message);
+        return 1;
+    }
+    if (!timer_select(source)) {
+        char line[160];
+        snformat(line, sizeof line, "timer=%s: %s; using %s", options.timer, timer_source(source).unavailable,
+                 timer_source(0).name);
+        report_error(line);
+        return 1;
+    }
+    return 0;
 }
 
 }  // namespace
@@ -159,7 +186,7 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
     set_fatal_reporter(report_error, kExitFatal);
 
     // Normalize what the loader handed over.
-    BootParseResult parsed = parse_boot_info(magic, info_phys, low_memory, boot);
+    BootParseResult parsed = arch_boot_info(magic, info_phys, low_memory, boot);
     if (!parsed.ok) {
         report_error(parsed.message);
         finish(kExitFatal, nullptr);
@@ -185,20 +212,21 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
         report_error(line);
         ++errors;
     }
-    if (options.timer == TimerMode::rdtscp && !cpu.has_rdtscp) {
-        report_error("timer=rdtscp: this CPU does not advertise RDTSCP; using rdtsc");
-        options.timer = TimerMode::rdtsc;
-        ++errors;
-    }
+    errors += choose_timer();
 
-    // The local APIC, in the mode asked for.
-    if (options.apic == ApicChoice::x2apic && !cpu_has(CpuFeature::x2apic)) {
-        report_error("apic=x2apic: this CPU has no x2APIC; using xAPIC");
-        ++errors;
+    // The local interrupt controller, in the mode asked for.
+    char why[120];
+    bool intc_ok = interrupt_controller_init(options.intc, why, sizeof why);
+    if (why[0]) {
+        char line[180];
+        snformat(line, sizeof line, "%s=%s: %s", options.intc_key, options.intc, why);
+        if (intc_ok) {
+            report_warning(line);
+        } else {
+            report_error(line);
+            ++errors;
+        }
     }
-    interrupt_controller_init(options.apic == ApicChoice::xapic);
-    if (options.apic == ApicChoice::xapic && !interrupt_controller_memory_mapped())
-        report_warning("apic=xapic: the firmware left the APIC in x2APIC mode, which cannot be undone");
 
     // Memory: the normalized map, the page allocator, RAM above 4 GiB mapped.
     if (!early_mem_init(boot, report_error)) finish(kExitFatal, nullptr);

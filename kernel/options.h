@@ -14,8 +14,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "posih/timer.h"
-
 namespace hvb {
 
 // A non-owning slice of the command line.
@@ -27,8 +25,6 @@ struct Str {
 
 enum class ExitMode : uint8_t { automatic, halt };
 enum class SelfCheck : uint8_t { none, smp, all };
-enum class ApicChoice : uint8_t { automatic, xapic, x2apic };
-const char* timer_mode_name(TimerMode m);  // "rdtsc" / "rdtscp"
 const char* exit_mode_name(ExitMode m);    // "auto" / "halt"
 
 struct Options {
@@ -67,11 +63,15 @@ struct Options {
     size_t params_count = 0;
 
     uint32_t reps = 0;  // 0: adaptive
-    TimerMode timer = TimerMode::rdtsc;
+    // timer= and intc=: words only the architecture can check (posih/timer.h
+    // timer_source_find, posih/interrupt.h interrupt_controller_init); the
+    // kernel checks them once it runs. "" for timer: the arch's default.
+    char timer[kMaxToken + 1] = "";
     bool timer_given = false;
     ExitMode exit = ExitMode::automatic;
     SelfCheck selfcheck = SelfCheck::smp;
-    ApicChoice apic = ApicChoice::automatic;
+    char intc[kMaxToken + 1] = "auto";
+    const char* intc_key = "intc";  // the key that set it ("apic" is its old name)
     bool external_timing = false;
     uint32_t budget_ms = kDefaultBudgetMs;
     uint32_t min_loop_us = kDefaultMinLoopUs;
@@ -107,6 +107,11 @@ struct OptionRow {
 };
 extern const OptionRow kOptionRows[];
 extern const size_t kOptionRowCount;
+
+// The message for a word of an architecture's option that is none of the
+// arch's `choices` ("timer=x: expected rdtsc or rdtscp").
+void unknown_word_message(OptionError& out, const char* key, const char* word, const char* const* choices,
+                          size_t count);
 
 // Parses `cmdline` (which must outlive `out`: the Str fields point into it).
 // Writes up to max_errors messages and returns the total number of errors

@@ -142,7 +142,7 @@ bool status_from_name(const char* s, size_t len, Status* out) {
     return false;
 }
 
-const char* vector_name(uint8_t vector) { return fault_mnemonic(vector); }
+const char* vector_name(unsigned vector) { return fault_mnemonic(vector); }
 
 namespace {
 

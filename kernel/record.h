@@ -92,7 +92,7 @@ struct LinearityLevel {
 inline constexpr size_t kLinearityLevels = 3;
 
 struct FaultInfo {
-    uint8_t vector;
+    uint32_t vector;  // the arch's exception number (posih/interrupt.h CpuFault::number)
     uint64_t rip;
     uint64_t error_code;
     bool has_error_code;
@@ -210,6 +210,6 @@ void write_verify(Sink sink, const VerifyRecord& v);
 void write_end(Sink sink, const EndRecord& e);
 
 // Exception vector mnemonic: 6 -> "#UD", 13 -> "#GP", out of range -> "#??".
-const char* vector_name(uint8_t vector);
+const char* vector_name(unsigned vector);
 
 }  // namespace hvb

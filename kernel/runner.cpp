@@ -30,7 +30,6 @@ MeasurementMethod method;
 struct Job {
     const Benchmark* bench;
     MeasureConfig config;
-    TimerMode timer;
     bool markers;
     const char* unsupported;  // set by init
     MeasureSamples* samples;
@@ -52,7 +51,7 @@ uint64_t hook_timed(void* ctx, bool bench, uint64_t n) {
     auto* job = static_cast<Job*>(ctx);
     void (*fn)(uint64_t) = bench ? job->bench->benchmark : job->bench->control;
     if (job->markers) console_put_raw(kMarkerStart);
-    uint64_t t = time_call(job->timer, fn, n);
+    uint64_t t = time_call(fn, n);
     if (job->markers) console_put_raw(kMarkerEnd);
     return t;
 }
@@ -62,7 +61,7 @@ void hook_warm(void* ctx, bool bench, uint64_t n) {
 }
 uint64_t hook_calibrate(void* ctx, uint64_t n) {
     auto* job = static_cast<Job*>(ctx);
-    return time_call(job->timer, job->bench->benchmark, n);
+    return time_call(job->bench->benchmark, n);
 }
 uint64_t hook_now(void*) { return counter_now(); }
 uint64_t hook_interrupts(void*) { return interrupts_taken(); }
@@ -151,15 +150,18 @@ const char* unmet_need(const Benchmark& b) {
         return reason_buf;
     }
     if ((b.needs & kNeedHypervisor) && !cpu.hypervisor_present) return "needs a hypervisor (bare metal)";
-    if ((b.needs & kNeedRdtscp) && !cpu.has_rdtscp) return "CPU does not advertise RDTSCP";
+    for (unsigned f = 0; f < kArchFeatureNeeds; ++f)
+        if (b.needs & need_arch_feature(f))
+            if (const char* why = arch_feature_missing(f)) return why;
     return nullptr;
 }
 
 void fault_reason(const char* phase, const CpuFault& f, ResultRecord& rec) {
     rec.status = Status::faulted;
     rec.has_fault = true;
-    rec.fault = FaultInfo{f.vector, f.pc, f.error_code, f.has_error_code};
-    snformat(reason_buf, sizeof reason_buf, "%s in %s at rip 0x%lx", vector_name(f.vector), phase, f.pc);
+    rec.fault = FaultInfo{f.number, f.pc, f.error_code, f.has_error_code};
+    snformat(reason_buf, sizeof reason_buf, "%s in %s at %s 0x%lx", vector_name(f.number), phase, context_pc_name(),
+             f.pc);
     rec.reason = reason_buf;
 }
 
@@ -330,17 +332,17 @@ uint32_t fixed_reps_in_pass(uint32_t reps, uint32_t pass) {
 
 // The host's pace at the start of a pass: the timer call around nothing and
 // the empty loop at about the loop target (interrupts off).
-YardstickRecord measure_yardstick(TimerMode timer, uint32_t pass) {
+YardstickRecord measure_yardstick(uint32_t pass) {
     static int64_t probes[kDriftProbes], scratch[kDriftProbes];
     YardstickRecord y{};
     y.pass = pass + 1;
     y.t_us = us_since_entry();
     InterruptsOff off;
-    for (size_t i = 0; i < kDriftProbes; ++i) probes[i] = int64_t(time_call(timer, empty_loop, 0));
+    for (size_t i = 0; i < kDriftProbes; ++i) probes[i] = int64_t(time_call(empty_loop, 0));
     y.timer_milli = summarize(probes, kDriftProbes, scratch).median * 1000;
     uint64_t n = method.empty_loop_iterations;
     for (size_t i = 0; i < kYardstickLoops; ++i)
-        probes[i] = per_iteration_milli(time_call(timer, empty_loop, n), method.timer_cost, n);
+        probes[i] = per_iteration_milli(time_call(empty_loop, n), method.timer_cost, n);
     y.empty_loop_milli = summarize(probes, kYardstickLoops, scratch).median;
     y.empty_loop_iterations = n;
     return y;
@@ -369,7 +371,7 @@ void run_pass(Slot& slot, uint32_t index, uint32_t total, uint32_t pass, const O
     MeasureResult result{};
     // External-timing markers in pass 1 only: the host pairs them with the
     // benchmark whose begin and result records bracket them.
-    Job job{&b, MeasureConfig{}, opts.timer, opts.external_timing && pass == 0, nullptr, &pass_samples, &result, 0};
+    Job job{&b, MeasureConfig{}, opts.external_timing && pass == 0, nullptr, &pass_samples, &result, 0};
     // Its slice of the pool shared out over the passes: a benchmark fast
     // enough to fill the whole slice in pass 1 (wbinvd on TCG: ~730
     // repetitions in 12 ms) would otherwise leave the estimator pass 1's
@@ -478,7 +480,7 @@ void close_linearity(const Benchmark& b, const Options& opts, ResultRecord& rec,
     ResultRecord again{};
     again.status = Status::ok;
     MeasureResult result{};
-    Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result, 0};
+    Job job{&b, MeasureConfig{}, false, nullptr, &pass_samples, &result, 0};
     if (!measure_once(b, opts, Request{.iterations = levels[0].iterations, .budget = method.budget}, job, again)) {
         take_failure(rec, again);
         return;
@@ -527,7 +529,7 @@ void check_linearity(const Benchmark& b, const Options& opts, ResultRecord& rec)
         if (level_budget > cap) level_budget = cap;
         if (level_budget < method.budget) level_budget = method.budget;
         MeasureResult result{};
-        Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result, 0};
+        Job job{&b, MeasureConfig{}, false, nullptr, &pass_samples, &result, 0};
         if (!measure_once(b, opts, Request{.iterations = want, .budget = level_budget}, job, level)) {
             take_failure(rec, level);
             break;
@@ -559,7 +561,7 @@ void verify_results(const Benchmark* const* list, size_t count, const Options& o
         ResultRecord again{};
         again.status = Status::ok;
         MeasureResult result{};
-        Job job{&b, MeasureConfig{}, opts.timer, false, nullptr, &pass_samples, &result, 0};
+        Job job{&b, MeasureConfig{}, false, nullptr, &pass_samples, &result, 0};
         VerifyRecord vr{};
         vr.name = b.name;
         vr.iterations = v.iterations;
@@ -594,8 +596,8 @@ const MeasurementMethod& measurement_init(const Options& opts) {
 
     constexpr size_t kProbes = 63;
     static int64_t t[kProbes], r[kProbes], scratch[kProbes];
-    for (size_t i = 0; i < 8; ++i) time_call(opts.timer, empty_loop, 0);  // warm
-    for (size_t i = 0; i < kProbes; ++i) t[i] = int64_t(time_call(opts.timer, empty_loop, 0));
+    for (size_t i = 0; i < 8; ++i) time_call(empty_loop, 0);  // warm
+    for (size_t i = 0; i < kProbes; ++i) t[i] = int64_t(time_call(empty_loop, 0));
     Summary ts = summarize(t, kProbes, scratch);
     for (size_t i = 0; i < kProbes; ++i) r[i] = int64_t(counter_read_cost());
     Summary rs = summarize(r, kProbes, scratch);
@@ -671,7 +673,7 @@ RunTotals run_benchmarks(const Benchmark* const* list, size_t count, const Optio
         method_sent = true;
     };
     for (uint32_t pass = 0; pass < kPasses; ++pass) {
-        YardstickRecord y = measure_yardstick(opts.timer, pass);
+        YardstickRecord y = measure_yardstick(pass);
         if (pass == 0) first_yardstick = y;
         else write_yardstick(out, y);
         for (size_t i = 0; i < n; ++i) {

@@ -6,6 +6,7 @@
 #include "posih/format.h"
 #include "posih/interrupt.h"
 #include "posih/memory.h"
+#include "posih/ops.h"
 #include "posih/smp.h"
 #include "posih/stats.h"
 #include "posih/timer.h"
@@ -66,13 +67,13 @@ bool check_mmu_with(PageSize size, const char* label, void (*fail)(const char*))
     }
     tlb_flush_all();
     // After unmapping, the first and last page must be gone from the tables
-    // and from the TLB: reading them faults with #PF.
+    // and from the TLB: reading them takes a page fault.
     const uint64_t probes[] = {0, kCheckBytes - kPageSize};
     for (uint64_t off : probes) {
         CpuFault fault{};
         void* addr = reinterpret_cast<void*>(kCheckVirt + off);
         if (ok && (translate(as, kCheckVirt + off) != ~0ull || guarded_call(probe_read, addr, &fault) ||
-                   fault.vector != 14)) {
+                   fault.number != fault_number(FaultKind::page_fault))) {
             snformat(line, sizeof line, "self-check mmu (%s): offset 0x%lx still readable after unmap", label, off);
             fail(line);
             ok = false;
@@ -92,7 +93,7 @@ bool count_ipi(InterruptContext&) {
 void note_timer() { timer_fired = true; }
 
 uint64_t cycles_per_us() {
-    uint64_t hz = cpu_info().tsc_hz;
+    uint64_t hz = timer_selected().hz;
     return hz ? hz / 1000000 : 1000;  // a 1 GHz guess when unknown
 }
 
@@ -100,10 +101,10 @@ uint64_t cycles_per_us() {
 // the cycles waited.
 uint64_t wait_for(const volatile bool* flag, const volatile uint32_t* counter, uint64_t us) {
     InterruptsOn on;
-    uint64_t start = rdtimer(TimerMode::rdtsc), limit = us * cycles_per_us();
-    while ((flag ? !*flag : *counter == 0) && rdtimer(TimerMode::rdtsc) - start < limit) {
+    uint64_t start = rdtimer(), limit = us * cycles_per_us();
+    while ((flag ? !*flag : *counter == 0) && rdtimer() - start < limit) {
     }
-    return rdtimer(TimerMode::rdtsc) - start;
+    return rdtimer() - start;
 }
 
 volatile uint64_t scratch_word;
@@ -117,7 +118,7 @@ void bump_counter(void*) {
     for (uint32_t i = 0; i < kLockRounds; ++i) {
         SpinlockGuard g(counter_lock);
         uint64_t v = counter;
-        asm volatile("pause" ::: "memory");
+        cpu_relax();
         counter = v + 1;
     }
 }
@@ -158,11 +159,11 @@ bool check_setup_mmu(void (*fail)(const char*)) {
 bool selfcheck_interrupts(void (*fail)(const char*)) {
     char line[160];
     bool ok = true;
-    set_interrupt_handler(kVectorBenchmarkIpi, count_ipi);
+    set_interrupt_handler(InterruptRole::benchmark, count_ipi);
     ipis_seen = 0;
-    send_ipi_self(kVectorBenchmarkIpi);
+    send_ipi_self(InterruptRole::benchmark);
     wait_for(nullptr, &ipis_seen, 100000);
-    set_interrupt_handler(kVectorBenchmarkIpi, nullptr);
+    set_interrupt_handler(InterruptRole::benchmark, nullptr);
     if (ipis_seen != 1) {
         snformat(line, sizeof line, "self-check interrupts: a self-IPI arrived %u times, expected once", ipis_seen);
         fail(line);
@@ -192,9 +193,9 @@ bool selfcheck_smp(void (*fail)(const char*)) {
     uint32_t answered = 0;
     for (uint32_t cpu = 1; cpu < n && cpu < kMaxChecked; ++cpu) {
         volatile uint32_t who = ~0u;
-        uint64_t start = rdtimer(TimerMode::rdtsc);
+        uint64_t start = rdtimer();
         bool done = on_cpu(cpu, report_cpu, const_cast<uint32_t*>(&who), true);
-        round_trips[answered] = int64_t(rdtimer(TimerMode::rdtsc) - start);
+        round_trips[answered] = int64_t(rdtimer() - start);
         if (!done || who != cpu) {
             snformat(line, sizeof line, "self-check smp: CPU %u %s", cpu,
                      done ? "answered as another CPU" : "did not answer an on_cpu call within 1 s");
@@ -214,15 +215,15 @@ bool selfcheck_smp(void (*fail)(const char*)) {
             return false;
         }
         broadcast_seen = 0;
-        set_interrupt_handler(kVectorBenchmarkIpi, count_broadcast);
-        send_ipi_all_others(kVectorBenchmarkIpi);
-        uint64_t start = rdtimer(TimerMode::rdtsc);
-        while (broadcast_seen < n - 1 && rdtimer(TimerMode::rdtsc) - start < 1000000 * cycles_per_us()) {
+        set_interrupt_handler(InterruptRole::benchmark, count_broadcast);
+        send_ipi_all_others(InterruptRole::benchmark);
+        uint64_t start = rdtimer();
+        while (broadcast_seen < n - 1 && rdtimer() - start < 1000000 * cycles_per_us()) {
         }
-        uint64_t settle = rdtimer(TimerMode::rdtsc);  // let a duplicate show up
-        while (rdtimer(TimerMode::rdtsc) - settle < 1000 * cycles_per_us()) {
+        uint64_t settle = rdtimer();  // let a duplicate show up
+        while (rdtimer() - settle < 1000 * cycles_per_us()) {
         }
-        set_interrupt_handler(kVectorBenchmarkIpi, nullptr);
+        set_interrupt_handler(InterruptRole::benchmark, nullptr);
         if (broadcast_seen != n - 1) {
             snformat(line, sizeof line, "self-check smp: an all-but-self IPI reached %u CPUs, expected %u",
                      broadcast_seen, n - 1);

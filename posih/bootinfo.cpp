@@ -77,6 +77,7 @@ const char* protocol_name(BootProtocol p) {
         case BootProtocol::multiboot1: return "mb1";
         case BootProtocol::multiboot2: return "mb2";
         case BootProtocol::pvh: return "pvh";
+        case BootProtocol::devicetree: return "devicetree";
         case BootProtocol::unknown: break;
     }
     return "unknown";

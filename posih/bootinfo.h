@@ -18,8 +18,10 @@ inline constexpr uint32_t kMultiboot1BootMagic = 0x2BADB002;
 inline constexpr uint32_t kMultiboot2BootMagic = 0x36D76289;
 inline constexpr uint32_t kPvhStartMagic = 0x336EC578;
 
-enum class BootProtocol : uint8_t { unknown, multiboot1, multiboot2, pvh };
-const char* protocol_name(BootProtocol p);  // "unknown", "mb1", "mb2", "pvh"
+// devicetree: the loader handed over a flattened device tree, which the
+// architecture reads itself (arch_boot_info).
+enum class BootProtocol : uint8_t { unknown, multiboot1, multiboot2, pvh, devicetree };
+const char* protocol_name(BootProtocol p);  // "unknown", "mb1", "mb2", "pvh", "devicetree"
 
 enum class MemType : uint8_t {
     usable = 1,            // E820 type 1
@@ -117,5 +119,10 @@ void add_boot_region(BootInfo& out, uint64_t base, uint64_t length, MemType type
 // kMultiboot2BootMagic (from EAX), or kPvhStartMagic (the PVH entry stub passes
 // this constant). Anything else is an error naming the magic in hex.
 BootParseResult parse_boot_info(uint32_t magic, uint64_t info_phys, const PhysView& mem, BootInfo& out);
+
+// The architecture's boot information, as its entry stub handed it to the
+// kernel: the protocols above where the arch boots by them (parse_boot_info),
+// else the arch's own description of the machine. Defined under arch/.
+BootParseResult arch_boot_info(uint32_t magic, uint64_t info_phys, const PhysView& mem, BootInfo& out);
 
 }  // namespace hvb

@@ -1,5 +1,5 @@
-// posih/console.h — text output: the COM1 UART (the result channel) and, where
-// there is no serial port to read, the screen.
+// posih/console.h — text output: the serial port (the result channel) and,
+// where there is no serial port to read, whatever else the platform offers.
 #pragma once
 
 #include <stddef.h>
@@ -8,12 +8,12 @@
 
 namespace hvb {
 
-// Chooses the route (posih/xen.h choose_console_route: under Xen, dom0
-// writes through CONSOLEIO_write and a domU without a UART to port 0xE9),
-// initializes the UART (115200 8N1) when it is the route, and decides
-// whether to mirror to the screen: always when no UART answers, and on bare metal (no hypervisor),
-// where a person may be watching. Under a hypervisor with a UART the screen
-// is skipped, because each emulated VGA write is a VM exit.
+// Chooses the route (the arch's: a UART where one answers, else a
+// hypervisor's console or debug channel, else a screen), initializes the
+// UART (115200 8N1) when it is the route, and decides whether to mirror to
+// a screen: always when no UART answers, and on bare metal (no hypervisor),
+// where a person may be watching. Under a hypervisor with a UART a screen
+// is skipped, because each emulated write to it is a VM exit.
 void console_init(bool running_on_hypervisor);
 
 // Writes n bytes; "\n" becomes "\r\n" on the wire. Blocks until sent.
@@ -28,8 +28,8 @@ size_t kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 bool console_has_uart();
 
-// Where the console goes (posih/xen.h ConsoleRoute): "uart", "xen-consoleio",
-// "xen-ring", "port-e9" or "screen".
+// Where the console goes, in the arch's words ("uart" where a UART is the
+// route; the header's "console").
 const char* console_route();
 
 }  // namespace hvb

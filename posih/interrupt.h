@@ -2,75 +2,115 @@
 // that turns a CPU exception inside a benchmark into a result.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace hvb {
 
-// The arch's name for a CPU fault vector: a short mnemonic (x86: "#UD",
-// "#R22" for a reserved one, "#??" beyond the exceptions) and a few words
-// ("invalid opcode").
-const char* fault_mnemonic(unsigned vector);
-const char* fault_description(unsigned vector);
+// Interrupts and exceptions are named by numbers each architecture assigns
+// (its own numbering: whatever its exception table or interrupt controller
+// calls them). Portable code never writes such a number: it asks for the one
+// that plays a role (interrupt_number, fault_number) and passes it on.
+
+// The arch's name for a CPU exception number: a short mnemonic (what a
+// `fault` record's "name" says; "#??" beyond the exceptions it knows) and a
+// few words ("invalid opcode").
+const char* fault_mnemonic(unsigned number);
+const char* fault_description(unsigned number);
 
 // The saved state of an interrupted context; its layout is the arch's.
 struct InterruptContext;
-unsigned context_vector(const InterruptContext& c);
+unsigned context_number(const InterruptContext& c);  // what was taken
 uint64_t context_pc(const InterruptContext& c);
+// The arch's name for the program counter, as a fault's reason names it.
+const char* context_pc_name();
 void context_set_pc(InterruptContext& c, uint64_t pc);
 uint64_t context_error_code(const InterruptContext& c);
 
 // Returns true when it handled the event and the interrupted code may resume.
 using InterruptHandler = bool (*)(InterruptContext& c);
 
-// Installs the IDT (all 256 vectors, exceptions included) and the boot
-// CPU's tables, and masks the legacy PICs. Called first thing at boot.
+// Installs the exception and interrupt entry points and the boot CPU's
+// tables, and silences any legacy interrupt controller. Called first thing
+// at boot.
 void interrupts_init();
-// Enables the boot CPU's local interrupt controller, through its register
-// interface when the CPU has one, unless `keep_memory_mapped` asks for the
-// memory-mapped interface. (A controller the firmware already switched to
-// its register interface stays there.) Before smp_init.
-void interrupt_controller_init(bool keep_memory_mapped);
+// Enables the boot CPU's local interrupt controller in `mode`, the word of
+// the `intc=` option: "" or "auto" for the arch's best, else one of
+// interrupt_controller_choices. False, with the reason in `why`, when the
+// word is none of them or the mode cannot be had here (an error in the
+// command line; the controller then runs in the arch's best mode). True with
+// a note in `why` when the mode was had only in part (a warning), else true
+// with `why` empty. Before smp_init.
+bool interrupt_controller_init(const char* mode, char* why, size_t why_cap);
+// The modes interrupt_controller_init accepts besides "auto", separated by
+// '|' ("" when there is no choice).
+const char* interrupt_controller_choices();
 
-// HyperBench's set_idt_entry: route `vector` to `handler` (nullptr restores
-// the default: guard, else fatal for exceptions; ignored for others).
-void set_interrupt_handler(unsigned vector, InterruptHandler handler);
+// What an interrupt is for; each arch gives every role its own number.
+enum class InterruptRole : uint8_t {
+    benchmark,      // benchmarks' (and the self-checks') own IPIs and self-interrupts
+    call_function,  // on_cpu's requests (posih/smp.h)
+    timer,          // the one-shot timer below
+};
+unsigned interrupt_number(InterruptRole role);
+
+// Exceptions a portable benchmark or check handles itself.
+enum class FaultKind : uint8_t {
+    page_fault,  // a data access to an address with no (or no valid) translation
+};
+unsigned fault_number(FaultKind kind);
+// In a handler for FaultKind::page_fault: the data address the access
+// faulted on, and whether it faulted because nothing was mapped there (as
+// opposed to a permission fault).
+uint64_t fault_address(const InterruptContext& c);
+bool fault_not_mapped(const InterruptContext& c);
+
+// HyperBench's set_idt_entry: route interrupt or exception `number` (the
+// arch's numbering) to `handler` (nullptr restores the default: guard, else
+// fatal for exceptions; ignored for others).
+void set_interrupt_handler(unsigned number, InterruptHandler handler);
+inline void set_interrupt_handler(InterruptRole role, InterruptHandler handler) {
+    set_interrupt_handler(interrupt_number(role), handler);
+}
+inline void set_fault_handler(FaultKind kind, InterruptHandler handler) {
+    set_interrupt_handler(fault_number(kind), handler);
+}
 
 // A fatal exception (one outside any guard) is described in one line to
 // `report`, dumped on the console, and the machine leaves with `exit_code`
 // (platform_exit, the device allowed). Until this is called it halts.
 void set_fatal_reporter(void (*report)(const char* message), int exit_code);
 
-// Vectors hvbench assigns (32..255 are free for benchmarks otherwise).
-inline constexpr unsigned kVectorBenchmarkIpi = 0xE0;  // for benchmarks' own IPIs
-inline constexpr unsigned kVectorTimer = 0xEF;         // the one-shot timer
-inline constexpr unsigned kVectorCallFunction = 0xF0;  // on_cpu
-inline constexpr unsigned kVectorSpurious = 0xFF;
-
 // The local interrupt controller of each CPU: interrupt_controller_init
-// enables the boot CPU's, each started AP enables its own in the same mode.
-// The arch's name for that mode (x86: "x2apic" or "xapic"), and whether its
-// registers are memory-mapped (what an MMIO benchmark on it needs).
+// enables the boot CPU's, each started secondary CPU enables its own in the
+// same mode. The arch's name for that mode (the header's interrupt
+// controller word), and whether its registers are memory-mapped (what an
+// MMIO benchmark on it needs).
 const char* interrupt_controller_mode();
 bool interrupt_controller_memory_mapped();
 // Signals end of interrupt. The dispatcher does this itself, before calling
-// the handler, for vectors 32..254; handlers need not.
+// the handler, for every interrupt (not exception); handlers need not.
 void interrupt_eoi();
-// Inter-processor interrupts with a fixed vector.
-void send_ipi(uint32_t cpu, unsigned vector);
-void send_ipi_all_others(unsigned vector);
-void send_ipi_self(unsigned vector);
+// Inter-processor interrupts: interrupt `number` (the arch's numbering), or
+// the one of a role, to one CPU (by index, posih/smp.h), to all others, or
+// to the sender itself.
+void send_ipi(uint32_t cpu, unsigned number);
+void send_ipi_all_others(unsigned number);
+void send_ipi_self(unsigned number);
+inline void send_ipi(uint32_t cpu, InterruptRole role) { send_ipi(cpu, interrupt_number(role)); }
+inline void send_ipi_all_others(InterruptRole role) { send_ipi_all_others(interrupt_number(role)); }
+inline void send_ipi_self(InterruptRole role) { send_ipi_self(interrupt_number(role)); }
 
 // A one-shot timer for timeouts: after `ns` nanoseconds, `on_expiry` runs in
 // interrupt context on this CPU (if interrupts are on by then). Arming again
 // replaces the previous request. False when the timer is not calibrated.
 bool timer_oneshot(uint64_t ns, void (*on_expiry)());
 void timer_cancel();
-// The arch's name for the timer backing it (x86: "lapic", calibrated
-// against the TSC), or "none".
+// The arch's name for the timer backing it, or "none" (not calibrated).
 const char* timer_oneshot_source();
 
 struct CpuFault {
-    uint8_t vector;
+    unsigned number;  // the exception, in the arch's numbering (fault_mnemonic)
     uint64_t pc;
     uint64_t error_code;
     bool has_error_code;

@@ -23,7 +23,7 @@ PageAllocator& page_allocator();
 uint64_t alloc_page(PageSize size);
 void free_page(uint64_t phys, PageSize size);
 
-// Mapping flags, portable names for the arch's PTE bits.
+// Mapping flags, portable names for the arch's page-table entry bits.
 enum MapFlag : uint32_t {
     kMapWritable = 1u << 0,
     kMapUser = 1u << 1,
@@ -36,16 +36,18 @@ struct AddressSpace {
     uint64_t root;
 };
 AddressSpace current_address_space();
-// Switches to `as` (a CR3 load on x86, which flushes non-global TLB entries).
+// Switches to `as` (the arch's page-table root switch; it flushes the
+// TLB's non-global entries).
 void switch_address_space(AddressSpace as);
 
-// setup_mmu: a new address space mapping all of RAM 1:1 (and the low 4 GiB,
-// devices included) with pages of `granularity`, where alignment allows;
+// setup_mmu: a new address space mapping all of RAM 1:1 (and the devices the
+// kernel uses) with pages of `granularity`, where alignment allows;
 // smaller pages fill the edges. Returns false when memory runs out (the
 // partial tables are freed). *tables (unless null: counting walks every
 // table once more) receives the number of table pages used.
-// With `limit`, only physical addresses below it are mapped (plus the local
-// APIC): a fixed amount of page-table work whatever the machine's RAM.
+// With `limit`, only physical addresses below it are mapped (plus the
+// interrupt controller's registers): a fixed amount of page-table work
+// whatever the machine's RAM.
 bool setup_mmu(PageSize granularity, AddressSpace* out, uint64_t* tables, uint64_t limit = ~0ull);
 // Frees every table page of an address space made by setup_mmu (never the
 // current one).

@@ -23,20 +23,23 @@ struct Guard {
 };
 
 Guard* g_guard[kMaxCpuSlots];
-IrqHandler g_irq[kMaxRoutedIntid];
+EventHandler g_irq[kMaxRoutedIntid];
+EventHandler g_sync[64];  // by EC
+uint32_t g_current_intid[kMaxCpuSlots];
 uint64_t g_irqs[kMaxCpuSlots];
 void (*g_report)(const char*);
 void (*g_die)();
 
 uint32_t slot() { return static_cast<uint32_t>(HVB_MRS(tpidr_el1)) % kMaxCpuSlots; }
 
-void irq(ArmFrame&) {
+void irq(ArmFrame& f) {
     const uint32_t iar = gic_ack();
     const uint32_t intid = iar & 0x3ff;
     if (intid >= 1020) return;  // spurious: nothing to complete
     ++g_irqs[slot()];
-    if (intid < kMaxRoutedIntid && g_irq[intid] != nullptr) g_irq[intid](intid);
-    gic_eoi(iar);
+    gic_eoi(iar);  // before the handler (posih/interrupt.h): it may wait for the next one
+    g_current_intid[slot()] = intid;
+    if (intid < kMaxRoutedIntid && g_irq[intid] != nullptr) g_irq[intid](f);
 }
 
 [[noreturn]] void fatal(const ArmFrame& f) {
@@ -81,8 +84,14 @@ const char* esr_class_name(uint32_t ec) {
     }
 }
 
-void set_irq_handler(uint32_t intid, IrqHandler handler) {
-    if (intid < kMaxRoutedIntid) g_irq[intid] = handler;
+void set_event_handler(unsigned number, EventHandler handler) {
+    if (number < kMaxRoutedIntid) g_irq[number] = handler;
+    if (number >= kExceptionBase && number < kExceptionBase + 64) g_sync[number - kExceptionBase] = handler;
+}
+
+unsigned frame_number(const ArmFrame& f) {
+    if (f.kind == kVectorIrqEl1h) return g_current_intid[slot()];
+    return exception_number(esr_class(f.esr));
 }
 
 void set_fatal_hooks(void (*report)(const char*), void (*die)()) {
@@ -116,6 +125,8 @@ extern "C" void hvb_arm_exception(hvb::arm::ArmFrame* frame, uint64_t kind) {
         irq(*frame);
         return;
     }
+    const uint32_t ec = esr_class(frame->esr);
+    if (frame->kind == kVectorSyncEl1h && g_sync[ec] != nullptr && g_sync[ec](*frame)) return;
     Guard* guard = g_guard[slot()];
     if (frame->kind == kVectorSyncEl1h && guard != nullptr) {
         guard->fault = ArmFault{esr_class(frame->esr), frame->esr, frame->far, frame->elr};

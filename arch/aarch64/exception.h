@@ -4,10 +4,11 @@
 
 #include <stdint.h>
 
-namespace hvb::arm {
+namespace hvb {
 
-// Laid out as vectors.S stores it (304 bytes, 16-aligned).
-struct ArmFrame {
+// posih/interrupt.h's InterruptContext on aarch64: laid out as vectors.S
+// stores it (304 bytes, 16-aligned).
+struct InterruptContext {
     uint64_t x[31];
     uint64_t sp;
     uint64_t elr;
@@ -17,7 +18,13 @@ struct ArmFrame {
     uint64_t kind;  // vector table entry: 0..15 (5: IRQ at EL1h, 4: synchronous at EL1h)
     uint64_t pad;
 };
-static_assert(sizeof(ArmFrame) == 304, "vectors.S FRAME_SIZE");
+static_assert(sizeof(InterruptContext) == 304, "vectors.S FRAME_SIZE");
+
+}  // namespace hvb
+
+namespace hvb::arm {
+
+using ArmFrame = hvb::InterruptContext;
 
 // x19..x30 and SP, as hvb_arm_setjmp saves them.
 struct ArmJumpBuffer {
@@ -37,11 +44,21 @@ inline constexpr uint32_t kEcBrk = 0x3c;
 inline uint32_t esr_class(uint64_t esr) { return static_cast<uint32_t>(esr >> 26) & 0x3f; }
 const char* esr_class_name(uint32_t ec);
 
-// An IRQ handler for one INTID; the dispatcher acknowledges the interrupt
-// and signals its end around the call.
-using IrqHandler = void (*)(uint32_t intid);
-inline constexpr uint32_t kMaxRoutedIntid = 64;
-void set_irq_handler(uint32_t intid, IrqHandler handler);
+// Event numbers (posih/interrupt.h's "the arch's numbering"): an interrupt
+// is its GIC INTID (0-1019), an exception 1024 + its ESR_EL1.EC.
+inline constexpr unsigned kExceptionBase = 1024;
+inline constexpr unsigned kMaxRoutedIntid = 64;  // SGIs, PPIs and the first SPIs
+inline constexpr unsigned exception_number(uint32_t ec) { return kExceptionBase + ec; }
+
+// A handler for one event: true when it handled it and the interrupted code
+// may resume. For an interrupt the dispatcher has acknowledged it and
+// signalled its end before the call.
+using EventHandler = bool (*)(ArmFrame& frame);
+void set_event_handler(unsigned number, EventHandler handler);
+
+// The number of the event a frame holds: its INTID for an IRQ (valid in
+// the handler), 1024 + EC for a synchronous exception.
+unsigned frame_number(const ArmFrame& f);
 
 // What a caught fault was.
 struct ArmFault {

@@ -14,11 +14,12 @@ constexpr size_t kMaxRanges = DtbInfo::kMaxMemory;
 
 // MAIR_EL1: 0 Device-nGnRnE, 1 Normal write-back RW-allocate, 2 Normal non-cacheable.
 constexpr uint64_t kMair = 0x00ull | (0xffull << 8) | (0x44ull << 16);
-// TCR_EL1: T0SZ = 64 - 39, inner/outer write-back walks, inner shareable,
+// TCR_EL1: T0SZ = 64 - 48, inner/outer write-back walks, inner shareable,
 // 4 KiB granule; EPD1: no walks through TTBR1. IPS is set from the CPU.
 constexpr uint64_t kTcr = (64 - kVaBits) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (1ull << 23);
 constexpr uint64_t kSctlrMmuCaches = (1ull << 0) | (1ull << 2) | (1ull << 12);  // M, C, I
 
+alignas(4096) uint64_t g_l0[512];  // entry 0: g_l1, the first 512 GiB
 alignas(4096) uint64_t g_l1[512];
 alignas(4096) uint64_t g_l2[kMaxL2][512];
 size_t g_l2_used;
@@ -77,6 +78,7 @@ bool mmu_init(const DtbRange* memory, size_t count) {
             g_l1[i] = base | kDescBlock | (cover != 0 ? kNormal : kDevice);
         }
     }
+    g_l0[0] = reinterpret_cast<uint64_t>(g_l1) | kDescTable;
     dsb_sy();
     invalidate_range(reinterpret_cast<uint64_t>(hvb_image_start), reinterpret_cast<uint64_t>(hvb_bss_end));
     mmu_enable_this_cpu();
@@ -87,7 +89,7 @@ void mmu_enable_this_cpu() {
     const uint64_t pa_range = HVB_MRS(id_aa64mmfr0_el1) & 7;
     HVB_MSR(mair_el1, kMair);
     HVB_MSR(tcr_el1, kTcr | (pa_range << 32));
-    HVB_MSR(ttbr0_el1, reinterpret_cast<uint64_t>(g_l1));
+    HVB_MSR(ttbr0_el1, reinterpret_cast<uint64_t>(g_l0));
     isb();
     asm volatile("tlbi vmalle1" ::: "memory");
     dsb_sy();
@@ -96,7 +98,7 @@ void mmu_enable_this_cpu() {
     isb();
 }
 
-uint64_t mmu_boot_root() { return reinterpret_cast<uint64_t>(g_l1); }
+uint64_t mmu_boot_root() { return reinterpret_cast<uint64_t>(g_l0); }
 
 bool mmu_is_ram(uint64_t base, uint64_t size) { return ram_cover(base, size) == 2; }
 

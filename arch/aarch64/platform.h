@@ -11,6 +11,12 @@ namespace hvb::arm {
 
 inline constexpr uint32_t kMaxCpus = HVB_MAX_CPUS;
 
+// The aarch64 features a benchmark may need (kernel/benchmark.h
+// need_arch_feature; posih/cpu.h arch_feature_missing).
+inline constexpr unsigned kFeatureGic = 0;
+inline constexpr unsigned kFeaturePsci = 1;
+inline constexpr unsigned kFeatureVirtioMmio = 2;
+
 struct Platform {
     DtbInfo dt;
     const char* dt_error;   // "" when the tree parsed

@@ -11,16 +11,49 @@
 extern "C" uint64_t hvb_arm_entry_counter;
 uint64_t hvb_arm_entry_counter;
 
+// The probe image (hvbench-aarch64-probe.img) links this instead of
+// arch/aarch64/boot.cpp, and no kernel.
+
 namespace {
 
 using namespace hvb::arm;
 
 void warn(const char* m) { console_printf("warning: %s\n", m); }
 
-void secondary(uint32_t index) { console_printf("cpu %u up (MPIDR 0x%llx)\n", index, static_cast<unsigned long long>(HVB_MRS(mpidr_el1))); }
+constexpr uint32_t kProbeSgi = 1;
+volatile uint32_t g_sgis[kMaxCpus];
+
+bool count_sgi(ArmFrame&) {
+    __atomic_fetch_add(&g_sgis[cpu_index()], 1u, __ATOMIC_RELAXED);
+    return true;
+}
+
+void secondary(uint32_t index) {
+    console_printf("cpu %u up (MPIDR 0x%llx)\n", index, static_cast<unsigned long long>(HVB_MRS(mpidr_el1)));
+    irq_enable();
+}
+
+// Waits up to 100 ms of counter time for the CPU's SGI count to reach n.
+bool wait_sgis(uint32_t cpu, uint32_t n) {
+    const uint64_t t0 = HVB_MRS(cntvct_el0), limit = counter_frequency() / 10;
+    while (__atomic_load_n(&g_sgis[cpu], __ATOMIC_RELAXED) < n && HVB_MRS(cntvct_el0) - t0 < limit) cpu_relax();
+    return __atomic_load_n(&g_sgis[cpu], __ATOMIC_RELAXED) >= n;
+}
+
+void probe_sgis(uint32_t cpus) {
+    set_event_handler(kProbeSgi, count_sgi);
+    irq_enable();
+    gic_send_sgi_self(kProbeSgi);
+    console_printf("self SGI: %s\n", wait_sgis(0, 1) ? "taken" : "not taken");
+    for (uint32_t c = 1; c < cpus; ++c) {
+        gic_send_sgi(kProbeSgi, platform().cpu_mpidr[c]);
+        console_printf("SGI to cpu %u: %s\n", c, wait_sgis(c, 1) ? "taken" : "not taken");
+    }
+    irq_disable();
+}
 
 void undefined(void*) { asm volatile("udf #0"); }
-void unmapped_load(void*) { (void)mmio_read32(1ull << 45); }  // beyond the 39-bit map
+void unmapped_load(void*) { (void)mmio_read32(1ull << 45); }  // beyond the 512 GiB the boot map covers
 
 void psci_version_op() { psci_call(kPsciVersion, 0, 0, 0); }
 
@@ -48,7 +81,7 @@ extern "C" void hvb_arm_main(uint64_t dtb, uint64_t entry_el) {
         power_off();
     }
     print_platform();
-    const ClockChoice c = choose_bench_clock(counter_frequency() / 1000, psci_version_op);
+    const ClockChoice c = choose_bench_clock(counter_frequency() / 200, psci_version_op);
     console_printf("timer %s, cycle rate %llu Hz (across exits %llu Hz)%s%s\n",
                    c.clock == BenchClock::pmccntr ? "pmccntr" : "cntvct", static_cast<unsigned long long>(c.cycle_hz),
                    static_cast<unsigned long long>(c.exit_hz), c.reason[0] ? ": " : "", c.reason);
@@ -61,5 +94,6 @@ extern "C" void hvb_arm_main(uint64_t dtb, uint64_t entry_el) {
                    static_cast<unsigned long long>(f.far));
     const uint32_t n = start_secondaries(secondary, warn);
     console_printf("%u CPUs online\n", n);
+    if (platform().gic_ok) probe_sgis(n);
     power_off();
 }

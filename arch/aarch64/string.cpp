@@ -1,5 +1,5 @@
 // arch/aarch64/string.cpp — the C library symbols the compiler may call
-// (memcpy, memset, memmove, memcmp, strlen). Plain byte loops: clang does not
+// (memcpy, memset, memmove, memcmp, strlen, strcmp). Plain byte loops: clang does not
 // turn a loop back into a call to the function it is compiling.
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +39,11 @@ size_t strlen(const char* s) {
     size_t n = 0;
     while (s[n] != 0) ++n;
     return n;
+}
+
+int strcmp(const char* a, const char* b) {
+    while (*a != 0 && *a == *b) ++a, ++b;
+    return static_cast<unsigned char>(*a) - static_cast<unsigned char>(*b);
 }
 
 }  // extern "C"

@@ -2,6 +2,7 @@
 #include "arch/x86_64/apic.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/vectors.h"
 #include "posih/interrupt.h"
 
 namespace hvb::x86 {

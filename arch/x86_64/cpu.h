@@ -11,6 +11,10 @@
 
 namespace hvb::x86 {
 
+// The features x86_64 numbers for benchmarks' needs (kernel/benchmark.h
+// need_arch_feature; posih/cpu.h arch_feature_missing).
+inline constexpr unsigned kFeatureRdtscp = 0;  // CPUID.80000001:EDX[27]
+
 struct CpuidResult {
     uint32_t eax, ebx, ecx, edx;
 };

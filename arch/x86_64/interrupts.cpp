@@ -3,6 +3,8 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/tsc.h"
+#include "arch/x86_64/vectors.h"
 #include "posih/console.h"
 #include "posih/cpu.h"
 #include "posih/format.h"
@@ -69,7 +71,7 @@ void mask_legacy_pic() {
 
 }  // namespace
 
-unsigned context_vector(const InterruptContext& c) { return unsigned(c.vector); }
+unsigned context_number(const InterruptContext& c) { return unsigned(c.vector); }
 uint64_t context_pc(const InterruptContext& c) { return c.rip; }
 void context_set_pc(InterruptContext& c, uint64_t pc) { c.rip = pc; }
 uint64_t context_error_code(const InterruptContext& c) { return c.error_code; }
@@ -79,10 +81,52 @@ void interrupts_init() {
     mask_legacy_pic();
 }
 
-void interrupt_controller_init(bool keep_memory_mapped) { x86::apic_init_bsp(!keep_memory_mapped); }
+unsigned interrupt_number(InterruptRole role) {
+    switch (role) {
+    case InterruptRole::benchmark: return x86::kVectorBenchmarkIpi;
+    case InterruptRole::call_function: return x86::kVectorCallFunction;
+    case InterruptRole::timer: return x86::kVectorTimer;
+    }
+    return x86::kVectorBenchmarkIpi;  // only reachable with a value cast from outside the enum
+}
 
-void set_interrupt_handler(unsigned vector, InterruptHandler handler) {
-    if (vector < 256) handlers[vector] = handler;
+unsigned fault_number(FaultKind kind) {
+    switch (kind) {
+    case FaultKind::page_fault: return x86::kVectorPageFault;
+    }
+    return x86::kVectorPageFault;
+}
+
+// CR2 holds the linear address of the last #PF (SDM vol. 3, 4.7); error
+// code bit 0 (P) is clear when the entry was not present.
+uint64_t fault_address(const InterruptContext&) { return x86::read_cr2(); }
+bool fault_not_mapped(const InterruptContext& c) { return (c.error_code & 1) == 0; }
+
+// Modes: auto (x2APIC when the CPU has it), xapic (the MMIO interface, what
+// mmio_read_lapic measures), x2apic. A firmware that already switched to
+// x2APIC cannot be taken back (SDM vol. 3, 10.12.5).
+const char* interrupt_controller_choices() { return "xapic|x2apic"; }
+
+bool interrupt_controller_init(const char* mode, char* why, size_t why_cap) {
+    auto is = [mode](const char* m) { return __builtin_strcmp(mode, m) == 0; };
+    if (why_cap) why[0] = '\0';
+    bool xapic = is("xapic"), known = is("") || is("auto") || xapic || is("x2apic");
+    x86::apic_init_bsp(!xapic);
+    if (!known) {
+        snformat(why, why_cap, "expected auto, xapic or x2apic");
+        return false;
+    }
+    if (is("x2apic") && !x86::has_x2apic()) {
+        snformat(why, why_cap, "this CPU has no x2APIC; using xAPIC");
+        return false;
+    }
+    if (xapic && x86::apic_x2apic())
+        snformat(why, why_cap, "the firmware left the APIC in x2APIC mode, which cannot be undone");
+    return true;
+}
+
+void set_interrupt_handler(unsigned number, InterruptHandler handler) {
+    if (number < 256) handlers[number] = handler;
 }
 
 void set_fatal_reporter(void (*report)(const char*), int exit_code) {
@@ -130,7 +174,7 @@ extern "C" void hvb_interrupt_dispatch(hvb::InterruptContext* c) {
         // does not hold off every vector of lower priority (Linux's IPI
         // handlers acknowledge first for the same reason). The spurious
         // vector must not be acknowledged (SDM vol. 3, 10.9).
-        if (v != kVectorSpurious) x86::apic_eoi();
+        if (v != x86::kVectorSpurious) x86::apic_eoi();
         if (handlers[v]) handlers[v](*c);
         return;
     }
@@ -140,7 +184,7 @@ extern "C" void hvb_interrupt_dispatch(hvb::InterruptContext* c) {
         // Resume at the guard's landing pad on the guard's stack, with the
         // flags the guarded call started with: hvb_guarded_call returns false.
         guard.armed = 0;
-        guard.fault = CpuFault{uint8_t(v), c->rip, c->error_code, pushes_error_code(v)};
+        guard.fault = CpuFault{v, c->rip, c->error_code, pushes_error_code(v)};
         c->rip = reinterpret_cast<uint64_t>(hvb_guard_landing);
         c->rsp = guard.rsp;
         c->rflags = guard.rflags;

@@ -241,7 +241,7 @@ void tlb_flush_page(uint64_t virt) { asm volatile("invlpg (%0)" ::"r"(virt) : "m
 
 uint64_t alloc_untouched(uint64_t bytes) { return allocator.alloc_untouched(bytes); }
 
-bool has_1g_pages() { return cpu_has(CpuFeature::pages_1g); }
+bool has_1g_pages() { return x86::has_1g_pages(); }
 
 namespace x86 {
 

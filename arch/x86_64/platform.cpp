@@ -1,6 +1,7 @@
 // arch/x86_64/platform.cpp — CPU identification, TSC frequency discovery and
 // leaving the machine.
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/firmware.h"
 #include "arch/x86_64/tsc.h"
 #include "arch/x86_64/xen.h"
 #include "posih/acpi.h"
@@ -14,6 +15,8 @@ namespace {
 
 CpuInfo info;
 bool info_ready;
+x86::TscInfo tsc;                 // found with the CPU's identity
+uint32_t hypervisor_max_leaf;     // CPUID 0x40000000.EAX
 const char* cpus_source = "default";
 uint64_t acpi_rsdp;
 const PhysView* acpi_view;
@@ -53,7 +56,7 @@ void identify() {
     info.hypervisor_present = (r.ecx >> 31) & 1;
 
     uint32_t max_ext = x86::cpuid(0x80000000).eax;
-    if (max_ext >= 0x80000001) info.has_rdtscp = (x86::cpuid(0x80000001).edx >> 27) & 1;
+    if (max_ext >= 0x80000001) tsc.rdtscp = (x86::cpuid(0x80000001).edx >> 27) & 1;
     if (max_ext >= 0x80000004) {
         for (uint32_t leaf = 0; leaf < 3; ++leaf) {
             x86::CpuidResult b = x86::cpuid(0x80000002 + leaf);
@@ -63,14 +66,14 @@ void identify() {
         info.model[48] = 0;
         trim(info.model);
     }
-    if (max_ext >= 0x80000007) info.invariant_tsc = (x86::cpuid(0x80000007).edx >> 8) & 1;
+    if (max_ext >= 0x80000007) tsc.invariant = (x86::cpuid(0x80000007).edx >> 8) & 1;
 
     // Hypervisor leaves (0x40000000.., only meaningful with the CPUID.1
     // hypervisor bit; see the KVM and Xen CPUID documentation).
     __builtin_memcpy(info.hypervisor, "none", 5);
     if (info.hypervisor_present) {
         x86::CpuidResult h = x86::cpuid(0x40000000);
-        info.hypervisor_max_leaf = h.eax;
+        hypervisor_max_leaf = h.eax;
         uint32_t sig[3] = {h.ebx, h.ecx, h.edx};
         copy_regs(info.hypervisor, sig, 3);
         info.hypervisor[12] = 0;
@@ -82,38 +85,38 @@ void identify() {
     // TSC frequency: CPUID 0x15 (TSC/crystal ratio times crystal Hz), else
     // 0x16 (base MHz, Intel SDM vol. 2, CPUID), else the hypervisor timing
     // leaf 0x40000010 (EAX = TSC kHz; VMware, and KVM when asked).
-    info.tsc_source = "none";
+    tsc.source = "none";
     // Under Xen the guest's TSC runs at the frequency Xen's leaf base+3
     // gives (it may scale or emulate it); the CPU's own leaves describe the
     // host's.
     if (const x86::XenInfo* xen = info.hypervisor_present ? x86::xen() : nullptr; xen && xen->tsc_khz) {
-        info.tsc_hz = xen->tsc_khz * 1000;
-        info.tsc_source = "hypervisor";
+        tsc.hz = xen->tsc_khz * 1000;
+        tsc.source = "hypervisor";
     }
-    if (!info.tsc_hz && max_leaf >= 0x15) {
+    if (!tsc.hz && max_leaf >= 0x15) {
         x86::CpuidResult t = x86::cpuid(0x15);
         if (t.eax && t.ebx && t.ecx) {
-            info.tsc_hz = uint64_t(t.ecx) * t.ebx / t.eax;
-            info.tsc_source = "cpuid15";
+            tsc.hz = uint64_t(t.ecx) * t.ebx / t.eax;
+            tsc.source = "cpuid15";
         }
     }
-    if (!info.tsc_hz && max_leaf >= 0x16) {
+    if (!tsc.hz && max_leaf >= 0x16) {
         uint32_t mhz = x86::cpuid(0x16).eax & 0xFFFF;
         if (mhz) {
-            info.tsc_hz = uint64_t(mhz) * 1000000;
-            info.tsc_source = "cpuid16";
+            tsc.hz = uint64_t(mhz) * 1000000;
+            tsc.source = "cpuid16";
         }
     }
-    if (!info.tsc_hz && info.hypervisor_present && info.hypervisor_max_leaf >= 0x40000010) {
+    if (!tsc.hz && info.hypervisor_present && hypervisor_max_leaf >= 0x40000010) {
         uint32_t khz = x86::cpuid(0x40000010).eax;
         if (khz) {
-            info.tsc_hz = uint64_t(khz) * 1000;
-            info.tsc_source = "hypervisor";
+            tsc.hz = uint64_t(khz) * 1000;
+            tsc.source = "hypervisor";
         }
     }
     // None of them: the PIT will tell, over a window the boot's own work
     // fills (tsc_calibrate_pit, from platform_init).
-    if (!info.tsc_hz) x86::pit_window_start();
+    if (!tsc.hz) x86::pit_window_start();
 }
 
 // QEMU's isa-debug-exit reads as 0; an unclaimed port reads as all ones.
@@ -124,7 +127,7 @@ bool debug_exit_present() { return info.hypervisor_present && x86::inb(kDebugExi
 
 void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const char*)) {
     // Timing first: starting APs needs delays.
-    if (!info.tsc_hz && !x86::tsc_calibrate_pit()) warn("TSC frequency unknown: the PIT does not tick");
+    if (!tsc.hz && !x86::tsc_calibrate_pit()) warn("TSC frequency unknown: the PIT does not tick");
     AcpiError err{};
     char line[200];
     uint64_t rsdp = boot.rsdp_phys;
@@ -184,7 +187,7 @@ bool hypervisor_memory_map(BootInfo& boot, char* why, size_t why_cap) {
     return x86::xen_memory_map(boot, why, why_cap);
 }
 
-uint64_t acpi_table(const char* signature, uint32_t* length) {
+uint64_t x86::acpi_table(const char* signature, uint32_t* length) {
     if (!acpi_rsdp || !acpi_view) return 0;
     AcpiError err{};
     return acpi_find_table(*acpi_view, acpi_rsdp, signature, length, &err, acpi_lookup);
@@ -212,23 +215,22 @@ bool smi_count(uint64_t* out) {
     return true;
 }
 
-bool cpu_has(CpuFeature f) {
-    const CpuInfo& c = cpu_info();
-    uint32_t ecx1 = x86::cpuid(1).ecx;
-    bool ext = x86::cpuid(0x80000000).eax >= 0x80000001;
-    switch (f) {
-        case CpuFeature::hypervisor: return c.hypervisor_present;
-        case CpuFeature::rdtscp: return c.has_rdtscp;
-        case CpuFeature::invariant_tsc: return c.invariant_tsc;
-        case CpuFeature::x2apic: return (ecx1 >> 21) & 1;
-        case CpuFeature::tsc_deadline: return (ecx1 >> 24) & 1;
-        case CpuFeature::xsave: return (ecx1 >> 26) & 1;
-        case CpuFeature::pages_1g: return ext && ((x86::cpuid(0x80000001).edx >> 26) & 1);
+const char* arch_feature_missing(unsigned feature) {
+    switch (feature) {
+    case x86::kFeatureRdtscp: return x86::tsc_info().rdtscp ? nullptr : "CPU does not advertise RDTSCP";
     }
-    return false;
+    return "a feature x86_64 does not define";
 }
 
 namespace x86 {
+
+const TscInfo& tsc_info() {
+    (void)cpu_info();
+    return tsc;
+}
+
+bool has_x2apic() { return (cpuid(1).ecx >> 21) & 1; }
+bool has_1g_pages() { return cpuid(0x80000000).eax >= 0x80000001 && ((cpuid(0x80000001).edx >> 26) & 1); }
 
 const uint32_t* madt_apic_ids(uint32_t* count) {
     *count = madt_id_count;
@@ -333,14 +335,14 @@ uint64_t tsc_calibrate_pit() {
     }
     if (gate_saved) outb(0x61, saved_gate);
     gate_saved = false;
-    if (hz && !info.tsc_hz) {
-        info.tsc_hz = hz;
-        info.tsc_source = "pit";
+    if (hz && !tsc.hz) {
+        tsc.hz = hz;
+        tsc.source = "pit";
     }
     return hz;
 }
 
-uint64_t tsc_hz() { return info.tsc_hz ? info.tsc_hz : 1000000000ull; }
+uint64_t tsc_hz() { return tsc.hz ? tsc.hz : 1000000000ull; }
 uint64_t tsc_from_us(uint64_t us) { return tsc_hz() / 1000000 * us + tsc_hz() % 1000000 * us / 1000000; }
 void tsc_delay_us(uint64_t us) {
     uint64_t end = tsc_now() + tsc_from_us(us);
@@ -370,6 +372,15 @@ const CpuInfo& cpu_info() {
     // is in the end record.
     if (allow_device && info.hypervisor_present && x86::xen()) x86::xen_shutdown();
     halt_forever();
+}
+
+}  // namespace hvb
+
+namespace hvb {
+
+// x86_64 boots by multiboot1, multiboot2 or PVH: the portable parsers.
+BootParseResult arch_boot_info(uint32_t magic, uint64_t info_phys, const PhysView& mem, BootInfo& out) {
+    return parse_boot_info(magic, info_phys, mem, out);
 }
 
 }  // namespace hvb

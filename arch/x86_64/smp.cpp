@@ -3,6 +3,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/tsc.h"
+#include "arch/x86_64/vectors.h"
 #include "posih/console.h"
 #include "posih/cpu.h"
 #include "posih/format.h"
@@ -137,7 +138,7 @@ extern "C" [[noreturn]] void hvb_ap_main(uint32_t index) {
 }
 
 uint32_t this_cpu() { return current_cpu().index; }
-uint32_t cpu_apic_id(uint32_t cpu) { return cpu < kMaxCpus ? cpu_data(cpu).apic_id : 0; }
+uint64_t cpu_hardware_id(uint32_t cpu) { return cpu < kMaxCpus ? cpu_data(cpu).apic_id : 0; }
 
 uint32_t smp_init(void (*warn)(const char*)) {
     char line[160];
@@ -268,7 +269,7 @@ bool on_all_cpus(void (*fn)(void*), void* arg, bool wait) {
     return ok;
 }
 
-void send_ipi(uint32_t cpu, unsigned vector) { apic_send(cpu_apic_id(cpu), kIcrFixed | kIcrAssert | vector); }
+void send_ipi(uint32_t cpu, unsigned vector) { apic_send(uint32_t(cpu_hardware_id(cpu)), kIcrFixed | kIcrAssert | vector); }
 void send_ipi_all_others(unsigned vector) { apic_send(0, kIcrFixed | kIcrAssert | kIcrAllButSelf | vector); }
 void send_ipi_self(unsigned vector) { apic_send(0, kIcrFixed | kIcrAssert | kIcrSelf | vector); }
 void interrupt_eoi() { apic_eoi(); }

@@ -1,5 +1,5 @@
 // arch/x86_64/string.cpp — the few C library symbols the compiler may call
-// (memcpy, memset, memmove, memcmp, strlen). Written with string instructions
+// (memcpy, memset, memmove, memcmp, strlen, strcmp). Written with string instructions
 // so the compiler cannot turn them back into calls to themselves.
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +42,11 @@ size_t strlen(const char* s) {
     size_t n = 0;
     while (s[n]) ++n;
     return n;
+}
+
+int strcmp(const char* a, const char* b) {
+    while (*a && *a == *b) ++a, ++b;
+    return int(static_cast<unsigned char>(*a)) - int(static_cast<unsigned char>(*b));
 }
 
 }  // extern "C"

@@ -1,4 +1,5 @@
-// arch/x86_64/timer.cpp — rdtimer and the timed call, in both TSC modes;
+// arch/x86_64/timer.cpp — the timer sources (two ways to read the TSC),
+// rdtimer and the timed call;
 // the TSC as a clock; the LAPIC one-shot timer.
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/tsc.h"
@@ -7,21 +8,66 @@
 namespace hvb {
 namespace {
 
-template <TimerMode M>
+// The two ways to read the TSC (DESIGN.md "Timing"). Index 0 is the default:
+// LFENCE-bracketed RDTSC works everywhere; RDTSCP + LFENCE is the other,
+// kept selectable because some hypervisors advertise RDTSCP and then fail on
+// it.
+enum Source : size_t { kRdtsc = 0, kRdtscp = 1, kSourceCount = 2 };
+
+TimerSource sources[kSourceCount] = {
+    {"rdtsc", "cycles", "TSC cycles, read LFENCE; RDTSC; LFENCE", 0, "none", false, nullptr},
+    {"rdtscp", "cycles", "TSC cycles, read RDTSCP; LFENCE", 0, "none", false, nullptr},
+};
+size_t selected = kRdtsc;
+
+template <size_t S>
 inline uint64_t read() {
-    if constexpr (M == TimerMode::rdtscp) return x86::rdtscp_fenced();
+    if constexpr (S == kRdtscp) return x86::rdtscp_fenced();
     else return x86::rdtsc_fenced();
 }
 
-template <TimerMode M>
+template <size_t S>
 uint64_t timed(void (*fn)(uint64_t), uint64_t iterations) {
-    uint64_t start = read<M>();
+    uint64_t start = read<S>();
     fn(iterations);
-    uint64_t end = read<M>();
+    uint64_t end = read<S>();
     return end - start;
 }
 
+// Both sources read the one TSC: its rate and how it was found are the
+// CPU's (arch/x86_64/platform.cpp), known once the PIT has been asked.
+void refresh() {
+    const x86::TscInfo& t = x86::tsc_info();
+    for (TimerSource& s : sources) {
+        s.hz = t.hz;
+        s.hz_source = t.source;
+        s.invariant = t.invariant;
+    }
+    sources[kRdtscp].unavailable = t.rdtscp ? nullptr : "this CPU does not advertise RDTSCP";
+}
+
 }  // namespace
+
+size_t timer_source_count() { return kSourceCount; }
+
+const TimerSource& timer_source(size_t index) {
+    refresh();
+    return sources[index < kSourceCount ? index : kRdtsc];
+}
+
+size_t timer_source_find(const char* name) {
+    for (size_t i = 0; i < kSourceCount; ++i)
+        if (__builtin_strcmp(sources[i].name, name) == 0) return i;
+    return kSourceCount;
+}
+
+bool timer_select(size_t index) {
+    if (index >= kSourceCount || timer_source(index).unavailable) return false;
+    selected = index;
+    return true;
+}
+
+const TimerSource& timer_selected() { return timer_source(selected); }
 
 }  // namespace hvb
 
@@ -44,13 +90,10 @@ uint64_t cycles_to_us(uint64_t cycles) {
 }
 uint64_t us_to_cycles(uint64_t us) { return x86::tsc_from_us(us); }
 
-uint64_t rdtimer(TimerMode mode) {
-    return mode == TimerMode::rdtscp ? read<TimerMode::rdtscp>() : read<TimerMode::rdtsc>();
-}
+uint64_t rdtimer() { return selected == kRdtscp ? read<kRdtscp>() : read<kRdtsc>(); }
 
-uint64_t time_call(TimerMode mode, void (*fn)(uint64_t), uint64_t iterations) {
-    return mode == TimerMode::rdtscp ? timed<TimerMode::rdtscp>(fn, iterations)
-                                     : timed<TimerMode::rdtsc>(fn, iterations);
+uint64_t time_call(void (*fn)(uint64_t), uint64_t iterations) {
+    return selected == kRdtscp ? timed<kRdtscp>(fn, iterations) : timed<kRdtsc>(fn, iterations);
 }
 
 }  // namespace hvb
@@ -58,7 +101,7 @@ uint64_t time_call(TimerMode mode, void (*fn)(uint64_t), uint64_t iterations) {
 // ---- the one-shot timer ------------------------------------------------------
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/percpu.h"
-#include "arch/x86_64/tsc.h"
+#include "arch/x86_64/vectors.h"
 #include "posih/interrupt.h"
 
 namespace hvb {

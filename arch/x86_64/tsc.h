@@ -6,6 +6,19 @@
 
 namespace hvb::x86 {
 
+// What CPU identification found out about the TSC (platform.cpp).
+struct TscInfo {
+    uint64_t hz;         // 0 when no source knows it (yet: the PIT may tell)
+    const char* source;  // "cpuid15", "cpuid16", "hypervisor", "pit" (measured), "none"
+    bool invariant;      // CPUID.80000007:EDX[8]
+    bool rdtscp;         // CPUID.80000001:EDX[27]
+};
+const TscInfo& tsc_info();
+
+// CPU features the arch layer needs (CPUID.1:ECX[21]; CPUID.80000001:EDX[26]).
+bool has_x2apic();
+bool has_1g_pages();
+
 // Starts PIT channel 2 on its longest count: the window the TSC frequency
 // is measured over when CPUID does not give it (at CPU identification).
 void pit_window_start();

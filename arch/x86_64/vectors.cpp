@@ -33,6 +33,8 @@ constexpr VectorName kVectors[32] = {
 
 }  // namespace
 
+const char* context_pc_name() { return "rip"; }
+
 const char* fault_mnemonic(unsigned vector) { return vector < 32 ? kVectors[vector].mnemonic : "#??"; }
 const char* fault_description(unsigned vector) { return vector < 32 ? kVectors[vector].description : "interrupt"; }
 

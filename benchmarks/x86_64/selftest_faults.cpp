@@ -25,7 +25,7 @@ void ud2_once(void*) { asm volatile("ud2"); }
 // must still be armed afterwards and catch the next one.
 const char* nested_guard_init() {
     hvb::CpuFault inner{};
-    if (hvb::guarded_call(ud2_once, nullptr, &inner) || inner.vector != 6) return "inner guard did not catch #UD";
+    if (hvb::guarded_call(ud2_once, nullptr, &inner) || inner.number != 6) return "inner guard did not catch #UD";
     asm volatile("ud2");
     return "the #UD after the inner guard was not caught";
 }

@@ -9,7 +9,7 @@
 // hypervisor. The register is read-only, so reading it changes nothing.
 // Compare with mmio_read_lapic (same exit, in-kernel device).
 #include "kernel/benchmark.h"
-#include "posih/cpu.h"
+#include "arch/x86_64/firmware.h"
 
 namespace {
 
@@ -24,7 +24,7 @@ T table_field(uint64_t table, uint32_t offset) {
 
 const char* mmio_read_user_init() {
     uint32_t length = 0;
-    uint64_t table = hvb::acpi_table("HPET", &length);
+    uint64_t table = hvb::x86::acpi_table("HPET", &length);
     if (table == 0) return "no ACPI HPET table";
     // The Base Address GAS: address space id at 40, 64-bit address at 44.
     if (length < 52) return "ACPI HPET table too short";

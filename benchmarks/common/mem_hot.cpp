@@ -12,6 +12,7 @@
 // use large pages for the CPU to cache 2 MiB entries).
 #include "kernel/benchmark.h"
 #include "posih/memory.h"
+#include "posih/ops.h"
 
 namespace {
 
@@ -33,7 +34,7 @@ uint64_t load_pages(const HotArea& a, uint64_t from, uint64_t n) {
     const uint64_t start = a.virt, end = a.virt + a.bytes;  // in registers
     uint64_t p = from;
     for (uint64_t i = 0; i < n; ++i) {
-        asm volatile("movq (%0), %%rax" ::"r"(p) : "rax", "memory");
+        hvb::load64(p);
         p += kStride;
         if (p == end) p = start;
     }

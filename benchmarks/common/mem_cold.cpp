@@ -9,6 +9,7 @@
 #include "kernel/benchmark.h"
 #include "posih/format.h"
 #include "posih/memory.h"
+#include "posih/ops.h"
 #include "posih/page_alloc.h"
 
 namespace {
@@ -40,7 +41,7 @@ const char* cold_init() {
 
 void cold_loop(uint64_t n) {
     uint64_t p = cursor;
-    for (uint64_t i = 0; i < n; ++i, p += kPage) asm volatile("movq (%0), %%rax" ::"r"(p) : "rax", "memory");
+    for (uint64_t i = 0; i < n; ++i, p += kPage) hvb::load64(p);
     cursor = p;
 }
 

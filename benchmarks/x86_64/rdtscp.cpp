@@ -5,6 +5,7 @@
 #include "kernel/benchmark.h"
 #include "posih/format.h"
 #include "posih/interrupt.h"
+#include "arch/x86_64/cpu.h"
 
 namespace {
 
@@ -25,7 +26,7 @@ const char* rdtscp_init() {
     hvb::CpuFault fault{};
     if (hvb::guarded_call(rdtscp_once, nullptr, &fault)) return nullptr;
     hvb::snformat(reason, sizeof reason, "RDTSCP is advertised but raises vector %u here (the hypervisor fails it)",
-                  unsigned(fault.vector));
+                  unsigned(fault.number));
     return reason;
 }
 
@@ -40,4 +41,4 @@ HVB_BENCHMARK(rdtscp,
     .iterations = 100000,
     .min_iterations = 1,
     .max_iterations = 10000000,
-    .needs = hvb::kNeedRdtscp);
+    .needs = hvb::need_arch_feature(hvb::x86::kFeatureRdtscp));

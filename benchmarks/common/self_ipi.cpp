@@ -1,11 +1,11 @@
-// benchmarks/self_ipi.cpp — a fixed IPI a CPU sends itself (kVectorBenchmarkIpi
+// benchmarks/self_ipi.cpp — a fixed IPI a CPU sends itself (InterruptRole::benchmark
 // through the ICR's self shorthand), taken with interrupts on, then waited
 // for. No other vCPU is involved: under a hypervisor the ICR write exits
 // (T_ext) unless APIC virtualization handles it, the interrupt is injected on
 // the next entry, and the handler's EOI may exit again.
 #include "kernel/benchmark.h"
 #include "posih/interrupt.h"
-#include "arch/x86_64/cpu.h"
+#include "posih/ops.h"
 
 namespace {
 
@@ -17,7 +17,7 @@ bool count_delivery(hvb::InterruptContext&) {
 }
 
 const char* self_ipi_init() {
-    hvb::set_interrupt_handler(hvb::kVectorBenchmarkIpi, count_delivery);
+    hvb::set_interrupt_handler(hvb::InterruptRole::benchmark, count_delivery);
     return nullptr;
 }
 
@@ -25,8 +25,8 @@ const char* self_ipi_init() {
 void self_ipi_loop(uint64_t n) {
     for (uint64_t i = 0; i < n; ++i) {
         uint64_t before = delivered;
-        hvb::send_ipi_self(hvb::kVectorBenchmarkIpi);
-        while (delivered == before) hvb::x86::pause();
+        hvb::send_ipi_self(hvb::InterruptRole::benchmark);
+        while (delivered == before) hvb::cpu_relax();
     }
 }
 
@@ -35,7 +35,7 @@ void self_ipi_control(uint64_t n) {
     for (uint64_t i = 0; i < n; ++i) (void)delivered;
 }
 
-void self_ipi_cleanup() { hvb::set_interrupt_handler(hvb::kVectorBenchmarkIpi, nullptr); }
+void self_ipi_cleanup() { hvb::set_interrupt_handler(hvb::InterruptRole::benchmark, nullptr); }
 
 }  // namespace
 

@@ -1,6 +1,6 @@
 // benchmarks/ipi_running.cpp — an IPI to a CPU that is running, not halted:
 // CPU 1 spins with interrupts on; each iteration CPU 0 sends it a fixed IPI
-// (kVectorBenchmarkIpi) and waits until its handler has counted it. Compared
+// (InterruptRole::benchmark) and waits until its handler has counted it. Compared
 // with `ipi`, the target needs no wakeup from a halt exit: under a hypervisor
 // the sender's ICR write exits (T_ext) and the target vCPU is kicked out of
 // guest mode to have the interrupt injected (or gets it posted, without an
@@ -9,7 +9,8 @@
 #include "posih/cpu.h"
 #include "posih/interrupt.h"
 #include "posih/smp.h"
-#include "arch/x86_64/cpu.h"
+#include "posih/ops.h"
+#include "posih/timer.h"
 
 namespace {
 
@@ -22,7 +23,7 @@ bool count_ack(hvb::InterruptContext&) {
 }
 
 // Runs on CPU 1 inside the call-function IPI's handler (the dispatcher has
-// already sent its EOI, so kVectorBenchmarkIpi, of lower priority, gets
+// already sent its EOI, so the benchmark interrupt, of lower priority, gets
 // through once interrupts are on). No PAUSE in the spin: pause-loop exiting (VT-x PLE, SVM pause filter) would
 // take the target vCPU out of guest mode, and it is to stay running.
 void spin(void*) {
@@ -39,15 +40,14 @@ void ipi_running_cleanup();
 const char* ipi_running_init() {
     acks = 0;
     stop = false;
-    hvb::set_interrupt_handler(hvb::kVectorBenchmarkIpi, count_ack);
+    hvb::set_interrupt_handler(hvb::InterruptRole::benchmark, count_ack);
     if (!hvb::on_cpu(1, spin, nullptr, false)) return "CPU 1 does not take on_cpu calls";
-    uint64_t hz = hvb::cpu_info().tsc_hz ? hvb::cpu_info().tsc_hz : 4000000000;
-    for (uint64_t deadline = hvb::x86::rdtsc_fenced() + hz; !spinning;) {
-        if (hvb::x86::rdtsc_fenced() > deadline) {
+    for (uint64_t deadline = hvb::rdtimer() + hvb::us_to_cycles(1000000); !spinning;) {
+        if (hvb::rdtimer() > deadline) {
             ipi_running_cleanup();
             return "CPU 1 did not start spinning within 1 s";
         }
-        hvb::x86::pause();
+        hvb::cpu_relax();
     }
     return nullptr;
 }
@@ -55,8 +55,8 @@ const char* ipi_running_init() {
 void ipi_running_loop(uint64_t n) {
     for (uint64_t i = 0; i < n; ++i) {
         uint64_t before = acks;
-        hvb::send_ipi(1, hvb::kVectorBenchmarkIpi);
-        while (acks == before) hvb::x86::pause();
+        hvb::send_ipi(1, hvb::InterruptRole::benchmark);
+        while (acks == before) hvb::cpu_relax();
     }
 }
 
@@ -68,7 +68,7 @@ void ipi_running_control(uint64_t n) {
 void ipi_running_cleanup() {
     stop = true;
     hvb::on_cpu(1, idle, nullptr, true);
-    hvb::set_interrupt_handler(hvb::kVectorBenchmarkIpi, nullptr);
+    hvb::set_interrupt_handler(hvb::InterruptRole::benchmark, nullptr);
 }
 
 }  // namespace

@@ -62,7 +62,7 @@ bool skip_stuck_hypercall(hvb::InterruptContext& c) {
     }
     return true;
 }
-void kick() { hvb::send_ipi_self(hvb::kVectorBenchmarkIpi); }
+void kick() { hvb::send_ipi_self(hvb::InterruptRole::benchmark); }
 void probe(void*) {
     hvb::InterruptsOn on;
     selected_loop(1);
@@ -83,18 +83,18 @@ const char* hypercall_init() {
         how = amd ? "VMMCALL" : "VMCALL";
     }
     stuck = false;
-    hvb::set_interrupt_handler(hvb::kVectorBenchmarkIpi, skip_stuck_hypercall);
+    hvb::set_interrupt_handler(hvb::InterruptRole::benchmark, skip_stuck_hypercall);
     hvb::timer_oneshot(20'000'000, kick);  // uncalibrated timer: no escape
     bool returned = hvb::guarded_call(probe, nullptr, &fault);
     hvb::timer_cancel();
-    hvb::set_interrupt_handler(hvb::kVectorBenchmarkIpi, nullptr);
+    hvb::set_interrupt_handler(hvb::InterruptRole::benchmark, nullptr);
     if (returned && !stuck) return nullptr;
     if (returned)
         hvb::snformat(reason, sizeof reason, "%s never completes under %s (interrupted after 20 ms)", how,
                       cpu.hypervisor);
     else
         hvb::snformat(reason, sizeof reason, "%s raises %s(vector %u) under %s", how,
-                      fault.vector == 6 ? "#UD " : "", unsigned(fault.vector), cpu.hypervisor);
+                      fault.number == 6 ? "#UD " : "", unsigned(fault.number), cpu.hypervisor);
     return reason;
 }
 

@@ -1,6 +1,27 @@
-# cmake/kernel.cmake — the freestanding kernel: build/hvbench.elf (ELF64:
-# PVH note, multiboot2 and multiboot1 headers) and build/hvbench32.elf (the
+# cmake/kernel-x86_64.cmake — the x86_64 architecture: its sources that the
+# host tests also build (appended to HVB_ARCH_HOST_SOURCES), and, with
+# HVB_BUILD_KERNEL, the freestanding kernel: build/hvbench.elf (ELF64: PVH
+# note, multiboot2 and multiboot1 headers) and build/hvbench32.elf (the
 # ELF32 copy QEMU's multiboot1 -kernel loader accepts).
+#
+# Each architecture has one such file (cmake/kernel-<arch>.cmake, listed in
+# HVB_ARCHES in CMakeLists.txt): its own sources, flags and images. What
+# every kernel shares comes from CMakeLists.txt: HVB_PORTABLE_SOURCES,
+# HVB_KERNEL_SOURCES (kernel/ outside the portable list) and
+# hvb_benchmark_sources(<arch> out), benchmarks/common/ plus benchmarks/<arch>/.
+
+# x86 code without hardware access, unit-tested on the host: page tables as
+# data, the exception names.
+set(HVB_X86_64_HOST_SOURCES
+  arch/x86_64/page_table.cpp
+  arch/x86_64/vectors.cpp
+)
+list(APPEND HVB_ARCH_HOST_SOURCES ${HVB_X86_64_HOST_SOURCES})
+
+if(NOT HVB_BUILD_KERNEL)
+  return()
+endif()
+
 enable_language(ASM_NASM)
 set(CMAKE_ASM_NASM_OBJECT_FORMAT elf64)
 
@@ -11,11 +32,7 @@ set(HVB_KERNEL_CXX_FLAGS
   -fno-tree-loop-distribute-patterns -fcf-protection=none
   -O2 -g ${HVB_WARNINGS})
 
-file(GLOB HVB_BENCHMARK_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/benchmarks/*.cpp)
-if(HVB_EXTRA_BENCHMARKS_DIR)
-  file(GLOB HVB_EXTRA_BENCHMARK_SOURCES CONFIGURE_DEPENDS ${HVB_EXTRA_BENCHMARKS_DIR}/*.cpp)
-  list(APPEND HVB_BENCHMARK_SOURCES ${HVB_EXTRA_BENCHMARK_SOURCES})
-endif()
+hvb_benchmark_sources(x86_64 HVB_X86_64_BENCHMARKS)
 
 add_library(hvb_kernel_objs OBJECT
   arch/x86_64/boot.asm
@@ -31,13 +48,14 @@ add_library(hvb_kernel_objs OBJECT
   arch/x86_64/string.cpp
   arch/x86_64/timer.cpp
   arch/x86_64/xen.cpp
-  kernel/main.cpp
-  kernel/runner.cpp
-  kernel/selfcheck.cpp
+  ${HVB_X86_64_HOST_SOURCES}
+  ${HVB_KERNEL_SOURCES}
   ${HVB_PORTABLE_SOURCES}
-  ${HVB_BENCHMARK_SOURCES}
+  ${HVB_X86_64_BENCHMARKS}
 )
-target_include_directories(hvb_kernel_objs PRIVATE ${CMAKE_SOURCE_DIR})
+# arch/x86_64/include holds x86_64's half of the posih headers that end by
+# including "arch/<name>.h" (posih/ops.h): the one place the arch is chosen.
+target_include_directories(hvb_kernel_objs PRIVATE ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/arch/x86_64/include)
 target_compile_options(hvb_kernel_objs PRIVATE
   $<$<COMPILE_LANGUAGE:CXX>:${HVB_KERNEL_CXX_FLAGS}>
   $<$<COMPILE_LANGUAGE:ASM_NASM>:-Werror>)

@@ -5,6 +5,7 @@
 // The control touches the same pages without the flush.
 #include "kernel/benchmark.h"
 #include "posih/memory.h"
+#include "posih/ops.h"
 
 namespace {
 
@@ -26,7 +27,7 @@ const char* flush_init() {
 
 void touch_all() {
     for (uint64_t p = kWindow; p < kWindow + area_bytes; p += kPage)
-        asm volatile("movq (%0), %%rax" ::"r"(p) : "rax", "memory");
+        hvb::load64(p);
 }
 
 void flush_loop(uint64_t n) {

@@ -9,7 +9,6 @@
 #include "kernel/benchmark.h"
 #include "posih/interrupt.h"
 #include "posih/memory.h"
-#include "arch/x86_64/cpu.h"
 
 namespace {
 
@@ -25,7 +24,7 @@ bool map(uint64_t virt) {
 
 // Not-present faults on kPage only; anything else goes on to the fault guard.
 bool on_page_fault(hvb::InterruptContext& c) {
-    if (hvb::x86::read_cr2() != kPage || (hvb::context_error_code(c) & 1)) return false;
+    if (hvb::fault_address(c) != kPage || !hvb::fault_not_mapped(c)) return false;
     return map(kPage);  // not-present entries are never cached: no flush
 }
 
@@ -35,7 +34,7 @@ void unmap(uint64_t virt) {
 }
 
 void page_fault_cleanup() {
-    hvb::set_interrupt_handler(14, nullptr);
+    hvb::set_fault_handler(hvb::FaultKind::page_fault, nullptr);
     unmap(kPage);
     unmap(kAnchor);
     if (frame) hvb::free_page(frame, hvb::PageSize::k4K);
@@ -51,7 +50,7 @@ const char* page_fault_init() {
         page_fault_cleanup();
         return "install_pte failed";
     }
-    hvb::set_interrupt_handler(14, on_page_fault);
+    hvb::set_fault_handler(hvb::FaultKind::page_fault, on_page_fault);
     return nullptr;
 }
 
