@@ -1,9 +1,11 @@
 // arch/aarch64/console.cpp — posih/console.h on aarch64: the PL011 the
-// device tree's /chosen/stdout-path names (arch/aarch64/pl011.h). There is
-// no screen to mirror to; without a PL011 the console is silent ("none").
+// device tree's /chosen/stdout-path names (arch/aarch64/pl011.h), or Xen's
+// console (platform.h console_device_write). There is no screen to mirror
+// to; without either the console is silent ("none").
 #include <stdarg.h>
 
 #include "arch/aarch64/pl011.h"
+#include "arch/aarch64/platform.h"
 #include "arch/aarch64/sysreg.h"
 #include "posih/console.h"
 
@@ -22,11 +24,11 @@ void write_translated(const char* s, size_t n) {
     size_t start = 0;
     for (size_t i = 0; i < n; ++i) {
         if (s[i] != '\n') continue;
-        arm::pl011_write(s + start, i - start);
-        arm::pl011_write("\r\n", 2);
+        arm::console_device_write(s + start, i - start);
+        arm::console_device_write("\r\n", 2);
         start = i + 1;
     }
-    arm::pl011_write(s + start, n - start);
+    arm::console_device_write(s + start, n - start);
 }
 
 void sink_put(void*, const char* s, size_t n) { console_write(s, n); }
@@ -46,7 +48,7 @@ void console_write(const char* s, size_t n) {
     arm::irq_restore(daif);
 }
 
-void console_put_raw(char c) { arm::pl011_write(&c, 1); }
+void console_put_raw(char c) { arm::console_device_write(&c, 1); }
 
 Sink console_sink() { return Sink{sink_put, nullptr}; }
 
@@ -65,6 +67,6 @@ size_t kprintf(const char* fmt, ...) {
 
 bool console_has_uart() { return arm::pl011_present(); }
 
-const char* console_route() { return arm::pl011_present() ? "uart" : "none"; }
+const char* console_route() { return arm::console_device_name(); }
 
 }  // namespace hvb
