@@ -32,7 +32,12 @@ void (*g_timer_fn[arm::kMaxCpus])();
 void (*g_fatal_report)(const char*);
 int g_fatal_code;
 
+constexpr uint64_t kCntvCtlIstatus = 1u << 2;
+
 bool timer_fired(InterruptContext&) {
+    // A PPI left pending from before this arming is no expiry: only the
+    // timer's own status says the deadline passed.
+    if (!(HVB_MRS(cntv_ctl_el0) & kCntvCtlIstatus)) return true;
     HVB_MSR(cntv_ctl_el0, 0);
     void (*fn)() = g_timer_fn[arm::cpu_index()];
     g_timer_fn[arm::cpu_index()] = nullptr;
@@ -132,7 +137,9 @@ bool timer_oneshot(uint64_t ns, void (*on_expiry)()) {
     arm::set_event_handler(ppi, timer_fired);
     arm::gic_enable_private(ppi);
     const uint64_t ticks = ns / 1000 * freq / 1000000 + 1;
+    HVB_MSR(cntv_ctl_el0, 0);
     HVB_MSR(cntv_cval_el0, HVB_MRS(cntvct_el0) + ticks);
+    arm::isb();
     HVB_MSR(cntv_ctl_el0, kCntvCtlEnable);
     arm::isb();
     return true;

@@ -7,7 +7,10 @@
 #   check_disasm.sh build/hvbench.elf cpuid_loop:cpuid 'set_cr3_loop:mov .*,%cr3' ...
 #
 # The part after the colon is an extended regular expression matched against
-# the start of "mnemonic operands" as objdump prints them (AT&T syntax).
+# the start of "mnemonic operands" as objdump prints them (AT&T syntax on
+# x86_64; for aarch64 set OBJDUMP=llvm-objdump). A loop is closed by a
+# backward conditional branch: j<cc> on x86_64; b.<cc>, cbz/cbnz or
+# tbz/tbnz on aarch64.
 set -euo pipefail
 elf=$1
 shift
@@ -31,9 +34,15 @@ for spec in "$@"; do
             mnem = $2
             insn = (NF >= 3) ? $2 " " $3 : $2
             if (!first_op && (insn ~ ("^" op) || mnem ~ ("^" op "[a-z]*$"))) first_op = addr
-            if (mnem ~ /^j[a-z]+$/ && mnem != "jmp" && $3 ~ /^[0-9a-f]+$/) {
-                target = hex($3)
-                if (first_op && target <= first_op && addr > first_op) loop = 1
+            if ((mnem ~ /^j[a-z]+$/ && mnem != "jmp") || mnem ~ /^(b\.[a-z]+|cbn?z|tbn?z)$/) {
+                target = -1
+                for (i = 3; i <= NF && target < 0; i++) {
+                    t = $i
+                    sub(/,$/, "", t)
+                    if (t ~ /^0x[0-9a-f]+$/) target = hex(substr(t, 3))
+                    else if (t ~ /^[0-9a-f]+$/) target = hex(t)
+                }
+                if (target >= 0 && first_op && target <= first_op && addr > first_op) loop = 1
             }
             found_fn = 1
         }
