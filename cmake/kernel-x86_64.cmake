@@ -10,9 +10,13 @@
 # HVB_KERNEL_SOURCES (kernel/ outside the portable list) and
 # hvb_benchmark_sources(<arch> out), benchmarks/common/ plus benchmarks/<arch>/.
 
-# x86 code without hardware access, unit-tested on the host: page tables as
-# data, the exception names.
+# x86 code without hardware access, unit-tested (and its parsers fuzzed) on
+# the host: the boot protocols' parsers, the ACPI walk, Xen's memory map and
+# console route, page tables as data, the exception names.
 set(HVB_X86_64_HOST_SOURCES
+  arch/x86_64/boot/boot_protocols.cpp
+  arch/x86_64/boot/acpi.cpp
+  arch/x86_64/boot/xen_facts.cpp
   arch/x86_64/page_table.cpp
   arch/x86_64/vectors.cpp
 )

@@ -24,14 +24,10 @@ namespace hvb {
 namespace {
 
 constexpr const char kVersion[] = "0.1.0";
-constexpr uint64_t kLow4GiB = 1ull << 32;  // what the boot stub identity-maps
 constexpr size_t kMaxSelected = 512;
 constexpr size_t kMaxReportedErrors = 16;
 
 constinit BootInfo boot{};
-// Guest-physical memory as the boot stub mapped it; platform code keeps a
-// reference for later ACPI lookups.
-constinit PhysView low_memory(0, 0, kLow4GiB);
 constinit Options options;
 const Benchmark* selected[kMaxSelected];
 OptionError option_errors[kMaxReportedErrors];
@@ -86,7 +82,7 @@ void write_platform_header(size_t benchmarks) {
     h.cpus = cpu_count();
     h.apic = interrupt_controller_mode();
     h.memory_bytes = boot.usable_bytes();
-    h.boot = protocol_name(boot.protocol);
+    h.boot = boot.protocol ? boot.protocol : "unknown";
     h.loader = boot.loader_name;
     h.cmdline = boot.cmdline;
     h.timer = timer.name;
@@ -117,7 +113,7 @@ void print_platform(size_t benchmarks) {
         kprintf("counter    rate unknown%s\n", timer.invariant ? ", invariant" : "");
     kprintf("cpus       %u online (%s), %s\n", cpu_count(), cpu_count_source(), interrupt_controller_mode());
     kprintf("memory     %lu MiB usable\n", boot.usable_bytes() >> 20);
-    kprintf("boot       %s%s%s\n", protocol_name(boot.protocol), boot.loader_name[0] ? " via " : "",
+    kprintf("boot       %s%s%s\n", boot.protocol ? boot.protocol : "unknown", boot.loader_name[0] ? " via " : "",
             boot.loader_name);
     kprintf("cmdline    %s\n", boot.cmdline);
     HeaderRecord h{};
@@ -172,7 +168,9 @@ size_t choose_timer() {
 // refuses a longer one by the protocol's figure.
 static_assert(hvb::BootInfo::kCmdlineMax == hvb::kCmdlineMax, "the command-line limit is part of the wire protocol");
 
-extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
+// The arch's entry code comes here with what its loader handed over
+// (posih/bootinfo.h boot_info_parse).
+extern "C" [[noreturn]] void hvb_kmain(uint64_t handoff0, uint64_t handoff1) {
     using namespace hvb;
 
     // Know whether we run under a hypervisor before choosing console outputs.
@@ -181,12 +179,12 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
     kprintf("\nhvbench %s\n", kVersion);
 
     // From here on a CPU exception is caught (inside a benchmark) or
-    // reported; the local APIC is on and the legacy PICs are masked.
+    // reported; any legacy interrupt controller is silenced.
     interrupts_init();
     set_fatal_reporter(report_error, kExitFatal);
 
     // Normalize what the loader handed over.
-    BootParseResult parsed = arch_boot_info(magic, info_phys, low_memory, boot);
+    BootParseResult parsed = boot_info_parse(handoff0, handoff1, boot);
     if (!parsed.ok) {
         report_error(parsed.message);
         finish(kExitFatal, nullptr);
@@ -231,8 +229,9 @@ extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys) {
     // Memory: the normalized map, the page allocator, RAM above 4 GiB mapped.
     if (!early_mem_init(boot, report_error)) finish(kExitFatal, nullptr);
 
-    // ACPI (the CPUs), the TSC frequency, then the other processors.
-    platform_init(boot, low_memory, report_warning);
+    // The firmware's tables (the CPUs), the timer's rate, then the other
+    // processors.
+    platform_init(boot, report_warning);
     smp_init(report_warning);
 
     // The benchmark table, sorted and filtered.

@@ -1,10 +1,10 @@
 // posih/bootinfo.h — the boot-protocol-neutral description of the machine the
-// kernel was handed, and the parsers that build it from multiboot1,
-// multiboot2 and PVH (hvm_start_info) boot information.
+// kernel was handed. Each architecture's parsers build it from what its boot
+// protocols hand over (arch/x86_64/boot/boot_protocols.h).
 //
 // The parsers read guest-physical memory only through a PhysView, which bounds
-// every access; on the kernel the view is the identity-mapped low 4 GiB, in the
-// host tests it is a synthetic buffer. Nothing here trusts a length field.
+// every access; on the kernel the view is the memory the boot code mapped, in
+// the host tests it is a synthetic buffer. Nothing trusts a length field.
 #pragma once
 
 #include <stddef.h>
@@ -12,27 +12,15 @@
 
 namespace hvb {
 
-// Magic values handed to the 32-bit entry point in EAX (multiboot) or found in
-// the start-info structure (PVH).
-inline constexpr uint32_t kMultiboot1BootMagic = 0x2BADB002;
-inline constexpr uint32_t kMultiboot2BootMagic = 0x36D76289;
-inline constexpr uint32_t kPvhStartMagic = 0x336EC578;
-
-// devicetree: the loader handed over a flattened device tree, which the
-// architecture reads itself (arch_boot_info).
-enum class BootProtocol : uint8_t { unknown, multiboot1, multiboot2, pvh, devicetree };
-const char* protocol_name(BootProtocol p);  // "unknown", "mb1", "mb2", "pvh", "devicetree"
-
+// What a range of physical memory is, as the firmware describes it.
 enum class MemType : uint8_t {
-    usable = 1,            // E820 type 1
-    reserved = 2,          // E820 type 2 and any unknown type
-    acpi_reclaimable = 3,  // E820 type 3
-    acpi_nvs = 4,          // E820 type 4
-    bad = 5,               // E820 type 5
+    usable = 1,
+    reserved = 2,              // and any type the firmware's map names that we do not know
+    firmware_reclaimable = 3,  // the firmware's tables: usable once they are read
+    firmware_nvs = 4,          // the firmware's, kept across sleep states
+    bad = 5,
 };
 const char* mem_type_name(MemType t);
-// E820 types 1..5 have the MemType of the same value; any other is reserved.
-MemType mem_type_from_e820(uint32_t type);
 
 struct MemRegion {
     uint64_t base;
@@ -52,16 +40,21 @@ struct BootInfo {
     static constexpr size_t kCmdlineMax = 1024;
     static constexpr size_t kLoaderMax = 64;
 
-    BootProtocol protocol;
+    // How the kernel was booted, the arch's word (the header's "boot");
+    // null until a parser has run.
+    const char* protocol;
     char cmdline[kCmdlineMax];   // always NUL-terminated; "" when none given
     char loader_name[kLoaderMax];  // "" when the loader gave none
     bool cmdline_truncated;
-    uint64_t rsdp_phys;  // physical address of the ACPI RSDP, 0 if not handed over
-    // multiboot2 hands a copy of the RSDP inside its tag; when it does, the
-    // first kRsdpCopyMax bytes are copied here and rsdp_copy_len says how many.
-    static constexpr size_t kRsdpCopyMax = 36;
-    uint8_t rsdp_copy[kRsdpCopyMax];
-    size_t rsdp_copy_len;
+    // Where the firmware's description of the machine starts (the arch's root
+    // table), 0 if the loader did not hand it over.
+    uint64_t firmware_table;
+    // A loader may hand a copy of that root instead of (or as well as) its
+    // address; when it does, the first kFirmwareTableCopyMax bytes are copied
+    // here and firmware_table_copy_len says how many.
+    static constexpr size_t kFirmwareTableCopyMax = 36;
+    uint8_t firmware_table_copy[kFirmwareTableCopyMax];
+    size_t firmware_table_copy_len;
     MemRegion regions[kMaxRegions];  // as the loader gave them (raw, not normalized)
     size_t region_count;
     bool regions_truncated;  // more regions than kMaxRegions; the rest dropped
@@ -93,36 +86,24 @@ private:
     uint64_t size_;
 };
 
-// Result of a parse: ok, or a static, human-readable reason ("multiboot2 info
-// truncated: tag at offset 48 runs past total_size 40"-style messages are
-// welcome; they are written into `message`).
+// Result of a parse: ok, or a human-readable reason ("info truncated: tag at
+// offset 48 runs past total_size 40"-style messages are welcome; they are
+// written into `message`).
 struct BootParseResult {
     bool ok;
     char message[160];
 };
 
-// Each parser fills `out` completely (it is reset first) and sets
-// out.protocol. On failure `out` holds whatever was parsed before the error
-// was found, and the result says why.
-BootParseResult parse_multiboot1(const PhysView& mem, uint64_t info_phys, BootInfo& out);
-BootParseResult parse_multiboot2(const PhysView& mem, uint64_t info_phys, BootInfo& out);
-// PVH start_info version 0 (Xen's dom0 builder) carries no memory map: it
-// parses with region_count 0, and the kernel asks the hypervisor.
-BootParseResult parse_pvh(const PhysView& mem, uint64_t start_info_phys, BootInfo& out);
+// The boot hand-off: the arch's entry code calls hvb_kmain(handoff0,
+// handoff1) (kernel/main.cpp) with what its loader handed over, two words
+// whose meaning is the arch's; this parses them into `out` (reset first; on
+// failure it holds what was parsed before the error, and the result says
+// why).
+BootParseResult boot_info_parse(uint64_t handoff0, uint64_t handoff1, BootInfo& out);
 
 // Appends a region as given to out.regions: zero-length regions are dropped,
 // a length running past 2^64 is clamped, and one past kMaxRegions sets
 // regions_truncated.
 void add_boot_region(BootInfo& out, uint64_t base, uint64_t length, MemType type);
-
-// Dispatches on the value the entry stub found: kMultiboot1BootMagic or
-// kMultiboot2BootMagic (from EAX), or kPvhStartMagic (the PVH entry stub passes
-// this constant). Anything else is an error naming the magic in hex.
-BootParseResult parse_boot_info(uint32_t magic, uint64_t info_phys, const PhysView& mem, BootInfo& out);
-
-// The architecture's boot information, as its entry stub handed it to the
-// kernel: the protocols above where the arch boots by them (parse_boot_info),
-// else the arch's own description of the machine. Defined under arch/.
-BootParseResult arch_boot_info(uint32_t magic, uint64_t info_phys, const PhysView& mem, BootInfo& out);
 
 }  // namespace hvb

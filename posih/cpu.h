@@ -29,13 +29,12 @@ bool smi_count(uint64_t* out);
 const char* arch_feature_missing(unsigned feature);
 
 struct BootInfo;
-class PhysView;
 
 // Discovers the platform at boot from the firmware's description of the
 // machine: the processors, the devices the kernel uses, the timer's rate.
 // Writes what it could not find through `warn` (one line each) and carries
 // on.
-void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const char* message));
+void platform_init(const BootInfo& boot, void (*warn)(const char* message));
 
 // What the hypervisor says of itself beyond its signature: under Xen its
 // version ("4.17") and this domain ("dom0", "domU"); "" where unknown.

@@ -65,7 +65,7 @@ unsigned fault_number(FaultKind kind);
 uint64_t fault_address(const InterruptContext& c);
 bool fault_not_mapped(const InterruptContext& c);
 
-// HyperBench's set_idt_entry: route interrupt or exception `number` (the
+// HyperBench's interrupt-table entry setter: route interrupt or exception `number` (the
 // arch's numbering) to `handler` (nullptr restores the default: guard, else
 // fatal for exceptions; ignored for others).
 void set_interrupt_handler(unsigned number, InterruptHandler handler);

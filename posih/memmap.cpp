@@ -20,8 +20,8 @@ uint64_t page_up(uint64_t v) { return page_down(v + (kPageSize - 1)); }
 int rank(MemType t) {
     switch (t) {
         case MemType::usable: return 0;
-        case MemType::acpi_reclaimable: return 1;
-        case MemType::acpi_nvs: return 2;
+        case MemType::firmware_reclaimable: return 1;
+        case MemType::firmware_nvs: return 2;
         case MemType::reserved: return 3;
         case MemType::bad: return 4;
     }
@@ -31,8 +31,8 @@ int rank(MemType t) {
 MemType type_of_rank(int r) {
     switch (r) {
         case 0: return MemType::usable;
-        case 1: return MemType::acpi_reclaimable;
-        case 2: return MemType::acpi_nvs;
+        case 1: return MemType::firmware_reclaimable;
+        case 2: return MemType::firmware_nvs;
         case 4: return MemType::bad;
         default: return MemType::reserved;
     }

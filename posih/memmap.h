@@ -23,7 +23,7 @@ struct MemoryMap {
 
 // Normalizes `in` (n regions, in any order, possibly overlapping) into `out`:
 //   - where regions overlap, the more restrictive type wins, in the order
-//     bad > reserved > acpi_nvs > acpi_reclaimable > usable (so firmware
+//     bad > reserved > firmware_nvs > firmware_reclaimable > usable (so firmware
 //     memory is never handed out as RAM);
 //   - the result is sorted by base, regions do not overlap, and adjacent
 //     regions of the same type are merged;

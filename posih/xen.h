@@ -1,51 +1,16 @@
-// posih/xen.h — what hvbench needs to know about Xen that is not an
-// instruction: the memory map XENMEM_memory_map returns, how the console
-// route is chosen, and the shape of Xen's console lines. Portable: the
-// kernel, the host tool and the unit tests share it. The hypercalls
-// themselves are in arch/x86_64/xen.cpp.
+// posih/xen.h — what the kernel, the host tool and the unit tests share
+// about Xen's console: the length at which Xen cuts a guest's debug-console
+// lines in its log. (What the kernel does under Xen is the arch's:
+// arch/x86_64/xen.h, arch/x86_64/boot/xen_facts.h.)
 #pragma once
 
 #include <stddef.h>
-#include <stdint.h>
-
-#include "posih/bootinfo.h"
 
 namespace hvb {
 
-// XENMEM_memory_map (xen/include/public/memory.h) fills a buffer with
-// E820 entries, each packed as {u64 addr, u64 size, u32 type}: 20 bytes.
-inline constexpr size_t kXenE820EntrySize = 20;
-
-// Adds the `entries` E820 entries in `buf` (`bytes` long) to out.regions
-// (after any already there), E820 types mapped as the boot parsers map them.
-// False, with a reason in `why`, when `entries` needs more bytes than `buf`
-// has; regions past BootInfo::kMaxRegions set out.regions_truncated.
-bool add_xen_e820(const uint8_t* buf, size_t bytes, uint32_t entries, BootInfo& out, char* why, size_t why_cap);
-
-// Where the kernel's console goes, best first (posih/console.h):
-//  - uart: a 16550 answers on COM1 (bare metal, QEMU, KVM, a domU with an
-//    emulated UART);
-//  - xen_consoleio: the CONSOLEIO_write hypercall, which Xen passes byte for
-//    byte to its own serial line for the hardware domain (dom0) only;
-//  - xen_ring: a domU's PV console ring (HVM_PARAM_CONSOLE_PFN and its event
-//    channel), which xenconsoled reads;
-//  - port_e9: Xen's debug port, which works from any HVM/PVH domain but
-//    reaches Xen's log as "(dN) " lines cut at kXenLogLineMax characters;
-//  - screen: the VGA text screen, when nothing else is there.
-enum class ConsoleRoute : uint8_t { uart, xen_consoleio, xen_ring, port_e9, screen };
-const char* console_route_name(ConsoleRoute r);  // "uart", "xen-consoleio", "xen-ring", "port-e9", "screen"
-
-struct ConsoleFacts {
-    bool uart;            // the COM1 scratch register answers
-    bool xen;             // Xen's CPUID leaves and a hypercall page
-    bool xen_dom0;        // ... and this is the hardware domain
-    bool xen_ring;        // a PV console ring was found (domU)
-};
-ConsoleRoute choose_console_route(const ConsoleFacts& f);
-
-// Xen copies what a guest writes to port 0xE9 into its log a line at a time,
-// cutting a line after this many characters (DOMAIN_PBUF_SIZE - 1 in
-// xen/arch/x86/hvm/hvm.c). The kernel never writes a line whose length is a
+// Xen copies what a guest writes to its debug console into its log a line
+// at a time, cutting a line after this many characters (DOMAIN_PBUF_SIZE - 1
+// in Xen's sources). The kernel never writes a line whose length is a
 // non-zero multiple of it on that route (it adds a space), so a piece of
 // exactly this length always continues on the next line.
 inline constexpr size_t kXenLogLineMax = 199;

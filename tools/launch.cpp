@@ -54,12 +54,27 @@ bool kvm_usable(std::string* why) {
     return true;
 }
 
-std::vector<std::string> cpu_models_for(std::string_view accel) {
+std::vector<std::string> cpu_models_for(std::string_view accel, std::string_view arch) {
+    if (arch == "aarch64") return {accel == "kvm" ? "host" : "max"};
     if (accel == "kvm") return {"host", "host,-arch-capabilities", "max"};
     return {"max"};
 }
 
+// aarch64: QEMU's virt machine (GICv2 under TCG, the host's GIC under KVM);
+// the kernel leaves through PSCI SYSTEM_OFF, so there is no exit device.
+std::vector<std::string> qemu_command_aarch64(const VmConfig& cfg) {
+    std::vector<std::string> a = {cfg.qemu, "-M", cfg.accel == "kvm" ? "virt,gic-version=host" : "virt",
+                                  "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+                                  "-m", cfg.memory, "-accel", cfg.accel, "-cpu", cfg.cpu,
+                                  "-smp", std::to_string(cfg.smp), "-kernel", cfg.image};
+    if (!cfg.cmdline.empty()) a.insert(a.end(), {"-append", cfg.cmdline});
+    if (!cfg.qmp_socket.empty()) a.insert(a.end(), {"-qmp", "unix:" + cfg.qmp_socket + ",server=on,wait=off"});
+    if (cfg.paused) a.push_back("-S");
+    return a;
+}
+
 std::vector<std::string> qemu_command(const VmConfig& cfg) {
+    if (cfg.arch == "aarch64") return qemu_command_aarch64(cfg);
     std::vector<std::string> a = {cfg.qemu, "-display", "none", "-serial", "stdio", "-monitor", "none",
                                   "-no-reboot", "-m", cfg.memory,
                                   "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",

@@ -24,9 +24,11 @@ bool kvm_usable(std::string* why);
 // The -cpu models to try, best first. KVM: "host" (all the host's features),
 // then "host,-arch-capabilities" (some nested hosts refuse to pass
 // IA32_ARCH_CAPABILITIES through), then "max". TCG: "max".
-std::vector<std::string> cpu_models_for(std::string_view accel);
+// On aarch64 (arch "aarch64"): "host" under KVM, "max" under TCG.
+std::vector<std::string> cpu_models_for(std::string_view accel, std::string_view arch = "x86_64");
 
 struct VmConfig {
+    std::string arch = "x86_64";  // "aarch64": qemu-system-aarch64 -M virt, the Image by -kernel
     std::string qemu = "qemu-system-x86_64";
     std::string accel = "tcg";  // "kvm" or "tcg"
     std::string cpu = "max";

@@ -105,6 +105,10 @@ bool prepare_xen(RunConfig& cli, const std::string& dom0_script) {
 bool choose_accel(RunConfig& cli) {
     std::string why;
     bool kvm = kvm_usable(&why);
+    if (kvm && cli.arch != host_arch()) {
+        kvm = false;  // KVM runs guests of the host's architecture only
+        why = std::string("a ") + cli.arch + " guest on a " + host_arch() + " host";
+    }
     if (cli.accel.empty()) {
         cli.accel = kvm ? "kvm" : "tcg";
         if (!kvm) fprintf(stderr, "hvbench: KVM is not usable (%s); running under TCG (software emulation)\n", why.c_str());
@@ -155,6 +159,19 @@ bool find_iso(RunConfig& cli, RunSetup& setup, const std::string& dir) {
 
 bool find_images(RunConfig& cli, RunSetup& setup) {
     std::string dir = program_directory();
+    if (cli.arch == "aarch64") {
+        // The Image boots by QEMU's -kernel only: the direct path.
+        if (cli.boot != BootPath::pvh || cli.vmm != "qemu") {
+            fprintf(stderr, "hvbench: --arch aarch64 boots build/hvbench-aarch64.img directly: no --boot, no --vmm xen\n");
+            return false;
+        }
+        setup.elf = !cli.kernel.empty() ? cli.kernel : dir + "/hvbench-aarch64.img";
+        if (!file_exists(setup.elf)) {
+            fprintf(stderr, "hvbench: kernel image %s not found (build it: cmake --build build)\n", setup.elf.c_str());
+            return false;
+        }
+        return true;
+    }
     if (is_iso_boot(cli.boot)) return find_iso(cli, setup, dir);
     setup.elf = !cli.kernel.empty() ? cli.kernel : dir + (cli.boot == BootPath::mb1 ? "/hvbench32.elf" : "/hvbench.elf");
     if (!file_exists(setup.elf)) {
@@ -248,6 +265,7 @@ bool make_scratch(const RunConfig& cli, RunSetup& setup) {
 std::optional<std::vector<std::string>> vm_command(const RunConfig& cli, const RunSetup& setup, const VmPlan& plan,
                                                    std::string* err) {
     VmConfig cfg;
+    cfg.arch = cli.arch;
     cfg.qemu = cli.qemu;
     cfg.accel = cli.accel;
     cfg.cpu = plan.cpu_model;
@@ -312,7 +330,7 @@ int prepare_run(RunConfig& cli, RunSetup& setup, const std::string& dom0_script,
 
 VmLauncher run_launcher(const RunConfig& cli, const RunSetup& setup, VmPinning* pinning) {
     VmLauncher launcher;
-    launcher.cpu_models = cli.cpu.empty() ? cpu_models_for(cli.accel) : std::vector<std::string>{cli.cpu};
+    launcher.cpu_models = cli.cpu.empty() ? cpu_models_for(cli.accel, cli.arch) : std::vector<std::string>{cli.cpu};
     launcher.layout = cli.vmm_aslr ? AddressLayout::randomized : AddressLayout::fixed;
     launcher.command = [&cli, &setup](const VmPlan& plan, std::string* err) { return vm_command(cli, setup, plan, err); };
     if (pinning)

@@ -1,7 +1,8 @@
 // arch/aarch64/boot.cpp — from start.S to the kernel: the platform brought
 // up from the device tree (arch/aarch64/platform.h), the benchmark clock
 // chosen, then hvb_kmain (kernel/main.cpp) with the tree's address; and
-// arch_boot_info, which describes the machine to the kernel from the tree.
+// boot_info_parse (posih/bootinfo.h), which describes the machine to the
+// kernel from the tree: hvb_kmain(dtb, 0).
 #include "arch/aarch64/counters.h"
 #include "arch/aarch64/platform.h"
 #include "arch/aarch64/psci.h"
@@ -10,7 +11,7 @@
 
 extern "C" uint64_t hvb_arm_entry_counter;
 uint64_t hvb_arm_entry_counter;
-extern "C" [[noreturn]] void hvb_kmain(uint32_t magic, uint64_t info_phys);
+extern "C" [[noreturn]] void hvb_kmain(uint64_t handoff0, uint64_t handoff1);
 
 namespace hvb {
 
@@ -30,9 +31,10 @@ void copy(char* out, size_t cap, const char* s, bool* truncated) {
 
 }  // namespace
 
-BootParseResult arch_boot_info(uint32_t, uint64_t info_phys, const PhysView&, BootInfo& out) {
+// handoff0: the DTB's physical address (x0 at entry); handoff1 unused.
+BootParseResult boot_info_parse(uint64_t info_phys, uint64_t, BootInfo& out) {
     out = BootInfo{};
-    out.protocol = BootProtocol::devicetree;
+    out.protocol = "devicetree";
     const arm::Platform& p = arm::platform();
     BootParseResult r{true, ""};
     if (p.dt_error[0] != 0) {
@@ -63,5 +65,5 @@ extern "C" [[noreturn]] void hvb_arm_main(uint64_t dtb, uint64_t entry_el) {
     arm_timer_init(arm::xen_in_device_tree(arm::platform().dt)
                        ? arm::xen_bench_clock()
                        : arm::choose_bench_clock(arm::counter_frequency() / 200, psci_version_op));
-    hvb_kmain(0, dtb);
+    hvb_kmain(dtb, 0);
 }

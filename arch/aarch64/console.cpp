@@ -1,7 +1,8 @@
 // arch/aarch64/console.cpp — posih/console.h on aarch64: the PL011 the
-// device tree's /chosen/stdout-path names (arch/aarch64/pl011.h), or Xen's
-// console (platform.h console_device_write). There is no screen to mirror
-// to; without either the console is silent ("none").
+// device tree's /chosen/stdout-path names (arch/aarch64/pl011.h); without
+// one, under Xen (the tree's /hypervisor is "xen,..."), Xen's console through
+// the CONSOLEIO_write hypercall, as a dom0 writes it; else silent ("none").
+// There is no screen to mirror to.
 #include <stdarg.h>
 
 #include "arch/aarch64/pl011.h"
@@ -14,6 +15,31 @@ namespace {
 
 volatile uint32_t g_lock;
 
+constexpr uint64_t kXenConsoleIo = 18, kConsoleIoWrite = 0;  // xen/include/public/xen.h
+
+bool xen_console() {
+    const DtbInfo& dt = arm::platform().dt;
+    const char* c = dt.hypervisor_compatible;
+    return !arm::pl011_present() && dt.has_hypervisor && c[0] == 'x' && c[1] == 'e' && c[2] == 'n' && c[3] == ',';
+}
+
+// Xen on Arm: HVC #0xEA1, the hypercall number in x16, arguments in x0..x2.
+void xen_write(const char* s, size_t n) {
+    register uint64_t x0 asm("x0") = kConsoleIoWrite;
+    register uint64_t x1 asm("x1") = n;
+    register uint64_t x2 asm("x2") = reinterpret_cast<uint64_t>(s);
+    register uint64_t x16 asm("x16") = kXenConsoleIo;
+    asm volatile("hvc #0xea1" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x16)::"memory");
+}
+
+void out(const char* s, size_t n) {
+    if (n == 0) return;
+    if (xen_console())
+        xen_write(s, n);
+    else
+        arm::pl011_write(s, n);
+}
+
 void lock() {
     while (__atomic_exchange_n(&g_lock, 1u, __ATOMIC_ACQUIRE) != 0) arm::cpu_relax();
 }
@@ -24,11 +50,11 @@ void write_translated(const char* s, size_t n) {
     size_t start = 0;
     for (size_t i = 0; i < n; ++i) {
         if (s[i] != '\n') continue;
-        arm::console_device_write(s + start, i - start);
-        arm::console_device_write("\r\n", 2);
+        out(s + start, i - start);
+        out("\r\n", 2);
         start = i + 1;
     }
-    arm::console_device_write(s + start, n - start);
+    out(s + start, n - start);
 }
 
 void sink_put(void*, const char* s, size_t n) { console_write(s, n); }
@@ -48,7 +74,7 @@ void console_write(const char* s, size_t n) {
     arm::irq_restore(daif);
 }
 
-void console_put_raw(char c) { arm::console_device_write(&c, 1); }
+void console_put_raw(char c) { out(&c, 1); }
 
 Sink console_sink() { return Sink{sink_put, nullptr}; }
 
@@ -67,6 +93,6 @@ size_t kprintf(const char* fmt, ...) {
 
 bool console_has_uart() { return arm::pl011_present(); }
 
-const char* console_route() { return arm::console_device_name(); }
+const char* console_route() { return arm::pl011_present() ? "uart" : xen_console() ? "xen-consoleio" : "none"; }
 
 }  // namespace hvb

@@ -71,7 +71,7 @@ const char* arch_feature_missing(unsigned feature) {
     }
 }
 
-void platform_init(const BootInfo&, const PhysView&, void (*)(const char*)) {}  // done before the kernel started
+void platform_init(const BootInfo&, void (*)(const char*)) {}  // done before the kernel started
 
 HypervisorDetail hypervisor_detail() {
     return arm::xen_in_device_tree(arm::platform().dt) ? arm::xen_detail() : HypervisorDetail{"", "", ""};

@@ -3,7 +3,7 @@
 // FDT_BEGIN_NODE/FDT_PROP/FDT_END_NODE tokens, strings block).
 //
 // Portable: compiled into the kernel and into hvb_host, unit-tested on the
-// host (tests/unit/dtb_test.cpp) and fuzzed (tests/fuzz/fuzz_dtb.cpp). It
+// host (tests/unit/aarch64/dtb_test.cpp) and fuzzed (tests/fuzz/fuzz_dtb.cpp). It
 // reads only inside the blob's stated size and never trusts an offset or a
 // length it has not checked against it.
 #pragma once

@@ -3,7 +3,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/xen.h"
 #include "posih/console.h"
-#include "posih/xen.h"
+#include "arch/x86_64/boot/xen_facts.h"
 
 namespace hvb {
 namespace {

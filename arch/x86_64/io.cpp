@@ -1,7 +1,10 @@
-// arch/x86_64/io.cpp — POSIH port and memory-mapped I/O.
+// arch/x86_64/io.cpp — port I/O (arch/x86_64/io.h) and POSIH memory-mapped
+// I/O (posih/io.h).
+#include "arch/x86_64/io.h"
+
 #include "posih/io.h"
 
-namespace hvb {
+namespace hvb::x86 {
 
 uint8_t io_in8(uint16_t port) {
     uint8_t v;
@@ -40,6 +43,10 @@ void io_in32_string(uint16_t port, void* buf, size_t n) {
 void io_out32_string(uint16_t port, const void* buf, size_t n) {
     asm volatile("rep outsl" : "+S"(buf), "+c"(n) : "d"(port) : "memory");
 }
+
+}  // namespace hvb::x86
+
+namespace hvb {
 
 // One access of exactly the named width: volatile pointers, which the
 // compiler neither merges nor splits for naturally aligned scalars.

@@ -4,7 +4,8 @@
 #include "arch/x86_64/firmware.h"
 #include "arch/x86_64/tsc.h"
 #include "arch/x86_64/xen.h"
-#include "posih/acpi.h"
+#include "arch/x86_64/boot/acpi.h"
+#include "arch/x86_64/boot/boot_protocols.h"
 #include "posih/bootinfo.h"
 #include "posih/cpu.h"
 #include "posih/format.h"
@@ -125,12 +126,22 @@ bool debug_exit_present() { return info.hypervisor_present && x86::inb(kDebugExi
 
 }  // namespace
 
-void platform_init(const BootInfo& boot, const PhysView& mem, void (*warn)(const char*)) {
+// Guest-physical memory as the boot stub mapped it: the low 4 GiB, identity.
+constinit PhysView low_memory(0, 0, 1ull << 32);
+
+// boot.asm calls hvb_kmain(magic, info): the loader's magic from EAX (or
+// the PVH constant) and the info pointer from EBX.
+BootParseResult boot_info_parse(uint64_t magic, uint64_t info_phys, BootInfo& out) {
+    return parse_boot_info(uint32_t(magic), info_phys, low_memory, out);
+}
+
+void platform_init(const BootInfo& boot, void (*warn)(const char*)) {
+    const PhysView& mem = low_memory;
     // Timing first: starting APs needs delays.
     if (!tsc.hz && !x86::tsc_calibrate_pit()) warn("TSC frequency unknown: the PIT does not tick");
     AcpiError err{};
     char line[200];
-    uint64_t rsdp = boot.rsdp_phys;
+    uint64_t rsdp = boot.firmware_table;
     uint64_t rsdt = 0, xsdt = 0;
     acpi_lookup.accept_bad_xsdt_signature = info.hypervisor_present && x86::xen();
     acpi_lookup.quirk_seen = &xsdt_quirk;
@@ -372,15 +383,6 @@ const CpuInfo& cpu_info() {
     // is in the end record.
     if (allow_device && info.hypervisor_present && x86::xen()) x86::xen_shutdown();
     halt_forever();
-}
-
-}  // namespace hvb
-
-namespace hvb {
-
-// x86_64 boots by multiboot1, multiboot2 or PVH: the portable parsers.
-BootParseResult arch_boot_info(uint32_t magic, uint64_t info_phys, const PhysView& mem, BootInfo& out) {
-    return parse_boot_info(magic, info_phys, mem, out);
 }
 
 }  // namespace hvb

@@ -5,7 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "posih/bootinfo.h"
 #include "posih/format.h"
-#include "posih/xen.h"
+#include "arch/x86_64/boot/xen_facts.h"
 
 namespace hvb::x86 {
 namespace {

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <memory>
 
-#include "posih/acpi.h"
+#include "arch/x86_64/boot/acpi.h"
 
 namespace {
 

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <memory>
 
+#include "arch/x86_64/boot/boot_protocols.h"
 #include "posih/bootinfo.h"
 #include "posih/memmap.h"
 
@@ -26,7 +27,7 @@ inline void check_result(const BootParseResult& r, const BootInfo& bi) {
     if (strnlen(bi.cmdline, sizeof bi.cmdline) >= sizeof bi.cmdline) __builtin_trap();
     if (strnlen(bi.loader_name, sizeof bi.loader_name) >= sizeof bi.loader_name) __builtin_trap();
     if (bi.region_count > BootInfo::kMaxRegions || bi.module_count > BootInfo::kMaxModules) __builtin_trap();
-    if (bi.rsdp_copy_len > BootInfo::kRsdpCopyMax) __builtin_trap();
+    if (bi.firmware_table_copy_len > BootInfo::kFirmwareTableCopyMax) __builtin_trap();
     for (size_t i = 0; i < bi.module_count; ++i) {
         const char* c = bi.modules[i].cmdline;
         if (strnlen(c, sizeof bi.modules[i].cmdline) >= sizeof bi.modules[i].cmdline) __builtin_trap();

@@ -34,8 +34,8 @@ struct Reader {
 hvb::MemType type_of(uint8_t t) {
     switch (t % 6) {
         case 1: return hvb::MemType::usable;
-        case 3: return hvb::MemType::acpi_reclaimable;
-        case 4: return hvb::MemType::acpi_nvs;
+        case 3: return hvb::MemType::firmware_reclaimable;
+        case 4: return hvb::MemType::firmware_nvs;
         case 5: return hvb::MemType::bad;
         default: return hvb::MemType::reserved;
     }

@@ -18,8 +18,8 @@ using hvb::MemType;
 
 constexpr MemType U = MemType::usable;
 constexpr MemType RES = MemType::reserved;
-constexpr MemType ACPI = MemType::acpi_reclaimable;
-constexpr MemType NVS = MemType::acpi_nvs;
+constexpr MemType ACPI = MemType::firmware_reclaimable;
+constexpr MemType NVS = MemType::firmware_nvs;
 constexpr MemType BAD = MemType::bad;
 constexpr MemType kAllTypes[] = {U, RES, ACPI, NVS, BAD};
 
@@ -31,8 +31,8 @@ constexpr uint64_t kLimit = 0ull - kPageSize;
 int Prec(MemType t) {
     switch (t) {
         case MemType::usable: return 0;
-        case MemType::acpi_reclaimable: return 1;
-        case MemType::acpi_nvs: return 2;
+        case MemType::firmware_reclaimable: return 1;
+        case MemType::firmware_nvs: return 2;
         case MemType::bad: return 4;
         default: return 3;
     }

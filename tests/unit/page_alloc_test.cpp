@@ -20,8 +20,8 @@ using hvb::PageSize;
 
 constexpr MemType U = MemType::usable;
 constexpr MemType RES = MemType::reserved;
-constexpr MemType ACPI = MemType::acpi_reclaimable;
-constexpr MemType NVS = MemType::acpi_nvs;
+constexpr MemType ACPI = MemType::firmware_reclaimable;
+constexpr MemType NVS = MemType::firmware_nvs;
 constexpr MemType BAD = MemType::bad;
 
 constexpr uint64_t K4 = 0x1000;

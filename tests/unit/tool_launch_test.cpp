@@ -12,6 +12,7 @@
 #include "tools/image.h"
 #include "tools/launch.h"
 #include "tools/run.h"
+#include "tools/run_config.h"
 
 namespace {
 
@@ -40,6 +41,27 @@ TEST(ToolLaunchCommand, PvhIsTheBootTestsCommandLine) {
                                        "-accel", "kvm", "-cpu", "host,-arch-capabilities", "-smp", "2",
                                        "-kernel", "build/hvbench.elf", "-append", "only=idle,cpuid skip=x"};
     EXPECT_EQ(a, expect);
+}
+
+// aarch64: the virt machine, the Image by -kernel, no exit device (the
+// kernel leaves through PSCI SYSTEM_OFF); KVM takes the host's GIC.
+TEST(ToolLaunchCommand, Aarch64) {
+    VmConfig c;
+    c.arch = "aarch64";
+    c.qemu = "qemu-system-aarch64";
+    c.smp = 2;
+    c.image = "build/hvbench-aarch64.img";
+    c.cmdline = "only=hypercall";
+    auto a = qemu_command(c);
+    std::vector<std::string> expect = {"qemu-system-aarch64", "-M", "virt", "-display", "none", "-serial", "stdio",
+                                       "-monitor", "none", "-no-reboot", "-m", "256M", "-accel", "tcg", "-cpu", "max",
+                                       "-smp", "2", "-kernel", "build/hvbench-aarch64.img", "-append", "only=hypercall"};
+    EXPECT_EQ(a, expect);
+    c.accel = "kvm";
+    a = qemu_command(c);
+    EXPECT_EQ(a[2], "virt,gic-version=host");
+    EXPECT_EQ(cpu_models_for("kvm", "aarch64"), std::vector<std::string>{"host"});
+    EXPECT_EQ(cpu_models_for("tcg", "aarch64"), std::vector<std::string>{"max"});
 }
 
 TEST(ToolLaunchCommand, BootPaths) {

@@ -115,3 +115,23 @@ TEST(ToolRunConfig, StopsAtTheFirstError) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ToolRunConfig, Arch) {
+    auto c = parse({});
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->arch, hvb::tools::host_arch());
+    c = parse({"--arch", "aarch64"});
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->arch, "aarch64");
+    EXPECT_EQ(c->qemu, "qemu-system-aarch64");
+    c = parse({"--arch", "aarch64", "--qemu", "/opt/qemu"});
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->qemu, "/opt/qemu");  // given: kept
+    std::string error;
+    EXPECT_FALSE(parse({"--arch", "riscv64"}, &error));
+    EXPECT_EQ(error, "--arch must be x86_64 or aarch64");
+}
+
+}  // namespace

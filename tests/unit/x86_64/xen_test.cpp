@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "posih/xen.h"
+#include "arch/x86_64/boot/xen_facts.h"
 #include "tools/launch.h"
 #include "tools/xen.h"
 
@@ -55,8 +55,8 @@ TEST(XenE820, EntriesArePacked20Bytes) {
     EXPECT_EQ(b->regions[2].length, 0xff00000u);
     EXPECT_EQ(b->regions[2].type, MemType::usable);
     EXPECT_EQ(b->regions[3].type, MemType::reserved);
-    EXPECT_EQ(b->regions[4].type, MemType::acpi_reclaimable);
-    EXPECT_EQ(b->regions[5].type, MemType::acpi_nvs);
+    EXPECT_EQ(b->regions[4].type, MemType::firmware_reclaimable);
+    EXPECT_EQ(b->regions[5].type, MemType::firmware_nvs);
     EXPECT_EQ(b->usable_bytes(), 0x9f000u + 0xff00000u);
 }
 

@@ -1,5 +1,5 @@
 // tests/unit/acpi_test.cpp — tests for the ACPI walk in posih/acpi: RSDP checks, BIOS-area scan, XSDT/RSDT lookup, MADT parsing.
-#include "posih/acpi.h"
+#include "arch/x86_64/boot/acpi.h"
 
 #include <gtest/gtest.h>
 

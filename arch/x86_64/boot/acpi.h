@@ -1,7 +1,8 @@
-// posih/acpi.h — the ACPI table walk hvbench needs: find the RSDP, follow the
-// XSDT (or RSDT) to a table by signature, and read the processors and
-// interrupt controllers out of the MADT. Portable: all memory is read through
-// a bounds-checked PhysView, so the host tests feed it synthetic tables.
+// arch/x86_64/boot/acpi.h — the ACPI table walk hvbench needs: find the
+// RSDP, follow the XSDT (or RSDT) to a table by signature, and read the
+// processors and interrupt controllers out of the MADT. No hardware access:
+// all memory is read through a bounds-checked PhysView, so it is built into
+// the host library too and the host tests feed it synthetic tables.
 #pragma once
 
 #include <stddef.h>

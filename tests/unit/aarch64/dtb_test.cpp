@@ -1,5 +1,5 @@
-// tests/unit/dtb_test.cpp — the aarch64 DTB reader (arch/aarch64/dtb.h) on
-// QEMU virt's own trees and a hand-made one (tests/unit/dtb/*.dts, compiled
+// tests/unit/aarch64/dtb_test.cpp — the aarch64 DTB reader (arch/aarch64/dtb.h) on
+// QEMU virt's own trees and a hand-made one (tests/unit/aarch64/dtb/*.dts, compiled
 // by dtc at build time into HVB_TEST_DTB_DIR), and on broken blobs.
 #include "arch/aarch64/dtb.h"
 

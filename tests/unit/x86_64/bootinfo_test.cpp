@@ -5,6 +5,7 @@
 // views copy the prefix into an exactly-sized heap buffer so that AddressSanitizer
 // catches any read past the view's end.
 
+#include "arch/x86_64/boot/boot_protocols.h"
 #include "posih/bootinfo.h"
 
 #include <gtest/gtest.h>
@@ -258,8 +259,8 @@ TEST(BootInfoNames, ProtocolAndMemType) {
     EXPECT_STREQ(hvb::protocol_name(static_cast<BootProtocol>(77)), "unknown");
     EXPECT_STREQ(hvb::mem_type_name(MemType::usable), "usable");
     EXPECT_STREQ(hvb::mem_type_name(MemType::reserved), "reserved");
-    EXPECT_STREQ(hvb::mem_type_name(MemType::acpi_reclaimable), "acpi_reclaimable");
-    EXPECT_STREQ(hvb::mem_type_name(MemType::acpi_nvs), "acpi_nvs");
+    EXPECT_STREQ(hvb::mem_type_name(MemType::firmware_reclaimable), "firmware_reclaimable");
+    EXPECT_STREQ(hvb::mem_type_name(MemType::firmware_nvs), "firmware_nvs");
     EXPECT_STREQ(hvb::mem_type_name(MemType::bad), "bad");
     EXPECT_STREQ(hvb::mem_type_name(static_cast<MemType>(99)), "unknown");
 }
@@ -271,7 +272,7 @@ TEST(BootInfoUsableBytes, SumsOnlyUsableAndSaturates) {
     bi->regions[0] = {0, 0x9F000, MemType::usable};
     bi->regions[1] = {0x9F000, 0x1000, MemType::reserved};
     bi->regions[2] = {0x100000, 0x7F00000, MemType::usable};
-    bi->regions[3] = {0x8000000, 0x10000, MemType::acpi_reclaimable};
+    bi->regions[3] = {0x8000000, 0x10000, MemType::firmware_reclaimable};
     bi->region_count = 4;
     EXPECT_EQ(bi->usable_bytes(), 0x9F000u + 0x7F00000u);
     bi->regions[4] = {0, UINT64_MAX, MemType::usable};
@@ -359,12 +360,12 @@ TEST(BootInfoMb1, FullValid) {
     BootParseResult r = hvb::parse_multiboot1(b.view(), kMb1Base, *bi);
     ASSERT_TRUE(r.ok) << r.message;
     expect_message_sane(r);
-    EXPECT_EQ(bi->protocol, BootProtocol::multiboot1);
+    EXPECT_STREQ(bi->protocol, hvb::protocol_name(hvb::BootProtocol::multiboot1));
     EXPECT_STREQ(bi->cmdline, "console=com1 bench=all");
     EXPECT_FALSE(bi->cmdline_truncated);
     EXPECT_STREQ(bi->loader_name, "GRUB 0.97");
-    EXPECT_EQ(bi->rsdp_phys, 0u);
-    EXPECT_EQ(bi->rsdp_copy_len, 0u);
+    EXPECT_EQ(bi->firmware_table, 0u);
+    EXPECT_EQ(bi->firmware_table_copy_len, 0u);
     ASSERT_EQ(bi->module_count, 2u);
     EXPECT_EQ(bi->modules[0].start, 0x200000u);
     EXPECT_EQ(bi->modules[0].end, 0x201000u);
@@ -379,8 +380,8 @@ TEST(BootInfoMb1, FullValid) {
     expect_region(*bi, 1, 0x9FC00, 0x400, MemType::reserved);
     expect_region(*bi, 2, 0xE0000, 0x20000, MemType::reserved);
     expect_region(*bi, 3, 0x100000, 0x7EE0000, MemType::usable);
-    expect_region(*bi, 4, 0x7FE0000, 0x20000, MemType::acpi_reclaimable);
-    expect_region(*bi, 5, 0x8000000, 0x1000, MemType::acpi_nvs);
+    expect_region(*bi, 4, 0x7FE0000, 0x20000, MemType::firmware_reclaimable);
+    expect_region(*bi, 5, 0x8000000, 0x1000, MemType::firmware_nvs);
     expect_region(*bi, 6, 0x8001000, 0x1000, MemType::bad);
     expect_region(*bi, 7, 0xFEC00000, 0x1000, MemType::reserved);
     EXPECT_EQ(bi->usable_bytes(), 0x9FC00u + 0x7EE0000u);
@@ -392,14 +393,14 @@ TEST(BootInfoMb1, MinimalFlagsZero) {
     auto bi = make_info();
     BootParseResult r = hvb::parse_multiboot1(b.view(), 0x1000, *bi);
     ASSERT_TRUE(r.ok) << r.message;
-    EXPECT_EQ(bi->protocol, BootProtocol::multiboot1);
+    EXPECT_STREQ(bi->protocol, hvb::protocol_name(hvb::BootProtocol::multiboot1));
     EXPECT_STREQ(bi->cmdline, "");
     EXPECT_STREQ(bi->loader_name, "");
     EXPECT_FALSE(bi->cmdline_truncated);
     EXPECT_EQ(bi->region_count, 0u);
     EXPECT_FALSE(bi->regions_truncated);
     EXPECT_EQ(bi->module_count, 0u);
-    EXPECT_EQ(bi->rsdp_phys, 0u);
+    EXPECT_EQ(bi->firmware_table, 0u);
 }
 
 TEST(BootInfoMb1, BasicMeminfoSynthesizesRegions) {
@@ -449,7 +450,7 @@ TEST(BootInfoMb1, InfoOutsideView) {
     EXPECT_TRUE(msg_has(r, "0x5000")) << r.message;
     r = hvb::parse_multiboot1(b.view(), UINT64_MAX - 1, *bi);
     EXPECT_FALSE(r.ok);
-    EXPECT_EQ(bi->protocol, BootProtocol::multiboot1);
+    EXPECT_STREQ(bi->protocol, hvb::protocol_name(hvb::BootProtocol::multiboot1));
 }
 
 TEST(BootInfoMb1, FlaggedFieldBeyondView) {
@@ -850,7 +851,7 @@ TEST(BootInfoMb2, FullValid) {
     BootParseResult r = hvb::parse_multiboot2(b.view(), kMb2Base, *bi);
     ASSERT_TRUE(r.ok) << r.message;
     expect_message_sane(r);
-    EXPECT_EQ(bi->protocol, BootProtocol::multiboot2);
+    EXPECT_STREQ(bi->protocol, hvb::protocol_name(hvb::BootProtocol::multiboot2));
     EXPECT_STREQ(bi->cmdline, "bench=cpuid iters=1000");
     EXPECT_FALSE(bi->cmdline_truncated);
     EXPECT_STREQ(bi->loader_name, "GRUB 2.06");
@@ -861,18 +862,18 @@ TEST(BootInfoMb2, FullValid) {
     EXPECT_EQ(bi->modules[1].start, 0x500000u);
     EXPECT_STREQ(bi->modules[1].cmdline, "");
     // RSDP: the v2 copy, at tag address + 8.
-    EXPECT_EQ(bi->rsdp_phys, kMb2Base + f.rsdp_new_off + 8);
-    ASSERT_EQ(bi->rsdp_copy_len, 36u);
+    EXPECT_EQ(bi->firmware_table, kMb2Base + f.rsdp_new_off + 8);
+    ASSERT_EQ(bi->firmware_table_copy_len, 36u);
     auto want = rsdp_bytes(36, 0x40);
-    EXPECT_EQ(std::memcmp(bi->rsdp_copy, want.data(), 36), 0);
+    EXPECT_EQ(std::memcmp(bi->firmware_table_copy, want.data(), 36), 0);
     // Memory map, meminfo ignored.
     ASSERT_EQ(bi->region_count, 7u);
     EXPECT_FALSE(bi->regions_truncated);
     expect_region(*bi, 0, 0, 0x9FC00, MemType::usable);
     expect_region(*bi, 1, 0x9FC00, 0x400, MemType::reserved);
     expect_region(*bi, 2, 0x100000, 0x3FEE0000, MemType::usable);
-    expect_region(*bi, 3, 0x3FFE0000, 0x20000, MemType::acpi_reclaimable);
-    expect_region(*bi, 4, 0x40000000, 0x1000, MemType::acpi_nvs);
+    expect_region(*bi, 3, 0x3FFE0000, 0x20000, MemType::firmware_reclaimable);
+    expect_region(*bi, 4, 0x40000000, 0x1000, MemType::firmware_nvs);
     expect_region(*bi, 5, 0xFEE00000, 0x1000, MemType::reserved);
     expect_region(*bi, 6, 0x41000000, 0x1000, MemType::bad);
     EXPECT_EQ(bi->usable_bytes(), 0x9FC00u + 0x3FEE0000u);
@@ -886,9 +887,9 @@ TEST(BootInfoMb2, NewRsdpWinsInEitherOrder) {
     Blob b = place(m.finish());
     auto bi = make_info();
     ASSERT_TRUE(hvb::parse_multiboot2(b.view(), kMb2Base, *bi).ok);
-    EXPECT_EQ(bi->rsdp_copy_len, 36u);
-    EXPECT_EQ(bi->rsdp_phys, kMb2Base + off15 + 8);
-    EXPECT_EQ(bi->rsdp_copy[8], 0x28);
+    EXPECT_EQ(bi->firmware_table_copy_len, 36u);
+    EXPECT_EQ(bi->firmware_table, kMb2Base + off15 + 8);
+    EXPECT_EQ(bi->firmware_table_copy[8], 0x28);
 }
 
 TEST(BootInfoMb2, OldRsdpOnly) {
@@ -899,11 +900,11 @@ TEST(BootInfoMb2, OldRsdpOnly) {
     auto bi = make_info();
     BootParseResult r = hvb::parse_multiboot2(b.view(), kMb2Base, *bi);
     ASSERT_TRUE(r.ok) << r.message;
-    ASSERT_EQ(bi->rsdp_copy_len, 20u);
-    EXPECT_EQ(bi->rsdp_phys, kMb2Base + off14 + 8);
+    ASSERT_EQ(bi->firmware_table_copy_len, 20u);
+    EXPECT_EQ(bi->firmware_table, kMb2Base + off14 + 8);
     auto want = rsdp_bytes(20, 0x10);
-    EXPECT_EQ(std::memcmp(bi->rsdp_copy, want.data(), 20), 0);
-    EXPECT_EQ(bi->rsdp_copy[20], 0);  // rest stays zero
+    EXPECT_EQ(std::memcmp(bi->firmware_table_copy, want.data(), 20), 0);
+    EXPECT_EQ(bi->firmware_table_copy[20], 0);  // rest stays zero
 }
 
 TEST(BootInfoMb2, RsdpTagsTooSmall) {
@@ -916,7 +917,7 @@ TEST(BootInfoMb2, RsdpTagsTooSmall) {
         BootParseResult r = hvb::parse_multiboot2(b.view(), kMb2Base, *bi);
         EXPECT_FALSE(r.ok) << type;
         expect_message_sane(r);
-        EXPECT_EQ(bi->rsdp_phys, 0u);
+        EXPECT_EQ(bi->firmware_table, 0u);
     }
 }
 
@@ -929,13 +930,13 @@ TEST(BootInfoMb2, Minimal) {
     auto bi = make_info();
     BootParseResult r = hvb::parse_multiboot2(b.view(), kMb2Base, *bi);
     ASSERT_TRUE(r.ok) << r.message;
-    EXPECT_EQ(bi->protocol, BootProtocol::multiboot2);
+    EXPECT_STREQ(bi->protocol, hvb::protocol_name(hvb::BootProtocol::multiboot2));
     EXPECT_STREQ(bi->cmdline, "");
     EXPECT_STREQ(bi->loader_name, "");
     EXPECT_EQ(bi->region_count, 0u);
     EXPECT_EQ(bi->module_count, 0u);
-    EXPECT_EQ(bi->rsdp_phys, 0u);
-    EXPECT_EQ(bi->rsdp_copy_len, 0u);
+    EXPECT_EQ(bi->firmware_table, 0u);
+    EXPECT_EQ(bi->firmware_table_copy_len, 0u);
 }
 
 TEST(BootInfoMb2, BytesAfterEndTagIgnored) {
@@ -983,7 +984,7 @@ TEST(BootInfoMb2, MmapEntrySizeIsStride) {
     ASSERT_TRUE(r.ok) << r.message;
     ASSERT_EQ(bi->region_count, 3u);
     expect_region(*bi, 0, 0x1000, 0x2000, MemType::usable);
-    expect_region(*bi, 1, 0x5000, 0x3000, MemType::acpi_reclaimable);
+    expect_region(*bi, 1, 0x5000, 0x3000, MemType::firmware_reclaimable);
     expect_region(*bi, 2, 0x9000, 0x1000, MemType::reserved);
 }
 
@@ -1319,7 +1320,7 @@ TEST(BootInfoMb2, RandomCorruptionNeverCrashes) {
             ++ok;
             EXPECT_LE(bi->region_count, BootInfo::kMaxRegions);
             EXPECT_LE(bi->module_count, BootInfo::kMaxModules);
-            EXPECT_LE(bi->rsdp_copy_len, BootInfo::kRsdpCopyMax);
+            EXPECT_LE(bi->firmware_table_copy_len, BootInfo::kFirmwareTableCopyMax);
         }
     }
     EXPECT_GT(ok, 0);  // some mutations (payload bytes) are harmless
@@ -1379,12 +1380,12 @@ TEST(BootInfoPvh, FullValid) {
     BootParseResult r = hvb::parse_pvh(b.view(), kPvhBase, *bi);
     ASSERT_TRUE(r.ok) << r.message;
     expect_message_sane(r);
-    EXPECT_EQ(bi->protocol, BootProtocol::pvh);
+    EXPECT_STREQ(bi->protocol, hvb::protocol_name(hvb::BootProtocol::pvh));
     EXPECT_STREQ(bi->cmdline, "bench=all console=hvc0");
     EXPECT_FALSE(bi->cmdline_truncated);
     EXPECT_STREQ(bi->loader_name, "");
-    EXPECT_EQ(bi->rsdp_phys, 0xF5A40u);
-    EXPECT_EQ(bi->rsdp_copy_len, 0u);
+    EXPECT_EQ(bi->firmware_table, 0xF5A40u);
+    EXPECT_EQ(bi->firmware_table_copy_len, 0u);
     ASSERT_EQ(bi->module_count, 2u);
     EXPECT_EQ(bi->modules[0].start, 0x1000000u);
     EXPECT_EQ(bi->modules[0].end, 0x1002345u);
@@ -1410,7 +1411,7 @@ TEST(BootInfoPvh, MinimalVersion1) {
     EXPECT_STREQ(bi->cmdline, "");
     EXPECT_EQ(bi->module_count, 0u);
     EXPECT_EQ(bi->region_count, 0u);
-    EXPECT_EQ(bi->rsdp_phys, 0u);
+    EXPECT_EQ(bi->firmware_table, 0u);
 }
 
 TEST(BootInfoPvh, LaterVersionAccepted) {
@@ -1431,7 +1432,7 @@ TEST(BootInfoPvh, Version0HasNoMemoryMap) {
     EXPECT_STREQ(bi->cmdline, "bench=all console=hvc0");
     EXPECT_EQ(bi->module_count, 2u);
     EXPECT_EQ(bi->region_count, 0u);
-    EXPECT_EQ(bi->protocol, hvb::BootProtocol::pvh);
+    EXPECT_STREQ(bi->protocol, hvb::protocol_name(hvb::BootProtocol::pvh));
     // A version-0 structure is only 40 bytes: the (absent) v1 fields are
     // never read.
     Blob small(0x1000, 40);
@@ -1449,7 +1450,7 @@ TEST(BootInfoPvh, WrongMagic) {
     EXPECT_FALSE(r.ok);
     EXPECT_TRUE(msg_has(r, "magic")) << r.message;
     EXPECT_TRUE(msg_has(r, "36d76289")) << r.message;
-    EXPECT_EQ(bi->protocol, BootProtocol::pvh);
+    EXPECT_STREQ(bi->protocol, hvb::protocol_name(hvb::BootProtocol::pvh));
 }
 
 // QEMU's PVH loader writes a command line of 4 KiB or more over start_info:
@@ -1589,7 +1590,7 @@ TEST(BootInfoPvh, RegionOverflowAndE820Types) {
     EXPECT_EQ(bi->region_count, BootInfo::kMaxRegions);
     EXPECT_TRUE(bi->regions_truncated);
     const MemType want[8] = {MemType::reserved,  MemType::usable,   MemType::reserved,
-                             MemType::acpi_reclaimable, MemType::acpi_nvs, MemType::bad,
+                             MemType::firmware_reclaimable, MemType::firmware_nvs, MemType::bad,
                              MemType::reserved,  MemType::reserved};
     for (size_t i = 0; i < 16; ++i) EXPECT_EQ(bi->regions[i].type, want[i % 8]) << i;
 }
@@ -1639,22 +1640,22 @@ TEST(BootInfoDispatch, RoutesByMagic) {
     Blob mb1 = make_mb1_full();
     BootParseResult r = hvb::parse_boot_info(hvb::kMultiboot1BootMagic, kMb1Base, mb1.view(), *bi);
     ASSERT_TRUE(r.ok) << r.message;
-    EXPECT_EQ(bi->protocol, BootProtocol::multiboot1);
+    EXPECT_STREQ(bi->protocol, hvb::protocol_name(hvb::BootProtocol::multiboot1));
     EXPECT_STREQ(bi->loader_name, "GRUB 0.97");
 
     Blob mb2 = place(make_mb2_full().bytes);
     r = hvb::parse_boot_info(hvb::kMultiboot2BootMagic, kMb2Base, mb2.view(), *bi);
     ASSERT_TRUE(r.ok) << r.message;
-    EXPECT_EQ(bi->protocol, BootProtocol::multiboot2);
+    EXPECT_STREQ(bi->protocol, hvb::protocol_name(hvb::BootProtocol::multiboot2));
     EXPECT_STREQ(bi->loader_name, "GRUB 2.06");
-    EXPECT_EQ(bi->rsdp_copy_len, 36u);
+    EXPECT_EQ(bi->firmware_table_copy_len, 36u);
 
     Blob pvh = make_pvh_full();
     r = hvb::parse_boot_info(hvb::kPvhStartMagic, kPvhBase, pvh.view(), *bi);
     ASSERT_TRUE(r.ok) << r.message;
-    EXPECT_EQ(bi->protocol, BootProtocol::pvh);
+    EXPECT_STREQ(bi->protocol, hvb::protocol_name(hvb::BootProtocol::pvh));
     EXPECT_STREQ(bi->loader_name, "");  // reset from the previous parse
-    EXPECT_EQ(bi->rsdp_copy_len, 0u);
+    EXPECT_EQ(bi->firmware_table_copy_len, 0u);
 
     // The wrong parser for a blob fails rather than misreading it.
     r = hvb::parse_boot_info(hvb::kPvhStartMagic, kMb2Base, mb2.view(), *bi);
@@ -1668,7 +1669,7 @@ TEST(BootInfoDispatch, UnknownMagic) {
     EXPECT_FALSE(r.ok);
     expect_message_sane(r);
     EXPECT_TRUE(msg_has(r, "0x12345678")) << r.message;
-    EXPECT_EQ(bi->protocol, BootProtocol::unknown);
+    EXPECT_STREQ(bi->protocol, hvb::protocol_name(hvb::BootProtocol::unknown));
     EXPECT_EQ(bi->region_count, 0u);
     EXPECT_STREQ(bi->cmdline, "");
     r = hvb::parse_boot_info(0, kMb1Base, mb1.view(), *bi);

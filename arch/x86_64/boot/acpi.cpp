@@ -1,4 +1,4 @@
-// posih/acpi.cpp — bounds-checked ACPI walk: RSDP validation and BIOS-area scan, XSDT/RSDT lookup, MADT parsing.
+// arch/x86_64/boot/acpi.cpp — bounds-checked ACPI walk: RSDP validation and BIOS-area scan, XSDT/RSDT lookup, MADT parsing.
 //
 // Every byte comes from firmware we do not trust, so it is read through
 // PhysView::read (which refuses ranges outside the view or wrapping at 2^64),
@@ -9,7 +9,7 @@
 // built into the freestanding kernel: no libc, no heap, no floating point,
 // and MadtInfo (about 3 KiB) is only ever taken by reference.
 
-#include "posih/acpi.h"
+#include "arch/x86_64/boot/acpi.h"
 
 #include <stdarg.h>
 #include <stddef.h>

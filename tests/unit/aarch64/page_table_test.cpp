@@ -1,4 +1,4 @@
-// tests/unit/arm_page_table_test.cpp — AArch64 translation tables
+// tests/unit/aarch64/page_table_test.cpp — AArch64 translation tables
 // (arch/aarch64/page_table.h) in a host buffer standing in for memory.
 #include "arch/aarch64/page_table.h"
 

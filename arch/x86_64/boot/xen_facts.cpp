@@ -1,7 +1,8 @@
-// posih/xen.cpp — the portable parts of running under Xen: the hypercall's
-// E820 buffer and the console route choice.
-#include "posih/xen.h"
+// arch/x86_64/boot/xen_facts.cpp — the parts of running under Xen that are
+// no instruction: the hypercall's E820 buffer and the console route choice.
+#include "arch/x86_64/boot/xen_facts.h"
 
+#include "arch/x86_64/boot/boot_protocols.h"
 #include "posih/format.h"
 
 namespace hvb {
