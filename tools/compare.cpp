@@ -1,5 +1,6 @@
 // tools/compare.cpp — GNR math, the comparison table and its chart.
 #include "tools/compare.h"
+#include "tools/counterparts.h"
 
 #include <algorithm>
 #include <cmath>
@@ -109,15 +110,18 @@ Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline)
     std::vector<std::string> names;
     for (const auto& d : docs)
         for (const auto& r : d.benchmarks)
-            if (std::find(names.begin(), names.end(), r.name) == names.end()) names.push_back(r.name);
+            if (std::string key(counterpart_key(r.name)); std::find(names.begin(), names.end(), key) == names.end())
+                names.push_back(key);
     std::sort(names.begin(), names.end());
     for (const auto& name : names) {
         CompareRow row;
-        row.name = name;
+        std::vector<std::string> shown;
         for (const auto& d : docs) {
             CompareCell cell;
             for (const auto& r : d.benchmarks) {
-                if (r.name != name) continue;
+                if (counterpart_key(r.name) != name) continue;
+                // Counterparts share a row (tools/counterparts.h), named "a / b".
+                if (std::find(shown.begin(), shown.end(), r.name) == shown.end()) shown.push_back(r.name);
                 cell.present = true;
                 cell.status = r.status;
                 cell.reason = r.reason;
@@ -139,6 +143,7 @@ Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline)
             }
             row.cells.push_back(cell);
         }
+        for (const auto& n : shown) row.name += (row.name.empty() ? "" : " / ") + n;
         if (!docs.empty()) {
             const CompareCell& base = row.cells[c.baseline];
             for (size_t i = 0; i < row.cells.size(); ++i) {

@@ -89,24 +89,18 @@ std::vector<std::string> default_xen_args(bool pv_dom0) {
     return a;
 }
 
-std::optional<Dom0Image> ensure_dom0_image(const std::string& script, const std::string& cache,
-                                           const std::function<void(const std::string&)>& say, std::string* error,
-                                           DomuType type) {
-    bool hvm = type == DomuType::hvm;
-    std::string dir = cache + (hvm ? "/dom0-hvm" : "/dom0");
+std::optional<Dom0Image> ensure_script_image(const std::vector<std::string>& argv, const std::string& dir,
+                                             const std::string& what,
+                                             const std::function<void(const std::string&)>& say, std::string* error) {
     Dom0Image d{dir + "/vmlinuz", dir + "/initrd.img"};
+    const std::string& script = argv.at(1);
     // The image is what this script built: a cached one from another
     // version of the script is built again.
     const std::string stamp_path = dir + "/script.stamp", stamp = script_stamp(script);
     if (is_file(d.kernel) && is_file(d.initrd) && read_text_file(stamp_path, nullptr).value_or("") == stamp) return d;
     std::filesystem::remove(d.kernel);
     std::filesystem::remove(d.initrd);
-    if (say)
-        say(std::string("building the dom0 image (Linux, xl, busybox") + (hvm ? ", qemu-system-xen, hvmloader, SeaBIOS" : "") +
-            " from Debian packages) into " + dir + " with " + script);
-    std::vector<std::string> argv = {"bash", script};
-    if (hvm) argv.push_back("--hvm");
-    argv.push_back(cache);
+    if (say) say("building " + what + " into " + dir + " with " + script);
     Captured c = run_capture(argv, 900000);
     if (!c.ok() || !is_file(d.kernel) || !is_file(d.initrd)) {
         *error = script + " failed: " + describe(c);
@@ -114,6 +108,19 @@ std::optional<Dom0Image> ensure_dom0_image(const std::string& script, const std:
     }
     std::ofstream(stamp_path) << stamp;
     return d;
+}
+
+std::optional<Dom0Image> ensure_dom0_image(const std::string& script, const std::string& cache,
+                                           const std::function<void(const std::string&)>& say, std::string* error,
+                                           DomuType type) {
+    bool hvm = type == DomuType::hvm;
+    std::vector<std::string> argv = {"bash", script};
+    if (hvm) argv.push_back("--hvm");
+    argv.push_back(cache);
+    return ensure_script_image(argv, cache + (hvm ? "/dom0-hvm" : "/dom0"),
+                               std::string("the dom0 image (Linux, xl, busybox") +
+                                   (hvm ? ", qemu-system-xen, hvmloader, SeaBIOS" : "") + " from Debian packages)",
+                               say, error);
 }
 
 std::string newc_archive(const std::vector<std::pair<std::string, std::string>>& entries) {
@@ -139,27 +146,16 @@ std::string newc_archive(const std::vector<std::pair<std::string, std::string>>&
     return out;
 }
 
-namespace {
-
-// `dom0_initrd`, zero bytes to a 4-byte boundary, then a newc archive of
-// /hvbench/ with `image` (read from `image_path`) under `image_name` and the
-// VM's settings, written to `out`.
-bool write_domu_archive(const std::string& dom0_initrd, const std::string& image_path, const std::string& image_name,
-                        const char* type, const std::string& cmdline, unsigned vcpus, unsigned memory_mib,
-                        const std::string& out, std::string* error) {
-    std::optional<std::string> base = read_text_file(dom0_initrd, nullptr), image = read_text_file(image_path, nullptr);
-    if (!base || !image || image->empty()) {
-        *error = "cannot read " + dom0_initrd + " or " + image_path;
+bool write_initrd_with(const std::string& base_initrd, const std::vector<std::pair<std::string, std::string>>& entries,
+                       const std::string& out, std::string* error) {
+    std::optional<std::string> base = read_text_file(base_initrd, nullptr);
+    if (!base) {
+        *error = "cannot read " + base_initrd;
         return false;
     }
     std::string& archive = *base;
     archive.append((4 - archive.size() % 4) % 4, '\0');
-    archive += newc_archive({{"hvbench/", ""},
-                             {"hvbench/" + image_name, *image},
-                             {"hvbench/type", std::string(type) + "\n"},
-                             {"hvbench/cmdline", cmdline + "\n"},
-                             {"hvbench/vcpus", std::to_string(vcpus) + "\n"},
-                             {"hvbench/memory", std::to_string(memory_mib) + "\n"}});
+    archive += newc_archive(entries);
     std::ofstream f(out, std::ios::binary | std::ios::trunc);
     f.write(archive.data(), std::streamsize(archive.size()));
     f.close();
@@ -168,6 +164,28 @@ bool write_domu_archive(const std::string& dom0_initrd, const std::string& image
         return false;
     }
     return true;
+}
+
+namespace {
+
+// `dom0_initrd` with /hvbench/: `image` (read from `image_path`) under
+// `image_name` and the VM's settings, written to `out`.
+bool write_domu_archive(const std::string& dom0_initrd, const std::string& image_path, const std::string& image_name,
+                        const char* type, const std::string& cmdline, unsigned vcpus, unsigned memory_mib,
+                        const std::string& out, std::string* error) {
+    std::optional<std::string> image = read_text_file(image_path, nullptr);
+    if (!image || image->empty()) {
+        *error = "cannot read " + image_path;
+        return false;
+    }
+    return write_initrd_with(dom0_initrd,
+                             {{"hvbench/", ""},
+                              {"hvbench/" + image_name, *image},
+                              {"hvbench/type", std::string(type) + "\n"},
+                              {"hvbench/cmdline", cmdline + "\n"},
+                              {"hvbench/vcpus", std::to_string(vcpus) + "\n"},
+                              {"hvbench/memory", std::to_string(memory_mib) + "\n"}},
+                             out, error);
 }
 
 }  // namespace

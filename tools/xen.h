@@ -39,11 +39,25 @@ std::optional<Dom0Image> ensure_dom0_image(const std::string& script, const std:
                                            const std::function<void(const std::string&)>& say, std::string* error,
                                            DomuType type = DomuType::pvh);
 
+// A kernel and initrd that a script builds into `dir` (dir/vmlinuz,
+// dir/initrd.img), built the first time by running `argv` ("bash", the
+// script, its arguments) and again when the script has changed since
+// (dir/script.stamp). `what` names the image in what `say` is told.
+std::optional<Dom0Image> ensure_script_image(const std::vector<std::string>& argv, const std::string& dir,
+                                             const std::string& what,
+                                             const std::function<void(const std::string&)>& say, std::string* error);
+
 // A cpio archive in the "newc" format Linux unpacks into its initramfs:
 // entries in order, a name ending in '/' a directory, else a file with the
 // given contents (mode 0644). Appended to a dom0 initrd at a 4-byte
 // boundary, it adds files to the dom0's root (tools/xen.cpp domu_initrd).
 std::string newc_archive(const std::vector<std::pair<std::string, std::string>>& entries);
+
+// `base_initrd`, zero bytes to a 4-byte boundary (where Linux looks for the
+// next archive), then newc_archive(entries), written to `out`. False with
+// *error.
+bool write_initrd_with(const std::string& base_initrd, const std::vector<std::pair<std::string, std::string>>& entries,
+                       const std::string& out, std::string* error);
 
 // The domU's per-VM initrd: `dom0_initrd`, zero bytes to a 4-byte boundary,
 // then a newc archive with /hvbench/hvbench.elf (read from `kernel`),

@@ -6,6 +6,7 @@
 #include "arch/aarch64/counters.h"
 #include "arch/aarch64/platform.h"
 #include "arch/aarch64/psci.h"
+#include "arch/aarch64/xen.h"
 #include "posih/bootinfo.h"
 
 extern "C" uint64_t hvb_arm_entry_counter;
@@ -61,6 +62,8 @@ extern "C" [[noreturn]] void hvb_arm_main(uint64_t dtb, uint64_t entry_el) {
         arm::power_off();
     }
     // 5 ms rounds: long enough that TCG's rates agree within 1 %.
-    arm_timer_init(arm::choose_bench_clock(arm::counter_frequency() / 200, psci_version_op));
+    arm_timer_init(arm::xen_in_device_tree(arm::platform().dt)
+                       ? arm::xen_bench_clock()
+                       : arm::choose_bench_clock(arm::counter_frequency() / 200, psci_version_op));
     hvb_kmain(dtb, 0);
 }

@@ -4,6 +4,7 @@
 #include "arch/aarch64/platform.h"
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/sysreg.h"
+#include "arch/aarch64/xen.h"
 #include "posih/bootinfo.h"
 #include "posih/cpu.h"
 #include "posih/format.h"
@@ -72,7 +73,9 @@ const char* arch_feature_missing(unsigned feature) {
 
 void platform_init(const BootInfo&, void (*)(const char*)) {}  // done before the kernel started
 
-HypervisorDetail hypervisor_detail() { return HypervisorDetail{"", "", ""}; }
+HypervisorDetail hypervisor_detail() {
+    return arm::xen_in_device_tree(arm::platform().dt) ? arm::xen_detail() : HypervisorDetail{"", "", ""};
+}
 
 bool hypervisor_memory_map(BootInfo&, char* why, size_t why_cap) {
     snformat(why, why_cap, "the device tree listed no memory");

@@ -9,6 +9,7 @@
 #include "arch/aarch64/pl011.h"
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/sysreg.h"
+#include "arch/aarch64/xen.h"
 #include "posih/format.h"
 
 extern "C" char hvb_secondary_entry[];
@@ -29,7 +30,9 @@ void lock_console() {
 }
 void unlock_console() { __atomic_store_n(&g_console_lock, 0u, __ATOMIC_RELEASE); }
 
-void sink_put(void*, const char* s, size_t n) { pl011_write(s, n); }
+void (*g_console_write)(const char*, size_t) = pl011_write;  // console_device_write
+
+void sink_put(void*, const char* s, size_t n) { g_console_write(s, n); }
 
 void fatal_line(const char* line) {
     console_printf("%s\n", line);
@@ -41,9 +44,15 @@ const Platform& platform() { return g_platform; }
 
 uint32_t cpu_index() { return static_cast<uint32_t>(HVB_MRS(tpidr_el1)); }
 
+void console_device_write(const char* s, size_t n) { g_console_write(s, n); }
+
+const char* console_device_name() {
+    return g_console_write == xen_console_write ? "xen-consoleio" : pl011_present() ? "uart" : "none";
+}
+
 void console_out(const char* s, uint64_t n) {
     lock_console();
-    pl011_write(s, n);
+    g_console_write(s, n);
     unlock_console();
 }
 
@@ -69,6 +78,7 @@ bool platform_init(uint64_t dtb, uint32_t entry_el) {
     }
     const bool parsed = parse_dtb(blob, kMaxDtbSize, p.dt, &p.dt_error);
     if (p.dt.uart_is_pl011) pl011_init(p.dt.uart.base);
+    if (!p.dt.uart_is_pl011 && xen_in_device_tree(p.dt)) g_console_write = xen_console_write;
     if (!parsed) return false;
     p.mmu_ok = mmu_init(p.dt.memory, p.dt.memory_count);
     set_fatal_hooks(fatal_line, power_off);

@@ -40,6 +40,11 @@ bool platform_init(uint64_t dtb, uint32_t entry_el);
 uint32_t start_secondaries(void (*secondary_main)(uint32_t), void (*warn)(const char*));
 
 void console_out(const char* s, uint64_t n);
+// The console device, unlocked: the DT's PL011, or under Xen (whose dom0 gets
+// no UART: Xen keeps it) Xen's console through CONSOLEIO_write (xen.h).
+void console_device_write(const char* s, size_t n);
+// "uart", "xen-consoleio", or "none" when there is neither.
+const char* console_device_name();
 void console_printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // Leaves through PSCI SYSTEM_OFF; parks the CPU if that returns.

@@ -40,7 +40,7 @@ if(HVB_LLVM_OBJDUMP)
   add_test(NAME build.aarch64-disassembly
     COMMAND ${CMAKE_COMMAND} -E env OBJDUMP=${HVB_LLVM_OBJDUMP}
             ${CMAKE_CURRENT_LIST_DIR}/check_disasm.sh ${CMAKE_BINARY_DIR}/hvbench-aarch64.elf
-            hypercall_loop:hvc hypercall_loop:smc "mmio_read_user_loop:ldr w" "mmio_read_gic_loop:ldr w"
+            hypercall_loop:hvc hypercall_loop:smc xen_version_loop:hvc "mmio_read_user_loop:ldr w" "mmio_read_gic_loop:ldr w"
             sysreg_id_loop:mrs dc_set_way_loop:dc set_ttbr_loop:msr tlbi_loop:tlbi cntvct_loop:mrs
             wfi_loop:wfi eoi_loop:bl)
   set_tests_properties(build.aarch64-disassembly PROPERTIES LABELS build)

@@ -1,0 +1,165 @@
+// tests/unit/arm64_hosts_test.cpp — the nested arm64 hypervisors
+// (tools/arm64_hosts.h): QEMU's arguments for Xen/arm64 and the KVM/arm64
+// host, the KVM host's per-VM initrd, and fetching and building through
+// stand-in scripts (the real ones need the network: the boot tests run them).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "tools/arm64_hosts.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace hvb::tools;
+
+struct TempDir {
+    TempDir() {
+        char t[] = "/tmp/hvb-arm64-test.XXXXXX";
+        path = mkdtemp(t) ? t : "";
+    }
+    ~TempDir() {
+        std::error_code ec;
+        if (!path.empty()) fs::remove_all(path, ec);
+    }
+    std::string write(const std::string& name, const std::string& text) const {
+        std::string p = path + "/" + name;
+        fs::create_directories(fs::path(p).parent_path());
+        std::ofstream(p, std::ios::binary) << text;
+        return p;
+    }
+    std::string path;
+};
+
+std::string slurp(const std::string& p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+bool has(const std::vector<std::string>& v, const std::string& w) { return std::find(v.begin(), v.end(), w) != v.end(); }
+
+TEST(Arm64Hosts, QemuOptionValueDoublesCommas) {
+    EXPECT_EQ(qemu_option_value("only=a,b,c"), "only=a,,b,,c");
+    EXPECT_EQ(qemu_option_value(""), "");
+    EXPECT_EQ(qemu_option_value(",,"), ",,,,");
+}
+
+TEST(Arm64Hosts, MachineHasEl2AndTheGic) {
+    auto m = arm64_nested_machine_args(3);
+    EXPECT_TRUE(has(m, "virt,virtualization=on,gic-version=3"));
+    EXPECT_TRUE(has(m, "max"));
+    EXPECT_TRUE(has(arm64_nested_machine_args(2), "virt,virtualization=on,gic-version=2"));
+}
+
+TEST(Arm64Hosts, XenBootsTheKernelAsDom0ThroughGuestLoader) {
+    auto a = xen_arm64_boot_args("/c/xen-4.17-arm64", "console=dtuart dom0_mem=256M", "/b/hvbench-aarch64.img",
+                                 "only=hypercall,eoi iters=10");
+    ASSERT_EQ(a.size(), 6u);
+    EXPECT_EQ(a[0], "-kernel");
+    EXPECT_EQ(a[1], "/c/xen-4.17-arm64");
+    EXPECT_EQ(a[3], "console=dtuart dom0_mem=256M");
+    EXPECT_EQ(a[4], "-device");
+    // The kernel options' comma doubled: QEMU would read "eoi iters=10" as
+    // an option of the device otherwise.
+    EXPECT_EQ(a[5], "guest-loader,addr=0x49000000,kernel=/b/hvbench-aarch64.img,bootargs=only=hypercall,,eoi iters=10");
+    // No options: a space, or Xen would pass its own command line on.
+    EXPECT_EQ(xen_arm64_boot_args("x", "", "i", "")[5], "guest-loader,addr=0x49000000,kernel=i,bootargs= ");
+}
+
+TEST(Arm64Hosts, XenArgs) {
+    auto a = default_xen_arm64_args(256, 2);
+    EXPECT_TRUE(has(a, "console=dtuart"));
+    EXPECT_TRUE(has(a, "guest_loglvl=all"));
+    EXPECT_TRUE(has(a, "dom0_mem=256M,max:256M"));
+    EXPECT_TRUE(has(a, "dom0_max_vcpus=2"));
+}
+
+TEST(Arm64Hosts, KvmHostBootArgs) {
+    auto a = kvm_arm64_host_boot_args({"/c/vmlinuz", "/c/initrd.img"}, "/s/vm1.initrd");
+    EXPECT_EQ(a, (std::vector<std::string>{"-kernel", "/c/vmlinuz", "-initrd", "/s/vm1.initrd", "-append",
+                                           "console=ttyAMA0 quiet"}));
+}
+
+TEST(Arm64Hosts, KvmHostInitrdCarriesTheGuestAndItsSettings) {
+    TempDir d;
+    std::string base = d.write("initrd.img", "host-initrd"), image = d.write("img", "IMAGE"), out = d.path + "/out";
+    std::string err;
+    ASSERT_TRUE(write_kvm_host_initrd(base, image, "only=eoi", {2, 128, 2}, out, &err)) << err;
+    std::string a = slurp(out);
+    // The host's archive as it was, zeros to a 4-byte boundary (Linux looks
+    // for the next archive there), then the newc archive.
+    ASSERT_EQ(a.substr(0, 12), std::string("host-initrd\0", 12));
+    EXPECT_EQ(a.substr(12, 6), "070701");
+    auto file = [&](const std::string& name) {
+        size_t at = a.find(name + '\0');
+        if (at == std::string::npos) return std::string("<missing>");
+        // The 110-byte header before the name; its c_filesize at 54, 8 hex digits.
+        const size_t size = std::stoul(a.substr(at - 110 + 54, 8), nullptr, 16);
+        size_t data = at + name.size() + 1;
+        data += (4 - (data - 12) % 4) % 4;  // names padded from the archive's start
+        return a.substr(data, size);
+    };
+    EXPECT_EQ(file("hvbench/hvbench.img"), "IMAGE");
+    EXPECT_EQ(file("hvbench/cmdline"), "only=eoi\n");
+    EXPECT_EQ(file("hvbench/vcpus"), "2\n");
+    EXPECT_EQ(file("hvbench/memory"), "128\n");
+    EXPECT_EQ(file("hvbench/gic"), "2\n");
+    EXPECT_FALSE(write_kvm_host_initrd(base, d.path + "/none", "", {}, out, &err));
+    EXPECT_EQ(err, "cannot read " + d.path + "/none");
+}
+
+TEST(Arm64Hosts, XenFetchedOnceThroughTheScript) {
+    TempDir d;
+    // A stand-in for scripts/debian-foreign.sh: unpacks a "package" into
+    // DEST (its third argument) and counts its runs.
+    std::string script = d.write("fetch.sh",
+                                 "[ \"$1\" = arm64 ] && [ \"$4\" = xen-hypervisor-4.17-arm64 ] || exit 9\n"
+                                 "echo run >> \"$2/runs\"\n"
+                                 "mkdir -p \"$3/boot\" && echo X > \"$3/boot/xen-4.17-arm64\" &&"
+                                 " echo C > \"$3/boot/xen-4.17-arm64.config\"\n");
+    std::string err, cache = d.path + "/cache";
+    fs::create_directories(cache);
+    std::vector<std::string> said;
+    auto say = [&](const std::string& s) { said.push_back(s); };
+    auto xen = ensure_xen_arm64("", script, cache, say, &err);
+    ASSERT_TRUE(xen) << err;
+    EXPECT_EQ(*xen, cache + "/arm64/xen/boot/xen-4.17-arm64");
+    EXPECT_FALSE(said.empty());
+    ASSERT_TRUE(ensure_xen_arm64("", script, cache, say, &err));
+    EXPECT_EQ(slurp(cache + "/runs"), "run\n");  // cached: fetched once
+}
+
+TEST(Arm64Hosts, XenFetchFailureSaysWhy) {
+    TempDir d;
+    std::string script = d.write("fetch.sh", "echo 'debian-foreign: no package xen for arm64' >&2; exit 1\n");
+    std::string err;
+    EXPECT_FALSE(ensure_xen_arm64("", script, d.path, nullptr, &err));
+    EXPECT_EQ(err, "cannot fetch xen-hypervisor-4.17-arm64 (exit status 1: debian-foreign: no package xen for arm64)");
+    EXPECT_FALSE(ensure_xen_arm64("/nonexistent/xen", script, d.path, nullptr, &err));
+    EXPECT_EQ(err, "Xen image /nonexistent/xen not found");
+}
+
+TEST(Arm64Hosts, KvmHostBuiltOnceAndAgainWhenTheScriptChanges) {
+    TempDir d;
+    std::string body = "mkdir -p \"$1/arm64/kvm-host\" && echo K > \"$1/arm64/kvm-host/vmlinuz\" &&"
+                       " echo I > \"$1/arm64/kvm-host/initrd.img\" && echo b >> \"$1/builds\"\n";
+    std::string script = d.write("build.sh", body), err;
+    auto host = ensure_kvm_arm64_host(script, d.path, nullptr, &err);
+    ASSERT_TRUE(host) << err;
+    EXPECT_EQ(host->kernel, d.path + "/arm64/kvm-host/vmlinuz");
+    EXPECT_EQ(host->initrd, d.path + "/arm64/kvm-host/initrd.img");
+    ASSERT_TRUE(ensure_kvm_arm64_host(script, d.path, nullptr, &err));
+    EXPECT_EQ(slurp(d.path + "/builds"), "b\n");
+    d.write("build.sh", "# changed\n" + body);
+    ASSERT_TRUE(ensure_kvm_arm64_host(script, d.path, nullptr, &err));
+    EXPECT_EQ(slurp(d.path + "/builds"), "b\nb\n");
+}
+
+}  // namespace
