@@ -17,6 +17,7 @@
 #include "tools/compare.h"
 #include "tools/image.h"
 #include "tools/launch.h"
+#include "tools/libvirt_host.h"
 #include "tools/log_import.h"
 #include "tools/pinning.h"
 #include "tools/qmp.h"
@@ -24,6 +25,7 @@
 #include "tools/results.h"
 #include "tools/run.h"
 #include "tools/run_config.h"
+#include "tools/run_hosts.h"
 #include "tools/run_setup.h"
 #include "tools/safe_output.h"
 #include "tools/sanitize.h"
@@ -133,6 +135,12 @@ RunInfo run_context(const RunConfig& cfg, const RunSetup& setup, const std::vect
     info.firmware = cfg.firmware.empty() ? "default" : cfg.firmware;
     if (!pin_plan.note.empty()) info.notes.push_back(pin_plan.note);  // the tool's own, before the run's
     if (!setup.layout_note.empty()) info.notes.push_back(setup.layout_note);
+    if (setup.libvirt) {
+        // The platform is libvirt's host: its name, driver and hypervisor.
+        info.host_name = setup.libvirt->host_name;
+        info.boot = "libvirt-" + setup.libvirt->domain_type + "-pvh";
+        info.notes.push_back(setup.libvirt->describe());
+    }
     return info;
 }
 
@@ -145,7 +153,7 @@ public:
                int64_t tool_start_ms)
         : cfg_(cfg),
           setup_(setup),
-          pinning_(cfg.pin ? std::optional<VmPinning>(std::in_place, setup.pin_plan, setup.scratch + "/qmp.sock",
+          pinning_(cfg.pin && !setup.libvirt ? std::optional<VmPinning>(std::in_place, setup.pin_plan, setup.scratch + "/qmp.sock",
                                                        cfg.quiet)
                            : std::nullopt),
           log_(log, cfg.verbose),
@@ -263,6 +271,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     std::string error;
     auto cfg = parse_run_args(args, &error);
     if (!cfg) return usage_error("run: " + error);
+    if (cfg->connect.size() > 1) return run_hosts(*cfg, command_line);
     RunSetup setup;
     if (int code = prepare_run(*cfg, setup, HVB_SOURCE_DIR "/scripts/xen-dom0-image.sh", &error))
         return error.empty() ? code : usage_error(error);
@@ -478,6 +487,8 @@ int main(int argc, char** argv) {
         }
     Args args(argc, argv, 2);
     if (cmd == "run") return cmd_run(args, command_line);
+    // Internal: one VM of `run --vmm libvirt` (tools/libvirt_host.h).
+    if (cmd == "libvirt-vm" && argc == 4) return libvirt_vm_main(argv[2], argv[3]);
     if (cmd == "compare") return cmd_compare(args);
     if (cmd == "image") return cmd_image(args);
     if (cmd == "import") return cmd_import(args, command_line);

@@ -11,6 +11,7 @@
 
 #include "kernel/options.h"
 #include "kernel/protocol.h"
+#include "tools/libvirt_host.h"
 
 namespace hvb::tools {
 namespace {
@@ -19,8 +20,9 @@ constexpr size_t kMaxStderr = 16 * 1024;
 
 // QEMU's messages when it stops a guest it cannot run on (it may then sit
 // paused instead of exiting).
+// libvirt's per-VM process (tools/libvirt_vm.cpp) says its own.
 constexpr const char* kVmmStopMessages[] = {"KVM internal error", "emulation failure", "KVM: entry failed",
-                                            "hardware error 0x"};
+                                            "hardware error 0x", kLibvirtStopMessage};
 
 void add_name(std::vector<std::string>& list, const std::string& name) {
     if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
