@@ -236,6 +236,7 @@ private:
         std::vector<std::string> own;  // the tool's own notes (run_context), before the run's
         if (!end.pin_note.empty()) own.push_back(end.pin_note);
         if (!setup_.layout_note.empty()) own.push_back(setup_.layout_note);
+        if (setup_.libvirt) own.push_back(setup_.libvirt->describe());
         info.notes.insert(info.notes.begin(), own.begin(), own.end());
         if (!end.pin_error.empty()) info.notes.push_back("error: --pin: " + end.pin_error);
         end.exit_code = info.exit_code;
