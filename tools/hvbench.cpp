@@ -135,8 +135,7 @@ RunInfo run_context(const RunConfig& cfg, const RunSetup& setup, const std::vect
     info.firmware = cfg.firmware.empty() ? "default" : cfg.firmware;
     if (!pin_plan.note.empty()) info.notes.push_back(pin_plan.note);  // the tool's own, before the run's
     if (!setup.layout_note.empty()) info.notes.push_back(setup.layout_note);
-    if (setup.libvirt) {
-        // The platform is libvirt's host: its name, driver and hypervisor.
+    if (setup.libvirt) {  // the platform is libvirt's host: its name, driver and hypervisor
         info.host_name = setup.libvirt->host_name;
         info.boot = "libvirt-" + setup.libvirt->domain_type + "-pvh";
         info.notes.push_back(setup.libvirt->describe());
@@ -153,9 +152,9 @@ public:
                int64_t tool_start_ms)
         : cfg_(cfg),
           setup_(setup),
-          pinning_(cfg.pin && !setup.libvirt ? std::optional<VmPinning>(std::in_place, setup.pin_plan, setup.scratch + "/qmp.sock",
-                                                       cfg.quiet)
-                           : std::nullopt),
+          pinning_(cfg.pin && !setup.libvirt  // libvirt pins through the domain XML
+                       ? std::optional<VmPinning>(std::in_place, setup.pin_plan, setup.scratch + "/qmp.sock", cfg.quiet)
+                       : std::nullopt),
           log_(log, cfg.verbose),
           files_(cfg.json, cfg.csv, run_context(cfg, setup, command_line), pinning_lines()),
           console_({cfg.quiet, cfg.verbose, cfg.accel, setup.pin_plan.word, tool_start_ms}) {}
@@ -488,8 +487,7 @@ int main(int argc, char** argv) {
         }
     Args args(argc, argv, 2);
     if (cmd == "run") return cmd_run(args, command_line);
-    // Internal: one VM of `run --vmm libvirt` (tools/libvirt_host.h).
-    if (cmd == "libvirt-vm" && argc == 4) return libvirt_vm_main(argv[2], argv[3]);
+    if (cmd == "libvirt-vm" && argc == 4) return libvirt_vm_main(argv[2], argv[3]);  // internal: libvirt_host.h
     if (cmd == "compare") return cmd_compare(args);
     if (cmd == "image") return cmd_image(args);
     if (cmd == "import") return cmd_import(args, command_line);

@@ -57,11 +57,12 @@ kvm)
 crash)
     ( for _ in $(seq 600); do
           d=$(virsh -c "$local_uri" list --name --state-running | grep hvbench | head -1)
-          # Once the kernel measures (its header is out): pause the domain.
-          [[ -n $d ]] && grep -q '"type":"begin"' "$out/output.txt" 2>/dev/null && { virsh -c "$local_uri" suspend "$d"; exit 0; }
+          # Once the kernel measures (the first benchmark has begun): pause the domain.
+          [[ -n $d ]] && grep -q '^\[1/5\]' "$out/output.txt" 2>/dev/null && { virsh -c "$local_uri" suspend "$d"; exit 0; }
           sleep 0.1
       done ) &
-    run --connect "$local_uri" --accel tcg --only cpuid,idle,pushf_popf,rdtsc,ud2 --verbose --json "$out/r.json"
+    # Each benchmark measured for ~2 s: time for the pause to land in one.
+    run --connect "$local_uri" --accel tcg --only cpuid,idle,pushf_popf,rdtsc,ud2 --budget-ms 2000 --json "$out/r.json"
     wait
     [[ $rc -ne 0 && $((rc & 32)) -ne 0 ]] || fail "exit status $rc: expected the crashed bit (32)"
     [[ $(json_count "$out/r.json") -eq 5 ]] || fail "expected 5 benchmarks (the crashed one and the rest, resumed)"
