@@ -53,7 +53,7 @@ TEST(ToolLibvirt, CpuModels) {
     EXPECT_TRUE(has(x, "<model fallback='forbid'>Skylake-Server</model>"));
     EXPECT_TRUE(has(x, "<feature policy='require' name='x2apic'/>"));
     d.cpu_model = "";
-    EXPECT_FALSE(has(libvirt_domain_xml(d), "<cpu"));
+    EXPECT_FALSE(has(libvirt_domain_xml(d), "<cpu mode"));
     d.pin_cpus.clear();
     EXPECT_FALSE(has(libvirt_domain_xml(d), "<cputune>"));
 }
@@ -66,7 +66,8 @@ TEST(ToolLibvirt, DomainXmlForXenIsPvh) {
     EXPECT_TRUE(has(x, "<target type='xen' port='0'/>"));
     EXPECT_FALSE(has(x, "qemu:"));
     EXPECT_FALSE(has(x, "<loader"));
-    EXPECT_FALSE(has(x, "<cpu"));
+    EXPECT_FALSE(has(x, "<cpu mode"));
+    EXPECT_TRUE(has(x, "<cputune>"));  // pinning holds under libxl too
 }
 
 TEST(ToolLibvirt, MemoryMib) {
