@@ -4,8 +4,24 @@ add_library(hvb_tools STATIC
   tools/launch.cpp tools/qmp.cpp tools/timing.cpp tools/run.cpp tools/vm_io.cpp tools/log_import.cpp tools/run_config.cpp tools/run_setup.cpp
   tools/pinning.cpp tools/reporters.cpp tools/results.cpp tools/results_json.cpp tools/results_csv.cpp tools/results_file.cpp tools/aggregate.cpp tools/compare.cpp
   tools/image.cpp tools/catalog.cpp tools/sanitize.cpp tools/safe_output.cpp tools/xen.cpp
-  tools/arm64_hosts.cpp tools/counterparts.cpp)
+  tools/arm64_hosts.cpp tools/counterparts.cpp
+  tools/libvirt_domain.cpp tools/libvirt_launch.cpp tools/run_hosts.cpp)
 target_link_libraries(hvb_tools PUBLIC hvb_host)
+
+# --vmm libvirt: libvirt's C API (Debian libvirt-dev). Without it the tool
+# is built without the mode, and says so when asked for it.
+find_package(PkgConfig QUIET)
+if(PKG_CONFIG_FOUND)
+  pkg_check_modules(LIBVIRT IMPORTED_TARGET libvirt)
+endif()
+if(LIBVIRT_FOUND)
+  target_sources(hvb_tools PRIVATE tools/libvirt_host.cpp tools/libvirt_vm.cpp)
+  target_link_libraries(hvb_tools PUBLIC PkgConfig::LIBVIRT)
+  message(STATUS "hvbench: --vmm libvirt with libvirt ${LIBVIRT_VERSION}")
+else()
+  target_sources(hvb_tools PRIVATE tools/libvirt_none.cpp)
+  message(STATUS "hvbench: libvirt-dev not found: built without --vmm libvirt")
+endif()
 
 # build/hvbench: the host tool (run, compare, image). It finds the kernel
 # images next to itself, so it is built into the top of the build tree.

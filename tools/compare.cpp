@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <map>
 
+#include "tools/sanitize.h"
+
 namespace hvb::tools {
 namespace {
 
@@ -32,19 +34,7 @@ std::string pad(const std::string& s, size_t w, bool right = false) {
     return right ? std::string(w - s.size(), ' ') + s : s + std::string(w - s.size(), ' ');
 }
 
-std::string xml(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += (static_cast<unsigned char>(c) < 0x20 && c != '\n') ? ' ' : c;
-        }
-    }
-    return out;
-}
+std::string xml(const std::string& s) { return xml_text(s); }
 
 const char* kColors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f"};
 

@@ -17,6 +17,7 @@
 #include "tools/compare.h"
 #include "tools/image.h"
 #include "tools/launch.h"
+#include "tools/libvirt_host.h"
 #include "tools/log_import.h"
 #include "tools/pinning.h"
 #include "tools/qmp.h"
@@ -24,6 +25,7 @@
 #include "tools/results.h"
 #include "tools/run.h"
 #include "tools/run_config.h"
+#include "tools/run_hosts.h"
 #include "tools/run_setup.h"
 #include "tools/safe_output.h"
 #include "tools/sanitize.h"
@@ -61,7 +63,7 @@ const char kUsage[] =
     "  --qemu PATH            default qemu-system-x86_64 (qemu-system-aarch64 with --arch aarch64)\n"
     "  --arch x86_64|aarch64  the guest's architecture (default: this host's); aarch64 boots\n"
     "                         build/hvbench-aarch64.img on QEMU's virt machine\n"
-    "  --vmm qemu|xen         xen: the kernel as Xen 4.17's PVH dom0, Xen nested in QEMU (TCG; --memory default 1024M,\n"
+    "  --vmm qemu|xen|libvirt xen: the kernel as Xen 4.17's PVH dom0, Xen nested in QEMU (TCG; --memory default 1024M,\n"
     "                         dom0 256M); Xen comes from Debian's " XEN_PACKAGE " package, fetched once\n"
     "                         into ~/.cache/hvbench/xen ($HVB_XEN_CACHE) with apt-get download, never installed\n"
     "  --guest dom0|pvh|hvm   with --vmm xen: the kernel as Xen's PVH dom0 (default), or as a PVH or HVM domU\n"
@@ -69,6 +71,7 @@ const char kUsage[] =
     "                         cache); hvm boots a GRUB ISO (needs grub-mkrescue; --boot-timeout default 600)\n"
     "  --xen PATH             that Xen image instead (an ELF or its .gz, e.g. /boot/xen-4.17-amd64.gz)\n"
     "  --xen-arg WORD         an extra Xen option, e.g. dom0_mem=512M,max:512M (repeatable; later ones win)\n"
+    "  --connect URI          --vmm libvirt's host (repeatable: hosts in turn, or --parallel-hosts; then compared)\n"
     "  --only LIST, --skip LIST   benchmarks or categories (comma-separated; repeatable)\n"
     "  --iters SPEC           N, or name:N,... (kernel iters=)\n"
     "  --reps N               repetitions in all, spread over the kernel's passes (kernel reps=; default:\n"
@@ -135,6 +138,11 @@ RunInfo run_context(const RunConfig& cfg, const RunSetup& setup, const std::vect
     info.firmware = cfg.firmware.empty() ? "default" : cfg.firmware;
     if (!pin_plan.note.empty()) info.notes.push_back(pin_plan.note);  // the tool's own, before the run's
     if (!setup.layout_note.empty()) info.notes.push_back(setup.layout_note);
+    if (setup.libvirt) {  // the platform is libvirt's host: its name, driver and hypervisor
+        info.host_name = setup.libvirt->host_name;
+        info.boot = "libvirt-" + setup.libvirt->domain_type + "-pvh";
+        info.notes.push_back(setup.libvirt->describe());
+    }
     return info;
 }
 
@@ -147,9 +155,9 @@ public:
                int64_t tool_start_ms)
         : cfg_(cfg),
           setup_(setup),
-          pinning_(cfg.pin ? std::optional<VmPinning>(std::in_place, setup.pin_plan, setup.scratch + "/qmp.sock",
-                                                       cfg.quiet)
-                           : std::nullopt),
+          pinning_(cfg.pin && !setup.libvirt  // libvirt pins through the domain XML
+                       ? std::optional<VmPinning>(std::in_place, setup.pin_plan, setup.scratch + "/qmp.sock", cfg.quiet)
+                       : std::nullopt),
           log_(log, cfg.verbose),
           files_(cfg.json, cfg.csv, run_context(cfg, setup, command_line), pinning_lines()),
           console_({cfg.quiet, cfg.verbose, cfg.accel, setup.pin_plan.word, tool_start_ms}) {}
@@ -230,6 +238,7 @@ private:
         std::vector<std::string> own;  // the tool's own notes (run_context), before the run's
         if (!end.pin_note.empty()) own.push_back(end.pin_note);
         if (!setup_.layout_note.empty()) own.push_back(setup_.layout_note);
+        if (setup_.libvirt) own.push_back(setup_.libvirt->describe());
         info.notes.insert(info.notes.begin(), own.begin(), own.end());
         if (!end.pin_error.empty()) info.notes.push_back("error: --pin: " + end.pin_error);
         end.exit_code = info.exit_code;
@@ -265,6 +274,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     std::string error;
     auto cfg = parse_run_args(args, &error);
     if (!cfg) return usage_error("run: " + error);
+    if (cfg->connect.size() > 1) return run_hosts(*cfg, command_line);
     RunSetup setup;
     if (int code = prepare_run(*cfg, setup, HVB_SOURCE_DIR "/scripts/xen-dom0-image.sh", &error))
         return error.empty() ? code : usage_error(error);
@@ -480,6 +490,7 @@ int main(int argc, char** argv) {
         }
     Args args(argc, argv, 2);
     if (cmd == "run") return cmd_run(args, command_line);
+    if (cmd == "libvirt-vm" && argc == 4) return libvirt_vm_main(argv[2], argv[3]);  // internal: libvirt_host.h
     if (cmd == "compare") return cmd_compare(args);
     if (cmd == "image") return cmd_image(args);
     if (cmd == "import") return cmd_import(args, command_line);

@@ -58,8 +58,12 @@ bool machine_option(Args& args, RunConfig& cfg, std::string& error) {
         cfg.memory = v;
         cfg.memory_given = true;
     } else if (args.option("--vmm", v, error)) {
-        if (v != "qemu" && v != "xen") error = "--vmm must be qemu or xen";
+        if (v != "qemu" && v != "xen" && v != "libvirt") error = "--vmm must be qemu, xen or libvirt";
         cfg.vmm = v;
+    } else if (args.option("--connect", v, error)) {
+        cfg.connect.push_back(v);
+    } else if (args.flag("--parallel-hosts")) {
+        cfg.parallel_hosts = true;
     } else if (args.option("--guest", v, error)) {
         if (v != "dom0" && v != "pvh" && v != "hvm") error = "--guest must be dom0, pvh or hvm";
         cfg.guest = v;
@@ -214,6 +218,15 @@ std::optional<RunConfig> parse_run_args(Args& args, std::string* error) {
         }
     }
     if (cfg.qemu.empty()) cfg.qemu = cfg.arch == "aarch64" ? "qemu-system-aarch64" : "qemu-system-x86_64";
+    if (!cfg.connect.empty() && cfg.vmm != "libvirt") err = "--connect needs --vmm libvirt";
+    else if (cfg.parallel_hosts && cfg.connect.size() < 2) err = "--parallel-hosts needs two or more --connect";
+    else if (cfg.vmm == "libvirt" && cfg.boot != BootPath::pvh) err = "--vmm libvirt boots hvbench.elf: --boot must be pvh";
+    else if (cfg.vmm == "libvirt" && cfg.pin && cfg.connect.size() > 1)
+        err = "--pin with several --connect: each host has its own CPUs (run the hosts one at a time)";
+    if (!err.empty()) {
+        if (error) *error = err;
+        return std::nullopt;
+    }
     return cfg;
 }
 

@@ -80,6 +80,8 @@ struct RunConfig {
     std::vector<std::string> xen_args;    // --xen-arg
     std::string guest = "dom0";           // --guest
     Dom0Image dom0;                       // --guest pvh|hvm: the Linux dom0 that starts the kernel
+    std::vector<std::string> connect;     // --connect URI (--vmm libvirt): one run per host
+    bool parallel_hosts = false;          // --parallel-hosts: the hosts at once, not one after another
 };
 
 // The rest of `hvbench run`'s command line; nullopt with *error (without

@@ -14,6 +14,8 @@
 #include "tools/catalog.h"
 #include "tools/image.h"
 #include "tools/launch.h"
+#include "tools/libvirt_domain.h"
+#include "tools/libvirt_launch.h"
 #include "tools/pinning.h"
 #include "tools/safe_output.h"
 #include "tools/xen.h"
@@ -182,11 +184,13 @@ bool find_images(RunConfig& cli, RunSetup& setup) {
 }
 
 // Firmware: the direct-kernel paths boot fastest through qboot.
+// A remote libvirt host gets QEMU's own (its qboot may not be where ours is).
 bool find_firmware(RunConfig& cli) {
+    bool remote = cli.vmm == "libvirt" && !cli.connect.empty() && libvirt_uri_is_remote(cli.connect.front());
     if (cli.firmware == "default") {
         cli.firmware.clear();
     } else if (cli.firmware.empty()) {
-        if (!is_iso_boot(cli.boot)) cli.firmware = find_direct_boot_firmware();
+        if (!is_iso_boot(cli.boot) && !remote) cli.firmware = find_direct_boot_firmware();
     } else if (!file_exists(cli.firmware)) {
         fprintf(stderr, "hvbench: firmware %s not found\n", cli.firmware.c_str());
         return false;
@@ -250,7 +254,7 @@ bool read_catalog(RunConfig& cli, const RunSetup& setup) {
 
 // A scratch directory for the QMP socket and per-VM ISOs.
 bool make_scratch(const RunConfig& cli, RunSetup& setup) {
-    if (cli.pin || setup.build_isos || cli.guest != "dom0") {
+    if (cli.pin || setup.build_isos || cli.guest != "dom0" || cli.vmm == "libvirt") {
         char tmpl[] = "/tmp/hvbench.XXXXXX";
         if (!mkdtemp(tmpl)) {
             perror("hvbench: mkdtemp");
@@ -309,7 +313,13 @@ int prepare_run(RunConfig& cli, RunSetup& setup, const std::string& dom0_script,
         *usage = "run: --xen, --xen-arg and --guest need --vmm xen";
         return kExitIncomplete;
     }
-    if (!choose_accel(cli) || !find_images(cli, setup)) return kExitIncomplete;
+    bool libvirt = cli.vmm == "libvirt";
+    if (!(libvirt ? find_images(cli, setup) && prepare_libvirt(cli, setup) : choose_accel(cli) && find_images(cli, setup)))
+        return kExitIncomplete;
+    if (libvirt) {
+        cli.vmm_aslr = true;
+        setup.layout_note = "libvirt's daemon starts the VMM: its address-space layout is the daemon's (randomized)";
+    }
     // A fixed VMM layout where this process may ask for one; else the run
     // goes on randomized, and says so (the results' context too).
     if (!cli.vmm_aslr)
@@ -323,12 +333,15 @@ int prepare_run(RunConfig& cli, RunSetup& setup, const std::string& dom0_script,
     // run, unless the host has a single CPU to give.
     if (cli.smp == 0) cli.smp = allowed_host_cpus().size() >= 2 ? 2 : 1;
     if (!find_firmware(cli) || !plan_run_pinning(cli, setup) || !check_run_outputs(cli, setup, usage) ||
-        !read_catalog(cli, setup) || !make_scratch(cli, setup))
+        !read_catalog(cli, setup) || !make_scratch(cli, setup)) {
+        remove_scratch(setup);
         return kExitIncomplete;
+    }
     return 0;
 }
 
 VmLauncher run_launcher(const RunConfig& cli, const RunSetup& setup, VmPinning* pinning) {
+    if (setup.libvirt) return libvirt_launcher(cli, setup);
     VmLauncher launcher;
     launcher.cpu_models = cli.cpu.empty() ? cpu_models_for(cli.accel, cli.arch) : std::vector<std::string>{cli.cpu};
     launcher.layout = cli.vmm_aslr ? AddressLayout::randomized : AddressLayout::fixed;
@@ -349,6 +362,7 @@ VmLauncher run_launcher(const RunConfig& cli, const RunSetup& setup, VmPinning* 
 }
 
 void remove_scratch(const RunSetup& setup) {
+    if (setup.libvirt) libvirt_release(*setup.libvirt);
     if (setup.scratch.empty()) return;
     std::error_code ec;
     std::filesystem::remove_all(setup.scratch, ec);

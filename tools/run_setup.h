@@ -5,8 +5,10 @@
 // then the VmLauncher that turns each VM's plan into a QEMU command.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "tools/libvirt_host.h"
 #include "tools/qmp.h"
 #include "tools/run.h"
 #include "tools/run_config.h"
@@ -22,6 +24,7 @@ struct RunSetup {
     PinPlan pin_plan;         // word "none" without --pin
     std::string scratch;      // QMP socket, per-VM ISOs and initrds; "" if none is needed
     std::string layout_note;  // why the VMM's layout is randomized without --vmm-aslr; "" if it is not
+    std::optional<LibvirtHost> libvirt;  // --vmm libvirt: the host and the kernel's path there
 };
 
 // Completes `cfg` from the host and fills `setup`. 0 when the run can
@@ -35,7 +38,7 @@ int prepare_run(RunConfig& cfg, RunSetup& setup, const std::string& dom0_script,
 // null without --pin), and the scratch files removed after each VM.
 VmLauncher run_launcher(const RunConfig& cfg, const RunSetup& setup, VmPinning* pinning);
 
-// Removes the scratch directory, if any.
+// Removes the scratch directory, if any, and what was uploaded to a libvirt host.
 void remove_scratch(const RunSetup& setup);
 
 // A regular file at `path`.

@@ -9,6 +9,7 @@
 #include <deque>
 
 #include "kernel/protocol.h"
+#include "tools/libvirt_host.h"
 #include "tools/run.h"
 
 namespace hvb::tools {
@@ -18,8 +19,9 @@ constexpr size_t kMaxStderr = 16 * 1024;
 
 // QEMU's messages when it stops a guest it cannot run on (it may then sit
 // paused instead of exiting).
+// libvirt's per-VM process (tools/libvirt_vm.cpp) says its own.
 constexpr const char* kVmmStopMessages[] = {"KVM internal error", "emulation failure", "KVM: entry failed",
-                                            "hardware error 0x"};
+                                            "hardware error 0x", kLibvirtStopMessage};
 
 // The last lines of both of the VMM's streams in arrival order.
 class Tail {
