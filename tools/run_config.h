@@ -48,6 +48,8 @@ struct RunConfig {
     std::string json, csv, label, log;
     bool verbose = false, quiet = false;
     unsigned runs = 1;  // --runs: whole-suite runs in fresh VMs, aggregated (tools/aggregate.h)
+    bool runs_given = false;  // --runs N (N >= 1): that many whole runs instead of launches that agree
+    bool quick = false;       // --quick: one launch (no second VM to agree with, tools/agreement.h)
     bool memory_given = false, boot_timeout_given = false;
     std::string vmm = "qemu";             // --vmm
     std::string xen_given, xen;           // --xen; the image used (tools/xen.h ensure_xen)
@@ -55,6 +57,11 @@ struct RunConfig {
     std::string guest = "dom0";           // --guest
     Dom0Image dom0;                       // --guest pvh|hvm: the Linux dom0 that starts the kernel
 };
+
+// Whether the run is the default one of launches that agree
+// (tools/agreement.h): not with --quick or --runs, nor where a launch takes
+// minutes (--linearity; Xen).
+bool agreeing_launches(const RunConfig& cfg);
 
 // The rest of `hvbench run`'s command line; nullopt with *error (without
 // the "run: " its usage message adds) on the first bad argument.
