@@ -1,6 +1,6 @@
 # cmake/tools.cmake — host programs and the library they share.
 add_library(hvb_tools STATIC
-  tools/json.cpp tools/records.cpp
+  tools/json.cpp tools/records.cpp tools/reference.cpp
   tools/launch.cpp tools/qmp.cpp tools/timing.cpp tools/run.cpp tools/log_import.cpp tools/run_config.cpp tools/run_setup.cpp
   tools/pinning.cpp tools/reporters.cpp tools/results.cpp tools/aggregate.cpp tools/agreement.cpp tools/compare.cpp
   tools/image.cpp tools/catalog.cpp tools/sanitize.cpp tools/safe_output.cpp tools/usage.cpp tools/xen.cpp)

@@ -226,8 +226,8 @@ std::optional<NextLaunch> next_launch(const std::vector<Launch>& launches, const
 
 namespace {
 std::string pace_note(const Launch& l, size_t k) {
-    std::string text = launch_name(k) + ": " + std::to_string(l.results.size()) + " benchmarks in " +
-                       fixed1(int64_t(l.seconds * 10 + 0.5)) + " s";
+    std::string text = launch_name(k) + ": " + std::to_string(l.results.size()) + " benchmarks (" +
+                       fixed1(int64_t(l.seconds * 10 + 0.5)) + " s)";
     if (l.pace.timer_milli)
         text += ", timer call " + milli_text(*l.pace.timer_milli) + " cycles, empty loop " +
                 milli_text(l.pace.empty_loop_milli.value_or(0)) + " per iteration (yardstick medians)";
@@ -251,6 +251,7 @@ AgreedRun run_launches(const RunSettings& base, const std::function<AggregatePol
         l.only = s.only != first.only ? s.only : std::vector<std::string>{};
         l.pace = launch_pace(r.yardstick_timer_milli, r.yardstick_empty_loop_milli);
         bool stop = r.interrupted || !r.fatal.empty() || (base.interrupted && *base.interrupted);
+        out.paces.push_back(l.pace);
         launches.push_back(std::move(l));
         out.reports.push_back(std::move(r));
         out.agreement = agree_launches(launches, policy());

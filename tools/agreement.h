@@ -108,6 +108,7 @@ std::optional<NextLaunch> next_launch(const std::vector<Launch>& launches, const
 struct AgreedRun {
     std::vector<RunReport> reports;
     Agreement agreement;
+    std::vector<LaunchPace> paces;  // each launch's, in order
 };
 AgreedRun run_launches(const RunSettings& base, const std::function<AggregatePolicy()>& policy,
                        const std::function<RunReport(const RunSettings&, size_t k, double* seconds)>& launch);

@@ -21,6 +21,7 @@
 #include "tools/log_import.h"
 #include "tools/pinning.h"
 #include "tools/qmp.h"
+#include "tools/reference.h"
 #include "tools/reporters.h"
 #include "tools/results.h"
 #include "tools/run.h"
@@ -152,7 +153,24 @@ private:
         files_.start_run();
         RunReport rep = merge_reports(reports_, a.agreement.results);
         rep.notes.insert(rep.notes.end(), a.agreement.notes.begin(), a.agreement.notes.end());
+        if (!cfg_.no_reference && rep.header) check_reference(rep, a.paces);
         return rep;
+    }
+
+    // The per-host pace reference (tools/reference.h): a run slow in every
+    // launch is flagged; a faster one lowers the reference.
+    void check_reference(RunReport& rep, const std::vector<LaunchPace>& paces) {
+        std::string path = reference_path(cfg_.accel), error;
+        std::optional<PaceReference> ref = read_reference(path, &error);
+        PaceReference here{host_name(), cfg_.accel, rep.header->cpu_model, 0, 0, iso_date(),
+                           "hvbench run, kernel options '" + rep.header->cmdline + "'"};
+        ReferenceVerdict v = judge_reference(ref, path, paces, here);
+        if (!v.slow_cause.empty()) flag_established(rep.results, v.slow_cause);
+        if (v.updated && !write_reference(path, *v.updated, &error)) v.notes.push_back("pace reference: " + error);
+        for (const auto& n : v.notes) {
+            rep.notes.push_back(n);
+            if (!cfg_.quiet) console_.say(n);
+        }
     }
 
     // --runs N: the whole suite N times over, each in fresh VMs; the results

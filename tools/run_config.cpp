@@ -94,6 +94,8 @@ bool run_option(Args& args, RunConfig& cfg, std::string& error) {
         cfg.runs_given = true;
     } else if (args.flag("--quick")) {
         cfg.quick = true;
+    } else if (args.flag("--no-reference")) {
+        cfg.no_reference = true;
     } else if (args.flag("--pin")) {
         cfg.pin = true;
     } else if (args.flag("--vmm-aslr")) {

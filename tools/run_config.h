@@ -50,6 +50,7 @@ struct RunConfig {
     unsigned runs = 1;  // --runs: whole-suite runs in fresh VMs, aggregated (tools/aggregate.h)
     bool runs_given = false;  // --runs N (N >= 1): that many whole runs instead of launches that agree
     bool quick = false;       // --quick: one launch (no second VM to agree with, tools/agreement.h)
+    bool no_reference = false;  // --no-reference: the per-host pace reference (tools/reference.h) ignored
     bool memory_given = false, boot_timeout_given = false;
     std::string vmm = "qemu";             // --vmm
     std::string xen_given, xen;           // --xen; the image used (tools/xen.h ensure_xen)

@@ -8,6 +8,7 @@
 
 #include "tools/agreement.h"
 #include "tools/records.h"
+#include "tools/reference.h"
 
 namespace {
 
@@ -257,7 +258,7 @@ TEST(ToolAgreement, RunLaunchesStopsWhenTheLaunchesAgree) {
     // and launch 3 would be past the budget (1 + 1.5 + 1.0 > 3.1 x 1).
     EXPECT_TRUE(Find(run.agreement, "zz")->is_noisy());
     ASSERT_FALSE(run.agreement.notes.empty());
-    EXPECT_EQ(run.agreement.notes[0], "launch 1: 2 benchmarks in 1.0 s");
+    EXPECT_EQ(run.agreement.notes[0], "launch 1: 2 benchmarks (1.0 s)");
 }
 
 TEST(ToolAgreement, ABudgetTheUserGaveIsKept) {
@@ -286,6 +287,77 @@ TEST(ToolAgreement, YardsticksAreReadIntoTheLaunchPace) {
     EXPECT_EQ(p.timer_milli, 93000);
     EXPECT_EQ(p.empty_loop_milli, 2200);
     EXPECT_FALSE(launch_pace({}, {}).timer_milli);
+}
+
+}  // namespace
+
+// The per-host pace reference (tools/reference.h): an invocation slow in
+// every launch, which launches that agree cannot see.
+namespace {
+
+using hvb::tools::judge_reference;
+using hvb::tools::PaceReference;
+
+PaceReference Here() { return {"host", "tcg", "QEMU TCG CPU", 0, 0, "2026-12-07T13:00:00+00:00", "test"}; }
+
+LaunchPace Pace(int64_t loop) { return {91000, loop}; }
+
+TEST(ToolReference, AbsentIsWrittenFromTheCheapestLaunch) {
+    auto v = judge_reference(std::nullopt, "/r.json", {Pace(2000), Pace(1290)}, Here());
+    ASSERT_TRUE(v.updated);
+    EXPECT_EQ(v.updated->empty_loop_milli, 1290);
+    EXPECT_TRUE(v.slow_cause.empty());
+    ASSERT_EQ(v.notes.size(), 1u);
+    EXPECT_EQ(v.notes[0], "no pace reference yet: /r.json written with this run's empty loop 1.290 cycles");
+}
+
+TEST(ToolReference, EveryLaunchSlowIsFlaggedAndTheReferenceIsNamed) {
+    PaceReference ref = Here();
+    ref.empty_loop_milli = 1290;
+    // The 2026-12-07 loaded batch: invocations whose launches all ran at an
+    // empty loop of 1.8-2.3 cycles against 1.25-1.3 in the fast ones.
+    auto v = judge_reference(ref, "/r.json", {Pace(2000), Pace(1990)}, Here());
+    EXPECT_EQ(v.slow_cause, "host in a slow phase: empty loop 1.54x its reference (/r.json, 2026-12-07T13:00:00+00:00) "
+                            "in every launch");
+    EXPECT_FALSE(v.updated);
+    EXPECT_NE(v.notes[0].find("2026-12-07T13:00:00+00:00, test"), std::string::npos) << v.notes[0];
+    // One fast launch: not slow throughout (the agreement judges it).
+    v = judge_reference(ref, "/r.json", {Pace(2000), Pace(1300)}, Here());
+    EXPECT_TRUE(v.slow_cause.empty());
+    // Faster than the reference: lowered.
+    v = judge_reference(ref, "/r.json", {Pace(1250)}, Here());
+    ASSERT_TRUE(v.updated);
+    EXPECT_EQ(v.updated->empty_loop_milli, 1250);
+    // Another CPU model's reference is replaced, not used.
+    ref.cpu_model = "other";
+    v = judge_reference(ref, "/r.json", {Pace(5000)}, Here());
+    EXPECT_TRUE(v.slow_cause.empty());
+    ASSERT_TRUE(v.updated);
+    // No yardsticks: nothing said.
+    EXPECT_TRUE(judge_reference(ref, "/r.json", {LaunchPace{}}, Here()).notes.empty());
+}
+
+TEST(ToolReference, FileRoundTripAndFlagging) {
+    std::string path = ::testing::TempDir() + "/hvb-ref-test/reference-tcg.json";
+    PaceReference ref = Here();
+    ref.empty_loop_milli = 1290;
+    ref.timer_milli = 21000;
+    std::string error;
+    ASSERT_TRUE(hvb::tools::write_reference(path, ref, &error)) << error;
+    auto back = hvb::tools::read_reference(path, &error);
+    ASSERT_TRUE(back) << error;
+    EXPECT_EQ(back->empty_loop_milli, 1290);
+    EXPECT_EQ(back->date, ref.date);
+    EXPECT_EQ(back->cpu_model, ref.cpu_model);
+    ASSERT_TRUE(hvb::tools::write_text_file(path, "{}", &error));
+    EXPECT_FALSE(hvb::tools::read_reference(path, &error));
+    EXPECT_NE(error.find("not an hvbench pace reference"), std::string::npos);
+    std::vector<BenchResult> results = {Res("a", 1000), Res("b", 1000, 2000, true), Crashed("c")};
+    results[1].noisy_cause = "own";
+    hvb::tools::flag_established(results, "slow");
+    EXPECT_EQ(results[0].noisy_cause, "slow");
+    EXPECT_EQ(results[1].noisy_cause, "own");
+    EXPECT_FALSE(results[2].is_noisy());
 }
 
 }  // namespace
