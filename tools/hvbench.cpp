@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tools/aggregate.h"
+#include "tools/agreement.h"
 #include "tools/catalog.h"
 #include "tools/compare.h"
 #include "tools/image.h"
@@ -21,6 +22,7 @@
 #include "tools/log_import.h"
 #include "tools/pinning.h"
 #include "tools/qmp.h"
+#include "tools/reference.h"
 #include "tools/reporters.h"
 #include "tools/results.h"
 #include "tools/run.h"
@@ -30,6 +32,7 @@
 #include "tools/safe_output.h"
 #include "tools/sanitize.h"
 #include "tools/timing.h"
+#include "tools/usage.h"
 #include "tools/xen.h"
 
 namespace {
@@ -41,72 +44,6 @@ constexpr int kUsageError = kExitIncomplete;
 volatile std::sig_atomic_t g_interrupted = 0;
 
 void on_signal(int) { g_interrupted = 1; }
-
-#define XEN_PACKAGE "xen-hypervisor-4.17-amd64"
-static_assert(std::string_view(XEN_PACKAGE) == kXenPackage);
-const char kUsage[] =
-    "usage: hvbench run [options]          run the suite in a VM, resuming after crashes\n"
-    "       hvbench compare A.json B.json ... [--baseline N.json] [--chart FILE.svg|.html]\n"
-    "       hvbench image [--output FILE] [kernel options]   GRUB ISO (BIOS + UEFI) and menu entry\n"
-    "       hvbench import LOG|- [--json FILE] [--csv FILE] [--label NAME]   results from a captured serial log\n"
-    "       hvbench help\n"
-    "\n"
-    "run options:\n"
-    "  --accel kvm|tcg        default: kvm when /dev/kvm is usable, else tcg\n"
-    "  --cpu MODEL            default: the first of host, host,-arch-capabilities, max that QEMU accepts (tcg: max)\n"
-    "  --smp N                vCPUs (default 2, or 1 on a single-CPU host; the IPI benchmarks need 2)\n"
-    "  --memory SIZE          guest RAM (default 256M)\n"
-    "  --boot pvh|mb1|iso-bios|iso-uefi   default pvh\n"
-    "  --kernel PATH          hvbench.elf (hvbench32.elf for mb1; an .elf or .iso for iso-*); default: next to this program\n"
-    "  --firmware PATH|default   -bios: pvh/mb1 default qboot (/usr/share/qemu/qboot.rom) when present, else\n"
-    "                         SeaBIOS; iso-uefi default OVMF.fd from the usual places; \"default\": QEMU's own (SeaBIOS)\n"
-    "  --qemu PATH            default qemu-system-x86_64 (qemu-system-aarch64 with --arch aarch64)\n"
-    "  --arch x86_64|aarch64  the guest's architecture (default: this host's); aarch64 boots\n"
-    "                         build/hvbench-aarch64.img on QEMU's virt machine\n"
-    "  --vmm qemu|xen|libvirt xen: the kernel as Xen 4.17's PVH dom0, Xen nested in QEMU (TCG; --memory default 1024M,\n"
-    "                         dom0 256M); Xen comes from Debian's " XEN_PACKAGE " package, fetched once\n"
-    "                         into ~/.cache/hvbench/xen ($HVB_XEN_CACHE) with apt-get download, never installed\n"
-    "  --guest dom0|pvh|hvm   with --vmm xen: the kernel as Xen's PVH dom0 (default), or as a PVH or HVM domU\n"
-    "                         started by xl in a Linux PV dom0 (scripts/xen-dom0-image.sh builds it once into the\n"
-    "                         cache); hvm boots a GRUB ISO (needs grub-mkrescue; --boot-timeout default 600)\n"
-    "  --xen PATH             that Xen image instead (an ELF or its .gz, e.g. /boot/xen-4.17-amd64.gz)\n"
-    "  --xen-arg WORD         an extra Xen option, e.g. dom0_mem=512M,max:512M (repeatable; later ones win)\n"
-    "  --connect URI          --vmm libvirt's host (repeatable: hosts in turn, or --parallel-hosts; then compared)\n"
-    "  --only LIST, --skip LIST   benchmarks or categories (comma-separated; repeatable)\n"
-    "  --iters SPEC           N, or name:N,... (kernel iters=)\n"
-    "  --reps N               repetitions in all, spread over the kernel's passes (kernel reps=; default:\n"
-    "                         adaptive, each pass a fifth of the budget)\n"
-    "  --budget-ms N          per-benchmark time budget over all passes, 1..600000 ms (kernel budget=)\n"
-    "  --target P%            precision target, e.g. 1% or 0.5%: the headline established within 3x it, as\n"
-    "                         --runs' agreement between runs; a second look within 2x it (kernel target=)\n"
-    "  --linearity            also time each benchmark at 10N and 100N iterations and print a linearity table\n"
-    "  --runs N               run the whole suite N times, each in fresh VMs, and report per benchmark the lowest\n"
-    "                         run's headline (the p10 of N), their range, and noisy unless another run agrees\n"
-    "                         (default 1)\n"
-    "  --timer rdtsc|rdtscp   the kernel's timer\n"
-    "  --kernel-arg WORD      any other kernel option, e.g. apic=xapic or mem_hot.working_set=64M (repeatable)\n"
-    "  --timing internal|external   external: the host also times each loop from the kernel's marker bytes\n"
-    "  --pin                  each vCPU on a host CPU of its own, QEMU's other threads on the remaining CPUs\n"
-    "                         (needs vCPUs + 1 host CPUs; with fewer, pins what it can and says so)\n"
-    "  --pin-cpus LIST        use these host CPUs, e.g. 2,3 or 4-7 (vCPUs take the first ones)\n"
-    "  --vmm-aslr             the VMM keeps its randomized address-space layout (default: each VM's QEMU has\n"
-    "                         the same layout, so its own code does not move between VMs; docs/measurement.md)\n"
-    "  --timeout SECONDS      per benchmark: no output for this long means it hung (default 300)\n"
-    "  --boot-timeout SECONDS no platform header this long after start means the boot hung (default 240)\n"
-    "  --json FILE, --csv FILE    results files (rewritten after every result)\n"
-    "  --label NAME           the platform's name in comparisons (default: the accelerator)\n"
-    "  --log FILE             everything the VMM wrote, all VMs\n"
-    "  --verbose              echo the guest's console and the VMM commands\n"
-    "  --quiet                no progress lines\n"
-    "\n"
-    "compare: --baseline FILE (default: the first file), --chart FILE.svg|FILE.html, --title TEXT\n"
-    "image:   --output FILE (default build/hvbench.iso), --kernel ELF, --grub-path PATH (as GRUB sees the\n"
-    "         kernel, default /boot/hvbench.elf), and --only/--skip/--iters/--reps/--budget-ms/--target/\n"
-    "         --linearity/--timer/--kernel-arg\n"
-    "\n"
-    "exit status (run): 0 all ran; bits 1 a benchmark faulted, 2 one timed out or hung, 4 bad kernel\n"
-    "options, 8 kernel fatal error, 16 boot self-check failed, 32 a benchmark crashed its VM, 64 the\n"
-    "suite could not be run to its end (or bad usage).\n";
 
 int usage_error(const std::string& msg) {
     fprintf(stderr, "hvbench: %s\n\n%s", msg.c_str(), kUsage);
@@ -195,21 +132,62 @@ private:
             if (auto err = pinning_->sweep(now_ms())) console_.say("error: --pin: " + *err);
     }
 
+    // One whole run (one launch) in fresh VMs with these settings.
+    RunReport one_run(const RunSettings& settings, const VmLauncher& launcher) {
+        files_.start_run();
+        console_.start_run();
+        RunReport r = run_suite(settings, launcher, [this](const RunEvent& e) { on_event(e); });
+        for (auto& b : r.results) b.vm += vm_offset_;
+        vm_offset_ += r.vms;
+        files_.end_run(r.results);
+        reports_.push_back(r);
+        return r;
+    }
+
+    // The default: launches of fresh VMs until they agree (tools/agreement.h).
+    RunReport run_agreeing(const VmLauncher& launcher) {
+        AgreedRun a = run_launches(cfg_.settings, [this] { return files_.policy(); },
+                                   [&](const RunSettings& s, size_t k, double* seconds) {
+                                       if (k > 1 && !cfg_.quiet)
+                                           console_.say("launch " + std::to_string(k) + ": " +
+                                                        (s.only.empty() ? std::string("the suite again, fresh VMs")
+                                                                        : join(s.only, ",")));
+                                       int64_t start = now_ms();
+                                       RunReport r = one_run(s, launcher);
+                                       *seconds = double(now_ms() - start) / 1000.0;
+                                       return r;
+                                   });
+        files_.start_run();
+        RunReport rep = merge_reports(reports_, a.agreement.results);
+        rep.notes.insert(rep.notes.end(), a.agreement.notes.begin(), a.agreement.notes.end());
+        if (!cfg_.no_reference && rep.header) check_reference(rep, a.paces);
+        return rep;
+    }
+
+    // The per-host pace reference (tools/reference.h): a run slow in every
+    // launch is flagged; a faster one lowers the reference.
+    void check_reference(RunReport& rep, const std::vector<LaunchPace>& paces) {
+        std::string path = reference_path(cfg_.accel), error;
+        std::optional<PaceReference> ref = read_reference(path, &error);
+        PaceReference here{host_name(), cfg_.accel, rep.header->cpu_model, 0, 0, iso_date(),
+                           "hvbench run, kernel options '" + rep.header->cmdline + "'"};
+        ReferenceVerdict v = judge_reference(ref, path, paces, here);
+        if (!v.slow_cause.empty()) flag_established(rep.results, v.slow_cause);
+        if (v.updated && !write_reference(path, *v.updated, &error)) v.notes.push_back("pace reference: " + error);
+        for (const auto& n : v.notes) {
+            rep.notes.push_back(n);
+            if (!cfg_.quiet) console_.say(n);
+        }
+    }
+
     // --runs N: the whole suite N times over, each in fresh VMs; the results
     // files hold the aggregate of every run so far (tools/aggregate.h).
     RunReport run_all(const VmLauncher& launcher) {
-        ProgressFn progress = [this](const RunEvent& e) { on_event(e); };
+        if (agreeing_launches(cfg_)) return run_agreeing(launcher);
         std::vector<std::vector<BenchResult>> finished_runs;
         for (unsigned k = 1; k <= cfg_.runs; ++k) {
             if (cfg_.runs > 1 && !cfg_.quiet) console_.say("run " + std::to_string(k) + " of " + std::to_string(cfg_.runs));
-            files_.start_run();
-            console_.start_run();
-            RunReport r = run_suite(cfg_.settings, launcher, progress);
-            for (auto& b : r.results) b.vm += vm_offset_;
-            vm_offset_ += r.vms;
-            files_.end_run(r.results);
-            finished_runs.push_back(r.results);
-            reports_.push_back(std::move(r));
+            finished_runs.push_back(one_run(cfg_.settings, launcher).results);
             const RunReport& last = reports_.back();
             if (last.interrupted || g_interrupted || !last.fatal.empty()) break;
         }
@@ -231,7 +209,7 @@ private:
         RunInfo& info = files_.info();
         fill_info(info, rep);
         RunEnd end{rep};
-        end.runs = unsigned(reports_.size());
+        end.runs = agreeing_launches(cfg_) ? 1 : unsigned(reports_.size());  // the table's interval column
         end.external = cfg_.settings.external_timing;
         end.pin_note = setup_.pin_plan.note;
         end.pin_error = pinning_ ? pinning_->error() : "";

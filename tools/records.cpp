@@ -426,6 +426,12 @@ void RunLogReader::record(std::string_view body) {
         ++log_.pass_records;
     } else if (*type == kRecordYardstick) {
         ++log_.yardstick_records;
+        auto timer = json->get_milli("timer_cycles");
+        auto loop = json->get_milli("empty_loop_cycles");
+        if (timer && loop && log_.yardstick_timer_milli.size() < kMaxResultsPerHeader) {
+            log_.yardstick_timer_milli.push_back(*timer);
+            log_.yardstick_empty_loop_milli.push_back(*loop);
+        }
     } else if (*type == kRecordError) {
         if (auto message = json->get_string("message")) {
             if (log_.errors.size() < kMaxResultsPerHeader) log_.errors.push_back(*message);

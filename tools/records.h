@@ -106,6 +106,9 @@ struct RunLog {
     // pass and yardstick records (the suite's passes, kernel/record.h):
     // counted; the kernel's result records carry what they add up to.
     size_t pass_records = 0, yardstick_records = 0;
+    // Each yardstick's timer call and empty loop per iteration (millicycles),
+    // in stream order: the VM's pace (tools/agreement.h LaunchPace).
+    std::vector<int64_t> yardstick_timer_milli, yardstick_empty_loop_milli;
     std::vector<std::string> begun;  // names from begin records, in order
     std::vector<size_t> begun_lines;  // the line of each begin record
     std::vector<ResultInfo> results;

@@ -308,6 +308,11 @@ private:
     Next account(const VmPlan& plan, const VmOutcome& out) {
         const RunLog& log = out.stream.log();
         rep_.markers += out.stream.markers();
+        rep_.yardstick_timer_milli.insert(rep_.yardstick_timer_milli.end(), log.yardstick_timer_milli.begin(),
+                                          log.yardstick_timer_milli.end());
+        rep_.yardstick_empty_loop_milli.insert(rep_.yardstick_empty_loop_milli.end(),
+                                               log.yardstick_empty_loop_milli.begin(),
+                                               log.yardstick_empty_loop_milli.end());
         for (const auto& e : log.errors) add_name(rep_.kernel_errors, e);
         for (const auto& pr : log.problems) rep_.problems.push_back("VM " + std::to_string(plan.number) + ": " + pr);
         if (log.end) rep_.kernel_exit_bits |= log.end->exit_code;

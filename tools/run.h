@@ -122,6 +122,8 @@ struct RunReport {
     size_t markers = 0;                // timing markers seen (external timing)
     int merged_exit_bits = 0;          // tools/aggregate.h merge_reports: the runs' own exit codes
     size_t unreadable_results = 0;     // result records that could not be read (import: left out, named in problems)
+    // Every VM's yardstick records (RunLog), in order: the run's pace.
+    std::vector<int64_t> yardstick_timer_milli, yardstick_empty_loop_milli;
     int exit_code() const;
     const BenchResult* find(std::string_view name) const;
 };

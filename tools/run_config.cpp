@@ -100,6 +100,11 @@ bool run_option(Args& args, RunConfig& cfg, std::string& error) {
         cfg.settings.external_timing = v == "external";
     } else if (args.option("--runs", v, error)) {
         if (!parse_positive(v, 100, cfg.runs)) error = "--runs needs 1..100";
+        cfg.runs_given = true;
+    } else if (args.flag("--quick")) {
+        cfg.quick = true;
+    } else if (args.flag("--no-reference")) {
+        cfg.no_reference = true;
     } else if (args.flag("--pin")) {
         cfg.pin = true;
     } else if (args.flag("--vmm-aslr")) {
@@ -135,6 +140,12 @@ bool run_option(Args& args, RunConfig& cfg, std::string& error) {
 }
 
 }  // namespace
+
+bool agreeing_launches(const RunConfig& cfg) {
+    const auto& k = cfg.settings.kernel_args;
+    return !cfg.quick && !cfg.runs_given && cfg.vmm != "xen" &&
+           std::find(k.begin(), k.end(), "linearity=1") == k.end();
+}
 
 Args::Args(int argc, char** argv, int first) {
     for (int i = first; i < argc; ++i) args_.push_back(argv[i]);

@@ -74,6 +74,9 @@ struct RunConfig {
     std::string json, csv, label, log;
     bool verbose = false, quiet = false;
     unsigned runs = 1;  // --runs: whole-suite runs in fresh VMs, aggregated (tools/aggregate.h)
+    bool runs_given = false;  // --runs N (N >= 1): that many whole runs instead of launches that agree
+    bool quick = false;       // --quick: one launch (no second VM to agree with, tools/agreement.h)
+    bool no_reference = false;  // --no-reference: the per-host pace reference (tools/reference.h) ignored
     bool memory_given = false, boot_timeout_given = false;
     std::string vmm = "qemu";             // --vmm
     std::string xen_given, xen;           // --xen; the image used (tools/xen.h ensure_xen)
@@ -83,6 +86,11 @@ struct RunConfig {
     std::vector<std::string> connect;     // --connect URI (--vmm libvirt): one run per host
     bool parallel_hosts = false;          // --parallel-hosts: the hosts at once, not one after another
 };
+
+// Whether the run is the default one of launches that agree
+// (tools/agreement.h): not with --quick or --runs, nor where a launch takes
+// minutes (--linearity; Xen).
+bool agreeing_launches(const RunConfig& cfg);
 
 // The rest of `hvbench run`'s command line; nullopt with *error (without
 // the "run: " its usage message adds) on the first bad argument.

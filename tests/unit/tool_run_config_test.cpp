@@ -35,6 +35,22 @@ TEST(ToolRunConfig, Defaults) {
     EXPECT_FALSE(c->boot_timeout_given);
 }
 
+// The default run is launches that agree (tools/agreement.h); --quick,
+// --runs, --linearity and Xen make it one launch (or --runs' N).
+TEST(ToolRunConfig, AgreeingLaunchesByDefault) {
+    EXPECT_TRUE(agreeing_launches(*parse({})));
+    EXPECT_TRUE(agreeing_launches(*parse({"--budget-ms", "100", "--only", "cpuid"})));
+    auto q = parse({"--quick"});
+    ASSERT_TRUE(q);
+    EXPECT_TRUE(q->quick);
+    EXPECT_FALSE(agreeing_launches(*q));
+    auto r = parse({"--runs", "1"});
+    EXPECT_TRUE(r->runs_given);
+    EXPECT_FALSE(agreeing_launches(*r));
+    EXPECT_FALSE(agreeing_launches(*parse({"--linearity"})));
+    EXPECT_FALSE(agreeing_launches(*parse({"--vmm", "xen"})));
+}
+
 // --guest takes the three Xen guests; a given --boot-timeout is marked so
 // that --guest hvm's longer default (tools/run_setup.cpp) does not replace it.
 TEST(ToolRunConfig, XenGuests) {
