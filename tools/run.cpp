@@ -136,19 +136,6 @@ std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vecto
     return line;
 }
 
-std::optional<std::string> target_option(std::string_view text) {
-    std::string v(text);
-    if (!v.empty() && v.back() == '%') v.pop_back();
-    size_t dot = v.find('.');
-    std::string whole = v.substr(0, dot), frac = dot == std::string::npos ? "" : v.substr(dot + 1);
-    if (whole.empty() || whole.size() > 3 || whole.find_first_not_of("0123456789") != std::string::npos)
-        return std::nullopt;
-    if (dot != std::string::npos && (frac.size() != 1 || frac[0] < '0' || frac[0] > '9')) return std::nullopt;
-    unsigned permille = unsigned(std::stoul(whole)) * 10 + (frac.empty() ? 0 : unsigned(frac[0] - '0'));
-    if (permille == 0 || permille > 1000) return std::nullopt;
-    return v + "%";
-}
-
 bool vmm_stop_report_complete(std::string_view err) {
     size_t stop = std::string_view::npos;
     for (const char* m : kVmmStopMessages) stop = std::min(stop, err.find(m));

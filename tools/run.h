@@ -76,11 +76,6 @@ std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vecto
                                           const std::string& timer, const std::string& only_one = "",
                                           std::string* error = nullptr);
 
-// The kernel's target= value for `hvbench run --target`: "1%", "0.5%" or "2"
-// (a percentage, at most one decimal: the kernel keeps permille) gives "1%",
-// "0.5%", "2%"; nullopt when malformed, zero or above 100%.
-std::optional<std::string> target_option(std::string_view text);
-
 // QEMU's stderr holds a stop message ("KVM internal error", ...) and the whole
 // register dump after it (up to its last line, "Code=...").
 bool vmm_stop_report_complete(std::string_view vmm_stderr);

@@ -12,6 +12,7 @@
 #include "tools/image.h"
 #include "tools/launch.h"
 #include "tools/run.h"
+#include "tools/run_config.h"
 
 namespace {
 
