@@ -2,7 +2,7 @@
 add_library(hvb_tools STATIC
   tools/json.cpp tools/records.cpp
   tools/launch.cpp tools/qmp.cpp tools/timing.cpp tools/run.cpp tools/log_import.cpp tools/run_config.cpp tools/run_setup.cpp
-  tools/pinning.cpp tools/reporters.cpp tools/results.cpp tools/aggregate.cpp tools/compare.cpp
+  tools/pinning.cpp tools/reporters.cpp tools/results.cpp tools/aggregate.cpp tools/compare.cpp tools/gate.cpp tools/junit.cpp
   tools/image.cpp tools/catalog.cpp tools/sanitize.cpp tools/safe_output.cpp tools/xen.cpp)
 target_link_libraries(hvb_tools PUBLIC hvb_host)
 

@@ -15,6 +15,7 @@
 #include "tools/aggregate.h"
 #include "tools/catalog.h"
 #include "tools/compare.h"
+#include "tools/gate.h"
 #include "tools/image.h"
 #include "tools/launch.h"
 #include "tools/log_import.h"
@@ -45,6 +46,7 @@ static_assert(std::string_view(XEN_PACKAGE) == kXenPackage);
 const char kUsage[] =
     "usage: hvbench run [options]          run the suite in a VM, resuming after crashes\n"
     "       hvbench compare A.json B.json ... [--baseline N.json] [--chart FILE.svg|.html]\n"
+    "                       [--fail-above P%] [--fail-below P%] [--skip-noisy] [--junit FILE.xml]   CI gate\n"
     "       hvbench image [--output FILE] [kernel options]   GRUB ISO (BIOS + UEFI) and menu entry\n"
     "       hvbench import LOG|- [--json FILE] [--csv FILE] [--label NAME]   results from a captured serial log\n"
     "       hvbench help\n"
@@ -94,7 +96,9 @@ const char kUsage[] =
     "  --verbose              echo the guest's console and the VMM commands\n"
     "  --quiet                no progress lines\n"
     "\n"
-    "compare: --baseline FILE (default: the first file), --chart FILE.svg|FILE.html, --title TEXT\n"
+    "compare: --baseline FILE (default: the first file), --chart FILE.svg|FILE.html, --title TEXT; --fail-above P%\n"
+    "         (--fail-below P%): exit 1 when an interval lies wholly above (below) the baseline's by more than P%\n"
+    "         and 1 cycle, or a result broke; --skip-noisy: noisy results not gated; --junit FILE: JUnit XML\n"
     "image:   --output FILE (default build/hvbench.iso), --kernel ELF, --grub-path PATH (as GRUB sees the\n"
     "         kernel, default /boot/hvbench.elf), and --only/--skip/--iters/--reps/--budget-ms/--target/\n"
     "         --linearity/--timer/--kernel-arg\n"
@@ -352,6 +356,7 @@ int cmd_import(Args& args, const std::vector<std::string>& command_line) {
 
 int cmd_compare(Args& args) {
     std::vector<std::string> files;
+    GateOptions gate;
     std::string baseline, chart, title = "hvbench: cycles per iteration and ratio to the baseline", error, v;
     while (!args.done()) {
         if (args.option("--baseline", v, error)) {
@@ -360,6 +365,7 @@ int cmd_compare(Args& args) {
             chart = v;
         } else if (args.option("--title", v, error)) {
             title = v;
+        } else if (gate_option(args, gate, error)) {
         } else if (!args.peek().empty() && args.peek()[0] == '-') {
             return usage_error("compare: unknown option '" + args.peek() + "'");
         } else {
@@ -371,16 +377,20 @@ int cmd_compare(Args& args) {
         files.erase(std::remove(files.begin(), files.end(), baseline), files.end());
         files.insert(files.begin(), baseline);
     }
-    if (files.size() < 2 && baseline.empty()) return usage_error("compare: needs at least two results files");
-    if (!chart.empty()) {
-        std::vector<NamedPath> inputs;
-        for (const auto& f : files) inputs.push_back({"input", f});
-        if (auto clash = check_outputs(inputs, {{"--chart", chart}})) return usage_error("compare: " + *clash);
-        if (!probe_writable(chart, &error)) {
-            fprintf(stderr, "hvbench: --chart: cannot write %s\n", error.c_str());
+    if (files.size() < 2 && (baseline.empty() || gate.active()))
+        return usage_error("compare: needs at least two results files");
+    if ((!gate.junit.empty() || gate.skip_noisy) && !gate.active())
+        return usage_error("compare: --junit and --skip-noisy need --fail-above or --fail-below");
+    std::vector<NamedPath> inputs, outputs;
+    for (const auto& f : files) inputs.push_back({"input", f});
+    if (!chart.empty()) outputs.push_back({"--chart", chart});
+    if (!gate.junit.empty()) outputs.push_back({"--junit", gate.junit});
+    if (auto clash = check_outputs(inputs, outputs)) return usage_error("compare: " + *clash);
+    for (const auto& o : outputs)
+        if (!probe_writable(o.path, &error)) {
+            fprintf(stderr, "hvbench: %s: cannot write %s\n", o.what.c_str(), error.c_str());
             return kExitIncomplete;
         }
-    }
     std::vector<ResultsDoc> docs;
     for (const auto& f : files) {
         auto d = load_results(f, &error);
@@ -403,7 +413,7 @@ int cmd_compare(Args& args) {
         }
         fprintf(stderr, "hvbench: chart written to %s\n", chart.c_str());
     }
-    return 0;
+    return gate.active() ? report_gate(c, gate) : 0;
 }
 
 // ---- image ---------------------------------------------------------------------
