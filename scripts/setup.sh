@@ -6,7 +6,8 @@ set -euo pipefail
 
 packages=(build-essential cmake nasm libgtest-dev qemu-system-x86 grub-pc-bin grub-efi-amd64-bin
           grub-common xorriso mtools ovmf cpio
-          clang libclang-rt-14-dev)  # clang, libclang-rt: the fuzz targets (tests/fuzz)
+          clang libclang-rt-14-dev   # clang, libclang-rt: the fuzz targets (tests/fuzz)
+          libbenchmark-tools python3-scipy)  # Google Benchmark's compare.py on our JSON (tests/tool_gate.sh)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
