@@ -14,8 +14,9 @@
 // the killer, and the rest of the run uses rdtsc (the tool says so).
 //
 // run_suite goes one VM at a time in steps (run.cpp SuiteDriver): plan the
-// VM's command line, launch it, read its records as they arrive (run_vm),
-// classify how it ended, decide the next VM. Everything it sees goes out as
+// VM's command line (tools/run_config.h kernel_cmdline), launch it, read its
+// records as they arrive (tools/vm_io.h run_vm), classify how it ended,
+// decide the next VM. Everything it sees goes out as
 // one stream of RunEvents, which the reporters (tools/reporters.h) consume.
 #pragma once
 
@@ -30,6 +31,7 @@
 #include "tools/records.h"
 #include "tools/results.h"
 #include "tools/timing.h"
+#include "tools/vm_io.h"
 
 namespace hvb::tools {
 
@@ -67,18 +69,6 @@ struct RunSettings {
     // Every byte the VMM writes, as it arrives (vmm: its stderr), e.g. for a log.
     std::function<void(unsigned vm, std::string_view bytes, bool vmm)> raw_output;
 };
-
-// The kernel command line for one VM. `done`: benchmarks already reported
-// (added to skip=, or, past the kernel's limit of names in a list, left out
-// of only=<catalog>). `only_one`: run just this benchmark (a timer re-run).
-// nullopt with *error when the kernel could not be told what is left.
-std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vector<std::string>& done,
-                                          const std::string& timer, const std::string& only_one = "",
-                                          std::string* error = nullptr);
-
-// QEMU's stderr holds a stop message ("KVM internal error", ...) and the whole
-// register dump after it (up to its last line, "Code=...").
-bool vmm_stop_report_complete(std::string_view vmm_stderr);
 
 struct VmPlan {
     unsigned number = 0;     // 1-based, counting every VM started
@@ -138,12 +128,6 @@ struct RunReport {
 
 RunReport run_suite(const RunSettings& settings, const VmLauncher& launcher, const ProgressFn& progress);
 
-// The VMM's last lines kept with a benchmark whose VM died or hung
-// (BenchResult::vmm_output): enough for the guest's last records and all of
-// QEMU's KVM error report (about 30 lines: the error, "extra data", the
-// register dump).
-inline constexpr size_t kVmmTailLines = 40;
-
 // A kernel result record as the tool's result: its numbers, the `timer` it
 // was measured with, the VM it ran in, and the host's timing of its loops
 // from `stream` (external timing), if any.
@@ -151,21 +135,7 @@ BenchResult result_from_record(const ResultInfo& r, const std::string& timer, un
 
 // `v`'s strings with `sep` between them.
 std::string join(const std::vector<std::string>& v, const char* sep);
-
-// One VM, start to end: what came out and how it ended.
-struct VmOutcome {
-    SerialStream stream;
-    ExitStatus status;
-    bool started = false;       // it was spawned
-    bool hung = false;          // killed: no output for too long
-    bool vmm_stopped = false;   // killed after QEMU reported stopping the guest
-    bool interrupted = false;
-    std::string spawn_error;
-    std::string vmm_stderr;     // QEMU's own messages (first 16 KiB)
-    std::vector<std::string> tail;  // last lines, guest and VMM ("[vmm] " prefixed), arrival order
-    double seconds = 0;
-};
-VmOutcome run_vm(Process& p, const RunSettings& s, const std::function<void(const SerialStream&)>& on_data,
-                 unsigned vm_number = 0);
+// Appends `name` to `list` unless it is there already.
+void add_name(std::vector<std::string>& list, const std::string& name);
 
 }  // namespace hvb::tools

@@ -1,8 +1,11 @@
 // tools/run_config.cpp — the command line into plain values (see run_config.h).
 #include "tools/run_config.h"
 
+#include <algorithm>
 #include <cstring>
 
+#include "kernel/options.h"
+#include "kernel/protocol.h"
 #include "tools/image.h"
 #include "tools/qmp.h"
 #include "tools/sanitize.h"
@@ -229,6 +232,49 @@ std::optional<RunConfig> parse_run_args(Args& args, std::string* error) {
         }
     }
     return cfg;
+}
+
+std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vector<std::string>& done,
+                                          const std::string& timer, const std::string& only_one, std::string* error) {
+    std::vector<std::string> words;
+    auto too_many = [&](const char* key, size_t n) {
+        if (error)
+            *error = "the kernel takes at most " + std::to_string(Options::kMaxNames) + " names in " + key + ", " +
+                     std::to_string(n) + " needed";
+        return std::nullopt;
+    };
+    if (!only_one.empty()) {
+        words.push_back("only=" + only_one);
+    } else {
+        std::vector<std::string> skip;
+        for (const auto& n : s.skip) add_name(skip, n);
+        for (const auto& n : done) add_name(skip, n);
+        if (skip.size() > Options::kMaxNames && !s.catalog.empty()) {
+            // Too many to skip: name what is left instead.
+            std::vector<std::string> rest;
+            for (const auto& e : s.catalog)
+                if (std::find(done.begin(), done.end(), e.name) == done.end()) rest.push_back(e.name);
+            if (rest.size() > Options::kMaxNames) return too_many("only=", rest.size());
+            words.push_back("only=" + join(rest, ","));
+        } else {
+            if (s.only.size() > Options::kMaxNames) return too_many("only=", s.only.size());
+            if (skip.size() > Options::kMaxNames) return too_many("skip=", skip.size());
+            if (!s.only.empty()) words.push_back("only=" + join(s.only, ","));
+            if (!skip.empty()) words.push_back("skip=" + join(skip, ","));
+        }
+    }
+    if (!timer.empty()) words.push_back("timer=" + timer);
+    if (s.external_timing) words.push_back("timing=external");
+    if (!s.pinned.empty()) words.push_back("pinned=" + s.pinned);
+    for (const auto& w : s.kernel_args) words.push_back(w);
+    std::string line = join(words, " ");
+    if (line.size() >= kCmdlineMax) {
+        if (error)
+            *error = "the kernel command line would be " + std::to_string(line.size()) + " bytes; the kernel keeps " +
+                     std::to_string(kCmdlineMax - 1);
+        return std::nullopt;
+    }
+    return line;
 }
 
 }  // namespace hvb::tools

@@ -1,7 +1,8 @@
 // tools/run_config.h — the host tool's command line, read into plain
 // values: the `Args` reader every command uses, the kernel options `run`
-// and `image` share (kernel_option), and `run`'s whole command line as a
-// RunConfig (parse_run_args). Nothing here looks at the host: what the
+// and `image` share (kernel_option), `run`'s whole command line as a
+// RunConfig (parse_run_args), and from those settings the kernel's command
+// line for each VM (kernel_cmdline). Nothing here looks at the host: what the
 // options leave open (accelerator, images, firmware) is filled in by
 // tools/run_setup.h.
 #pragma once
@@ -46,6 +47,14 @@ std::optional<std::string> target_option(std::string_view text);
 // Parses the kernel options common to run and image; true if `args` was one
 // (then *error says what was wrong with it, if anything).
 bool kernel_option(Args& args, RunSettings& s, std::string& error);
+
+// The kernel command line for one VM. `done`: benchmarks already reported
+// (added to skip=, or, past the kernel's limit of names in a list, left out
+// of only=<catalog>). `only_one`: run just this benchmark (a timer re-run).
+// nullopt with *error when the kernel could not be told what is left.
+std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vector<std::string>& done,
+                                          const std::string& timer, const std::string& only_one = "",
+                                          std::string* error = nullptr);
 
 // `hvbench run`'s options (docs/running.md).
 struct RunConfig {
