@@ -93,13 +93,16 @@ junit back.xml 3 0 1
 # Two real runs of one build (tests/gate/: `hvbench run --accel tcg` twice,
 # 45 benchmarks, each in a fresh VM on a loaded 2-core host, tool and kernel
 # of main 3feb230). A run's 95% intervals cover the noise within its VM, not
-# all of the difference between VMs (up to 5% here: at 0% six benchmarks
+# all of the difference between VMs (up to 5% here: at 0% eight benchmarks
 # "regress" or get "faster"): 5% passes them. mem_hot_2m's headline is noisy
 # in the second run (3.350 for 163.609 cycles: a cheaper mode it could not
 # establish): --fail-below names it, and --skip-noisy leaves it out.
 same1=$here/gate/tcg-same-build-1.json same2=$here/gate/tcg-same-build-2.json
 gate 0 compare "$same1" "$same2" --fail-above 5%
 grep -q "^gate (--fail-above 5%): passed, 0 failed, 43 passed, 2 skipped of 45$" out.stdout || fail "tcg: summary"
+gate 1 compare "$same1" "$same2" --fail-above 0% --fail-below 0%
+grep -q "^gate (--fail-above 0% --fail-below 0%): FAILED, 8 failed, 35 passed, 2 skipped of 45$" out.stdout ||
+  fail "tcg at 0%: summary"
 gate 1 compare "$same1" "$same2" --fail-above 5% --fail-below 5%
 grep -q "^FASTER mem_hot_2m \[tcg2 vs tcg1\]: 163.609 -> 3.350 cycles (-98.0%);.*; noisy (new: " out.stdout ||
   fail "tcg: no verdict on the noisy result"
