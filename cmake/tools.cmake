@@ -3,6 +3,7 @@ add_library(hvb_tools STATIC
   tools/json.cpp tools/records.cpp tools/result_fields.cpp tools/reference.cpp
   tools/launch.cpp tools/qmp.cpp tools/timing.cpp tools/run.cpp tools/vm_io.cpp tools/log_import.cpp tools/run_config.cpp tools/run_setup.cpp
   tools/pinning.cpp tools/reporters.cpp tools/results.cpp tools/results_json.cpp tools/results_csv.cpp tools/results_file.cpp tools/aggregate.cpp tools/agreement.cpp tools/compare.cpp
+  tools/gate.cpp tools/junit.cpp
   tools/image.cpp tools/catalog.cpp tools/sanitize.cpp tools/safe_output.cpp tools/usage.cpp tools/xen.cpp
   tools/arm64_hosts.cpp tools/counterparts.cpp
   tools/libvirt_domain.cpp tools/libvirt_launch.cpp tools/run_hosts.cpp)

@@ -9,7 +9,8 @@ packages=(build-essential cmake nasm libgtest-dev qemu-system-x86 grub-pc-bin gr
           clang libclang-rt-14-dev  # clang, libclang-rt: the fuzz targets (tests/fuzz)
           qemu-system-arm lld llvm  # the aarch64 image (clang, ld.lld, llvm-objcopy) and its boot tests
           device-tree-compiler      # dtc: the DTB reader's test inputs (tests/unit/aarch64/dtb)
-          pkg-config libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients)  # --vmm libvirt and its tests
+          pkg-config libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+          libbenchmark-tools python3-scipy)  # Google Benchmark's compare.py on our JSON (tests/tool_gate.sh)  # --vmm libvirt and its tests
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -34,8 +34,6 @@ std::string pad(const std::string& s, size_t w, bool right = false) {
     return right ? std::string(w - s.size(), ' ') + s : s + std::string(w - s.size(), ' ');
 }
 
-std::string xml(const std::string& s) { return xml_text(s); }
-
 const char* kColors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f"};
 
 // A log10 axis from 10^lo to 10^hi mapped onto [x0, x1].
@@ -289,20 +287,20 @@ void svg_head(SvgChart& g, const Comparison& c, const std::string& title) {
           fmt("%.0f", g.height) + "\" viewBox=\"0 0 " + fmt("%.0f", g.width) + " " + fmt("%.0f", g.height) +
           "\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"11\">");
     g.add("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
-    g.add("<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">" + xml(title) + "</text>");
+    g.add("<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">" + xml_text(title) + "</text>");
     double lx = 10;
     for (size_t i = 0; i < g.n; ++i) {
         std::string label = c.labels[i] + (i == c.baseline ? " (baseline)" : "");
         g.add("<rect x=\"" + fmt("%.0f", lx) + "\" y=\"34\" width=\"12\" height=\"12\" fill=\"" + kColors[i % 8] +
               "\"/>");
-        g.add("<text x=\"" + fmt("%.0f", lx + 16) + "\" y=\"44\">" + xml(label) + "</text>");
+        g.add("<text x=\"" + fmt("%.0f", lx + 16) + "\" y=\"44\">" + xml_text(label) + "</text>");
         lx += 30 + 7.0 * double(label.size());
     }
     g.add("<text x=\"" + fmt("%.0f", g.p1_x0) + "\" y=\"70\" font-weight=\"bold\">cycles per iteration (median, "
           "whisker ±MAD, log scale)</text>");
     if (g.others)
         g.add("<text x=\"" + fmt("%.0f", g.p2_x0) + "\" y=\"70\" font-weight=\"bold\">ratio to " +
-              xml(c.labels[c.baseline]) + " (GNR, log scale; ~ within noise)</text>");
+              xml_text(c.labels[c.baseline]) + " (GNR, log scale; ~ within noise)</text>");
 }
 
 // One panel's vertical grid lines and tick labels (the ratio panel's 1x
@@ -331,17 +329,17 @@ void svg_cost_bar(SvgChart& g, const Comparison& c, const CompareRow& row, size_
     } else if (!cell.ok()) {
         g.add("<text x=\"" + fmt("%.0f", p1_x0 + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\" fill=\"" +
               (cell.status == kStatusCrashed || cell.status == "timeout" ? "#c00" : "#888") + "\">" +
-              xml(cell.status) + "</text>");
+              xml_text(cell.status) + "</text>");
     } else if (cell.median_milli <= 0) {
         g.add("<text x=\"" + fmt("%.0f", p1_x0 + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\" fill=\"" + color +
-              "\">" + xml(cycles_text(cell.median_milli)) + " (≤ 0: within noise)</text>");
+              "\">" + xml_text(cycles_text(cell.median_milli)) + " (≤ 0: within noise)</text>");
     } else {
         double v = double(cell.median_milli) / 1000.0, mad = double(std::abs(cell.mad_milli)) / 1000.0;
         double x = g.ca.at(v);
         g.add("<rect x=\"" + fmt("%.1f", p1_x0) + "\" y=\"" + fmt("%.1f", y + 1) + "\" width=\"" +
               fmt("%.1f", std::max(1.0, x - p1_x0)) + "\" height=\"" + fmt("%.0f", bar_h - 2) + "\" fill=\"" +
               color + "\"" + (cell.noisy ? " opacity=\"0.55\"" : "") + "><title>" +
-              xml(c.labels[i] + " " + row.name + ": " + cycles_text(cell.median_milli) + " ±" +
+              xml_text(c.labels[i] + " " + row.name + ": " + cycles_text(cell.median_milli) + " ±" +
                   cycles_text(cell.mad_milli) + " cycles" +
                   (cell.ci_low_milli ? ", 95% CI [" + cycles_text(*cell.ci_low_milli) + ", " +
                                            cycles_text(*cell.ci_high_milli) + "]"
@@ -353,7 +351,7 @@ void svg_cost_bar(SvgChart& g, const Comparison& c, const CompareRow& row, size_
             g.add("<line x1=\"" + fmt("%.1f", xl) + "\" y1=\"" + fmt("%.1f", y + bar_h / 2) + "\" x2=\"" +
                   fmt("%.1f", xh) + "\" y2=\"" + fmt("%.1f", y + bar_h / 2) + "\" stroke=\"#222\"/>");
         g.add("<text x=\"" + fmt("%.1f", std::max(x, xh) + 4) + "\" y=\"" + fmt("%.1f", y + 9) + "\">" +
-              xml(cycles_text(cell.median_milli)) + (cell.noisy ? " noisy" : "") + "</text>");
+              xml_text(cycles_text(cell.median_milli)) + (cell.noisy ? " noisy" : "") + "</text>");
     }
 }
 
@@ -385,7 +383,7 @@ void svg_row(SvgChart& g, const Comparison& c, size_t r) {
         g.add("<rect x=\"0\" y=\"" + fmt("%.1f", y0 - g.gap / 2) + "\" width=\"" + fmt("%.0f", g.width) +
               "\" height=\"" + fmt("%.1f", g.row_h) + "\" fill=\"#f6f6f6\" opacity=\"0.6\"/>");
     g.add("<text x=\"10\" y=\"" + fmt("%.1f", y0 + double(g.n) * g.bar_h / 2 + 4) + "\" font-weight=\"bold\">" +
-          xml(row.name) + "</text>");
+          xml_text(row.name) + "</text>");
     size_t slot = 0;
     for (size_t i = 0; i < g.n; ++i) {
         svg_cost_bar(g, c, row, i, y0 + double(i) * g.bar_h);
@@ -410,17 +408,17 @@ std::string comparison_svg(const Comparison& c, const std::string& title) {
         for (size_t i = 0; i < g.n; ++i)
             if (c.geomean[i]) foot += " " + c.labels[i] + " " + ratio_text(*c.geomean[i]) + "×";
     }
-    g.add("<text x=\"10\" y=\"" + fmt("%.0f", g.height - 20) + "\" fill=\"#555\">" + xml(foot) + "</text>");
+    g.add("<text x=\"10\" y=\"" + fmt("%.0f", g.height - 20) + "\" fill=\"#555\">" + xml_text(foot) + "</text>");
     g.add("</svg>");
     return g.s;
 }
 
 std::string comparison_html(const Comparison& c, const std::string& title) {
-    std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + xml(title) +
+    std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + xml_text(title) +
                     "</title>\n<style>body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:16px}"
                     "pre{font-size:12px}</style></head><body>\n";
     h += comparison_svg(c, title);
-    h += "<pre>" + xml(format_comparison(c)) + "</pre>\n</body></html>\n";
+    h += "<pre>" + xml_text(format_comparison(c)) + "</pre>\n</body></html>\n";
     return h;
 }
 

@@ -16,6 +16,7 @@
 #include "tools/agreement.h"
 #include "tools/catalog.h"
 #include "tools/compare.h"
+#include "tools/gate.h"
 #include "tools/image.h"
 #include "tools/launch.h"
 #include "tools/libvirt_host.h"
@@ -342,6 +343,7 @@ int cmd_import(Args& args, const std::vector<std::string>& command_line) {
 
 int cmd_compare(Args& args) {
     std::vector<std::string> files;
+    GateOptions gate;
     std::string baseline, chart, title = "hvbench: cycles per iteration and ratio to the baseline", error, v;
     while (!args.done()) {
         if (args.option("--baseline", v, error)) {
@@ -350,6 +352,7 @@ int cmd_compare(Args& args) {
             chart = v;
         } else if (args.option("--title", v, error)) {
             title = v;
+        } else if (gate_option(args, gate, error)) {
         } else if (!args.peek().empty() && args.peek()[0] == '-') {
             return usage_error("compare: unknown option '" + args.peek() + "'");
         } else {
@@ -361,16 +364,20 @@ int cmd_compare(Args& args) {
         files.erase(std::remove(files.begin(), files.end(), baseline), files.end());
         files.insert(files.begin(), baseline);
     }
-    if (files.size() < 2 && baseline.empty()) return usage_error("compare: needs at least two results files");
-    if (!chart.empty()) {
-        std::vector<NamedPath> inputs;
-        for (const auto& f : files) inputs.push_back({"input", f});
-        if (auto clash = check_outputs(inputs, {{"--chart", chart}})) return usage_error("compare: " + *clash);
-        if (!probe_writable(chart, &error)) {
-            fprintf(stderr, "hvbench: --chart: cannot write %s\n", error.c_str());
+    if (files.size() < 2 && (baseline.empty() || gate.active()))
+        return usage_error("compare: needs at least two results files");
+    if ((!gate.junit.empty() || gate.skip_noisy) && !gate.active())
+        return usage_error("compare: --junit and --skip-noisy need --fail-above or --fail-below");
+    std::vector<NamedPath> inputs, outputs;
+    for (const auto& f : files) inputs.push_back({"input", f});
+    if (!chart.empty()) outputs.push_back({"--chart", chart});
+    if (!gate.junit.empty()) outputs.push_back({"--junit", gate.junit});
+    if (auto clash = check_outputs(inputs, outputs)) return usage_error("compare: " + *clash);
+    for (const auto& o : outputs)
+        if (!probe_writable(o.path, &error)) {
+            fprintf(stderr, "hvbench: %s: cannot write %s\n", o.what.c_str(), error.c_str());
             return kExitIncomplete;
         }
-    }
     std::vector<ResultsDoc> docs;
     for (const auto& f : files) {
         auto d = load_results(f, &error);
@@ -393,7 +400,7 @@ int cmd_compare(Args& args) {
         }
         fprintf(stderr, "hvbench: chart written to %s\n", chart.c_str());
     }
-    return 0;
+    return gate.active() ? report_gate(c, gate) : 0;
 }
 
 // ---- image ---------------------------------------------------------------------

@@ -151,6 +151,27 @@ Args::Args(int argc, char** argv, int first) {
     for (int i = first; i < argc; ++i) args_.push_back(argv[i]);
 }
 
+std::optional<uint32_t> percent_permille(std::string_view text, uint32_t max_permille) {
+    std::string v(text);
+    if (!v.empty() && v.back() == '%') v.pop_back();
+    size_t dot = v.find('.');
+    std::string whole = v.substr(0, dot), frac = dot == std::string::npos ? "" : v.substr(dot + 1);
+    if (whole.empty() || whole.size() > 6 || whole.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    if (dot != std::string::npos && (frac.size() != 1 || frac[0] < '0' || frac[0] > '9')) return std::nullopt;
+    uint64_t permille = std::stoull(whole) * 10 + (frac.empty() ? 0 : unsigned(frac[0] - '0'));
+    if (permille > max_permille) return std::nullopt;
+    return uint32_t(permille);
+}
+
+std::optional<std::string> target_option(std::string_view text) {
+    auto permille = percent_permille(text, 1000);
+    if (!permille || *permille == 0) return std::nullopt;
+    std::string v(text);
+    if (v.back() != '%') v += '%';
+    return v;
+}
+
 bool Args::option(const char* key, std::string& value, std::string& error) {
     const std::string& a = args_[pos_];
     size_t klen = strlen(key);
@@ -282,19 +303,6 @@ std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vecto
         return std::nullopt;
     }
     return line;
-}
-
-std::optional<std::string> target_option(std::string_view text) {
-    std::string v(text);
-    if (!v.empty() && v.back() == '%') v.pop_back();
-    size_t dot = v.find('.');
-    std::string whole = v.substr(0, dot), frac = dot == std::string::npos ? "" : v.substr(dot + 1);
-    if (whole.empty() || whole.size() > 3 || whole.find_first_not_of("0123456789") != std::string::npos)
-        return std::nullopt;
-    if (dot != std::string::npos && (frac.size() != 1 || frac[0] < '0' || frac[0] > '9')) return std::nullopt;
-    unsigned permille = unsigned(std::stoul(whole)) * 10 + (frac.empty() ? 0 : unsigned(frac[0] - '0'));
-    if (permille == 0 || permille > 1000) return std::nullopt;
-    return v + "%";
 }
 
 }  // namespace hvb::tools

@@ -7,8 +7,10 @@
 // tools/run_setup.h.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tools/launch.h"
@@ -33,6 +35,15 @@ private:
     size_t pos_ = 0;
 };
 
+// A percentage as the tool's options take it: "5%", "0.5%" or "5" (at most
+// one decimal: the kernel and the gate keep permille), in permille; nullopt
+// when malformed or above max_permille.
+std::optional<uint32_t> percent_permille(std::string_view text, uint32_t max_permille);
+
+// The kernel's target= value for `hvbench run --target`: "1%", "0.5%" or "2"
+// gives "1%", "0.5%", "2%"; nullopt when malformed, zero or above 100%.
+std::optional<std::string> target_option(std::string_view text);
+
 // Parses the kernel options common to run and image; true if `args` was one
 // (then *error says what was wrong with it, if anything).
 bool kernel_option(Args& args, RunSettings& s, std::string& error);
@@ -44,11 +55,6 @@ bool kernel_option(Args& args, RunSettings& s, std::string& error);
 std::optional<std::string> kernel_cmdline(const RunSettings& s, const std::vector<std::string>& done,
                                           const std::string& timer, const std::string& only_one = "",
                                           std::string* error = nullptr);
-
-// The kernel's target= value for `hvbench run --target`: "1%", "0.5%" or "2"
-// (a percentage, at most one decimal: the kernel keeps permille) gives "1%",
-// "0.5%", "2%"; nullopt when malformed, zero or above 100%.
-std::optional<std::string> target_option(std::string_view text);
 
 // The architecture this program runs on ("x86_64", "aarch64"): the default
 // guest, which KVM can run.

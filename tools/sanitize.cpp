@@ -62,6 +62,33 @@ std::string csv_text_value(std::string_view cell) {
     return std::string(cell);
 }
 
+std::string xml_text(std::string_view s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        // U+FFFE and U+FFFF are valid UTF-8 but no XML character.
+        auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+        if (i + 2 < s.size() && b(i) == 0xEF && b(i + 1) == 0xBF && (b(i + 2) == 0xBE || b(i + 2) == 0xBF)) {
+            out += b(i + 2) == 0xBE ? "\\xef\\xbf\\xbe" : "\\xef\\xbf\\xbf";
+            i += 2;
+            continue;
+        }
+        out += s[i];
+    }
+    std::string e = escaped(out, true), x;
+    x.reserve(e.size());
+    for (char c : e) {
+        switch (c) {
+            case '&': x += "&amp;"; break;
+            case '<': x += "&lt;"; break;
+            case '>': x += "&gt;"; break;
+            case '"': x += "&quot;"; break;
+            case '\'': x += "&apos;"; break;
+            default: x += c;
+        }
+    }
+    return x;
+}
+
 std::string shell_quoted(const std::vector<std::string>& argv) {
     std::string out;
     for (const auto& a : argv) {

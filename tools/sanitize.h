@@ -10,6 +10,8 @@
 // a formula (it starts with = + - @, or a tab or CR) gets a leading
 // apostrophe, OWASP's advice for CSV injection; csv_text_value undoes that
 // apostrophe when the tool reads its CSV back.
+// xml_text: the same escapes, then & < > " ' as entities, so the text is
+// well-formed XML 1.0 character data or attribute value (SVG, HTML, JUnit).
 // shell_quoted: a command line to show (run --verbose), quoted for a shell.
 #pragma once
 
@@ -22,6 +24,7 @@ namespace hvb::tools {
 std::string terminal_safe(std::string_view s);
 std::string csv_text_cell(std::string_view s);
 std::string csv_text_value(std::string_view cell);
+std::string xml_text(std::string_view s);
 
 // A command as a POSIX shell reads it back: each argument bare when it is
 // only letters, digits and _ . / : = , + % @ -, else in single quotes, or

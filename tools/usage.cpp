@@ -12,6 +12,7 @@ static_assert(std::string_view(XEN_PACKAGE) == kXenPackage);
 const char kUsage[] =
     "usage: hvbench run [options]          run the suite in a VM, resuming after crashes\n"
     "       hvbench compare A.json B.json ... [--baseline N.json] [--chart FILE.svg|.html]\n"
+    "                       [--fail-above P%] [--fail-below P%] [--skip-noisy] [--junit FILE.xml]   CI gate\n"
     "       hvbench image [--output FILE] [kernel options]   GRUB ISO (BIOS + UEFI) and menu entry\n"
     "       hvbench import LOG|- [--json FILE] [--csv FILE] [--label NAME]   results from a captured serial log\n"
     "       hvbench help\n"
@@ -68,7 +69,9 @@ const char kUsage[] =
     "  --verbose              echo the guest's console and the VMM commands\n"
     "  --quiet                no progress lines\n"
     "\n"
-    "compare: --baseline FILE (default: the first file), --chart FILE.svg|FILE.html, --title TEXT\n"
+    "compare: --baseline FILE (default: the first file), --chart FILE.svg|FILE.html, --title TEXT; --fail-above P%\n"
+    "         (--fail-below P%): exit 1 when an interval lies wholly above (below) the baseline's by more than P%\n"
+    "         and 1 cycle, or a result broke; --skip-noisy: noisy results not gated; --junit FILE: JUnit XML\n"
     "image:   --output FILE (default build/hvbench.iso), --kernel ELF, --grub-path PATH (as GRUB sees the\n"
     "         kernel, default /boot/hvbench.elf), and --only/--skip/--iters/--reps/--budget-ms/--target/\n"
     "         --linearity/--timer/--kernel-arg\n"
