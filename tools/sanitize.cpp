@@ -128,18 +128,4 @@ std::string shell_quoted(const std::vector<std::string>& argv) {
     return out;
 }
 
-std::string xml_text(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += (static_cast<unsigned char>(c) < 0x20 && c != '\n') ? ' ' : c;
-        }
-    }
-    return out;
-}
-
 }  // namespace hvb::tools

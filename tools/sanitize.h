@@ -32,8 +32,4 @@ std::string xml_text(std::string_view s);
 // print and to paste: no argument can end the command or start another.
 std::string shell_quoted(const std::vector<std::string>& argv);
 
-// `s` as XML character data or an attribute value: & < > " escaped, control
-// bytes other than a line feed as spaces (XML 1.0 cannot carry them).
-std::string xml_text(std::string_view s);
-
 }  // namespace hvb::tools

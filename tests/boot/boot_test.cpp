@@ -423,8 +423,8 @@ int main(int argc, char** argv) {
     for (const auto& [name, status] : ex.statuses) {
         const auto* res = log.find(name);
         if (!res) fail("no result for " + name);
-        else if (hvb::status_name(res->status) != status)
-            fail(name + " is " + hvb::status_name(res->status) + " (" + res->reason + "), expected " + status);
+        else if (res->status != status)
+            fail(name + " is " + res->status + " (" + res->reason + "), expected " + status);
     }
     if (ex.all_ran) {
         if (auto name = log.unfinished()) fail("benchmark " + *name + " began but has no result");
@@ -475,7 +475,7 @@ int main(int argc, char** argv) {
                log.header->timer.c_str());
     for (const auto& res : log.results)
         printf("  %-20s %-11s iters %-8lu median %12s mad %10s min %12s control %10s %s\n", res.name.c_str(),
-               hvb::status_name(res.status), static_cast<unsigned long>(res.iterations),
+               res.status.c_str(), static_cast<unsigned long>(res.iterations),
                milli(res.median_milli).c_str(), milli(res.mad_milli).c_str(), milli(res.min_milli).c_str(),
                milli(res.control_median_milli).c_str(), res.reason.c_str());
     if (failures.empty()) {

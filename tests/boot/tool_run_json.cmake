@@ -7,6 +7,11 @@
 # is not usable, VAR is set to SKIPPED and nothing is checked: the caller
 # returns, and its test's SKIP_REGULAR_EXPRESSION reports it skipped.
 function(hvb_tool_run what json count var)
+  # The default run keeps a per-host pace reference (tools/reference.h); each
+  # test gets a fresh one of its own, so no earlier run on this machine (or
+  # test) decides what this one flags.
+  file(REMOVE_RECURSE ${json}.reference)
+  set(ENV{HVB_REFERENCE_DIR} ${json}.reference)
   execute_process(COMMAND ${TOOL} run ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   message("${out}${err}")
   if(err MATCHES "KVM is not usable")
