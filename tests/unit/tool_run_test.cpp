@@ -286,7 +286,11 @@ TEST(ToolRun, StartStepFailingAsTheVmmRefusesItsCpuModel) {
         *err = "--pin: QMP connection closed";
         return false;
     };
-    RunReport r = run_suite(Fast(), l, rec.fn());
+    // The grace must outlast the fake's own start (an ASan binary: ~60 ms
+    // here) plus its 50 ms before refusing; Fast()'s 100 ms did not always.
+    RunSettings s = Fast();
+    s.vmm_error_grace_ms = 2000;
+    RunReport r = run_suite(s, l, rec.fn());
     EXPECT_TRUE(r.fatal.empty()) << r.fatal;
     EXPECT_TRUE(r.complete);
     EXPECT_EQ(r.cpu_model, "max");
@@ -298,7 +302,7 @@ TEST(ToolRun, StartStepFailingAsTheVmmRefusesItsCpuModel) {
     l.command = [](const VmPlan&, std::string*) -> std::optional<std::vector<std::string>> {
         return std::vector<std::string>{HVB_FAKE_VMM, "--benchmarks", "a", "--hang-at-boot"};
     };
-    r = run_suite(Fast(), l, nullptr);
+    r = run_suite(s, l, nullptr);
     EXPECT_EQ(r.fatal, "--pin: QMP connection closed");
 }
 
