@@ -143,7 +143,7 @@ bool run_option(Args& args, RunConfig& cfg, std::string& error) {
 
 bool agreeing_launches(const RunConfig& cfg) {
     const auto& k = cfg.settings.kernel_args;
-    return !cfg.quick && !cfg.runs_given && cfg.vmm != "xen" &&
+    return !cfg.quick && !cfg.runs_given && cfg.vmm != "xen" && !cfg.settings.external_timing &&
            std::find(k.begin(), k.end(), "linearity=1") == k.end();
 }
 

@@ -95,7 +95,8 @@ struct RunConfig {
 
 // Whether the run is the default one of launches that agree
 // (tools/agreement.h): not with --quick or --runs, nor where a launch takes
-// minutes (--linearity; Xen).
+// minutes (--linearity; Xen), nor with --timing external, whose host-timed
+// pairs are checked against one VM's repetitions (a diagnostic of one VM).
 bool agreeing_launches(const RunConfig& cfg);
 
 // The rest of `hvbench run`'s command line; nullopt with *error (without

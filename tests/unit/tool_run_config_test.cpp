@@ -49,6 +49,7 @@ TEST(ToolRunConfig, AgreeingLaunchesByDefault) {
     EXPECT_FALSE(agreeing_launches(*r));
     EXPECT_FALSE(agreeing_launches(*parse({"--linearity"})));
     EXPECT_FALSE(agreeing_launches(*parse({"--vmm", "xen"})));
+    EXPECT_FALSE(agreeing_launches(*parse({"--timing", "external"})));
 }
 
 // --guest takes the three Xen guests; a given --boot-timeout is marked so
