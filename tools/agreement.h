@@ -17,7 +17,7 @@
 //   - otherwise (no two launches agree, or only launches in a slower phase
 //     of the host agree against a cheaper figure nobody confirms): the
 //     lowest figure, `noisy` with a cause a user can read ("host in a slow
-//     phase: timer call 1.5x launch 1's in launch 2", "control loop 5.2%
+//     phase: empty loop 1.5x launch 1's in launch 2", "control loop 5.2%
 //     dearer in launch 2 than in launch 1", "launches disagree: ...").
 // A launch's pace is its yardstick records (the timer call and the empty
 // loop at the start of every pass): their medians over the launch.
@@ -35,10 +35,12 @@
 
 namespace hvb::tools {
 
-// A launch whose timer call (the median of its yardsticks) costs at least
-// this much (permille) of another's ran in a slower phase of the host: on
-// TCG here the call reads 78-104 cycles in the fast phase and 130-156 in the
-// slow one (quantized in steps of 26), so 1.2x separates them.
+// A launch whose empty loop (per iteration, the median of its yardsticks)
+// costs at least this much (permille) of another's ran in a slower phase of
+// the host: on TCG here it reads 1.16-1.35 cycles in the fast phase (medians
+// 1.19-1.27) and 1.8-2.4 in the slow one, so 1.2x separates them. (The timer
+// call, quantized in steps of 21 cycles, judges only kernels that send no
+// empty loop.)
 inline constexpr int64_t kSlowPhasePermille = 1200;
 
 // The pace of one launch: the medians of its yardstick records; unset when

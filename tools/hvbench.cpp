@@ -168,7 +168,7 @@ private:
     // The per-host pace reference (tools/reference.h): a run slow in every
     // launch is flagged; a faster one lowers the reference.
     void check_reference(RunReport& rep, const std::vector<LaunchPace>& paces) {
-        std::string path = reference_path(cfg_.accel), error;
+        std::string path = reference_path(cfg_.arch, cfg_.accel), error;
         std::optional<PaceReference> ref = read_reference(path, &error);
         PaceReference here{host_name(), cfg_.accel, rep.header->cpu_model, 0, 0, iso_date(),
                            "hvbench run, kernel options '" + rep.header->cmdline + "'"};

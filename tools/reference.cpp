@@ -10,7 +10,7 @@
 
 namespace hvb::tools {
 
-std::string reference_path(const std::string& accel) {
+std::string reference_path(const std::string& arch, const std::string& accel) {
     std::string dir;
     if (const char* d = getenv("HVB_REFERENCE_DIR"); d && *d) {
         dir = d;
@@ -20,7 +20,7 @@ std::string reference_path(const std::string& accel) {
         const char* home = getenv("HOME");
         dir = std::string(home && *home ? home : "/tmp") + "/.cache/hvbench";
     }
-    return dir + "/reference-" + accel + ".json";
+    return dir + "/reference-" + arch + "-" + accel + ".json";
 }
 
 std::optional<PaceReference> read_reference(const std::string& path, std::string* error) {

@@ -26,8 +26,9 @@ struct PaceReference {
 };
 
 // $HVB_REFERENCE_DIR, else $XDG_CACHE_HOME/hvbench, else ~/.cache/hvbench;
-// one file per accelerator: reference-<accel>.json.
-std::string reference_path(const std::string& accel);
+// one file per guest architecture and accelerator: reference-<arch>-<accel>.json
+// (an aarch64 TCG guest and an x86 one run at different paces).
+std::string reference_path(const std::string& arch, const std::string& accel);
 
 std::optional<PaceReference> read_reference(const std::string& path, std::string* error);
 bool write_reference(const std::string& path, const PaceReference& ref, std::string* error);

@@ -49,7 +49,7 @@ const char kUsage[] =
     "  (default)              a second launch in fresh VMs, and more for what still disagrees within the time\n"
     "                         budget: a figure two launches agree on, else noisy with the cause (docs/measurement.md)\n"
     "  --quick                one launch only (the fastest look; no second VM checks the figures)\n"
-    "  --no-reference         ignore (and keep) the per-host pace reference, ~/.cache/hvbench/reference-ACCEL.json,\n"
+    "  --no-reference         ignore (and keep) the per-host pace reference, ~/.cache/hvbench/reference-ARCH-ACCEL.json,\n"
     "                         that flags a run slow in every launch ($HVB_REFERENCE_DIR elsewhere)\n"
     "  --runs N               instead, the whole suite N times, each in fresh VMs, and per benchmark the lowest\n"
     "                         run's headline (the p10 of N), their range, and noisy unless another run agrees\n"
