@@ -108,6 +108,8 @@ using i64 = int64_t;   // a signed one
     X(t_us, u64, opt, top, t_us, "", "us", always, gen, t_us, 31, 0)                                                   \
     /* microseconds its init took (the longest over its passes), when 1 or more */                                     \
     X(init_us, u64, opt, top, init_us, "", "us", nonzero, gen, init_us, 32, 0)                                         \
+    /* the CPUs it keeps busy at once, when more than one (one waits for another's answer) */                           \
+    X(cpus_used, u64, opt, top, cpus_used, "", "CPUs", nonzero, gen, cpus_used, 35, 0)                                 \
     /* verify=1: the second look's median (its verify record), and whether it agreed */                                \
     X(verify_median_milli, milli, opt, host, verify_median, "", "cycles", never, none, none, 28, 0)                    \
     X(verify_agrees, flag, opt, host, verify_agrees, "", "", never, none, none, 29, 0)                                 \

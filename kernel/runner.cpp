@@ -415,6 +415,7 @@ void finish_slot(Slot& slot, const Options& opts) {
     rec.p50_milli = e.p50;
     rec.p90_milli = e.p90;
     rec.passes = slot.passes_run;
+    rec.cpus_used = slot.bench->min_cpus > 1 ? slot.bench->min_cpus : 0;
     rec.noisy = e.noisy;
     rec.noisy_cause = e.cause;
 }

@@ -68,6 +68,17 @@ std::string slow_phase_cause(const LaunchPace& slow, size_t slow_i, const Launch
            "'s in " + launch_name(slow_i);
 }
 
+// A result of a benchmark that keeps two CPUs busy at once, from a launch
+// whose host had no CPU for each vCPU (tools/host_load.h): it timed the
+// host's scheduler, not the platform, and takes no part in the agreement.
+bool waits_for_a_cpu(const BenchResult& r, const Launch& l) {
+    return !l.overcommit.empty() && r.cpus_used.value_or(0) > 1;
+}
+
+std::string overcommit_text(const Launch& l, size_t k) {
+    return l.overcommit + " in " + launch_name(k) + ": a vCPU waited for a host CPU";
+}
+
 // The launch of the fastest pace, if any launch has one.
 std::optional<size_t> fastest_launch(const std::vector<Launch>& launches) {
     std::optional<size_t> f;
@@ -183,7 +194,7 @@ BenchResult decide(const std::vector<Seen>& seen, const std::vector<Launch>& lau
 Agreement agree_launches(const std::vector<Launch>& launches, const AggregatePolicy& policy) {
     Agreement out;
     if (launches.size() == 1) {
-        out.results = launches[0].results;
+        out.results = launches[0].results;  // flagged by flag_overcommitted if need be
         return out;
     }
     std::vector<std::string> order;
@@ -191,16 +202,22 @@ Agreement agree_launches(const std::vector<Launch>& launches, const AggregatePol
         for (const auto& r : l.results)
             if (std::find(order.begin(), order.end(), r.name) == order.end()) order.push_back(r.name);
     for (const auto& name : order) {
-        std::vector<Seen> seen;
+        std::vector<Seen> seen, overcommitted;
         const BenchResult* first = nullptr;
         for (size_t k = 0; k < launches.size(); ++k)
             for (const auto& r : launches[k].results) {
                 if (r.name != name) continue;
                 if (!first) first = &r;
-                if (r.ok()) seen.push_back({k, &r, r.headline_milli(), r.control_median_milli,
-                                            r.headline_milli() + r.control_median_milli});
+                if (!r.ok()) continue;
+                Seen s{k, &r, r.headline_milli(), r.control_median_milli, r.headline_milli() + r.control_median_milli};
+                (waits_for_a_cpu(r, launches[k]) ? overcommitted : seen).push_back(s);
             }
-        if (seen.empty()) {
+        if (seen.empty() && !overcommitted.empty()) {
+            out.undecided.push_back(name);
+            const Seen& low = *std::min_element(overcommitted.begin(), overcommitted.end(),
+                                                [](const Seen& a, const Seen& b) { return a.h < b.h; });
+            out.results.push_back(judged(low, overcommitted, true, overcommit_text(launches[low.launch], low.launch)));
+        } else if (seen.empty()) {
             out.results.push_back(*first);
         } else if (seen.size() == 1) {
             out.undecided.push_back(name);
@@ -210,6 +227,18 @@ Agreement agree_launches(const std::vector<Launch>& launches, const AggregatePol
         }
     }
     return out;
+}
+
+size_t flag_overcommitted(std::vector<BenchResult>& results, const std::string& overcommit) {
+    size_t flagged = 0;
+    if (overcommit.empty()) return flagged;
+    for (BenchResult& r : results)
+        if (r.ok() && r.cpus_used.value_or(0) > 1) {
+            r.noisy = true;
+            r.noisy_cause = overcommit + ": a vCPU waited for a host CPU";
+            ++flagged;
+        }
+    return flagged;
 }
 
 namespace {
@@ -278,6 +307,7 @@ AgreedRun run_launches(const RunSettings& base, const std::function<AggregatePol
         l.results = r.results;
         l.only = s.only != first.only ? s.only : std::vector<std::string>{};
         l.pace = launch_pace(r.yardstick_timer_milli, r.yardstick_empty_loop_milli);
+        l.overcommit = r.overcommit;
         bool stop = r.interrupted || !r.fatal.empty() || (base.interrupted && *base.interrupted);
         out.paces.push_back(l.pace);
         launches.push_back(std::move(l));

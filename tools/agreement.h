@@ -57,6 +57,10 @@ struct Launch {
     LaunchPace pace;
     double seconds = 0;  // its wall time, VMM starts included
     std::vector<std::string> only;  // a later launch's selection; empty: the whole suite (less what failed)
+    // Why the host had no CPU for each vCPU while it ran (tools/host_load.h
+    // overcommit_cause), "" when it had: results of benchmarks that keep two
+    // CPUs busy at once (cpus_used) then take no part in the agreement.
+    std::string overcommit;
 };
 
 // The pace of a run from its yardstick medians.
@@ -73,6 +77,13 @@ struct Agreement {
 // benchmark loop's own cost per iteration (`loop_milli`, the headline plus
 // its control), what the loops resolve: the kernel's rule within a VM.
 int64_t launch_tolerance(int64_t headline_milli, int64_t loop_milli, const AggregatePolicy& policy);
+
+// A launch's results of benchmarks that keep two CPUs busy at once
+// (cpus_used), when the host was overcommitted while it ran (`overcommit`,
+// tools/host_load.h; "": it was not): noisy, with that cause. For a single
+// launch (--quick, --runs); the agreement leaves such results out. Returns
+// how many it flagged.
+size_t flag_overcommitted(std::vector<BenchResult>& results, const std::string& overcommit);
 
 // One launch is returned as it is (nothing undecided).
 Agreement agree_launches(const std::vector<Launch>& launches, const AggregatePolicy& policy);

@@ -17,6 +17,7 @@
 #include "tools/catalog.h"
 #include "tools/compare.h"
 #include "tools/gate.h"
+#include "tools/host_load.h"
 #include "tools/image.h"
 #include "tools/launch.h"
 #include "tools/libvirt_host.h"
@@ -137,12 +138,24 @@ private:
     RunReport one_run(const RunSettings& settings, const VmLauncher& launcher) {
         files_.start_run();
         console_.start_run();
+        std::optional<HostCpuSample> before = sample_host_cpu();
         RunReport r = run_suite(settings, launcher, [this](const RunEvent& e) { on_event(e); });
+        watch_overcommit(r, before);
         for (auto& b : r.results) b.vm += vm_offset_;
         vm_offset_ += r.vms;
         files_.end_run(r.results);
         reports_.push_back(r);
         return r;
+    }
+
+    // Results that waited for another vCPU on an overcommitted host: flagged.
+    void watch_overcommit(RunReport& r, const std::optional<HostCpuSample>& before) {
+        if (!before || !r.header || cfg_.vmm != "qemu") return;  // libvirt's QEMU is not our child
+        r.overcommit = overcommit_since(*before, r.header->cpus);
+        size_t flagged = flag_overcommitted(r.results, r.overcommit);
+        if (!flagged) return;
+        r.notes.push_back(r.overcommit + ": " + std::to_string(flagged) + " result(s) that wait for another vCPU flagged");
+        if (!cfg_.quiet) console_.say(r.notes.back());
     }
 
     // The default: launches of fresh VMs until they agree (tools/agreement.h).

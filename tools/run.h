@@ -124,6 +124,9 @@ struct RunReport {
     size_t unreadable_results = 0;     // result records that could not be read (import: left out, named in problems)
     // Every VM's yardstick records (RunLog), in order: the run's pace.
     std::vector<int64_t> yardstick_timer_milli, yardstick_empty_loop_milli;
+    // Set by the caller that watched the host meanwhile (tools/host_load.h):
+    // why it had no CPU for each vCPU, "" when it had or nobody watched.
+    std::string overcommit;
     int exit_code() const;
     const BenchResult* find(std::string_view name) const;
 };

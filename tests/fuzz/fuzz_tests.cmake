@@ -8,7 +8,7 @@ set(HVB_FUZZ_RUN ${CMAKE_SOURCE_DIR}/tests/fuzz/run.sh --build ${CMAKE_BINARY_DI
 add_test(NAME fuzz.build COMMAND ${HVB_FUZZ_RUN} --build-only)
 set_tests_properties(fuzz.build PROPERTIES LABELS fuzz TIMEOUT 600 SKIP_RETURN_CODE 77
                      FIXTURES_SETUP hvb_fuzz_build)
-foreach(t options multiboot1 multiboot2 pvh acpi memmap dtb records json results_json results_csv)
+foreach(t options multiboot1 multiboot2 pvh acpi memmap dtb records json results_json results_csv proc_stat)
   add_test(NAME fuzz.${t} COMMAND ${HVB_FUZZ_RUN} --no-build --seconds ${HVB_FUZZ_SECONDS} ${t})
   set_tests_properties(fuzz.${t} PROPERTIES LABELS fuzz TIMEOUT 120 SKIP_RETURN_CODE 77
                        FIXTURES_REQUIRED hvb_fuzz_build)

@@ -32,7 +32,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "run.sh: --seconds needs a whole number, not '$seconds'" >&2; exit 2; }
-all=(options multiboot1 multiboot2 pvh acpi memmap dtb records json results_json results_csv)
+all=(options multiboot1 multiboot2 pvh acpi memmap dtb records json results_json results_csv proc_stat)
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all[@]}")
 for t in "${targets[@]}"; do
     [[ " ${all[*]} " == *" $t "* ]] || { echo "run.sh: no fuzz target '$t' (have: ${all[*]})" >&2; exit 2; }

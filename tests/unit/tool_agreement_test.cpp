@@ -161,6 +161,43 @@ TEST(ToolAgreement, AFigureOnlySlowLaunchesAgreedOnIsMeasuredAgainOnceAFasterLau
     EXPECT_FALSE(Find(a, "int3")->is_noisy());
 }
 
+TEST(ToolAgreement, WhatWaitsForAnotherVcpuOnAnOvercommittedHostTakesNoPart) {
+    // Selfbench --loaded, 2026-12-07, invocation 2: a second TCG guest
+    // looping on this 2-core host; ipi_running (two vCPUs at once) read the
+    // host's 8 ms time slice in both launches, which agreed.
+    auto waits = [](int64_t milli) {
+        BenchResult r = Res("ipi_running", milli);
+        r.cpus_used = 2;
+        return r;
+    };
+    const std::string busy = "host overcommitted: 1.0 CPUs of other work beside 2 vCPUs on 2 CPUs";
+    Launch l1 = L({waits(16736454000), Res("cpuid", 11000)}, 1230), l2 = L({waits(16764300000), Res("cpuid", 11100)}, 1240);
+    l1.overcommit = l2.overcommit = busy;
+    Agreement a = agree_launches({l1, l2}, AggregatePolicy{});
+    const BenchResult* r = Find(a, "ipi_running");
+    ASSERT_NE(r, nullptr);
+    EXPECT_TRUE(r->is_noisy());
+    EXPECT_EQ(r->noisy_cause, busy + " in launch 1: a vCPU waited for a host CPU");
+    EXPECT_TRUE(Undecided(a, "ipi_running"));
+    EXPECT_FALSE(Find(a, "cpuid")->is_noisy());  // one vCPU at a time: the agreement stands
+    // A launch with a CPU for each vCPU joins: its figure alone is not
+    // established either (nothing to agree with), but it is the one reported.
+    Launch l3 = L({waits(8211000)}, 1230);
+    a = agree_launches({l1, l2, l3}, AggregatePolicy{});
+    EXPECT_EQ(Find(a, "ipi_running")->headline_milli(), 8211000);
+    EXPECT_EQ(Find(a, "ipi_running")->noisy_cause, "measured in launch 3 only");
+    // Two such launches agree.
+    a = agree_launches({l1, l3, L({waits(8300000)}, 1230)}, AggregatePolicy{});
+    EXPECT_FALSE(Find(a, "ipi_running")->is_noisy());
+    // One launch (--quick): flagged by flag_overcommitted.
+    std::vector<BenchResult> quick = {waits(16736454000), Res("cpuid", 11000)};
+    EXPECT_EQ(flag_overcommitted(quick, busy), 1u);
+    EXPECT_TRUE(quick[0].is_noisy());
+    EXPECT_EQ(quick[0].noisy_cause, busy + ": a vCPU waited for a host CPU");
+    EXPECT_FALSE(quick[1].is_noisy());
+    EXPECT_EQ(flag_overcommitted(quick, ""), 0u);
+}
+
 TEST(ToolAgreement, AControlLoopThatMovedInOneLaunchIsCaught) {
     // The nested KVM's invocation 3: cr8_read 1,350 with its control 5,187
     // against 1,563 with 4,912 (the benchmark loops 6,537 and 6,475 agree).
