@@ -88,34 +88,13 @@ mount -t xenfs xenfs /proc/xen
 xenstored --pid-file /run/xenstored.pid
 xen-init-dom0 >/dev/null
 xenconsoled --pid-file=/run/xenconsoled.pid
+# The domain's xl.cfg comes from the tool (tools/xl.h xl_config: the one
+# definition --vmm xl uses on a real dom0); type and cmdline only for the log.
 cmdline=$(cat /hvbench/cmdline 2>/dev/null)
-vcpus=$(cat /hvbench/vcpus 2>/dev/null || echo 2)
-memory=$(cat /hvbench/memory 2>/dev/null || echo 256)
 type=$(cat /hvbench/type 2>/dev/null || echo pvh)
-if [ "$type" = hvm ]; then
-    # HVM: hvmloader and SeaBIOS boot the ISO (GRUB, the kernel's options in
-    # its grub.cfg). No COM1: every byte to it is a round trip to the device
-    # model, so the kernel writes its PV console ring instead (xenconsoled
-    # serves it, through a pty of its own).
-    boot='disk = [ "file:/hvbench/hvbench.iso,hdc:cdrom,r" ]
-boot = "d"
-serial = "none"
-vga = "none"
-vnc = 0'
-else
-    boot="kernel = \"/hvbench/hvbench.elf\"
-cmdline = \"$cmdline\""
-fi
-cat > /hvbench.cfg <<CFG
-name = "hvbench"
-type = "$type"
-$boot
-memory = $memory
-vcpus = $vcpus
-on_poweroff = "destroy"
-on_reboot = "destroy"
-on_crash = "destroy"
-CFG
+cp /hvbench/hvbench.cfg /hvbench.cfg
+vcpus=$(sed -n 's/^vcpus = //p' /hvbench.cfg)
+memory=$(sed -n 's/^memory = //p' /hvbench.cfg)
 echo "hvbench-dom0: toolstack ready; xl create ($type domU, $vcpus vCPUs, $memory MiB): $cmdline"
 # Whether xenconsole (what xl console runs) holds the domU console's pty.
 # xenconsoled, which serves the console, keeps that pty's slave open itself

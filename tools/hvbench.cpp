@@ -64,7 +64,8 @@ RunInfo run_context(const RunConfig& cfg, const RunSetup& setup, const std::vect
     info.executable = command_line.empty() ? "hvbench" : command_line[0];
     info.host_cpus = unsigned(sysconf(_SC_NPROCESSORS_ONLN));
     info.accel = cfg.accel;
-    info.boot = cfg.vmm != "xen"        ? boot_path_name(cfg.boot)
+    info.boot = cfg.vmm == "xl"         ? "xl-pvh-domu"
+                : cfg.vmm != "xen"      ? boot_path_name(cfg.boot)
                 : cfg.guest == "pvh"    ? "xen-pvh-domu"
                 : cfg.guest == "hvm"    ? "xen-hvm-domu"
                                         : "xen-pvh-dom0";

@@ -169,7 +169,7 @@ void ConsoleReporter::on_vm_start(const RunEvent& e) {
         say("VM " + std::to_string(e.vm) + " (" + std::to_string(vm_started_ms_ - o_.tool_start_ms) +
             " ms after hvbench started): " + cmd);
     } else if (!o_.quiet) {
-        say("VM " + std::to_string(e.vm) + ": " + o_.accel + " -cpu " + e.name + ", kernel options '" + e.text + "'");
+        say("VM " + std::to_string(e.vm) + ": " + o_.accel + (e.name.empty() ? "" : " -cpu " + e.name) + ", kernel options '" + e.text + "'");
     }
     current_.clear();
 }

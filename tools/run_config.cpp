@@ -58,7 +58,7 @@ bool machine_option(Args& args, RunConfig& cfg, std::string& error) {
         cfg.memory = v;
         cfg.memory_given = true;
     } else if (args.option("--vmm", v, error)) {
-        if (v != "qemu" && v != "xen" && v != "libvirt") error = "--vmm must be qemu, xen or libvirt";
+        if (v != "qemu" && v != "xen" && v != "libvirt" && v != "xl") error = "--vmm must be qemu, xen, libvirt or xl";
         cfg.vmm = v;
     } else if (args.option("--connect", v, error)) {
         cfg.connect.push_back(v);
@@ -82,6 +82,8 @@ bool machine_option(Args& args, RunConfig& cfg, std::string& error) {
         cfg.firmware = v;
     } else if (args.option("--qemu", v, error)) {
         cfg.qemu = v;
+    } else if (args.option("--xl", v, error)) {
+        cfg.xl = v;
     } else if (args.option("--arch", v, error)) {
         if (v != "x86_64" && v != "aarch64") error = "--arch must be x86_64 or aarch64";
         cfg.arch = v;
@@ -253,6 +255,9 @@ std::optional<RunConfig> parse_run_args(Args& args, std::string* error) {
     if (!cfg.connect.empty() && cfg.vmm != "libvirt") err = "--connect needs --vmm libvirt";
     else if (cfg.parallel_hosts && cfg.connect.size() < 2) err = "--parallel-hosts needs two or more --connect";
     else if (cfg.vmm == "libvirt" && cfg.boot != BootPath::pvh) err = "--vmm libvirt boots hvbench.elf: --boot must be pvh";
+    else if (cfg.vmm == "xl" && cfg.boot != BootPath::pvh) err = "--vmm xl starts hvbench.elf as a PVH domU: --boot must be pvh";
+    else if (cfg.vmm == "xl" && (cfg.pin || cfg.arch != host_arch()))
+        err = "--vmm xl: no --pin (Xen places the vCPUs: xl vcpu-pin) and no --arch other than this host's";
     else if (cfg.vmm == "libvirt" && cfg.pin && cfg.connect.size() > 1)
         err = "--pin with several --connect: each host has its own CPUs (run the hosts one at a time)";
     if (!err.empty()) {

@@ -85,6 +85,7 @@ struct RunConfig {
     bool no_reference = false;  // --no-reference: the per-host pace reference (tools/reference.h) ignored
     bool memory_given = false, boot_timeout_given = false;
     std::string vmm = "qemu";             // --vmm
+    std::string xl = "xl";                // --xl: the xl program of --vmm xl
     std::string xen_given, xen;           // --xen; the image used (tools/xen.h ensure_xen)
     std::vector<std::string> xen_args;    // --xen-arg
     std::string guest = "dom0";           // --guest

@@ -19,6 +19,7 @@
 #include "tools/pinning.h"
 #include "tools/safe_output.h"
 #include "tools/xen.h"
+#include "tools/xl.h"
 
 namespace hvb::tools {
 
@@ -254,7 +255,7 @@ bool read_catalog(RunConfig& cli, const RunSetup& setup) {
 
 // A scratch directory for the QMP socket and per-VM ISOs.
 bool make_scratch(const RunConfig& cli, RunSetup& setup) {
-    if (cli.pin || setup.build_isos || cli.guest != "dom0" || cli.vmm == "libvirt") {
+    if (cli.pin || setup.build_isos || cli.guest != "dom0" || cli.vmm == "libvirt" || cli.vmm == "xl") {
         char tmpl[] = "/tmp/hvbench.XXXXXX";
         if (!mkdtemp(tmpl)) {
             perror("hvbench: mkdtemp");
@@ -305,6 +306,27 @@ std::optional<std::vector<std::string>> vm_command(const RunConfig& cli, const R
     return qemu_command(cfg);
 }
 
+// --vmm xl: xl answers on this host (a Xen dom0); the domUs' configs go
+// in the scratch directory. Xen places the vCPUs and no QEMU is ours.
+int prepare_xl(RunConfig& cli, RunSetup& setup, std::string* usage) {
+    std::string why;
+    if (!xl_usable(cli.xl, &why)) {
+        fprintf(stderr, "hvbench: --vmm xl: %s\n", why.c_str());
+        return kExitIncomplete;
+    }
+    if (cli.accel.empty()) cli.accel = "xen";
+    if (cli.label.empty()) cli.label = "xl";
+    cli.vmm_aslr = true;
+    setup.layout_note = "xl: Xen's toolstack starts the domain; there is no VMM process of the tool's";
+    if (cli.smp == 0) cli.smp = 2;
+    if (!find_images(cli, setup) || !check_run_outputs(cli, setup, usage) || !read_catalog(cli, setup) ||
+        !make_scratch(cli, setup)) {
+        remove_scratch(setup);
+        return kExitIncomplete;
+    }
+    return 0;
+}
+
 }  // namespace
 
 int prepare_run(RunConfig& cli, RunSetup& setup, const std::string& dom0_script, std::string* usage) {
@@ -314,6 +336,7 @@ int prepare_run(RunConfig& cli, RunSetup& setup, const std::string& dom0_script,
         return kExitIncomplete;
     }
     bool libvirt = cli.vmm == "libvirt";
+    if (cli.vmm == "xl") return prepare_xl(cli, setup, usage);
     if (!(libvirt ? find_images(cli, setup) && prepare_libvirt(cli, setup) : choose_accel(cli) && find_images(cli, setup)))
         return kExitIncomplete;
     if (libvirt) {
@@ -342,6 +365,7 @@ int prepare_run(RunConfig& cli, RunSetup& setup, const std::string& dom0_script,
 
 VmLauncher run_launcher(const RunConfig& cli, const RunSetup& setup, VmPinning* pinning) {
     if (setup.libvirt) return libvirt_launcher(cli, setup);
+    if (cli.vmm == "xl") return xl_launcher(cli, setup.elf, setup.scratch);
     VmLauncher launcher;
     launcher.cpu_models = cli.cpu.empty() ? cpu_models_for(cli.accel, cli.arch) : std::vector<std::string>{cli.cpu};
     launcher.layout = cli.vmm_aslr ? AddressLayout::randomized : AddressLayout::fixed;

@@ -15,6 +15,7 @@
 #include "posih/xen.h"
 #include "tools/launch.h"
 #include "tools/results.h"
+#include "tools/xl.h"
 
 namespace hvb::tools {
 namespace {
@@ -178,13 +179,21 @@ bool write_domu_archive(const std::string& dom0_initrd, const std::string& image
         *error = "cannot read " + image_path;
         return false;
     }
+    // The domain the dom0's xl creates: the config --vmm xl writes (tools/xl.h).
+    XlGuest guest;
+    guest.type = type;
+    (guest.type == "hvm" ? guest.iso : guest.kernel) = "/hvbench/" + image_name;
+    guest.cmdline = cmdline;
+    guest.vcpus = vcpus;
+    guest.memory_mib = memory_mib;
+    std::optional<std::string> config = xl_config(guest, error);
+    if (!config) return false;
     return write_initrd_with(dom0_initrd,
                              {{"hvbench/", ""},
                               {"hvbench/" + image_name, *image},
                               {"hvbench/type", std::string(type) + "\n"},
                               {"hvbench/cmdline", cmdline + "\n"},
-                              {"hvbench/vcpus", std::to_string(vcpus) + "\n"},
-                              {"hvbench/memory", std::to_string(memory_mib) + "\n"}},
+                              {"hvbench/hvbench.cfg", *config}},
                              out, error);
 }
 

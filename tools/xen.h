@@ -61,15 +61,16 @@ bool write_initrd_with(const std::string& base_initrd, const std::vector<std::pa
 
 // The domU's per-VM initrd: `dom0_initrd`, zero bytes to a 4-byte boundary,
 // then a newc archive with /hvbench/hvbench.elf (read from `kernel`),
-// /hvbench/type "pvh", /hvbench/cmdline, /hvbench/vcpus and /hvbench/memory
-// (MiB), written to `out`. False with *error.
+// /hvbench/type "pvh", /hvbench/cmdline and /hvbench/hvbench.cfg, the
+// domain's xl configuration (tools/xl.h xl_config: vcpus, memory in MiB),
+// written to `out`. False with *error.
 bool write_domu_initrd(const std::string& dom0_initrd, const std::string& kernel, const std::string& cmdline,
                        unsigned vcpus, unsigned memory_mib, const std::string& out, std::string* error);
 
 // The HVM domU's per-VM initrd, the same way: /hvbench/type "hvm",
 // /hvbench/hvbench.iso (read from `iso`, which carries the kernel options in
-// its grub.cfg), /hvbench/cmdline (only shown by the dom0), /hvbench/vcpus
-// and /hvbench/memory.
+// its grub.cfg), /hvbench/cmdline (only shown by the dom0) and
+// /hvbench/hvbench.cfg.
 bool write_hvm_domu_initrd(const std::string& dom0_initrd, const std::string& iso, const std::string& cmdline,
                            unsigned vcpus, unsigned memory_mib, const std::string& out, std::string* error);
 

@@ -261,6 +261,11 @@ TEST(XenLaunch, DomuInitrds) {
         ASSERT_NE(type, std::string::npos);
         EXPECT_EQ(a.substr(type + 14, 4), hvm ? "hvm\n" : "pvh\n");  // 110-byte header + 13-byte name, padded to 4
         EXPECT_NE(a.find("only=idle\n"), std::string::npos);
+        // The domain's xl.cfg, from tools/xl.h (the one --vmm xl writes).
+        EXPECT_NE(a.find(std::string("hvbench/hvbench.cfg") + '\0'), std::string::npos);
+        EXPECT_NE(a.find(hvm ? "disk = [ \"file:/hvbench/hvbench.iso,hdc:cdrom,r\" ]"
+                             : "kernel = \"/hvbench/hvbench.elf\"\ncmdline = \"only=idle\"\n"),
+                  std::string::npos);
     }
 }
 
