@@ -149,8 +149,7 @@ private:
         return r;
     }
 
-    // Results that waited for another vCPU on an overcommitted host: flagged.
-    void watch_overcommit(RunReport& r, const std::optional<HostCpuSample>& before) {
+    void watch_overcommit(RunReport& r, const std::optional<HostCpuSample>& before) {  // tools/host_load.h
         if (!before || !r.header || cfg_.vmm != "qemu") return;  // libvirt's QEMU is not our child
         r.overcommit = overcommit_since(*before, r.header->cpus);
         size_t flagged = flag_overcommitted(r.results, r.overcommit);
