@@ -1,6 +1,6 @@
 # cmake/tools.cmake — host programs and the library they share.
 add_library(hvb_tools STATIC
-  tools/json.cpp tools/records.cpp tools/result_fields.cpp tools/reference.cpp
+  tools/json.cpp tools/records.cpp tools/result_fields.cpp tools/header_fields.cpp tools/reference.cpp
   tools/launch.cpp tools/qmp.cpp tools/timing.cpp tools/run.cpp tools/vm_io.cpp tools/log_import.cpp tools/run_config.cpp tools/run_setup.cpp
   tools/pinning.cpp tools/reporters.cpp tools/results.cpp tools/results_json.cpp tools/results_csv.cpp tools/results_file.cpp tools/aggregate.cpp tools/agreement.cpp tools/compare.cpp
   tools/gate.cpp tools/junit.cpp

@@ -76,11 +76,12 @@ void write_platform_header(size_t benchmarks) {
     h.quirks = hv.quirks;
     h.console = console_route();
     const TimerSource& timer = timer_selected();
-    h.tsc_hz = timer.hz;
-    h.tsc_source = timer.hz_source;
-    h.invariant_tsc = timer.invariant;
+    h.timer_hz = timer.hz;
+    h.timer_unit = timer.unit;
+    h.rate_source = timer.hz_source;
+    h.invariant_counter = timer.invariant;
     h.cpus = cpu_count();
-    h.apic = interrupt_controller_mode();
+    h.intc = interrupt_controller_mode();
     h.memory_bytes = boot.usable_bytes();
     h.boot = boot.protocol ? boot.protocol : "unknown";
     h.loader = boot.loader_name;
@@ -122,8 +123,8 @@ void print_platform(size_t benchmarks) {
     format_milli(cost, h.timer_milli);
     format_milli(mad, h.timer_mad_milli);
     format_milli(read, h.counter_read_milli);
-    kprintf("timer      %s: a timed call costs %s cycles (MAD %s), one counter read %s%s\n",
-            timer.name, cost, mad, read,
+    kprintf("timer      %s: a timed call costs %s %s (MAD %s), one counter read %s%s\n",
+            timer.name, cost, timer.unit, mad, read,
             h.counter_intercepted ? " (intercepted by the hypervisor)" : "");
     char reps_text[48];
     if (options.reps)
@@ -131,8 +132,8 @@ void print_platform(size_t benchmarks) {
     else
         snformat(reps_text, sizeof reps_text, "repetitions until +-%u.%u%% or %u ms", options.target_permille / 10,
                  options.target_permille % 10, options.budget_ms);
-    kprintf("method     %s iterations (loops >= %lu cycles), %s, %u round-robin passes, pinned: %s%s\n",
-            h.iterations_adaptive ? "adaptive" : "fixed", h.loop_target_cycles, reps_text, h.passes, options.pinned,
+    kprintf("method     %s iterations (loops >= %lu %s), %s, %u round-robin passes, pinned: %s%s\n",
+            h.iterations_adaptive ? "adaptive" : "fixed", h.loop_target_cycles, timer.unit, reps_text, h.passes, options.pinned,
             options.linearity ? ", linearity" : "");
     kprintf("benchmarks %lu\n", uint64_t(benchmarks));
 }

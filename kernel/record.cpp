@@ -146,125 +146,53 @@ const char* vector_name(unsigned vector) { return fault_mnemonic(vector); }
 
 namespace {
 
-// The platform: CPU, hypervisor, console, TSC, memory and how it booted.
-void write_platform(Line& l, const HeaderRecord& h) {
-    l.key("cpu_vendor");
-    l.str(h.cpu_vendor, kMaxPlatformWord);
-    l.key("cpu_model");
-    l.str(h.cpu_model);
-    l.key("cpu_family");
-    l.u64(h.cpu_family);
-    l.key("cpu_model_id");
-    l.u64(h.cpu_model_id);
-    l.key("cpu_stepping");
-    l.u64(h.cpu_stepping);
-    l.key("hypervisor");
-    l.str(h.hypervisor, kMaxPlatformWord);
-    // Short platform words (kMaxPlatformWord: CPUID's 12-byte vendor and
-    // hypervisor signatures, the kernel's own names, Xen's version and
-    // domain), so the header stays within kMaxRecordLine with the free-form
-    // strings (model, loader, command line) at their longest.
-    l.key("hypervisor_version");
-    l.str(h.hypervisor_version, kMaxPlatformWord);
-    l.key("domain");
-    l.str(h.domain, kMaxPlatformWord);
-    l.key("quirks");
-    l.str(h.quirks, kMaxPlatformWord);
-    l.key("console");
-    l.str(h.console, kMaxPlatformWord);
-    l.key("tsc_hz");
-    l.u64(h.tsc_hz);
-    l.key("tsc_source");
-    l.str(h.tsc_source, kMaxPlatformWord);
-    l.key("invariant_tsc");
-    l.boolean(h.invariant_tsc);
-    l.key("cpus");
-    l.u64(h.cpus);
-    l.key("apic");
-    l.str(h.apic);
-    l.key("memory_bytes");
-    l.u64(h.memory_bytes);
-    l.key("boot");
-    l.str(h.boot);
-    l.key("loader");
-    l.str(h.loader);
-    l.key("cmdline");
-    l.str(h.cmdline);
+// The rows of kernel/header_fields.h of one record, in the table's order,
+// each when its `sent` says so.
+#define HVB_HPUT_text(l, v) (l).str(v)
+#define HVB_HPUT_word(l, v) (l).str(v, kMaxPlatformWord)
+#define HVB_HPUT_u32(l, v) (l).u64(v)
+#define HVB_HPUT_u64(l, v) (l).u64(v)
+#define HVB_HPUT_i64(l, v) (l).i64(v)
+#define HVB_HPUT_milli(l, v) (l).milli(v)
+#define HVB_HPUT_flag(l, v) (l).boolean(v)
+#define HVB_HPUT_mode(l, v) (l).str((v) ? "adaptive" : "fixed")
+#define HVB_HSENT_always(h, ...) __VA_ARGS__
+#define HVB_HSENT_estimator(h, ...) \
+    if ((h).estimator) {           \
+        __VA_ARGS__                \
+    }
+// Only the rows of record `want`.
+#define HVB_HONLY_header_header(...) __VA_ARGS__
+#define HVB_HONLY_header_method(...)
+#define HVB_HONLY_method_header(...)
+#define HVB_HONLY_method_method(...) __VA_ARGS__
+#define HVB_HEADER_PUT(want, h, l, kind, record, sent, wire, kernel) \
+    HVB_HONLY_##want##_##record(HVB_HSENT_##sent(h, (l).key(HVB_HEADER_NAME(wire)); HVB_HPUT_##kind(l, (h).kernel);))
+
+void write_header_fields(Line& l, const HeaderRecord& h) {
+#define HVB_HEADER_ROW(member, kind, record, sent, need, wire, old, json, ctx_key, unit, kernel) \
+    HVB_HEADER_PUT(header, h, l, kind, record, sent, wire, kernel)
+    HVB_HEADER_FIELDS(HVB_HEADER_ROW)
+#undef HVB_HEADER_ROW
 }
 
-// What the run will do: the timer, the repetitions, the suite's size.
-void write_run(Line& l, const HeaderRecord& h) {
-    l.key(result_key::timer);
-    l.str(h.timer, kMaxPlatformWord);
-    l.key("timing");
-    l.str(h.timing);
-    l.key("reps");
-    l.u64(h.default_reps);
-    l.key("benchmarks");
-    l.u64(h.benchmarks);
-    l.key("boot_us");
-    l.u64(h.boot_us);
-}
-
-// The measurement method and its hazards (docs/measurement.md).
 void write_method_fields(Line& l, const HeaderRecord& h) {
-    l.key("timer_cycles");
-    l.milli(h.timer_milli);
-    l.key("timer_mad");
-    l.milli(h.timer_mad_milli);
-    l.key("rdtsc_cycles");
-    l.milli(h.counter_read_milli);
-    l.key("rdtsc_intercepted");
-    l.boolean(h.counter_intercepted);
-    l.key("smi_counter");
-    l.boolean(h.smi_counter);
-    l.key("iterations_mode");
-    l.str(h.iterations_adaptive ? "adaptive" : "fixed");
-    l.key("reps_mode");
-    l.str(h.reps_adaptive ? "adaptive" : "fixed");
-    l.key("loop_target_cycles");
-    l.u64(h.loop_target_cycles);
-    l.key("speed_check");
-    l.boolean(h.speed_check);
-    l.key("speed_mad_permille");
-    l.i64(h.speed_mad_permille);
-    l.key("target_permille");
-    l.u64(h.target_permille);
-    l.key("target_min_cycles");
-    l.milli(h.target_min_milli);
-    l.key("confidence_percent");
-    l.u64(h.confidence_percent);
-    l.key("budget_ms");
-    l.u64(h.budget_ms);
-    l.key("min_reps");
-    l.u64(h.min_reps);
-    l.key("max_reps");
-    l.u64(h.max_reps);
-    l.key("outlier_rule");
-    l.str(h.outlier_rule);
-    l.key("pinned");
-    l.str(h.pinned);
-    l.key("linearity");
-    l.boolean(h.linearity);
-    l.key("verify");
-    l.boolean(h.verify);
+#define HVB_METHOD_ROW(member, kind, record, sent, need, wire, old, json, ctx_key, unit, kernel) \
+    HVB_HEADER_PUT(method, h, l, kind, record, sent, wire, kernel)
+    HVB_HEADER_FIELDS(HVB_METHOD_ROW)
+#undef HVB_METHOD_ROW
 }
 
 }  // namespace
 
+// The header carries the platform and the run's shape (the rows of record
+// `header`), led by the protocol's version.
 void write_header(Sink sink, const HeaderRecord& h) {
     Line l;
     begin_record(l, kRecordHeader);
     l.key("version");
     l.i64(kRecordVersion);
-    write_platform(l, h);
-    write_run(l, h);
-    if (h.estimator) {
-        l.key("estimator");
-        l.str(h.estimator);
-        l.key(result_key::passes);
-        l.u64(h.passes);
-    }
+    write_header_fields(l, h);
     l.raw("}", 1);
     l.emit(sink);
 }
@@ -324,7 +252,7 @@ void write_yardstick(Sink sink, const YardstickRecord& y) {
     l.u64(y.pass);
     l.key(result_key::t_us);
     l.u64(y.t_us);
-    l.key("timer_cycles");
+    l.key(header_key::timer_cycles_milli);  // the same call, timed again at the pass's start
     l.milli(y.timer_milli);
     l.key("empty_loop_cycles");
     l.milli(y.empty_loop_milli);
@@ -465,8 +393,8 @@ void write_fault(Line& l, const FaultInfo& f) {
     l.u64(f.vector);
     l.key(result_key::name);
     l.str(vector_name(f.vector));
-    l.key("rip");
-    l.hex_string(f.rip);
+    l.key("pc");
+    l.hex_string(f.pc);
     if (f.has_error_code) {
         l.key("error_code");
         l.u64(f.error_code);

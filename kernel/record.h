@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "kernel/benchmark.h"
+#include "kernel/header_fields.h"
 #include "kernel/protocol.h"
 #include "kernel/record_fields.h"
 #include "posih/format.h"
@@ -29,50 +30,24 @@ const char* status_name(Status s);  // "ok", "unsupported", ...
 // Parses a status name; false if it is none of them.
 bool status_from_name(const char* s, size_t len, Status* out);
 
+// The platform header: its fields are the rows of kernel/header_fields.h,
+// each a member by the row's `kernel` name (a text or word a const char*,
+// null written as ""; a mode a bool, true for "adaptive").
+namespace header_field {
+using text = const char*;
+using word = const char*;
+using u32 = uint32_t;
+using u64 = uint64_t;
+using i64 = int64_t;
+using milli = int64_t;
+using flag = bool;
+using mode = bool;
+}  // namespace header_field
 struct HeaderRecord {
-    const char* cpu_vendor;   // "GenuineIntel"
-    const char* cpu_model;    // brand string, trimmed
-    uint32_t cpu_family, cpu_model_id, cpu_stepping;
-    const char* hypervisor;   // CPUID 0x40000000 signature, or "none"
-    const char* hypervisor_version;  // "4.17" under Xen; "" where unknown
-    const char* domain;       // Xen: "dom0" or "domU"; "" elsewhere
-    const char* quirks;       // platform defects worked around ("xen-xsdt-signature"), "" for none
-    const char* console;      // posih/console.h console_route(): "uart", "xen-consoleio", ...
-    uint64_t tsc_hz;          // 0 when unknown
-    const char* tsc_source;   // "cpuid15", "cpuid16", "hypervisor", "none"
-    bool invariant_tsc;
-    uint32_t cpus;            // online
-    const char* apic;         // local APIC mode: "x2apic" or "xapic"
-    uint64_t memory_bytes;    // usable RAM as reported by the loader
-    const char* boot;         // "mb1", "mb2", "pvh"
-    const char* loader;       // loader name, "" when none
-    const char* cmdline;
-    const char* timer;        // "rdtsc" / "rdtscp"
-    const char* timing;       // "internal" / "external" (marker bytes sent)
-    uint32_t default_reps;    // fixed repetitions (reps=), 0 when adaptive
-    uint32_t benchmarks;      // how many are selected to run
-    // Measurement method and hazards (docs/measurement.md).
-    uint64_t boot_us;              // kernel entry to this record
-    int64_t timer_milli;           // an empty serialized timed call
-    int64_t timer_mad_milli;
-    int64_t counter_read_milli;    // one raw counter read (back-to-back pair)
-    bool counter_intercepted;      // counter_read above kInterceptedReadCycles
-    bool smi_counter;              // records carry "smis"
-    bool iterations_adaptive, reps_adaptive;
-    uint32_t target_permille;
-    int64_t target_min_milli;
-    uint32_t confidence_percent;
-    uint32_t budget_ms;
-    uint32_t min_reps, max_reps;
-    uint64_t loop_target_cycles;   // what adaptive iterations aim one loop at
-    bool speed_check;              // results carry speed_permille
-    int64_t speed_mad_permille;    // the empty loop's spread at boot
-    const char* outlier_rule;
-    const char* pinned;
-    bool linearity;
-    bool verify;                   // results get a second look (verify records)
-    const char* estimator;         // how the headline (cycles.estimate) is made
-    uint32_t passes;               // round-robin passes over the benchmarks
+#define HVB_HEADER_MEMBER(member, kind, record, sent, need, wire, old, json, ctx_key, unit, kernel) \
+    header_field::kind kernel;
+    HVB_HEADER_FIELDS(HVB_HEADER_MEMBER)
+#undef HVB_HEADER_MEMBER
 };
 
 // A read of the cycle counter that costs more than this is taken to be
@@ -93,7 +68,7 @@ inline constexpr size_t kLinearityLevels = 3;
 
 struct FaultInfo {
     uint32_t vector;  // the arch's exception number (posih/interrupt.h CpuFault::number)
-    uint64_t rip;
+    uint64_t pc;      // where it was taken
     uint64_t error_code;
     bool has_error_code;
 };
@@ -199,7 +174,7 @@ struct EndRecord {
 // that every record fits in kMaxRecordLine bytes.
 inline constexpr size_t kMaxRecordLine = 4096;
 inline constexpr size_t kMaxStringField = 400;
-inline constexpr size_t kMaxPlatformWord = 24;  // the header's short words (vendor, hypervisor, its version, domain, quirks, console, tsc_source, timer): keeps the header within kMaxRecordLine
+inline constexpr size_t kMaxPlatformWord = 24;  // the header's short words (kernel/header_fields.h kind `word`): keeps the header within kMaxRecordLine
 // The header carries the platform, the run's shape (timer, reps,
 // benchmarks, boot_us) and the estimator with its passes; write_method the
 // rest of a HeaderRecord (the timer probe, the targets, the rules), sent

@@ -161,7 +161,7 @@ const char* unmet_need(const Benchmark& b) {
 void fault_reason(const char* phase, const CpuFault& f, ResultRecord& rec) {
     rec.status = Status::faulted;
     rec.has_fault = true;
-    rec.fault = FaultInfo{f.number, f.pc, f.error_code, f.has_error_code};
+    rec.fault = FaultInfo{f.number, f.pc, f.code, f.has_code};
     snformat(reason_buf, sizeof reason_buf, "%s in %s at %s 0x%lx", vector_name(f.number), phase, context_pc_name(),
              f.pc);
     rec.reason = reason_buf;

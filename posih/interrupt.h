@@ -25,7 +25,9 @@ uint64_t context_pc(const InterruptContext& c);
 // The arch's name for the program counter, as a fault's reason names it.
 const char* context_pc_name();
 void context_set_pc(InterruptContext& c, uint64_t pc);
-uint64_t context_error_code(const InterruptContext& c);
+// What the CPU reported about the exception's cause with it, in the arch's
+// encoding (0 where it reports nothing).
+uint64_t context_fault_code(const InterruptContext& c);
 
 // Returns true when it handled the event and the interrupted code may resume.
 using InterruptHandler = bool (*)(InterruptContext& c);
@@ -112,8 +114,8 @@ const char* timer_oneshot_source();
 struct CpuFault {
     unsigned number;  // the exception, in the arch's numbering (fault_mnemonic)
     uint64_t pc;
-    uint64_t error_code;
-    bool has_error_code;
+    uint64_t code;  // what the CPU reported about its cause (context_fault_code)
+    bool has_code;  // the CPU reports one for this exception
 };
 
 // Calls fn(arg). Returns true if it returned normally; false if a CPU

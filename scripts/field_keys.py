@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Checks that each result field's names are spelled in one place.
+"""Checks that each result and header field's names are spelled in one place.
 
-Reads the rows of HVB_RESULT_FIELDS in kernel/record_fields.h and, for each
-field's wire key, results-JSON key (group_key) and CSV column, counts the
-non-test source files (arch/, posih/, kernel/, benchmarks/, tools/) that
-write it as a string literal ("key"). More than MAX_FILES is an error: the
-name is spelled out where the field tables should be used instead
-(docs/architecture.md "Result records"). Run by ctest as build.field-keys.
+Reads the rows of HVB_RESULT_FIELDS in kernel/record_fields.h and of
+HVB_HEADER_FIELDS in kernel/header_fields.h and, for each field's wire key,
+results-JSON key (a result's group_key; a header field's context key), CSV
+column and old wire key (a header field's name before it was renamed),
+counts the non-test source files (arch/, posih/, kernel/, benchmarks/,
+tools/) that write it as a string literal ("key"). More than MAX_FILES is an
+error: the name is spelled out where the field tables should be used
+instead (docs/architecture.md "Result records"). Run by ctest as
+build.field-keys.
 
 Usage: scripts/field_keys.py [SOURCE_DIR]
 """
@@ -28,9 +31,9 @@ NOT_KEYS = {
 }
 
 
-def table_rows(text):
-    """The X(...) rows of HVB_RESULT_FIELDS, as lists of their arguments."""
-    start = text.index("#define HVB_RESULT_FIELDS(X)")
+def table_rows(text, table):
+    """The X(...) rows of the table macro `table`, as lists of their arguments."""
+    start = text.index("#define %s(X)" % table)
     body = []
     for line in text[start:].splitlines()[1:]:
         body.append(line.rstrip("\\").strip())
@@ -38,6 +41,12 @@ def table_rows(text):
             break
     flat = re.sub(r"/\*.*?\*/", "", " ".join(body))
     return [[a.strip() for a in m.split(",")] for m in re.findall(r"\bX\(([^()]*)\)", flat)]
+
+
+def header_names(row):
+    """A header field's spellings: wire key, old wire key, context key."""
+    member, wire, old, ctx_key = row[0], row[5], row[6], row[8]
+    return member, {n for n in (wire, old, ctx_key) if n}
 
 
 def names(row):
@@ -91,15 +100,17 @@ def sources(root):
 
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
-    text = open(os.path.join(root, "kernel", "record_fields.h")).read()
-    rows = table_rows(text)
-    if len(rows) < 10:
-        print("field_keys: found only %d rows in HVB_RESULT_FIELDS" % len(rows))
-        return 1
+    fields = []
+    for header, table, spell in (("record_fields.h", "HVB_RESULT_FIELDS", names),
+                                 ("header_fields.h", "HVB_HEADER_FIELDS", header_names)):
+        rows = table_rows(open(os.path.join(root, "kernel", header)).read(), table)
+        if len(rows) < 10:
+            print("field_keys: found only %d rows in %s" % (len(rows), table))
+            return 1
+        fields += [spell(row) for row in rows]
     contents = {p: PEOPLE_WORDS.sub(r"\1", strip_comments(open(p, errors="replace").read())) for p in sources(root)}
     bad = 0
-    for row in rows:
-        member, spellings = names(row)
+    for member, spellings in fields:
         for key in sorted(spellings):
             files = sorted(os.path.relpath(p, root) for p, c in contents.items() if '"%s"' % key in c)
             files = [f for f in files if f not in NOT_KEYS]
@@ -107,7 +118,7 @@ def main():
                 bad += 1
                 print('field_keys: %s: "%s" is spelled in %d files (at most %d): %s'
                       % (member, key, len(files), MAX_FILES, ", ".join(files)))
-    print("field_keys: %d fields, %s" % (len(rows), "ok" if not bad else "%d names spelled too often" % bad))
+    print("field_keys: %d fields, %s" % (len(fields), "ok" if not bad else "%d names spelled too often" % bad))
     return 1 if bad else 0
 
 

@@ -340,7 +340,8 @@ int cmd_import(Args& args, const std::vector<std::string>& command_line) {
         for (const auto& e : files.errors()) fprintf(stderr, "hvbench: cannot write %s\n", e.c_str());
         return kExitIncomplete;
     }
-    print_table(rep.results, false, 1, aggregate_policy(rep.header ? &*rep.header : nullptr));
+    print_table(rep.results, false, 1, aggregate_policy(rep.header ? &*rep.header : nullptr),
+                rep.header ? std::string_view(rep.header->timer_unit) : std::string_view());
     if (std::string lin = format_linearity(rep.results); !lin.empty()) printf("\n%s", terminal_safe(lin).c_str());
     fflush(stdout);
     for (const auto& p : rep.problems) fprintf(stderr, "hvbench: %s\n", terminal_safe(p).c_str());

@@ -1,6 +1,7 @@
 // tools/records.cpp — the host-side reader of the kernel's result stream.
 #include "tools/records.h"
 
+#include "tools/header_fields.h"
 #include "tools/result_fields.h"
 
 namespace hvb::tools {
@@ -18,35 +19,15 @@ std::string quote(std::string_view s) {
     return "'" + out + "'";
 }
 
-// Optional fields of newer kernels: absent is fine, present and malformed is
-// noted (by name and value) in `bad` and leaves the field unset.
+// A linearity level's fields: absent is fine here (the caller requires
+// them), present and malformed is noted (by name and value) in `bad` and
+// leaves the field unset.
 class OptionalFields {
 public:
     OptionalFields(const Json& j, std::vector<std::string>& bad) : j_(j), bad_(bad) {}
     void uint(const char* key, std::optional<uint64_t>& out) { read(key, out, &Json::get_uint); }
-    void integer(const char* key, std::optional<int64_t>& out) { read(key, out, &Json::get_int); }
     void milli(const char* key, std::optional<int64_t>& out) { read(key, out, &Json::get_milli); }
     void boolean(const char* key, std::optional<bool>& out) { read(key, out, &Json::get_bool); }
-    // A field of kernel/record_fields.h, by its type.
-    void number(const char* key, std::optional<uint64_t>& out) { uint(key, out); }
-    void number(const char* key, std::optional<int64_t>& out) { integer(key, out); }
-    void string(const char* key, std::string& out) {
-        if (!j_.get(key)) return;
-        if (auto v = j_.get_string(key)) out = *v;
-        else note(key);
-    }
-    // One of `allowed`, e.g. "adaptive" | "fixed".
-    void word(const char* key, std::string& out, std::initializer_list<const char*> allowed) {
-        std::string v;
-        string(key, v);
-        if (v.empty()) return;
-        for (const char* a : allowed)
-            if (v == a) {
-                out = v;
-                return;
-            }
-        note(key);
-    }
     // ci_low/ci_high (any prefix): both or neither, low <= high.
     void interval(const char* low_key, const char* high_key, std::optional<int64_t>& low,
                   std::optional<int64_t>& high) {
@@ -79,28 +60,6 @@ private:
     const Json& j_;
     std::vector<std::string>& bad_;
 };
-
-void read_header_extras(const Json& j, HeaderInfo& h, std::vector<std::string>& bad) {
-    OptionalFields f(j, bad);
-    f.uint("boot_us", h.boot_us);
-    f.uint(result_key::passes, h.passes);
-    f.milli("timer_cycles", h.timer_cycles_milli);
-    f.milli("timer_mad", h.timer_mad_milli);
-    f.milli("rdtsc_cycles", h.rdtsc_cycles_milli);
-    f.boolean("rdtsc_intercepted", h.rdtsc_intercepted);
-    f.boolean("smi_counter", h.smi_counter);
-    f.word("iterations_mode", h.iterations_mode, {"adaptive", "fixed"});
-    f.word("reps_mode", h.reps_mode, {"adaptive", "fixed"});
-    f.uint("target_permille", h.target_permille);
-    f.milli("target_min_cycles", h.target_min_cycles_milli);
-    f.uint("confidence_percent", h.confidence_percent);
-    f.uint("budget_ms", h.budget_ms);
-    f.uint("min_reps", h.min_reps);
-    f.uint("max_reps", h.max_reps);
-    f.string("outlier_rule", h.outlier_rule);
-    f.string("pinned", h.pinned);
-    f.boolean("linearity", h.linearity);
-}
 
 // One entry of a result's "linearity" array; false (noted in `bad`) when it
 // lacks a field or has a malformed one.
@@ -150,33 +109,6 @@ void read_linearity(const Json& j, ResultInfo& r, std::vector<std::string>& bad)
     }
 }
 
-bool read_header(const Json& j, HeaderInfo& h, std::string& missing) {
-    h.raw = j;
-    auto need_str = [&](const char* key, std::string& out) {
-        if (auto v = j.get_string(key)) out = *v;
-        else missing = key;
-    };
-    auto need_uint = [&](const char* key, auto& out) {
-        if (auto v = j.get_uint(key)) out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
-        else missing = key;
-    };
-    need_str("cpu_vendor", h.cpu_vendor);
-    need_str("cpu_model", h.cpu_model);
-    need_str("hypervisor", h.hypervisor);
-    need_str("boot", h.boot);
-    need_str("loader", h.loader);
-    need_str("cmdline", h.cmdline);
-    need_str(result_key::timer, h.timer);
-    need_str("tsc_source", h.tsc_source);
-    need_str("apic", h.apic);
-    need_uint("tsc_hz", h.tsc_hz);
-    need_uint("memory_bytes", h.memory_bytes);
-    need_uint("cpus", h.cpus);
-    need_uint("reps", h.reps);
-    need_uint("benchmarks", h.benchmarks);
-    return missing.empty();
-}
-
 // A verify record (the kernel's second look); false with `missing` set when
 // a field it needs is absent or malformed.
 bool read_verify(const Json& j, VerifyInfo& v, std::string& missing) {
@@ -209,12 +141,13 @@ bool read_result(const Json& j, ResultInfo& r, std::string& missing, std::vector
     if (const Json* fault = j.get("fault")) {
         auto vector = fault->get_uint("vector");
         auto fname = fault->get_string(result_key::name);
-        auto rip = fault->get_string("rip");
-        if (!vector || !fname || !rip) return missing = "fault.{vector,name,rip}", false;
+        // "pc"; kernels before the aarch64 port (issue 22) called it "rip".
+        auto pc = fault->get("pc") ? fault->get_string("pc") : fault->get_string("rip");
+        if (!vector || !fname || !pc) return missing = "fault.{vector,name,pc}", false;
         r.has_fault = true;
         r.fault_vector = static_cast<uint32_t>(*vector);
         r.fault_name = *fname;
-        r.fault_rip = *rip;
+        r.fault_pc = *pc;
     }
     if (const Json* params = j.get("params")) {
         if (!params->is(Json::Kind::object)) return missing = "params", false;
@@ -331,9 +264,9 @@ bool RunLogReader::claim(size_t& count, const char* what, size_t cap) {
 
 void RunLogReader::header(const Json& json, std::string& missing) {
     HeaderInfo h;
-    if (!read_header(json, h, missing)) return;
+    h.raw = json;
     std::vector<std::string> bad_fields;
-    read_header_extras(json, h, bad_fields);
+    if (!read_header_fields(json, h, false, missing, bad_fields)) return;
     for (const auto& b : bad_fields) problem("header record: bad " + b + "; the rest is kept");
     ++log_.headers;
     results_since_ = begins_since_ = 0;
@@ -341,11 +274,12 @@ void RunLogReader::header(const Json& json, std::string& missing) {
     uint64_t passes = h.passes.value_or(1);
     begins_cap_ = kMaxResultsPerHeader * size_t(passes < 1 ? 1 : passes > kMaxPassesPerHeader ? kMaxPassesPerHeader : passes);
     // Each header starts a VM (a log of several VMs has several): results
-    // after it are converted with its own TSC frequency, never those before it.
-    if (log_.header && h.tsc_hz != log_.header->tsc_hz)
-        problem("a header with tsc_hz " + std::to_string(h.tsc_hz) + " after one with " +
-                std::to_string(log_.header->tsc_hz) + " (another VM): the results after it keep their own");
-    tsc_hz_ = h.tsc_hz;
+    // after it are converted with its own timer rate, never those before it.
+    if (log_.header && h.timer_hz != log_.header->timer_hz)
+        problem(std::string("a header with ") + header_key::timer_hz + " " + std::to_string(h.timer_hz) +
+                " after one with " + std::to_string(log_.header->timer_hz) +
+                " (another VM): the results after it keep their own");
+    timer_hz_ = h.timer_hz;
     if (!log_.header) log_.header = std::move(h);
 }
 
@@ -362,7 +296,8 @@ void RunLogReader::method(const Json& json) {
     HeaderInfo& h = *log_.header;
     if (h.has_method()) return;  // the kept header has its own
     std::vector<std::string> bad_fields;
-    read_header_extras(json, h, bad_fields);
+    std::string unused;  // the method rows are all optional
+    read_header_fields(json, h, true, unused, bad_fields);
     for (const auto& b : bad_fields) problem("method record: bad " + b + "; the rest is kept");
     for (const auto& [key, value] : json.members)
         if (key != "type" && !h.raw.get(key)) h.raw.members.emplace_back(key, value);
@@ -379,7 +314,7 @@ void RunLogReader::result(const Json& json, std::string& missing) {
     }
     for (const auto& b : bad_fields) problem("result record " + quote(r.name) + ": bad " + b + "; the rest is kept");
     r.line = line_no_;
-    r.tsc_hz = tsc_hz_;
+    r.timer_hz = timer_hz_;
     if (keep_raw_) r.raw = json;
     if (claim(results_since_, "result")) log_.results.push_back(std::move(r));
 }
@@ -426,7 +361,7 @@ void RunLogReader::record(std::string_view body) {
         ++log_.pass_records;
     } else if (*type == kRecordYardstick) {
         ++log_.yardstick_records;
-        auto timer = json->get_milli("timer_cycles");
+        auto timer = json->get_milli(header_key::timer_cycles_milli);
         auto loop = json->get_milli("empty_loop_cycles");
         if (timer && loop && log_.yardstick_timer_milli.size() < kMaxResultsPerHeader) {
             log_.yardstick_timer_milli.push_back(*timer);

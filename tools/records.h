@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kernel/header_fields.h"
 #include "kernel/protocol.h"
 #include "kernel/record.h"
 #include "tools/json.h"
@@ -30,27 +31,20 @@ namespace hvb::tools {
 using hvb::kMarkerEnd;
 using hvb::kMarkerStart;
 
-// Fields a newer kernel adds (every one optional: an older stream lacks
-// them, and a malformed one is a `problem` and left unset, never a lost
-// record). "milli" figures are thousandths, as the cycle fields.
+// The platform header as read: its fields are the rows of
+// kernel/header_fields.h, each a member by the row's name (a `req` field a
+// plain value, an `opt` one an optional, or "" for a string), read from the
+// header and from the method record after it (older kernels sent the method
+// fields in the header), under their name or the one older kernels gave
+// them. An optional field absent is unset; present and malformed it is a
+// `problem` and left unset, never a lost record. "milli" figures are
+// thousandths, as the cycle fields.
 struct HeaderInfo {
-    Json raw;  // every field, as sent
-    std::string cpu_vendor, cpu_model, hypervisor, boot, loader, cmdline, timer, tsc_source, apic;
-    uint64_t tsc_hz = 0, memory_bytes = 0;
-    uint32_t cpus = 0, reps = 0, benchmarks = 0;  // reps: fixed repetitions, 0 when adaptive
-
-    std::optional<uint64_t> boot_us;                 // kernel entry to this header
-    std::optional<uint64_t> passes;                  // round-robin passes over the suite (a begin per benchmark each)
-    std::optional<int64_t> timer_cycles_milli;       // one empty timed call (what time_call adds)
-    std::optional<int64_t> timer_mad_milli;
-    std::optional<int64_t> rdtsc_cycles_milli;       // back-to-back RDTSC
-    std::optional<bool> rdtsc_intercepted, smi_counter, linearity;
-    std::string iterations_mode, reps_mode;          // "adaptive" | "fixed"; "" when absent
-    std::optional<uint64_t> target_permille;         // CI half-width target, permille of the median
-    std::optional<int64_t> target_min_cycles_milli;  // ... or this many cycles, whichever is larger
-    std::optional<uint64_t> confidence_percent, budget_ms, min_reps, max_reps;
-    std::string outlier_rule;
-    std::string pinned;  // echo of the kernel option pinned=WORD ("unknown" when not given); "" when absent
+    Json raw;  // every field, as sent (the method record's merged in)
+#define HVB_HEADER_INFO_MEMBER(member, kind, record, sent, need, wire, old, json, ctx_key, unit, kernel) \
+    typename field_type::need_##need<field_type::kind>::type member{};
+    HVB_HEADER_FIELDS(HVB_HEADER_INFO_MEMBER)
+#undef HVB_HEADER_INFO_MEMBER
 
     // The measurement fields came: in the header (older kernels) or in the
     // method record after it.
@@ -65,7 +59,7 @@ struct ResultInfo : BenchResult {
     size_t line = 0;      // of the stream (1-based), for messages
     bool has_fault = false;
     uint32_t fault_vector = 0;
-    std::string fault_name, fault_rip;
+    std::string fault_name, fault_pc;  // fault_pc as sent: "0x" and 16 hex digits
 };
 
 struct EndInfo {
@@ -153,7 +147,7 @@ private:
     size_t line_no_ = 1;            // of the line being read
     size_t results_since_ = 0, begins_since_ = 0;  // since the last header
     size_t begins_cap_ = kMaxResultsPerHeader;     // x the header's passes
-    uint64_t tsc_hz_ = 0;           // of the last header
+    uint64_t timer_hz_ = 0;         // of the last header
     bool keep_raw_;
     RunLog log_;
 };

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "kernel/protocol.h"
+#include "tools/header_fields.h"
 #include "tools/sanitize.h"
 
 namespace hvb::tools {
@@ -47,7 +48,10 @@ std::string host_name() {
 }
 
 void print_table(const std::vector<BenchResult>& results, bool external, unsigned runs,
-                 const AggregatePolicy& policy) {
+                 const AggregatePolicy& policy, std::string_view unit) {
+    if (unit == "ns")
+        printf("nanoseconds per iteration: the kernel measured in ns (its header's timer_unit), not knowing the "
+               "CPU's cycle rate\n");
     bool ci = std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.has_ci(); });
     bool noisy = std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.ok() && r.is_noisy(); });
     bool est = std::any_of(results.begin(), results.end(), [](const BenchResult& r) { return r.estimate_milli.has_value(); });
@@ -122,7 +126,7 @@ void fill_info(RunInfo& info, const RunReport& rep) {
     info.vms = rep.vms;
     if (rep.header) {
         info.platform = rep.header->raw;
-        info.tsc_hz = rep.header->tsc_hz;
+        header_to_context(*rep.header, info);
     }
     info.timer = rep.timer.empty() ? (rep.header ? rep.header->timer : "") : rep.timer;
     info.notes = rep.notes;
@@ -188,11 +192,12 @@ void ConsoleReporter::on_header(const HeaderInfo& h) {
         say("header " + std::to_string(now_ms() - vm_started_ms_) + " ms after QEMU started" + kernel);
     }
     check_pinned(h);
+    if (!h.timer_unit.empty()) unit_ = h.timer_unit;
     if (!o_.quiet) {
-        char tsc[64];
-        snprintf(tsc, sizeof tsc, "%.3f GHz (%s)", double(h.tsc_hz) / 1e9, h.tsc_source.c_str());
+        char rate[64];
+        snprintf(rate, sizeof rate, "%.3f GHz (%s)", double(h.timer_hz) / 1e9, h.rate_source.c_str());
         say("platform: " + h.cpu_model + " | hypervisor " + h.hypervisor + " | boot " + h.boot + " | " +
-            std::to_string(h.cpus) + " CPU(s) | TSC " + tsc + " | timer " + h.timer + " | " +
+            std::to_string(h.cpus) + " CPU(s) | timer " + h.timer + " at " + rate + " in " + unit_ + " | " +
             std::to_string(h.benchmarks) + " benchmarks");
     }
 }
@@ -205,7 +210,7 @@ void ConsoleReporter::on_result(const BenchResult& r) {
         fprintf(stderr, "[%zu/%s] %-24s %-11s %s%s\n", results_,
                 current_total_ ? std::to_string(current_total_).c_str() : "?", terminal_safe(r.name).c_str(),
                 terminal_safe(r.status).c_str(),
-                r.ok() ? (milli_text(r.headline_milli()) + " cycles" + (r.is_noisy() ? " (noisy)" : "")).c_str() : "",
+                r.ok() ? (milli_text(r.headline_milli()) + " " + unit_ + (r.is_noisy() ? " (noisy)" : "")).c_str() : "",
                 r.name == current_ ? ("  (" + elapsed_text(secs) + ")").c_str() : "");
     }
     if (r.name == current_) current_.clear();
@@ -237,7 +242,7 @@ void ConsoleReporter::on_event(const RunEvent& e) {
             const BenchResult& r = *e.bench;
             if (!o_.quiet && r.verify_agrees == false)
                 say(r.name + ": measured again after the suite, " +
-                    (r.verify_median_milli ? milli_text(*r.verify_median_milli) + " cycles" : std::string("failed")) +
+                    (r.verify_median_milli ? milli_text(*r.verify_median_milli) + " " + unit_ : std::string("failed")) +
                     " against " + milli_text(r.headline_milli()) + ": marked noisy");
             break;
         }
@@ -252,7 +257,8 @@ void ConsoleReporter::on_event(const RunEvent& e) {
 
 void ConsoleReporter::print_end(const RunEnd& end, const AggregatePolicy& policy) const {
     printf("\n");
-    print_table(end.report.results, end.external, end.runs, policy);
+    print_table(end.report.results, end.external, end.runs, policy,
+                end.report.header ? std::string_view(end.report.header->timer_unit) : std::string_view());
     if (!end.linearity.empty()) printf("\n%s", terminal_safe(end.linearity).c_str());
     fflush(stdout);  // the table before the summary on stderr, when both go to one terminal
     if (end.want_linearity && end.linearity.empty())
@@ -319,7 +325,7 @@ void ResultsFiles::write(const std::vector<BenchResult>& results) {
         if (!json_written_) failed();
     }
     if (!csv_.empty()) {
-        csv_written_ = write_text_file(csv_, write_results_csv(results, info_.tsc_hz), &err);
+        csv_written_ = write_text_file(csv_, write_results_csv(results, info_.timer_hz), &err);
         if (!csv_written_) failed();
     }
 }
@@ -329,12 +335,11 @@ void ResultsFiles::on_event(const RunEvent& e) {
         case RunEvent::header:
             if (finished_runs_.empty() && live_.empty() && !info_.platform) {
                 // The first VM's header is the platform; a later VM's never
-                // rescales results already measured (each keeps its own tsc_hz).
+                // rescales results already measured (each keeps its own rate).
                 const HeaderInfo& h = *e.header_info;
                 policy_ = aggregate_policy(&h);
                 info_.platform = h.raw;
-                info_.tsc_hz = h.tsc_hz;
-                info_.timer = h.timer;
+                header_to_context(h, info_);
             }
             break;
         case RunEvent::method:
@@ -342,6 +347,7 @@ void ResultsFiles::on_event(const RunEvent& e) {
             if (finished_runs_.empty() && live_.empty()) {
                 policy_ = aggregate_policy(e.header_info);
                 info_.platform = e.header_info->raw;
+                header_to_context(*e.header_info, info_);
             }
             break;
         case RunEvent::result:

@@ -40,9 +40,11 @@ struct OutputFile {
 // what it had).
 std::string written_files_text(bool no_results, const std::vector<OutputFile>& files);
 
-// The results table, on stdout.
+// The results table, on stdout. unit: the kernel's (its header's
+// timer_unit; "" unknown, cycles): a kernel that measured in ns says so
+// above the table.
 void print_table(const std::vector<BenchResult>& results, bool external, unsigned runs,
-                 const AggregatePolicy& policy);
+                 const AggregatePolicy& policy, std::string_view unit);
 
 // A consumer of the driver's events (tools/run.h ProgressFn), as Google
 // Benchmark's reporters consume its runs: each reads the same stream and
@@ -99,6 +101,7 @@ private:
     size_t results_ = 0;   // in this run
     bool line_open_ = false;
     bool pinned_checked_ = false;
+    std::string unit_ = "cycles";  // the kernel's (the header's timer_unit)
 };
 
 class ResultsFiles : public RunReporter {

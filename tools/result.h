@@ -48,9 +48,11 @@ struct ExternalStats {
     bool operator==(const ExternalStats&) const = default;
 };
 
-// A field's C++ type in the tool, by its kind and need (kernel/record_fields.h).
+// A field's C++ type in the tool, by its kind and need (kernel/record_fields.h,
+// kernel/header_fields.h).
 namespace field_type {
 using text = std::string;
+using word = std::string;  // the header's short words (kernel/header_fields.h)
 using status = std::string;
 using mode = std::string;
 using u32 = uint32_t;
@@ -80,7 +82,7 @@ struct BenchResult {
 #undef HVB_TOOL_FIELD
     std::vector<std::pair<std::string, uint64_t>> params;  // "params" {name: value}, in order
     std::vector<LinearityLevel> linearity;                  // levels N, 10N, 100N (kernel option linearity=1)
-    uint64_t tsc_hz = 0;  // the guest TSC Hz of its VM's header (0: the run's, RunInfo::tsc_hz)
+    uint64_t timer_hz = 0;  // the guest timer's rate, its VM's header's (0: the run's, RunInfo::timer_hz)
     std::optional<ExternalStats> external;  // host TSC cycles, --timing external
     std::string vmm_output;  // crashed/timeout: the VMM's last lines
     // run --runs N (tools/aggregate.h): every run's median of this benchmark

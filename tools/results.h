@@ -21,9 +21,11 @@
 //                    "repetitions", "noisy", "ratio"}],
 //                    with run --runs N: "run_medians", "run_noisy"}]}
 // Fields a file lacks (older runs) are left unset when it is read.
-// real_time and cpu_time are the median cost per iteration in nanoseconds
-// (cycles / the guest's tsc_hz); when the platform's TSC frequency is
-// unknown they are cycles and time_unit is "cycles".
+// real_time and cpu_time are the headline cost per iteration in nanoseconds
+// (counts / the guest timer's rate, context "tsc_hz"); when the rate is
+// unknown they are counts and time_unit is "cycles". The context's
+// timer_unit says what the kernel's counts are ("cycles", or "ns" where it
+// could not tell the CPU's cycle rate).
 #pragma once
 
 #include <cstdint>
@@ -33,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernel/header_fields.h"
 #include "tools/json.h"
 #include "tools/records.h"
 #include "tools/result.h"
@@ -49,8 +52,21 @@ struct RunInfo {
     std::string host_name, executable;
     unsigned host_cpus = 0;
     std::optional<Json> platform;  // the kernel's header record, as sent
-    uint64_t tsc_hz = 0;           // guest TSC Hz (from the header); 0: unknown
-    std::string accel, cpu_model, boot, memory, timing = "internal", timer;
+    // The header's fields the context carries (kernel/header_fields.h rows
+    // placed in it): timer_hz (the guest timer's counts per second; 0:
+    // unknown), timer_unit ("cycles" | "ns"; "" unknown), timer (the timer
+    // source, or the one the tool asked for).
+#define HVB_RUN_INFO_MEMBER(member, kind, record, sent, need, wire, old, json, ctx_key, unit, kernel) \
+    HVB_RUN_INFO_##json(member, kind, need)
+#define HVB_RUN_INFO_raw(member, kind, need)
+#define HVB_RUN_INFO_platform(member, kind, need) typename field_type::need_##need<field_type::kind>::type member{};
+#define HVB_RUN_INFO_timing(member, kind, need) HVB_RUN_INFO_platform(member, kind, need)
+    HVB_HEADER_FIELDS(HVB_RUN_INFO_MEMBER)
+#undef HVB_RUN_INFO_MEMBER
+#undef HVB_RUN_INFO_raw
+#undef HVB_RUN_INFO_platform
+#undef HVB_RUN_INFO_timing
+    std::string accel, cpu_model, boot, memory, timing = "internal";
     unsigned vcpus = 0;
     uint64_t host_tsc_hz = 0;
     unsigned vms = 0;
@@ -84,8 +100,8 @@ std::optional<ResultsDoc> read_results_json(std::string_view text, std::string* 
 // neutralised (tools/sanitize.h csv_text_cell). Reading refuses a row with
 // fewer or more fields than the header, a last row without its line end (a
 // file cut short) and a name on two rows, naming the line. time_ns needs
-// the guest's TSC frequency (0: the column is empty).
-std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t tsc_hz);
+// the guest timer's rate (0: the column is empty).
+std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t timer_hz);
 std::optional<std::vector<BenchResult>> read_results_csv(std::string_view text, std::string* error);
 std::string csv_field(std::string_view s);  // quoted when it must be
 // Where parse_csv found its rows: the line each begins on (1-based), and

@@ -52,10 +52,10 @@ const char* column_name(Own own) {
     return "";
 }
 
-// A tool's own cell for r; tsc_hz: the run's guest TSC Hz.
-std::string own_cell(Own own, const BenchResult& r, uint64_t tsc_hz) {
+// A tool's own cell for r; timer_hz: the run's guest timer rate.
+std::string own_cell(Own own, const BenchResult& r, uint64_t timer_hz) {
     const ExternalStats* e = r.external ? &*r.external : nullptr;
-    uint64_t hz = r.tsc_hz ? r.tsc_hz : tsc_hz;
+    uint64_t hz = r.timer_hz ? r.timer_hz : timer_hz;
     switch (own) {
     case Own::time_ns: return hz ? Json::real(milli_cycles_to_ns(r.headline_milli(), hz), 3).text : "";
     case Own::external_samples: return e ? std::to_string(e->samples) : "";
@@ -87,7 +87,7 @@ std::string csv_field(std::string_view s) {
     return out + "\"";
 }
 
-std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t tsc_hz) {
+std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t timer_hz) {
     std::string out;
     for (const Column& c : columns()) {
         if (&c != &columns().front()) out += ',';
@@ -97,7 +97,7 @@ std::string write_results_csv(const std::vector<BenchResult>& results, uint64_t 
     for (const auto& r : results) {
         for (const Column& c : columns()) {
             if (&c != &columns().front()) out += ',';
-            std::string cell = c.field ? c.field->to_csv(r) : own_cell(c.own, r, tsc_hz);
+            std::string cell = c.field ? c.field->to_csv(r) : own_cell(c.own, r, timer_hz);
             // Text from the guest (names, reasons, ...) is neutralised; the
             // figures are the tool's own and stay numbers.
             out += csv_field(c.text ? csv_text_cell(cell) : cell);

@@ -3,6 +3,7 @@
 #include <climits>
 #include <unordered_map>
 
+#include "tools/header_fields.h"
 #include "tools/result_fields.h"
 #include "tools/results.h"
 
@@ -39,10 +40,10 @@ void put_fields(Json& b, const BenchResult& r, int from, int to) {
             b.set(f->json_key, f->to_json(r));
 }
 
-Json benchmark_json(const BenchResult& r, size_t index, uint64_t run_tsc_hz, uint64_t host_tsc_hz) {
-    // Its own VM's TSC frequency when it had one: a later VM's header never
+Json benchmark_json(const BenchResult& r, size_t index, uint64_t run_timer_hz, uint64_t host_tsc_hz) {
+    // Its own VM's timer rate when it had one: a later VM's header never
     // rescales another's results.
-    uint64_t tsc_hz = r.tsc_hz ? r.tsc_hz : run_tsc_hz;
+    uint64_t hz = r.timer_hz ? r.timer_hz : run_timer_hz;
     Json b = Json::object();
     // Google Benchmark's keys around the first table fields (name,
     // repetitions, iterations), then hvbench's.
@@ -55,16 +56,18 @@ Json benchmark_json(const BenchResult& r, size_t index, uint64_t run_tsc_hz, uin
     b.set("repetition_index", Json::integer(0));
     b.set("threads", Json::integer(1));
     put_fields(b, r, 3, 4);
-    Json t = tsc_hz ? Json::real(milli_cycles_to_ns(r.headline_milli(), tsc_hz), 3) : Json::milli(r.headline_milli());
+    Json t = hz ? Json::real(milli_cycles_to_ns(r.headline_milli(), hz), 3) : Json::milli(r.headline_milli());
     b.set("real_time", t);
     b.set("cpu_time", t);
-    b.set("time_unit", Json::string_value(tsc_hz ? "ns" : "cycles"));
+    b.set("time_unit", Json::string_value(hz ? "ns" : "cycles"));
     if (!r.ok()) {
         b.set("error_occurred", Json::boolean_value(true));
         b.set("error_message", Json::string_value(r.status + (r.reason.empty() ? "" : ": " + r.reason)));
     }
     put_fields(b, r, 4, INT_MAX);
-    if (r.tsc_hz && r.tsc_hz != run_tsc_hz) b.set("tsc_hz", Json::unsigned_integer(r.tsc_hz));
+    // A result's own rate (its VM's differs from the run's) under the
+    // context's key for it.
+    if (r.timer_hz && r.timer_hz != run_timer_hz) b.set(header_context_key::timer_hz, Json::unsigned_integer(r.timer_hz));
     if (!r.params.empty()) b.set("params", params_json(r.params));
     if (!r.linearity.empty()) {
         Json levels = Json::array();
@@ -240,7 +243,7 @@ bool read_entry_external(const Json& b, BenchResult& r, const EntryReader& in) {
 
 bool read_benchmark(const Json& b, BenchResult& r, std::string* error) {
     EntryReader in(r, error);
-    r.tsc_hz = b.get_uint("tsc_hz").value_or(0);
+    r.timer_hz = b.get_uint(header_context_key::timer_hz).value_or(0);
     if (!read_entry_fields(b, r, in) || !read_entry_params(b, r, in) || !read_entry_linearity(b, r, in) ||
         !read_entry_runs(b, r, in) || !read_entry_external(b, r, in))
         return false;
@@ -265,14 +268,14 @@ std::string write_results_json(const ResultsDoc& doc) {
     ctx.set("hvbench_version", Json::string_value(kVersion));
     ctx.set("label", Json::string_value(i.label));
     ctx.set("platform", i.platform ? *i.platform : Json());
-    ctx.set("tsc_hz", Json::unsigned_integer(i.tsc_hz));
+    write_context_fields(ctx, i, "platform");
     ctx.set("accel", Json::string_value(i.accel));
     ctx.set("cpu_model", Json::string_value(i.cpu_model));
     ctx.set("boot", Json::string_value(i.boot));
     ctx.set("memory", Json::string_value(i.memory));
     ctx.set("vcpus", Json::unsigned_integer(i.vcpus));
     ctx.set("timing", Json::string_value(i.timing));
-    ctx.set(result_key::timer, Json::string_value(i.timer));
+    write_context_fields(ctx, i, "timing");
     ctx.set("host_tsc_hz", Json::unsigned_integer(i.host_tsc_hz));
     ctx.set("vms", Json::unsigned_integer(i.vms));
     ctx.set("exit_code", Json::integer(i.exit_code));
@@ -285,11 +288,19 @@ std::string write_results_json(const ResultsDoc& doc) {
     if (!i.pinned.empty()) ctx.set("pinned", Json::string_value(i.pinned));
     if (!i.pinning.empty()) ctx.set("pinning", string_array(i.pinning));
     if (!i.vmm_layout.empty()) ctx.set("vmm_layout", Json::string_value(i.vmm_layout));
-    ctx.set("time_unit_note",
-            Json::string_value("real_time/cpu_time: the headline cost per iteration (cycles_estimate; cycles_median "
-                               "from a kernel without one) in ns (cycles / tsc_hz), or in cycles "
-                               "with time_unit \"cycles\" when tsc_hz is unknown; cycles_* are guest TSC cycles, "
-                               "external_* host TSC cycles"));
+    // The kernel's unit (timer_unit): cycles of its timer, or nanoseconds
+    // where it could not tell the CPU's cycle rate (aarch64).
+    if (i.timer_unit == "ns")
+        ctx.set("time_unit_note",
+                Json::string_value("real_time/cpu_time: the headline cost per iteration (cycles_estimate) in ns; "
+                                   "this kernel measured in ns (timer_unit), so cycles_* are guest nanoseconds too, "
+                                   "external_* host TSC cycles"));
+    else
+        ctx.set("time_unit_note",
+                Json::string_value("real_time/cpu_time: the headline cost per iteration (cycles_estimate; cycles_median "
+                                   "from a kernel without one) in ns (cycles / tsc_hz), or in cycles "
+                                   "with time_unit \"cycles\" when tsc_hz is unknown; cycles_* are guest TSC cycles, "
+                                   "external_* host TSC cycles"));
     // What serialize_json(root, 2) writes for {"context": ..., "benchmarks":
     // [...]}, one entry at a time: a log of 200,000 results never holds all
     // their JSON trees at once.
@@ -299,7 +310,7 @@ std::string write_results_json(const ResultsDoc& doc) {
     if (doc.benchmarks.empty()) out += "[]";
     for (size_t n = 0; n < doc.benchmarks.size(); ++n) {
         out += n ? ",\n    " : "[\n    ";
-        append_json(out, benchmark_json(doc.benchmarks[n], n, i.tsc_hz, i.host_tsc_hz), 2, 2);
+        append_json(out, benchmark_json(doc.benchmarks[n], n, i.timer_hz, i.host_tsc_hz), 2, 2);
     }
     if (!doc.benchmarks.empty()) out += "\n  ]";
     out += "\n}\n";
@@ -327,14 +338,12 @@ std::optional<ResultsDoc> read_results_json(std::string_view text, std::string* 
         i.host_cpus = unsigned(c->get_uint("num_cpus").value_or(0));
         i.label = c->get_string("label").value_or("");
         if (const Json* p = c->get("platform"); p && p->is(Json::Kind::object)) i.platform = *p;
-        i.tsc_hz = c->get_uint("tsc_hz").value_or(0);
         i.accel = c->get_string("accel").value_or("");
         i.cpu_model = c->get_string("cpu_model").value_or("");
         i.boot = c->get_string("boot").value_or("");
         i.memory = c->get_string("memory").value_or("");
         i.vcpus = unsigned(c->get_uint("vcpus").value_or(0));
         i.timing = c->get_string("timing").value_or("internal");
-        i.timer = c->get_string(result_key::timer).value_or("");
         i.host_tsc_hz = c->get_uint("host_tsc_hz").value_or(0);
         i.vms = unsigned(c->get_uint("vms").value_or(0));
         i.exit_code = int(c->get_int("exit_code").value_or(0));
@@ -347,6 +356,7 @@ std::optional<ResultsDoc> read_results_json(std::string_view text, std::string* 
         i.pinned = c->get_string("pinned").value_or("");
         i.pinning = read_string_array(c->get("pinning"));
         i.vmm_layout = c->get_string("vmm_layout").value_or("");
+        read_context_fields(*c, i);
     }
     std::unordered_map<std::string, size_t> seen;
     for (const Json& b : benches->items) {

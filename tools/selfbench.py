@@ -257,11 +257,13 @@ def report(accel, runs, limit):
     else:
         lines.append("### %s (%d invocations of `hvbench run`%s)\n" % (
             accel.upper(), len(runs), ", %d launches in all" % sum(r.get("launches", 1) for r in runs)))
-    lines.append("Guest: %s, %s, TSC %s Hz (%s), timer call %s cycles (MAD %s), counter read %s cycles%s, "
+    lines.append("Guest: %s, %s, timer %s Hz (%s), timer call %s cycles (MAD %s), counter read %s cycles%s, "
                  "loop target %s cycles, budget %s ms, target +-%s%%.\n" % (
-                     h.get("cpu_model", "?"), h.get("hypervisor", "?"), h.get("tsc_hz", "?"),
-                     h.get("tsc_source", "?"), h.get("timer_cycles", "?"), h.get("timer_mad", "?"),
-                     h.get("rdtsc_cycles", "?"), " (intercepted)" if h.get("rdtsc_intercepted") else "",
+                     # the names of kernels since issue 22, else the older ones
+                     h.get("cpu_model", "?"), h.get("hypervisor", "?"), h.get("timer_hz", h.get("tsc_hz", "?")),
+                     h.get("rate_source", h.get("tsc_source", "?")), h.get("timer_cycles", "?"), h.get("timer_mad", "?"),
+                     h.get("counter_read_cycles", h.get("rdtsc_cycles", "?")),
+                     " (intercepted)" if h.get("counter_intercepted", h.get("rdtsc_intercepted")) else "",
                      h.get("loop_target_cycles", "?"), h.get("budget_ms", "?"),
                      (h.get("target_permille", 10) or 10) / 10))
     lines.append("| | min | median | max |")

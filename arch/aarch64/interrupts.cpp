@@ -66,7 +66,7 @@ unsigned context_number(const InterruptContext& c) { return arm::frame_number(c)
 uint64_t context_pc(const InterruptContext& c) { return c.elr; }
 const char* context_pc_name() { return "ELR_EL1"; }
 void context_set_pc(InterruptContext& c, uint64_t pc) { c.elr = pc; }
-uint64_t context_error_code(const InterruptContext& c) { return c.esr; }
+uint64_t context_fault_code(const InterruptContext& c) { return c.esr; }
 
 void interrupts_init() {}  // vectors installed by start.S; the GIC by the platform bring-up
 

@@ -74,7 +74,7 @@ void mask_legacy_pic() {
 unsigned context_number(const InterruptContext& c) { return unsigned(c.vector); }
 uint64_t context_pc(const InterruptContext& c) { return c.rip; }
 void context_set_pc(InterruptContext& c, uint64_t pc) { c.rip = pc; }
-uint64_t context_error_code(const InterruptContext& c) { return c.error_code; }
+uint64_t context_fault_code(const InterruptContext& c) { return c.error_code; }
 
 void interrupts_init() {
     x86::load_cpu_tables(0);

@@ -17,7 +17,7 @@ status=$?
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 fail() { grep -v '^@hvb {"type":"\(pass\|begin\|yardstick\)' "$log"; echo "FAIL: $*" >&2; exit 1; }
 [ $status -eq 0 ] || fail "QEMU ended with status $status (124: timed out)"
-grep -q "^@hvb {\"type\":\"header\".*\"cpus\":$smp,\"apic\":\"gicv$gic\"" "$log" || fail "no header with $smp CPUs and gicv$gic"
+grep -q "^@hvb {\"type\":\"header\".*\"cpus\":$smp,\"intc\":\"gicv$gic\"" "$log" || fail "no header with $smp CPUs and gicv$gic"
 grep -q '^@hvb {"type":"end".*"exit_code":0}' "$log" || fail "no end record with exit_code 0"
 results=$(grep -c '^@hvb {"type":"result"' "$log")
 good=$(grep '^@hvb {"type":"result"' "$log" | grep -c '"status":"\(ok\|unsupported\)"')

@@ -220,14 +220,14 @@ template <typename Fail>
 void check_quality(const hvb::tools::RunLog& log, Fail fail) {
     if (!log.header) return;
     const hvb::tools::Json& h = log.header->raw;
-    for (const char* key : {"timer_cycles", "rdtsc_cycles", "target_min_cycles"})
+    for (const char* key : {"timer_cycles", "counter_read_cycles", "target_min_cycles"})
         if (!h.get_milli(key)) fail(std::string("header lacks ") + key);
     for (const char* key : {"loop_target_cycles", "budget_ms", "min_reps", "max_reps"})
         if (!h.get_uint(key)) fail(std::string("header lacks ") + key);
-    for (const char* key : {"rdtsc_intercepted", "smi_counter", "invariant_tsc", "linearity", "speed_check"})
+    for (const char* key : {"counter_intercepted", "smi_counter", "invariant_counter", "linearity", "speed_check"})
         if (!h.get_bool(key)) fail(std::string("header lacks ") + key);
     if (!h.get_string("estimator") || !h.get_uint("passes")) fail("header lacks estimator or passes");
-    for (const char* key : {"outlier_rule", "iterations_mode", "reps_mode", "pinned", "tsc_source"})
+    for (const char* key : {"outlier_rule", "iterations_mode", "reps_mode", "pinned", "rate_source", "timer_unit"})
         if (!h.get_string(key)) fail(std::string("header lacks ") + key);
     auto permille = h.get_uint("target_permille");
     auto floor = h.get_milli("target_min_cycles");
@@ -469,10 +469,10 @@ int main(int argc, char** argv) {
 
     printf("wall time %.2f s, VMM exit status %d, %zu records\n", r.seconds, r.exit_status, log.record_count);
     if (log.header)
-        printf("platform: %s | hypervisor %s | boot %s | cpus %u | tsc %lu Hz (%s) | timer %s\n",
+        printf("platform: %s | hypervisor %s | boot %s | cpus %u | timer %s at %lu Hz (%s) in %s\n",
                log.header->cpu_model.c_str(), log.header->hypervisor.c_str(), log.header->boot.c_str(),
-               log.header->cpus, static_cast<unsigned long>(log.header->tsc_hz), log.header->tsc_source.c_str(),
-               log.header->timer.c_str());
+               log.header->cpus, log.header->timer.c_str(), static_cast<unsigned long>(log.header->timer_hz),
+               log.header->rate_source.c_str(), log.header->timer_unit.c_str());
     for (const auto& res : log.results)
         printf("  %-20s %-11s iters %-8lu median %12s mad %10s min %12s control %10s %s\n", res.name.c_str(),
                res.status.c_str(), static_cast<unsigned long>(res.iterations),

@@ -172,10 +172,11 @@ int main(int argc, char** argv) {
     h.cpu_vendor = "GenuineIntel";
     h.cpu_model = "Fake CPU";
     h.hypervisor = "KVMKVMKVM";
-    h.tsc_hz = 2000000000;
-    h.tsc_source = "cpuid15";
+    h.timer_hz = 2000000000;
+    h.timer_unit = "cycles";
+    h.rate_source = "cpuid15";
     h.cpus = 1;
-    h.apic = "x2apic";
+    h.intc = "x2apic";
     h.memory_bytes = 256u << 20;
     h.boot = "pvh";
     h.loader = "";

@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     std::string written = hvb::tools::write_results_json(*doc);
     if (!hvb::tools::read_results_json(written, &error)) __builtin_trap();
-    (void)hvb::tools::write_results_csv(doc->benchmarks, doc->info.tsc_hz);
+    (void)hvb::tools::write_results_csv(doc->benchmarks, doc->info.timer_hz);
     (void)hvb::tools::format_linearity(doc->benchmarks);
     return 0;
 }

@@ -99,11 +99,12 @@ hvb::HeaderRecord SampleHeader() {
     h.domain = "dom0";
     h.quirks = "xen-xsdt-signature";
     h.console = "xen-consoleio";
-    h.tsc_hz = 2000000000;
-    h.tsc_source = "cpuid15";
-    h.invariant_tsc = true;
+    h.timer_hz = 2000000000;
+    h.timer_unit = "cycles";
+    h.rate_source = "cpuid15";
+    h.invariant_counter = true;
     h.cpus = 1;
-    h.apic = "x2apic";
+    h.intc = "x2apic";
     h.memory_bytes = 134217728;
     h.boot = "pvh";
     h.loader = "qemu";
@@ -162,8 +163,8 @@ TEST(RecordTest, Header) {
               "\"cpu_model_id\":85,\"cpu_stepping\":7,\"hypervisor\":\"KVMKVMKVM\","
               "\"hypervisor_version\":\"4.17\",\"domain\":\"dom0\",\"quirks\":\"xen-xsdt-signature\","
               "\"console\":\"xen-consoleio\","
-              "\"tsc_hz\":2000000000,\"tsc_source\":\"cpuid15\",\"invariant_tsc\":true,"
-              "\"cpus\":1,\"apic\":\"x2apic\",\"memory_bytes\":134217728,\"boot\":\"pvh\",\"loader\":\"qemu\","
+              "\"timer_hz\":2000000000,\"timer_unit\":\"cycles\",\"rate_source\":\"cpuid15\",\"invariant_counter\":true,"
+              "\"cpus\":1,\"intc\":\"x2apic\",\"memory_bytes\":134217728,\"boot\":\"pvh\",\"loader\":\"qemu\","
               "\"cmdline\":\"reps=11 only=cpuid\",\"timer\":\"rdtsc\",\"timing\":\"internal\",\"reps\":11,"
               "\"benchmarks\":3,\"boot_us\":91234}\n");
 }
@@ -174,16 +175,16 @@ TEST(RecordTest, Method) {
     Capture cap;
     hvb::write_method(cap.sink(), SampleHeader());
     EXPECT_EQ(cap.only(),
-              "@hvb {\"type\":\"method\",\"timer_cycles\":19928.000,\"timer_mad\":54.000,\"rdtsc_cycles\":5120.000,"
-              "\"rdtsc_intercepted\":true,\"smi_counter\":true,\"iterations_mode\":\"adaptive\",\"reps_mode\":\"fixed\","
+              "@hvb {\"type\":\"method\",\"timer_cycles\":19928.000,\"timer_mad\":54.000,\"counter_read_cycles\":5120.000,"
+              "\"counter_intercepted\":true,\"smi_counter\":true,\"iterations_mode\":\"adaptive\",\"reps_mode\":\"fixed\","
               "\"loop_target_cycles\":1992800,\"speed_check\":true,\"speed_mad_permille\":2,\"target_permille\":5,\"target_min_cycles\":1.000,\"confidence_percent\":95,"
               "\"budget_ms\":60,\"min_reps\":6,\"max_reps\":11,\"outlier_rule\":\"rule\",\"pinned\":\"vcpus\",\"linearity\":true,\"verify\":true}\n");
 }
 
 TEST(RecordTest, HeaderNullStringsAndExtremes) {
     hvb::HeaderRecord h{};  // every string null, every number zero
-    h.invariant_tsc = false;
-    h.tsc_hz = UINT64_MAX;
+    h.invariant_counter = false;
+    h.timer_hz = UINT64_MAX;
     h.cpu_family = UINT32_MAX;
     Capture cap;
     hvb::write_header(cap.sink(), h);
@@ -191,14 +192,14 @@ TEST(RecordTest, HeaderNullStringsAndExtremes) {
               "@hvb {\"type\":\"header\",\"version\":1,\"cpu_vendor\":\"\",\"cpu_model\":\"\","
               "\"cpu_family\":4294967295,\"cpu_model_id\":0,\"cpu_stepping\":0,"
               "\"hypervisor\":\"\",\"hypervisor_version\":\"\",\"domain\":\"\",\"quirks\":\"\",\"console\":\"\","
-              "\"tsc_hz\":18446744073709551615,\"tsc_source\":\"\","
-              "\"invariant_tsc\":false,\"cpus\":0,\"apic\":\"\",\"memory_bytes\":0,\"boot\":\"\","
+              "\"timer_hz\":18446744073709551615,\"timer_unit\":\"\",\"rate_source\":\"\","
+              "\"invariant_counter\":false,\"cpus\":0,\"intc\":\"\",\"memory_bytes\":0,\"boot\":\"\","
               "\"loader\":\"\",\"cmdline\":\"\",\"timer\":\"\",\"timing\":\"\",\"reps\":0,\"benchmarks\":0,"
               "\"boot_us\":0}\n");
     Capture method;
     hvb::write_method(method.sink(), h);
     EXPECT_EQ(method.only(),
-              "@hvb {\"type\":\"method\",\"timer_cycles\":0.000,\"timer_mad\":0.000,\"rdtsc_cycles\":0.000,\"rdtsc_intercepted\":false,"
+              "@hvb {\"type\":\"method\",\"timer_cycles\":0.000,\"timer_mad\":0.000,\"counter_read_cycles\":0.000,\"counter_intercepted\":false,"
               "\"smi_counter\":false,\"iterations_mode\":\"fixed\",\"reps_mode\":\"fixed\",\"loop_target_cycles\":0,\"speed_check\":false,\"speed_mad_permille\":0,"
               "\"target_permille\":0,\"target_min_cycles\":0.000,\"confidence_percent\":0,\"budget_ms\":0,\"min_reps\":0,"
               "\"max_reps\":0,\"outlier_rule\":\"\",\"pinned\":\"\",\"linearity\":false,\"verify\":false}\n");
@@ -254,7 +255,7 @@ TEST(RecordTest, ResultWithFaultAndErrorCode) {
     r.control_median_milli = 0;
     r.has_fault = true;
     r.fault.vector = 13;
-    r.fault.rip = 0xffffffff80001234ULL;
+    r.fault.pc = 0xffffffff80001234ULL;
     r.fault.error_code = 0x18;
     r.fault.has_error_code = true;
     Capture cap;
@@ -264,7 +265,7 @@ TEST(RecordTest, ResultWithFaultAndErrorCode) {
               "\"status\":\"faulted\",\"reason\":\"vmcall faulted\",\"iterations\":10000,"
               "\"repetitions\":11,\"cycles\":{\"min\":0.000,\"median\":0.000,\"mean\":0.000,"
               "\"mad\":0.000},\"control\":{\"median\":0.000},\"iterations_mode\":\"fixed\",\"noisy\":false,\"outliers\":0,\"interrupts\":0,\"elapsed_us\":0,\"t_us\":0,\"fault\":{\"vector\":13,"
-              "\"name\":\"#GP\",\"rip\":\"0xffffffff80001234\",\"error_code\":24}}\n");
+              "\"name\":\"#GP\",\"pc\":\"0xffffffff80001234\",\"error_code\":24}}\n");
 }
 
 TEST(RecordTest, ResultWithFaultWithoutErrorCode) {
@@ -272,14 +273,14 @@ TEST(RecordTest, ResultWithFaultWithoutErrorCode) {
     r.status = hvb::Status::faulted;
     r.has_fault = true;
     r.fault.vector = 6;
-    r.fault.rip = 0x1234;
+    r.fault.pc = 0x1234;
     r.fault.error_code = 99;  // ignored: has_error_code is false
     r.fault.has_error_code = false;
     Capture cap;
     hvb::write_result(cap.sink(), r);
     std::string line = cap.only();
     const std::string tail =
-        ",\"t_us\":0,\"fault\":{\"vector\":6,\"name\":\"#UD\",\"rip\":\"0x0000000000001234\"}}\n";
+        ",\"t_us\":0,\"fault\":{\"vector\":6,\"name\":\"#UD\",\"pc\":\"0x0000000000001234\"}}\n";
     ASSERT_GE(line.size(), tail.size());
     EXPECT_EQ(line.substr(line.size() - tail.size()), tail);
     EXPECT_EQ(line.find("error_code"), std::string::npos);
@@ -291,7 +292,7 @@ TEST(RecordTest, ResultFaultOutOfRangeVector) {
     r.fault.vector = 200;
     Capture cap;
     hvb::write_result(cap.sink(), r);
-    EXPECT_NE(cap.only().find("\"fault\":{\"vector\":200,\"name\":\"#??\",\"rip\":"
+    EXPECT_NE(cap.only().find("\"fault\":{\"vector\":200,\"name\":\"#??\",\"pc\":"
                               "\"0x0000000000000000\"}"),
               std::string::npos);
 }
@@ -417,19 +418,31 @@ TEST(RecordEscapeTest, RandomStringsStayWellFormed) {
 TEST(RecordTest, WorstCaseRecordsFitInOneLineAndOnePut) {
     // Every string field at its worst: all 6-byte escapes, far past the cap.
     std::string worst(1000, '\x01');
+    // Every field of the header table (kernel/header_fields.h) at its
+    // longest: strings all escapes, numbers at their widest.
     hvb::HeaderRecord h = SampleHeader();
-    h.cpu_vendor = h.cpu_model = h.hypervisor = h.tsc_source = worst.c_str();
-    h.hypervisor_version = h.domain = h.quirks = h.console = worst.c_str();
-    h.boot = h.loader = h.cmdline = h.timer = worst.c_str();
-    h.tsc_hz = h.memory_bytes = UINT64_MAX;
-    h.cpu_family = h.cpu_model_id = h.cpu_stepping = h.cpus = UINT32_MAX;
-    h.default_reps = h.benchmarks = UINT32_MAX;
+#define WORST_text(m) m = worst.c_str();
+#define WORST_word(m) m = worst.c_str();
+#define WORST_u32(m) m = UINT32_MAX;
+#define WORST_u64(m) m = UINT64_MAX;
+#define WORST_i64(m) m = INT64_MIN;
+#define WORST_milli(m) m = INT64_MIN;
+#define WORST_flag(m) m = false;
+#define WORST_mode(m) m = false;
+#define WORST_ROW(member, kind, record, sent, need, wire, old, json, ctx_key, unit, kernel) WORST_##kind(h.kernel)
+    HVB_HEADER_FIELDS(WORST_ROW)
+#undef WORST_ROW
     Capture cap;
     hvb::write_header(cap.sink(), h);
     std::string line = cap.only();
     ExpectPrintableAsciiLine(line);
     EXPECT_EQ(line.substr(line.size() - 2), "}\n") << "the record must not be truncated";
-    EXPECT_NE(line.find("\"benchmarks\":4294967295,"), std::string::npos);
+    EXPECT_NE(line.find("\"passes\":4294967295}"), std::string::npos) << line;
+    Capture method;
+    hvb::write_method(method.sink(), h);
+    line = method.only();
+    ExpectPrintableAsciiLine(line);
+    EXPECT_NE(line.find("\"verify\":false}\n"), std::string::npos) << line;
 
     hvb::ResultRecord r = SampleResult();
     r.name = r.category = r.reason = worst.c_str();

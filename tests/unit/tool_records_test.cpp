@@ -23,10 +23,10 @@ std::string Header(uint32_t count) {
     h.cpu_vendor = "GenuineIntel";
     h.cpu_model = "Test CPU";
     h.hypervisor = "none";
-    h.tsc_hz = 3000000000;
-    h.tsc_source = "cpuid15";
+    h.timer_hz = 3000000000;
+    h.rate_source = "cpuid15";
     h.cpus = 4;
-    h.apic = "x2apic";
+    h.intc = "x2apic";
     h.boot = "mb2";
     h.loader = "GRUB 2.06";
     h.cmdline = "reps=5";
@@ -215,8 +215,9 @@ TEST(ToolRecords, MissingFieldsAreProblems) {
     EXPECT_EQ(log.problems.size(), 3u);
 }
 
-// The fields issue 6 adds (contract: every one optional), as a newer kernel
-// writes them.
+// The fields issue 6 adds (contract: every one optional), as a kernel wrote
+// them before issue 22 (the x86 names: tsc_hz, tsc_source, invariant_tsc,
+// apic, rdtsc_cycles, rdtsc_intercepted).
 const char kNewHeader[] =
     R"(@hvb {"type":"header","version":1,"cpu_vendor":"GenuineIntel","cpu_model":"Test CPU","cpu_family":6,)"
     R"("cpu_model_id":85,"cpu_stepping":7,"hypervisor":"KVMKVMKVM","tsc_hz":2000000000,"tsc_source":"cpuid15",)"
@@ -247,8 +248,8 @@ TEST(ToolRecordsNewFields, HeaderFieldsAreRead) {
     EXPECT_EQ(h.boot_us, 41234u);
     EXPECT_EQ(h.timer_cycles_milli, 31500);
     EXPECT_EQ(h.timer_mad_milli, 500);
-    EXPECT_EQ(h.rdtsc_cycles_milli, 4365692);
-    EXPECT_EQ(h.rdtsc_intercepted, true);
+    EXPECT_EQ(h.counter_read_cycles_milli, 4365692);
+    EXPECT_EQ(h.counter_intercepted, true);
     EXPECT_EQ(h.smi_counter, false);
     EXPECT_EQ(h.iterations_mode, "adaptive");
     EXPECT_EQ(h.reps_mode, "adaptive");
@@ -262,6 +263,84 @@ TEST(ToolRecordsNewFields, HeaderFieldsAreRead) {
     EXPECT_EQ(h.pinned, "vcpus");
     EXPECT_EQ(h.linearity, true);
     EXPECT_EQ(h.reps, 0u);  // adaptive
+}
+
+// Issue 22 gave the header's x86 names neutral ones (kernel/header_fields.h
+// `old`): a header under either name reads into the same fields; where both
+// are there, the new name wins.
+std::string WithNeutralNames(std::string line) {
+    const std::pair<std::string, std::string> renames[] = {
+        {"\"tsc_hz\"", "\"timer_hz\""},
+        {"\"tsc_source\"", "\"rate_source\""},
+        {"\"invariant_tsc\"", "\"invariant_counter\""},
+        {"\"apic\"", "\"intc\""},
+        {"\"rdtsc_cycles\"", "\"counter_read_cycles\""},
+        {"\"rdtsc_intercepted\"", "\"counter_intercepted\""}};
+    for (const auto& [old_key, new_key] : renames) {
+        size_t at = line.find(old_key);
+        EXPECT_NE(at, std::string::npos) << old_key;
+        if (at != std::string::npos) line.replace(at, old_key.size(), new_key);
+    }
+    return line;
+}
+
+TEST(ToolRecordsNeutralNames, OldAndNewHeaderNamesReadAlike) {
+    for (const std::string& text : {std::string(kNewHeader), WithNeutralNames(kNewHeader)}) {
+        RunLog log = parse_run_log(text);
+        ASSERT_TRUE(log.header) << text;
+        EXPECT_TRUE(log.problems.empty()) << log.problems[0];
+        const auto& h = *log.header;
+        EXPECT_EQ(h.timer_hz, 2000000000u);
+        EXPECT_EQ(h.rate_source, "cpuid15");
+        EXPECT_EQ(h.invariant_counter, true);
+        EXPECT_EQ(h.intc, "x2apic");
+        EXPECT_EQ(h.counter_read_cycles_milli, 4365692);
+        EXPECT_EQ(h.counter_intercepted, true);
+        EXPECT_EQ(h.timer_unit, "");  // not sent before issue 22
+    }
+    std::string both = kNewHeader;
+    both.insert(both.find("\"tsc_hz\""), "\"timer_hz\":1000000000,\"intc\":\"gicv3\",");
+    RunLog log = parse_run_log(both);
+    ASSERT_TRUE(log.header);
+    EXPECT_EQ(log.header->timer_hz, 1000000000u);
+    EXPECT_EQ(log.header->intc, "gicv3");
+    // A required field under neither name: the header is not read, and the
+    // problem names the new one.
+    std::string neither = kNewHeader;
+    neither.replace(neither.find("\"tsc_source\""), 12, "\"rate_src\"");
+    log = parse_run_log(neither);
+    EXPECT_FALSE(log.header);
+    ASSERT_EQ(log.problems.size(), 1u);
+    EXPECT_NE(log.problems[0].find("missing or bad 'rate_source'"), std::string::npos) << log.problems[0];
+}
+
+// What the kernel writes now reads back whole, its unit with it; no old
+// name is written.
+TEST(ToolRecordsNeutralNames, TheKernelWritesTheNewNamesOnly) {
+    hvb::HeaderRecord h{};
+    h.cpu_vendor = h.cpu_model = h.hypervisor = h.boot = h.loader = h.cmdline = h.timer = h.timing = "x";
+    h.timer_hz = 1000000000;
+    h.timer_unit = "ns";
+    h.rate_source = "cntfrq";
+    h.invariant_counter = true;
+    h.intc = "gicv3";
+    h.timer_milli = 16000;
+    h.counter_read_milli = 21000;
+    h.counter_intercepted = true;
+    std::string written;
+    hvb::write_header(hvb::Sink{&Put, &written}, h);
+    hvb::write_method(hvb::Sink{&Put, &written}, h);
+    for (const char* old_key : {"tsc", "apic", "rdtsc"}) EXPECT_EQ(written.find(old_key), std::string::npos) << old_key;
+    RunLog log = parse_run_log(written);
+    ASSERT_TRUE(log.header) << written;
+    EXPECT_TRUE(log.problems.empty()) << log.problems[0];
+    EXPECT_EQ(log.header->timer_hz, 1000000000u);
+    EXPECT_EQ(log.header->timer_unit, "ns");
+    EXPECT_EQ(log.header->rate_source, "cntfrq");
+    EXPECT_EQ(log.header->invariant_counter, true);
+    EXPECT_EQ(log.header->intc, "gicv3");
+    EXPECT_EQ(log.header->counter_read_cycles_milli, 21000);
+    EXPECT_EQ(log.header->counter_intercepted, true);
 }
 
 // What a kernel wrote before issue 6 (a real TCG run, 162d311).
@@ -501,4 +580,35 @@ TEST(ToolRecords, MethodRecordCompletesTheHeader) {
     EXPECT_FALSE(early.header->timer_cycles_milli);
     ASSERT_EQ(early.problems.size(), 1u);
     EXPECT_NE(early.problems[0].find("method record before any header"), std::string::npos);
+}
+
+// A faulted result's "fault": where it was taken is "pc" (kernels before
+// issue 22 wrote "rip"); either reads, a fault with neither is not read.
+TEST(ToolRecordsNeutralNames, FaultPcUnderEitherName) {
+    hvb::ResultRecord r{};
+    r.name = "ud2";
+    r.category = "exception";
+    r.status = hvb::Status::faulted;
+    r.reason = "#UD";
+    r.iterations = 1;
+    r.has_fault = true;
+    r.fault = hvb::FaultInfo{6, 0xffffffff80001234ull, 0, false};
+    std::string line;
+    hvb::write_result(hvb::Sink{&Put, &line}, r);
+    ASSERT_NE(line.find("\"pc\":\"0xffffffff80001234\""), std::string::npos) << line;
+    std::string old_line = line;
+    old_line.replace(old_line.find("\"pc\""), 4, "\"rip\"");
+    for (const std::string& text : {line, old_line}) {
+        RunLog log = parse_run_log(text);
+        ASSERT_EQ(log.results.size(), 1u) << text;
+        EXPECT_TRUE(log.results[0].has_fault);
+        EXPECT_EQ(log.results[0].fault_vector, 6u);
+        EXPECT_EQ(log.results[0].fault_pc, "0xffffffff80001234");
+    }
+    std::string neither = line;
+    neither.replace(neither.find("\"pc\""), 4, "\"ip\"");
+    RunLog log = parse_run_log(neither);
+    EXPECT_TRUE(log.results.empty());
+    ASSERT_EQ(log.bad_records.size(), 1u);
+    EXPECT_NE(log.bad_records[0].why.find("fault.{vector,name,pc}"), std::string::npos) << log.bad_records[0].why;
 }

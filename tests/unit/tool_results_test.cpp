@@ -76,7 +76,7 @@ ResultsDoc SampleDoc() {
     d.info.executable = "build/hvbench";
     d.info.host_cpus = 8;
     d.info.platform = Json::object().set("type", Json::string_value("header")).set("tsc_hz", Json::integer(2000000000));
-    d.info.tsc_hz = 2000000000;
+    d.info.timer_hz = 2000000000;
     d.info.accel = "kvm";
     d.info.cpu_model = "host";
     d.info.boot = "pvh";
@@ -106,7 +106,7 @@ TEST(ToolResultsJson, RoundTrip) {
     ASSERT_TRUE(back) << err;
     EXPECT_EQ(back->benchmarks, d.benchmarks);
     EXPECT_EQ(back->info.label, "kvm");
-    EXPECT_EQ(back->info.tsc_hz, 2000000000u);
+    EXPECT_EQ(back->info.timer_hz, 2000000000u);
     EXPECT_EQ(back->info.timing, "external");
     EXPECT_EQ(back->info.vms, 2u);
     EXPECT_EQ(back->info.exit_code, 32);
@@ -241,7 +241,7 @@ TEST(ToolResultsLinearity, Table) {
 
 TEST(ToolResultsJson, UnknownTscFrequencyWritesCycles) {
     ResultsDoc d = SampleDoc();
-    d.info.tsc_hz = 0;
+    d.info.timer_hz = 0;
     auto root = parse_json(write_results_json(d), nullptr);
     ASSERT_TRUE(root);
     const Json& cpuid = root->get("benchmarks")->items[0];

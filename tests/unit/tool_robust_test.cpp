@@ -143,20 +143,21 @@ TEST(ToolRunLog, ASecondHeaderDoesNotRescaleEarlierResults) {
     std::string log = CleanLog("a");
     std::string header = LineWith(log, "\"type\":\"header\"");
     std::string hostile = header;
-    size_t at = hostile.find("\"tsc_hz\":");
-    hostile.replace(at, hostile.find(',', at) - at, "\"tsc_hz\":1");
+    size_t at = hostile.find("\"timer_hz\":");
+    ASSERT_NE(at, std::string::npos) << hostile;
+    hostile.replace(at, hostile.find(',', at) - at, "\"timer_hz\":1");
     RunReport r = read_log(log + hostile + "\n");
     ASSERT_TRUE(r.header);
-    uint64_t hz = r.header->tsc_hz;
+    uint64_t hz = r.header->timer_hz;
     ASSERT_GT(hz, 1u);
     ASSERT_EQ(r.results.size(), 1u);
-    EXPECT_EQ(r.results[0].tsc_hz, hz);
+    EXPECT_EQ(r.results[0].timer_hz, hz);
     RunInfo info;
-    info.tsc_hz = hz;
+    info.timer_hz = hz;
     std::string json = write_results_json(ResultsDoc{info, r.results});
     EXPECT_EQ(json.find("\"tsc_hz\": 1,"), std::string::npos);
     bool noted = false;
-    for (const auto& p : r.problems) noted = noted || p.find("tsc_hz 1 after one with") != std::string::npos;
+    for (const auto& p : r.problems) noted = noted || p.find("timer_hz 1 after one with") != std::string::npos;
     EXPECT_TRUE(noted);
 }
 
