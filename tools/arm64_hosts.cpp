@@ -62,7 +62,7 @@ std::optional<std::string> ensure_xen_arm64(const std::string& given, const std:
         size_t last = c.err.rfind('\n');
         if (!c.err.empty()) why += ": " + c.err.substr(last == std::string::npos ? 0 : last + 1);
         *error = c.ok() ? std::string(kXenArm64Package) + " has no boot/xen-*-arm64"
-                        : "cannot fetch " + std::string(kXenArm64Package) + " (" + why + ")";
+                        : "cannot fetch " + std::string(kXenArm64Package) + " with " + foreign_script + " (" + why + ")";
         return std::nullopt;
     }
     if (say) say("Xen/arm64 hypervisor: " + xen);
@@ -77,6 +77,16 @@ std::vector<std::string> default_xen_arm64_args(unsigned dom0_mib, unsigned vcpu
 
 std::vector<std::string> arm64_nested_machine_args(unsigned gic_version) {
     return {"-M", "virt,virtualization=on,gic-version=" + std::to_string(gic_version), "-accel", "tcg", "-cpu", "max"};
+}
+
+std::vector<std::string> arm64_nested_command(const std::string& qemu, unsigned smp, const std::string& memory,
+                                              const std::vector<std::string>& boot) {
+    std::vector<std::string> a = {qemu};
+    for (auto& w : arm64_nested_machine_args(3)) a.push_back(w);
+    a.insert(a.end(), {"-smp", std::to_string(smp), "-m", memory, "-display", "none", "-serial", "stdio", "-monitor",
+                       "none", "-no-reboot"});
+    a.insert(a.end(), boot.begin(), boot.end());
+    return a;
 }
 
 std::vector<std::string> xen_arm64_boot_args(const std::string& xen, const std::string& xen_cmdline,

@@ -52,6 +52,12 @@ std::vector<std::string> default_xen_arm64_args(unsigned dom0_mib, unsigned vcpu
 // -cpu max (TCG).
 std::vector<std::string> arm64_nested_machine_args(unsigned gic_version);
 
+// The outer QEMU's whole command: `qemu`, the machine (GICv3), `smp` CPUs,
+// `memory`, no display or monitor, its UART on stdout, no reboot, then
+// `boot` (xen_arm64_boot_args or kvm_arm64_host_boot_args).
+std::vector<std::string> arm64_nested_command(const std::string& qemu, unsigned smp, const std::string& memory,
+                                              const std::vector<std::string>& boot);
+
 // The QEMU arguments after the machine's: Xen (`xen`, its options
 // `xen_cmdline`) with `image` as dom0 at kXenArm64Dom0Address, `cmdline` its
 // bootargs (the kernel options; " " when there are none, since Xen gives a

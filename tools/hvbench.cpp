@@ -54,6 +54,16 @@ int usage_error(const std::string& msg) {
 
 // ---- run ---------------------------------------------------------------------
 
+// The tool's own notes on a run, before the run's: the pinning plan's, why
+// the VMM's layout is randomized, the nesting, the libvirt host.
+std::vector<std::string> tool_notes(const RunSetup& setup) {
+    std::vector<std::string> notes;
+    for (const std::string* n : {&setup.pin_plan.note, &setup.layout_note, &setup.nesting_note})
+        if (!n->empty()) notes.push_back(*n);
+    if (setup.libvirt) notes.push_back(setup.libvirt->describe());
+    return notes;
+}
+
 // The results' context, as far as it is known before the first VM.
 RunInfo run_context(const RunConfig& cfg, const RunSetup& setup, const std::vector<std::string>& command_line) {
     const PinPlan& pin_plan = setup.pin_plan;
@@ -64,11 +74,14 @@ RunInfo run_context(const RunConfig& cfg, const RunSetup& setup, const std::vect
     info.executable = command_line.empty() ? "hvbench" : command_line[0];
     info.host_cpus = unsigned(sysconf(_SC_NPROCESSORS_ONLN));
     info.accel = cfg.accel;
-    info.boot = cfg.vmm == "xl"         ? "xl-pvh-domu"
-                : cfg.vmm != "xen"      ? boot_path_name(cfg.boot)
-                : cfg.guest == "pvh"    ? "xen-pvh-domu"
-                : cfg.guest == "hvm"    ? "xen-hvm-domu"
-                                        : "xen-pvh-dom0";
+    const bool arm = cfg.arch == "aarch64";
+    info.boot = cfg.vmm == "kvm-nested"        ? "kvm-arm64-nested"
+                : cfg.vmm == "xl"              ? "xl-pvh-domu"
+                : cfg.vmm != "xen"             ? boot_path_name(cfg.boot)
+                : arm                          ? "xen-arm64-dom0"
+                : cfg.guest == "pvh"           ? "xen-pvh-domu"
+                : cfg.guest == "hvm"           ? "xen-hvm-domu"
+                                               : "xen-pvh-dom0";
     info.memory = cfg.memory;
     info.vcpus = cfg.smp;
     info.timing = cfg.settings.external_timing ? "external" : "internal";
@@ -76,12 +89,10 @@ RunInfo run_context(const RunConfig& cfg, const RunSetup& setup, const std::vect
     info.pinned = pin_plan.word;
     info.vmm_layout = cfg.vmm_aslr ? "randomized" : "fixed";
     info.firmware = cfg.firmware.empty() ? "default" : cfg.firmware;
-    if (!pin_plan.note.empty()) info.notes.push_back(pin_plan.note);  // the tool's own, before the run's
-    if (!setup.layout_note.empty()) info.notes.push_back(setup.layout_note);
+    info.notes = tool_notes(setup);
     if (setup.libvirt) {  // the platform is libvirt's host: its name, driver and hypervisor
         info.host_name = setup.libvirt->host_name;
         info.boot = "libvirt-" + setup.libvirt->domain_type + "-pvh";
-        info.notes.push_back(setup.libvirt->describe());
     }
     return info;
 }
@@ -227,10 +238,7 @@ private:
         end.external = cfg_.settings.external_timing;
         end.pin_note = setup_.pin_plan.note;
         end.pin_error = pinning_ ? pinning_->error() : "";
-        std::vector<std::string> own;  // the tool's own notes (run_context), before the run's
-        if (!end.pin_note.empty()) own.push_back(end.pin_note);
-        if (!setup_.layout_note.empty()) own.push_back(setup_.layout_note);
-        if (setup_.libvirt) own.push_back(setup_.libvirt->describe());
+        std::vector<std::string> own = tool_notes(setup_);
         info.notes.insert(info.notes.begin(), own.begin(), own.end());
         if (!end.pin_error.empty()) info.notes.push_back("error: --pin: " + end.pin_error);
         end.exit_code = info.exit_code;
@@ -268,7 +276,7 @@ int cmd_run(Args& args, const std::vector<std::string>& command_line) {
     if (!cfg) return usage_error("run: " + error);
     if (cfg->connect.size() > 1) return run_hosts(*cfg, command_line);
     RunSetup setup;
-    if (int code = prepare_run(*cfg, setup, HVB_SOURCE_DIR "/scripts/xen-dom0-image.sh", &error))
+    if (int code = prepare_run(*cfg, setup, HVB_SOURCE_DIR "/scripts", &error))
         return error.empty() ? code : usage_error(error);
     FILE* log = nullptr;
     if (!cfg->log.empty()) {

@@ -58,7 +58,8 @@ bool machine_option(Args& args, RunConfig& cfg, std::string& error) {
         cfg.memory = v;
         cfg.memory_given = true;
     } else if (args.option("--vmm", v, error)) {
-        if (v != "qemu" && v != "xen" && v != "libvirt" && v != "xl") error = "--vmm must be qemu, xen, libvirt or xl";
+        if (v != "qemu" && v != "xen" && v != "kvm-nested" && v != "libvirt" && v != "xl")
+            error = "--vmm must be qemu, xen, kvm-nested, libvirt or xl";
         cfg.vmm = v;
     } else if (args.option("--connect", v, error)) {
         cfg.connect.push_back(v);
@@ -145,8 +146,8 @@ bool run_option(Args& args, RunConfig& cfg, std::string& error) {
 
 bool agreeing_launches(const RunConfig& cfg) {
     const auto& k = cfg.settings.kernel_args;
-    return !cfg.quick && !cfg.runs_given && cfg.vmm != "xen" && !cfg.settings.external_timing &&
-           std::find(k.begin(), k.end(), "linearity=1") == k.end();
+    return !cfg.quick && !cfg.runs_given && cfg.vmm != "xen" && cfg.vmm != "kvm-nested" &&
+           !cfg.settings.external_timing && std::find(k.begin(), k.end(), "linearity=1") == k.end();
 }
 
 Args::Args(int argc, char** argv, int first) {
@@ -254,6 +255,9 @@ std::optional<RunConfig> parse_run_args(Args& args, std::string* error) {
     if (cfg.qemu.empty()) cfg.qemu = cfg.arch == "aarch64" ? "qemu-system-aarch64" : "qemu-system-x86_64";
     if (!cfg.connect.empty() && cfg.vmm != "libvirt") err = "--connect needs --vmm libvirt";
     else if (cfg.parallel_hosts && cfg.connect.size() < 2) err = "--parallel-hosts needs two or more --connect";
+    else if (cfg.vmm == "kvm-nested" && cfg.arch != "aarch64")
+        err = "--vmm kvm-nested runs the aarch64 kernel under a KVM/arm64 host nested in QEMU TCG: it needs --arch "
+              "aarch64 (an x86_64 guest under KVM is --accel kvm)";
     else if (cfg.vmm == "libvirt" && cfg.boot != BootPath::pvh) err = "--vmm libvirt boots hvbench.elf: --boot must be pvh";
     else if (cfg.vmm == "xl" && cfg.boot != BootPath::pvh) err = "--vmm xl starts hvbench.elf as a PVH domU: --boot must be pvh";
     else if (cfg.vmm == "xl" && (cfg.pin || cfg.arch != host_arch()))

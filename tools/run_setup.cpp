@@ -11,12 +11,14 @@
 #include <functional>
 #include <memory>
 
+#include "tools/arm64_hosts.h"
 #include "tools/catalog.h"
 #include "tools/image.h"
 #include "tools/launch.h"
 #include "tools/libvirt_domain.h"
 #include "tools/libvirt_launch.h"
 #include "tools/pinning.h"
+#include "tools/run_setup_arm64.h"
 #include "tools/safe_output.h"
 #include "tools/xen.h"
 #include "tools/xl.h"
@@ -52,7 +54,7 @@ bool in_path(const std::string& name) {
 // longer boot time limit: hvmloader, SeaBIOS and GRUB under nested TCG take
 // ~20 s on an idle host and minutes on a loaded one. False (after saying
 // why, as "Xen unavailable") when the domU cannot be run.
-bool prepare_domu(RunConfig& cli, const std::string& dom0_script, const std::function<void(const std::string&)>& say) {
+bool prepare_domu(RunConfig& cli, const std::string& scripts, const std::function<void(const std::string&)>& say) {
     bool hvm = cli.guest == "hvm";
     if (hvm && (!in_path("grub-mkrescue") || !std::filesystem::is_directory("/usr/lib/grub/i386-pc"))) {
         fprintf(stderr, "hvbench: Xen unavailable: --guest hvm boots a GRUB ISO: needs grub-mkrescue and "
@@ -60,7 +62,8 @@ bool prepare_domu(RunConfig& cli, const std::string& dom0_script, const std::fun
         return false;
     }
     std::string err;
-    auto dom0 = ensure_dom0_image(dom0_script, default_xen_cache(), say, &err, hvm ? DomuType::hvm : DomuType::pvh);
+    auto dom0 = ensure_dom0_image(scripts + "/xen-dom0-image.sh", default_xen_cache(), say, &err,
+                                  hvm ? DomuType::hvm : DomuType::pvh);
     if (!dom0) {
         fprintf(stderr, "hvbench: Xen unavailable: no dom0 image: %s\n", err.c_str());
         return false;
@@ -71,28 +74,36 @@ bool prepare_domu(RunConfig& cli, const std::string& dom0_script, const std::fun
 }
 
 // --vmm xen: Xen's image (fetched into the cache the first time), TCG, the
-// memory Xen and its dom0 need, SeaBIOS, and Xen's console lines filtered
-// back into the kernel's. False (after saying why) when Xen is unavailable.
-bool prepare_xen(RunConfig& cli, const std::string& dom0_script) {
+// memory Xen and its dom0 need, SeaBIOS (x86), and Xen's console lines
+// filtered back into the kernel's. On aarch64 Xen/arm64 nested in QEMU TCG,
+// the kernel its dom0 (tools/run_setup_arm64.h). False (after saying why)
+// when Xen is unavailable.
+bool prepare_xen(RunConfig& cli, const std::string& scripts) {
+    const bool arm = cli.arch == "aarch64";
+    if (std::string why = arm ? nested_arm64_problem(cli) : ""; !why.empty()) {
+        fprintf(stderr, "hvbench: %s\n", why.c_str());
+        return false;
+    }
     if (cli.accel.empty()) cli.accel = "tcg";
-    if (!cli.memory_given) cli.memory = "1024M";
+    if (!cli.memory_given) cli.memory = arm ? kXenArm64Memory : "1024M";
     if (cli.boot != BootPath::pvh) {
         fprintf(stderr, "hvbench: --vmm xen boots the PVH kernel (hvbench.elf) as dom0: --boot must be pvh\n");
         return false;
     }
-    if (cli.firmware.empty()) cli.firmware = "default";  // SeaBIOS: Xen needs its ACPI tables and E820
+    if (!arm && cli.firmware.empty()) cli.firmware = "default";  // SeaBIOS: Xen needs its ACPI tables and E820
     std::string err;
     auto say = [&](const std::string& m) {
         if (!cli.quiet) fprintf(stderr, "hvbench: %s\n", m.c_str());
     };
-    auto xen = ensure_xen(cli.xen_given, default_xen_cache(), say, &err);
+    auto xen = arm ? xen_arm64_image(cli, scripts, say, &err) : ensure_xen(cli.xen_given, default_xen_cache(), say, &err);
     if (!xen) {
         fprintf(stderr, "hvbench: Xen unavailable: %s\n", err.c_str());
         return false;
     }
     cli.xen = *xen;
-    if (cli.guest != "dom0" && !prepare_domu(cli, dom0_script, say)) return false;
-    std::vector<std::string> args = default_xen_args(cli.guest != "dom0");
+    if (cli.guest != "dom0" && !prepare_domu(cli, scripts, say)) return false;
+    std::vector<std::string> args =
+        arm ? default_xen_arm64_args(kXenArm64Dom0Mib, cli.smp) : default_xen_args(cli.guest != "dom0");
     args.insert(args.end(), cli.xen_args.begin(), cli.xen_args.end());
     cli.xen_args = args;
     cli.settings.console_filter = [] {
@@ -163,9 +174,11 @@ bool find_iso(RunConfig& cli, RunSetup& setup, const std::string& dir) {
 bool find_images(RunConfig& cli, RunSetup& setup) {
     std::string dir = program_directory();
     if (cli.arch == "aarch64") {
-        // The Image boots by QEMU's -kernel only: the direct path.
-        if (cli.boot != BootPath::pvh || cli.vmm != "qemu") {
-            fprintf(stderr, "hvbench: --arch aarch64 boots build/hvbench-aarch64.img directly: no --boot, no --vmm xen\n");
+        // The Image boots by QEMU's -kernel only (or Xen's guest-loader, or
+        // the KVM host's QEMU): the direct path.
+        if (cli.boot != BootPath::pvh || cli.vmm == "libvirt") {
+            fprintf(stderr, "hvbench: --arch aarch64 boots build/hvbench-aarch64.img directly: no --boot, no --vmm "
+                            "libvirt\n");
             return false;
         }
         setup.elf = !cli.kernel.empty() ? cli.kernel : dir + "/hvbench-aarch64.img";
@@ -191,7 +204,7 @@ bool find_firmware(RunConfig& cli) {
     if (cli.firmware == "default") {
         cli.firmware.clear();
     } else if (cli.firmware.empty()) {
-        if (!is_iso_boot(cli.boot) && !remote) cli.firmware = find_direct_boot_firmware();
+        if (!is_iso_boot(cli.boot) && !remote && cli.arch != "aarch64") cli.firmware = find_direct_boot_firmware();
     } else if (!file_exists(cli.firmware)) {
         fprintf(stderr, "hvbench: firmware %s not found\n", cli.firmware.c_str());
         return false;
@@ -255,7 +268,8 @@ bool read_catalog(RunConfig& cli, const RunSetup& setup) {
 
 // A scratch directory for the QMP socket and per-VM ISOs.
 bool make_scratch(const RunConfig& cli, RunSetup& setup) {
-    if (cli.pin || setup.build_isos || cli.guest != "dom0" || cli.vmm == "libvirt" || cli.vmm == "xl") {
+    if (cli.pin || setup.build_isos || cli.guest != "dom0" || cli.vmm == "libvirt" || cli.vmm == "kvm-nested" ||
+        cli.vmm == "xl") {
         char tmpl[] = "/tmp/hvbench.XXXXXX";
         if (!mkdtemp(tmpl)) {
             perror("hvbench: mkdtemp");
@@ -269,6 +283,7 @@ bool make_scratch(const RunConfig& cli, RunSetup& setup) {
 // One VM's QEMU command.
 std::optional<std::vector<std::string>> vm_command(const RunConfig& cli, const RunSetup& setup, const VmPlan& plan,
                                                    std::string* err) {
+    if (cli.arch == "aarch64" && cli.vmm != "qemu") return nested_arm64_command(cli, setup.elf, setup.scratch, plan, err);
     VmConfig cfg;
     cfg.arch = cli.arch;
     cfg.qemu = cli.qemu;
@@ -329,12 +344,18 @@ int prepare_xl(RunConfig& cli, RunSetup& setup, std::string* usage) {
 
 }  // namespace
 
-int prepare_run(RunConfig& cli, RunSetup& setup, const std::string& dom0_script, std::string* usage) {
-    if (cli.vmm == "xen" && !prepare_xen(cli, dom0_script)) return kExitIncomplete;
+int prepare_run(RunConfig& cli, RunSetup& setup, const std::string& scripts, std::string* usage) {
+    // vCPUs: two by default, so the IPI benchmarks (which need a second CPU)
+    // run, unless the host has a single CPU to give.
+    if (cli.smp == 0) cli.smp = allowed_host_cpus().size() >= 2 ? 2 : 1;
+    if (cli.vmm == "xen" && !prepare_xen(cli, scripts)) return kExitIncomplete;
     if (cli.vmm != "xen" && (!cli.xen_given.empty() || !cli.xen_args.empty() || cli.guest != "dom0")) {
         *usage = "run: --xen, --xen-arg and --guest need --vmm xen";
         return kExitIncomplete;
     }
+    if (cli.vmm == "kvm-nested" && !prepare_kvm_nested(cli, scripts)) return kExitIncomplete;
+    setup.nesting_note = nesting_note(cli);
+    if (!setup.nesting_note.empty() && !cli.quiet) fprintf(stderr, "hvbench: %s\n", setup.nesting_note.c_str());
     bool libvirt = cli.vmm == "libvirt";
     if (cli.vmm == "xl") return prepare_xl(cli, setup, usage);
     if (!(libvirt ? find_images(cli, setup) && prepare_libvirt(cli, setup) : choose_accel(cli) && find_images(cli, setup)))
@@ -352,9 +373,6 @@ int prepare_run(RunConfig& cli, RunSetup& setup, const std::string& dom0_script,
                                 " (docs/measurement.md, \"The VMM's layout\")";
             fprintf(stderr, "hvbench: note: %s\n", setup.layout_note.c_str());
         }
-    // vCPUs: two by default, so the IPI benchmarks (which need a second CPU)
-    // run, unless the host has a single CPU to give.
-    if (cli.smp == 0) cli.smp = allowed_host_cpus().size() >= 2 ? 2 : 1;
     if (!find_firmware(cli) || !plan_run_pinning(cli, setup) || !check_run_outputs(cli, setup, usage) ||
         !read_catalog(cli, setup) || !make_scratch(cli, setup)) {
         remove_scratch(setup);

@@ -1,8 +1,8 @@
-// arch/aarch64/console.cpp — posih/console.h on aarch64: the PL011 the
-// device tree's /chosen/stdout-path names (arch/aarch64/pl011.h); without
-// one, under Xen (the tree's /hypervisor is "xen,..."), Xen's console through
-// the CONSOLEIO_write hypercall, as a dom0 writes it; else silent ("none").
-// There is no screen to mirror to.
+// arch/aarch64/console.cpp — posih/console.h on aarch64, over the console
+// device the platform chose (platform.h console_device_write): the PL011 the
+// device tree's /chosen/stdout-path names; without one, under Xen, Xen's
+// console through CONSOLEIO_write (xen.h), as a dom0 writes it; else silent
+// ("none"). There is no screen to mirror to.
 #include <stdarg.h>
 
 #include "arch/aarch64/pl011.h"
@@ -15,29 +15,8 @@ namespace {
 
 volatile uint32_t g_lock;
 
-constexpr uint64_t kXenConsoleIo = 18, kConsoleIoWrite = 0;  // xen/include/public/xen.h
-
-bool xen_console() {
-    const DtbInfo& dt = arm::platform().dt;
-    const char* c = dt.hypervisor_compatible;
-    return !arm::pl011_present() && dt.has_hypervisor && c[0] == 'x' && c[1] == 'e' && c[2] == 'n' && c[3] == ',';
-}
-
-// Xen on Arm: HVC #0xEA1, the hypercall number in x16, arguments in x0..x2.
-void xen_write(const char* s, size_t n) {
-    register uint64_t x0 asm("x0") = kConsoleIoWrite;
-    register uint64_t x1 asm("x1") = n;
-    register uint64_t x2 asm("x2") = reinterpret_cast<uint64_t>(s);
-    register uint64_t x16 asm("x16") = kXenConsoleIo;
-    asm volatile("hvc #0xea1" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x16)::"memory");
-}
-
 void out(const char* s, size_t n) {
-    if (n == 0) return;
-    if (xen_console())
-        xen_write(s, n);
-    else
-        arm::pl011_write(s, n);
+    if (n != 0) arm::console_device_write(s, n);
 }
 
 void lock() {
@@ -93,6 +72,6 @@ size_t kprintf(const char* fmt, ...) {
 
 bool console_has_uart() { return arm::pl011_present(); }
 
-const char* console_route() { return arm::pl011_present() ? "uart" : xen_console() ? "xen-consoleio" : "none"; }
+const char* console_route() { return arm::console_device_name(); }
 
 }  // namespace hvb

@@ -32,6 +32,18 @@ const char* implementer_name(uint32_t id) {
     }
 }
 
+// KVM's vendor hypervisor service UID, 28b46fb6-2ec5-11e9-a9ca-4b564d003a74,
+// as the four registers carry it (Linux, include/linux/arm-smccc.h,
+// ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_0..3).
+bool kvm_by_uid() {
+    constexpr uint32_t kKvmUid[4] = {0xb66fb428u, 0xe911c52eu, 0x564bcaa9u, 0x743a004du};
+    uint32_t uid[4];
+    if (!arm::smccc_hypervisor_uid(uid)) return false;
+    for (int i = 0; i < 4; ++i)
+        if (uid[i] != kKvmUid[i]) return false;
+    return true;
+}
+
 void copy(char* out, size_t cap, const char* s) {
     size_t i = 0;
     for (; i + 1 < cap && s[i] != 0; ++i) out[i] = s[i];
@@ -50,10 +62,12 @@ const CpuInfo& cpu_info() {
     g_info.model_id = (midr >> 4) & 0xfff;
     g_info.stepping = midr & 0xf;
     // Arm has no CPU bit saying "virtual machine"; a hypervisor that says
-    // so does it in the device tree (Xen's /hypervisor node).
+    // so does it in the device tree (Xen's /hypervisor node) or by its
+    // vendor service's UID (KVM).
     const arm::Platform& p = arm::platform();
-    g_info.hypervisor_present = p.dt.has_hypervisor;
-    copy(g_info.hypervisor, sizeof g_info.hypervisor, p.dt.has_hypervisor ? p.dt.hypervisor_compatible : "none");
+    const char* hypervisor = p.dt.has_hypervisor ? p.dt.hypervisor_compatible : kvm_by_uid() ? "kvm" : nullptr;
+    g_info.hypervisor_present = hypervisor != nullptr;
+    copy(g_info.hypervisor, sizeof g_info.hypervisor, hypervisor ? hypervisor : "none");
     g_info_done = true;
     return g_info;
 }

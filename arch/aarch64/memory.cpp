@@ -7,6 +7,7 @@
 #include "arch/aarch64/page_table.h"
 #include "arch/aarch64/platform.h"
 #include "arch/aarch64/sysreg.h"
+#include "posih/address_space_tables.h"
 #include "posih/format.h"
 #include "posih/memory.h"
 
@@ -43,6 +44,9 @@ uint64_t leaf_attrs(uint32_t flags) {
     if (flags & kMapNoExecute) a |= arm::kLeafPxn | arm::kLeafUxn;
     return a;
 }
+
+// install_pte, install_range, unmap_page and translate on arm::PageTable.
+constexpr AddressSpaceTables<PageTable, arm::TableMemory> kAddressSpaces{kTables, leaf_attrs};
 
 // Maps [base, end) 1:1 with the largest leaves up to `largest` alignment
 // allows, skipping what is already mapped. False when tables run out.
@@ -180,29 +184,16 @@ void destroy_address_space(AddressSpace as) {
 }
 
 bool install_pte(AddressSpace as, uint64_t virt, uint64_t phys, PageSize size, uint32_t flags) {
-    PageTable pt;
-    pt.adopt(kTables, as.root);
-    return pt.map(virt, phys, uint64_t(size), leaf_attrs(flags)) == arm::MapResult::ok;
+    return kAddressSpaces.install(as, virt, phys, size, flags);
 }
 
 bool install_range(AddressSpace as, uint64_t virt, uint64_t phys, uint64_t length, PageSize size, uint32_t flags) {
-    PageTable pt;
-    pt.adopt(kTables, as.root);
-    return pt.map_range(virt, phys, length, uint64_t(size), leaf_attrs(flags)) == arm::MapResult::ok;
+    return kAddressSpaces.install_range(as, virt, phys, length, size, flags);
 }
 
-uint64_t unmap_page(AddressSpace as, uint64_t virt) {
-    PageTable pt;
-    pt.adopt(kTables, as.root);
-    return pt.unmap(virt);
-}
+uint64_t unmap_page(AddressSpace as, uint64_t virt) { return kAddressSpaces.unmap(as, virt); }
 
-uint64_t translate(AddressSpace as, uint64_t virt) {
-    PageTable pt;
-    pt.adopt(kTables, as.root);
-    const auto t = pt.translate(virt);
-    return t.valid ? t.phys : ~0ull;
-}
+uint64_t translate(AddressSpace as, uint64_t virt) { return kAddressSpaces.translate(as, virt); }
 
 void tlb_flush_all() { tlb_flush_local_all(); }
 

@@ -52,6 +52,7 @@ public:
         uint64_t phys;
         uint64_t page_size;
         uint64_t attrs;  // the leaf's attribute bits (output address cleared)
+        bool mapped() const { return valid; }
     };
     Translation translate(uint64_t virt) const;
     // Calls visit(phys) for every table page (the root included), once.

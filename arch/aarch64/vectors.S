@@ -16,6 +16,19 @@
 
 #define FRAME_SIZE 304              // sizeof(ArmFrame)
 
+// \op (stp or ldp) x\a, x\b at [\base, #\off], and on by pairs of
+// registers and 16 bytes until x\last: one line for the registers a frame
+// or a jump buffer keeps in order. (%(expr) evaluates in a macro's
+// arguments under .altmacro only.)
+    .macro REG_PAIRS op, base, a, b, off, last
+    \op     x\a, x\b, [\base, #\off]
+    .if \b < \last
+    .altmacro
+    REG_PAIRS \op, \base, %(\a+2), %(\b+2), %(\off+16), \last
+    .noaltmacro
+    .endif
+    .endm
+
     .macro SAVE_AND_CALL kind
     sub     sp, sp, #FRAME_SIZE
     stp     x0, x1, [sp, #0]
@@ -34,19 +47,7 @@ hvb_el1_vectors:
     .endr
 
 hvb_el1_common:
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
+    REG_PAIRS stp, sp, 4, 5, 32, 29 // x4..x29 (x0..x3 the entry saved)
     add     x2, sp, #FRAME_SIZE
     stp     x30, x2, [sp, #240]     // x30, SP before the exception
     mrs     x2, elr_el1
@@ -61,20 +62,7 @@ hvb_el1_common:
     ldp     x2, x3, [sp, #256]
     msr     elr_el1, x2
     msr     spsr_el1, x3
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
+    REG_PAIRS ldp, sp, 2, 3, 16, 29 // x2..x29
     ldr     x30, [sp, #240]
     ldp     x0, x1, [sp, #0]
     add     sp, sp, #FRAME_SIZE
@@ -111,12 +99,7 @@ hvb_el2_trap:
     .text
     .global hvb_arm_setjmp
 hvb_arm_setjmp:
-    stp     x19, x20, [x0, #0]
-    stp     x21, x22, [x0, #16]
-    stp     x23, x24, [x0, #32]
-    stp     x25, x26, [x0, #48]
-    stp     x27, x28, [x0, #64]
-    stp     x29, x30, [x0, #80]
+    REG_PAIRS stp, x0, 19, 20, 0, 30
     mov     x9, sp
     str     x9, [x0, #96]
     mov     x0, #0
@@ -126,12 +109,7 @@ hvb_arm_setjmp:
 // exception handler points ELR here with the buffer in x0).
     .global hvb_arm_longjmp
 hvb_arm_longjmp:
-    ldp     x19, x20, [x0, #0]
-    ldp     x21, x22, [x0, #16]
-    ldp     x23, x24, [x0, #32]
-    ldp     x25, x26, [x0, #48]
-    ldp     x27, x28, [x0, #64]
-    ldp     x29, x30, [x0, #80]
+    REG_PAIRS ldp, x0, 19, 20, 0, 30
     ldr     x9, [x0, #96]
     mov     sp, x9
     mov     x0, #1

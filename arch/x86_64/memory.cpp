@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/page_table.h"
 #include "arch/x86_64/tsc.h"
+#include "posih/address_space_tables.h"
 #include "posih/cpu.h"
 #include "posih/format.h"
 #include "posih/memory.h"
@@ -53,6 +54,9 @@ uint64_t pte_flags(uint32_t flags) {
     if (flags & kMapUncached) f |= x86::kPteCacheDisable | x86::kPteWriteThrough;
     return f;
 }
+
+// install_pte, install_range, unmap_page and translate on x86::PageTable.
+constexpr AddressSpaceTables<x86::PageTable, x86::TableMemory> kAddressSpaces{kTables, pte_flags};
 
 // Maps [base, end) 1:1 with the largest pages up to `largest` that alignment
 // allows. Skips what is already mapped (a region may share a large page with
@@ -212,29 +216,16 @@ void destroy_address_space(AddressSpace as) {
 }
 
 bool install_pte(AddressSpace as, uint64_t virt, uint64_t phys, PageSize size, uint32_t flags) {
-    PageTable pt;
-    pt.adopt(kTables, as.root);
-    return pt.map(virt, phys, uint64_t(size), pte_flags(flags)) == x86::MapResult::ok;
+    return kAddressSpaces.install(as, virt, phys, size, flags);
 }
 
 bool install_range(AddressSpace as, uint64_t virt, uint64_t phys, uint64_t length, PageSize size, uint32_t flags) {
-    PageTable pt;
-    pt.adopt(kTables, as.root);
-    return pt.map_range(virt, phys, length, uint64_t(size), pte_flags(flags)) == x86::MapResult::ok;
+    return kAddressSpaces.install_range(as, virt, phys, length, size, flags);
 }
 
-uint64_t unmap_page(AddressSpace as, uint64_t virt) {
-    PageTable pt;
-    pt.adopt(kTables, as.root);
-    return pt.unmap(virt);
-}
+uint64_t unmap_page(AddressSpace as, uint64_t virt) { return kAddressSpaces.unmap(as, virt); }
 
-uint64_t translate(AddressSpace as, uint64_t virt) {
-    PageTable pt;
-    pt.adopt(kTables, as.root);
-    auto t = pt.translate(virt);
-    return t.present ? t.phys : ~0ull;
-}
+uint64_t translate(AddressSpace as, uint64_t virt) { return kAddressSpaces.translate(as, virt); }
 
 void tlb_flush_all() { x86::write_cr3(x86::read_cr3()); }
 void tlb_flush_page(uint64_t virt) { asm volatile("invlpg (%0)" ::"r"(virt) : "memory"); }

@@ -70,6 +70,7 @@ public:
         uint64_t phys;       // physical address of `virt` itself
         uint64_t page_size;  // 4 KiB, 2 MiB or 1 GiB
         uint64_t flags;      // the leaf entry's flag bits
+        bool mapped() const { return present; }
     };
     Translation translate(uint64_t virt) const;
 

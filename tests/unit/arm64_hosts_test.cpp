@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tools/arm64_hosts.h"
+#include "tools/run_setup_arm64.h"
 
 namespace {
 
@@ -81,6 +82,84 @@ TEST(Arm64Hosts, XenArgs) {
     EXPECT_TRUE(has(a, "dom0_max_vcpus=2"));
 }
 
+TEST(Arm64Hosts, NestedCommandIsTheOuterMachine) {
+    auto a = arm64_nested_command("qemu-system-aarch64", 2, "1024M", {"-kernel", "K"});
+    EXPECT_EQ(a, (std::vector<std::string>{"qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3",
+                                           "-accel", "tcg", "-cpu", "max", "-smp", "2", "-m", "1024M", "-display",
+                                           "none", "-serial", "stdio", "-monitor", "none", "-no-reboot", "-kernel",
+                                           "K"}));
+}
+
+// tools/run_setup_arm64.h: what `hvbench run --arch aarch64 --vmm
+// xen|kvm-nested` refuses, says of the nesting, and launches per VM.
+TEST(Arm64Hosts, RunRefusesWhatCannotNest) {
+    RunConfig c;
+    c.arch = "aarch64";
+    c.vmm = "xen";
+    EXPECT_EQ(nested_arm64_problem(c), "");
+    c.accel = "kvm";
+    EXPECT_NE(nested_arm64_problem(c).find("--accel must be tcg"), std::string::npos);
+    c.accel = "tcg";
+    c.guest = "pvh";
+    EXPECT_NE(nested_arm64_problem(c).find("dom0 only"), std::string::npos);
+    c.guest = "dom0";
+    c.pin = true;
+    EXPECT_NE(nested_arm64_problem(c).find("no --pin"), std::string::npos);
+    c.pin = false;
+    c.boot = BootPath::mb1;
+    EXPECT_NE(nested_arm64_problem(c).find("no --boot"), std::string::npos);
+}
+
+TEST(Arm64Hosts, RunNamesTheNesting) {
+    RunConfig c;
+    EXPECT_EQ(nesting_note(c), "");  // x86_64 under QEMU: nothing nested
+    c.arch = "aarch64";
+    EXPECT_EQ(nesting_note(c), "");
+    c.vmm = "xen";
+    c.xen = "/c/xen-4.17-arm64";
+    EXPECT_EQ(nesting_note(c).rfind("Xen/arm64 (/c/xen-4.17-arm64) with the kernel as its dom0, nested in QEMU TCG", 0),
+              0u);
+    c.vmm = "kvm-nested";
+    c.dom0 = {"/c/vmlinuz", "/c/initrd.img"};
+    EXPECT_NE(nesting_note(c).find("KVM/arm64: Debian's arm64 Linux (/c/vmlinuz) as KVM host"), std::string::npos);
+    EXPECT_NE(nesting_note(c).find("nested in QEMU TCG"), std::string::npos);
+}
+
+TEST(Arm64Hosts, RunCommandPerVm) {
+    TempDir d;
+    RunConfig c;
+    c.arch = "aarch64";
+    c.qemu = "qemu-system-aarch64";
+    c.smp = 2;
+    c.memory = "1024M";
+    c.vmm = "xen";
+    c.xen = "/c/xen";
+    c.xen_args = {"console=dtuart", "dom0_max_vcpus=2"};
+    VmPlan plan{3, "only=eoi,wfi", "max"};
+    std::string err, image = d.write("img", "IMAGE");
+    auto xen = nested_arm64_command(c, image, d.path, plan, &err);
+    ASSERT_TRUE(xen) << err;
+    EXPECT_EQ(*xen, arm64_nested_command("qemu-system-aarch64", 2, "1024M",
+                                         xen_arm64_boot_args("/c/xen", "console=dtuart dom0_max_vcpus=2", image,
+                                                             "only=eoi,wfi")));
+    // The KVM host: its own memory, the guest's in the per-VM initrd.
+    c.vmm = "kvm-nested";
+    c.memory = "128M";
+    c.dom0 = {"/c/vmlinuz", d.write("initrd.img", "host")};
+    auto kvm = nested_arm64_command(c, image, d.path, plan, &err);
+    ASSERT_TRUE(kvm) << err;
+    const std::string initrd = d.path + "/vm3.initrd";
+    EXPECT_EQ(*kvm, arm64_nested_command("qemu-system-aarch64", 2, kKvmArm64HostMemory,
+                                         kvm_arm64_host_boot_args(c.dom0, initrd)));
+    std::string a = slurp(initrd);
+    EXPECT_NE(a.find(std::string("hvbench/memory\0", 15)), std::string::npos);
+    EXPECT_NE(a.find("128\n"), std::string::npos);
+    EXPECT_NE(a.find("only=eoi,wfi\n"), std::string::npos);
+    c.dom0.initrd = d.path + "/none";
+    EXPECT_FALSE(nested_arm64_command(c, image, d.path, plan, &err));
+    EXPECT_EQ(err, "cannot read " + d.path + "/none");
+}
+
 TEST(Arm64Hosts, KvmHostBootArgs) {
     auto a = kvm_arm64_host_boot_args({"/c/vmlinuz", "/c/initrd.img"}, "/s/vm1.initrd");
     EXPECT_EQ(a, (std::vector<std::string>{"-kernel", "/c/vmlinuz", "-initrd", "/s/vm1.initrd", "-append",
@@ -141,7 +220,8 @@ TEST(Arm64Hosts, XenFetchFailureSaysWhy) {
     std::string script = d.write("fetch.sh", "echo 'debian-foreign: no package xen for arm64' >&2; exit 1\n");
     std::string err;
     EXPECT_FALSE(ensure_xen_arm64("", script, d.path, nullptr, &err));
-    EXPECT_EQ(err, "cannot fetch xen-hypervisor-4.17-arm64 (exit status 1: debian-foreign: no package xen for arm64)");
+    EXPECT_EQ(err, "cannot fetch xen-hypervisor-4.17-arm64 with " + script +
+                       " (exit status 1: debian-foreign: no package xen for arm64)");
     EXPECT_FALSE(ensure_xen_arm64("/nonexistent/xen", script, d.path, nullptr, &err));
     EXPECT_EQ(err, "Xen image /nonexistent/xen not found");
 }

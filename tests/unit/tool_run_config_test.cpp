@@ -49,6 +49,7 @@ TEST(ToolRunConfig, AgreeingLaunchesByDefault) {
     EXPECT_FALSE(agreeing_launches(*r));
     EXPECT_FALSE(agreeing_launches(*parse({"--linearity"})));
     EXPECT_FALSE(agreeing_launches(*parse({"--vmm", "xen"})));
+    EXPECT_FALSE(agreeing_launches(*parse({"--arch", "aarch64", "--vmm", "kvm-nested"})));
     EXPECT_FALSE(agreeing_launches(*parse({"--timing", "external"})));
 }
 
@@ -65,6 +66,20 @@ TEST(ToolRunConfig, XenGuests) {
     ASSERT_TRUE(c);
     EXPECT_TRUE(c->boot_timeout_given);
     EXPECT_EQ(c->settings.boot_timeout_ms, 30000);
+}
+
+// --vmm kvm-nested is the aarch64 kernel under a KVM/arm64 host nested in
+// TCG: an x86_64 guest gets told to use --accel kvm instead.
+TEST(ToolRunConfig, KvmNestedIsForTheAarch64Kernel) {
+    auto c = parse({"--arch", "aarch64", "--vmm", "kvm-nested"});
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->vmm, "kvm-nested");
+    EXPECT_EQ(c->qemu, "qemu-system-aarch64");
+    std::string error;
+    EXPECT_FALSE(parse({"--vmm", "kvm-nested", "--arch", "x86_64"}, &error));
+    EXPECT_NE(error.find("needs --arch aarch64"), std::string::npos) << error;
+    EXPECT_FALSE(parse({"--vmm", "kvm"}, &error));
+    EXPECT_EQ(error, "--vmm must be qemu, xen, kvm-nested or libvirt");
 }
 
 TEST(ToolRunConfig, VmmAslr) {
