@@ -79,7 +79,7 @@ TEST(ToolRunConfig, KvmNestedIsForTheAarch64Kernel) {
     EXPECT_FALSE(parse({"--vmm", "kvm-nested", "--arch", "x86_64"}, &error));
     EXPECT_NE(error.find("needs --arch aarch64"), std::string::npos) << error;
     EXPECT_FALSE(parse({"--vmm", "kvm"}, &error));
-    EXPECT_EQ(error, "--vmm must be qemu, xen, kvm-nested or libvirt");
+    EXPECT_EQ(error, "--vmm must be qemu, xen, kvm-nested, libvirt or xl");
 }
 
 TEST(ToolRunConfig, VmmAslr) {
