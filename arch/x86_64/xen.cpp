@@ -140,6 +140,22 @@ bool xen_ring_open() {
     return true;
 }
 
+// Kicks xenconsoled until `done()`, again every 2^16 spins: a reader that
+// stopped draining (its own buffer to the console's pty full, the one kick
+// consumed while it could not take more) is asked again, instead of the
+// writer dropping the rest after one kick (under Xen nested in TCG the HVM
+// domU's output was lost whole, boot.xen-domu-hvm-tcg, 2026-12-07). False
+// after 2^26 spins: a console nobody reads must not hang the suite.
+template <typename Done>
+bool ring_wait(Done done) {
+    for (uint64_t spins = 0; spins < (1ull << 26); ++spins) {
+        if (done()) return true;
+        if (spins % (1u << 16) == 0) ring_kick();
+        pause();
+    }
+    return done();
+}
+
 void xen_ring_write(const char* s, size_t n) {
     if (!ring) return;
     constexpr uint32_t kSize = sizeof ring->out;
@@ -149,10 +165,7 @@ void xen_ring_write(const char* s, size_t n) {
         if (room == 0) {
             // xenconsoled drains the ring when kicked; wait for it, but not
             // forever (a console nobody reads must not hang the suite).
-            ring_kick();
-            uint64_t spins = 0;
-            while (kSize - (ring->out_prod - ring->out_cons) == 0 && ++spins < (1ull << 26)) pause();
-            if (spins >= (1ull << 26)) return;
+            if (!ring_wait([] { return kSize - (ring->out_prod - ring->out_cons) != 0; })) return;
             continue;
         }
         for (; room && i < n; --room, ++i) ring->out[prod++ % kSize] = s[i];
@@ -163,11 +176,7 @@ void xen_ring_write(const char* s, size_t n) {
 }
 
 void xen_shutdown() {
-    if (ring) {
-        ring_kick();
-        uint64_t spins = 0;
-        while (ring->out_cons != ring->out_prod && ++spins < (1ull << 26)) pause();
-    }
+    if (ring) ring_wait([] { return ring->out_cons == ring->out_prod; });
     uint32_t reason = kShutdownPoweroff;
     xen_hypercall(kXenHypercallSchedOp, kSchedOpShutdown, reinterpret_cast<uint64_t>(&reason), 0);
 }
