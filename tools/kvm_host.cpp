@@ -13,10 +13,10 @@ std::string debian_arch(const std::string& arch) { return arch == "aarch64" ? "a
 std::optional<Dom0Image> ensure_kvm_host(const std::string& script, const std::string& arch, const std::string& cache,
                                          const std::function<void(const std::string&)>& say, std::string* error) {
     const std::string deb = debian_arch(arch);
+    const std::string qemu = arch == "aarch64" ? "qemu-system-aarch64" : "qemu-system-x86_64";
     return ensure_script_image({"bash", script, deb, cache}, cache + "/" + deb + "/kvm-host",
-                               "the KVM host (Linux, " + std::string(arch == "aarch64" ? "qemu-system-aarch64" : "qemu-system-x86_64") +
-                                   ", busybox from Debian " + deb + " packages)",
-                               say, error);
+                               "the KVM host (Linux, " + qemu + ", busybox from Debian " + deb + " packages)", say,
+                               error);
 }
 
 std::vector<std::string> kvm_host_guest_command(const std::string& arch, unsigned vcpus, const std::string& memory,

@@ -86,9 +86,8 @@ std::optional<std::vector<std::string>> nested_vm_command(const RunConfig& cli, 
                                     xen_arm64_boot_args(cli.xen, xen_cmdline, image, plan.cmdline));
     }
     const std::string initrd = scratch + "/vm" + std::to_string(plan.number) + ".initrd";
-    if (!write_kvm_host_initrd(cli.dom0.initrd, image, kvm_host_guest_command(cli.arch, cli.smp, cli.memory, plan.cmdline),
-                               initrd, error))
-        return std::nullopt;
+    const auto guest = kvm_host_guest_command(cli.arch, cli.smp, cli.memory, plan.cmdline);
+    if (!write_kvm_host_initrd(cli.dom0.initrd, image, guest, initrd, error)) return std::nullopt;
     return kvm_host_command(cli.arch, cli.qemu, cli.smp, cli.dom0, initrd);
 }
 

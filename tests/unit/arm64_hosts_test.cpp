@@ -227,7 +227,8 @@ TEST(Arm64Hosts, KvmHostInitrdCarriesTheGuestAndItsCommand) {
     TempDir d;
     std::string base = d.write("initrd.img", "host-initrd"), image = d.write("img", "IMAGE"), out = d.path + "/out";
     std::string err;
-    ASSERT_TRUE(write_kvm_host_initrd(base, image, {"qemu-system-aarch64", "-append", "only=eoi x=1"}, out, &err)) << err;
+    const std::vector<std::string> command = {"qemu-system-aarch64", "-append", "only=eoi x=1"};
+    ASSERT_TRUE(write_kvm_host_initrd(base, image, command, out, &err)) << err;
     std::string a = slurp(out);
     // The host's archive as it was, zeros to a 4-byte boundary (Linux looks
     // for the next archive there), then the newc archive.
