@@ -6,7 +6,7 @@ add_library(hvb_tools STATIC
   tools/pinning.cpp tools/reporters.cpp tools/results.cpp tools/results_json.cpp tools/results_csv.cpp tools/results_file.cpp tools/aggregate.cpp tools/agreement.cpp tools/compare.cpp
   tools/gate.cpp tools/junit.cpp
   tools/image.cpp tools/catalog.cpp tools/sanitize.cpp tools/safe_output.cpp tools/usage.cpp tools/xen.cpp
-  tools/arm64_hosts.cpp tools/counterparts.cpp tools/host_load.cpp tools/xl.cpp tools/run_context.cpp
+  tools/arm64_hosts.cpp tools/kvm_host.cpp tools/counterparts.cpp tools/host_load.cpp tools/xl.cpp tools/run_context.cpp
   tools/libvirt_domain.cpp tools/libvirt_launch.cpp tools/run_hosts.cpp)
 target_link_libraries(hvb_tools PUBLIC hvb_host)
 

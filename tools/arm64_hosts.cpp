@@ -98,33 +98,4 @@ std::vector<std::string> xen_arm64_boot_args(const std::string& xen, const std::
                 ",bootargs=" + (cmdline.empty() ? std::string(" ") : qemu_option_value(cmdline))};
 }
 
-std::optional<Dom0Image> ensure_kvm_arm64_host(const std::string& script, const std::string& cache,
-                                               const std::function<void(const std::string&)>& say,
-                                               std::string* error) {
-    return ensure_script_image({"bash", script, cache}, cache + "/arm64/kvm-host",
-                               "the KVM/arm64 host (Linux, qemu-system-aarch64, busybox from Debian arm64 packages)",
-                               say, error);
-}
-
-bool write_kvm_host_initrd(const std::string& host_initrd, const std::string& image, const std::string& cmdline,
-                           const KvmGuest& guest, const std::string& out, std::string* error) {
-    std::optional<std::string> kernel = read_text_file(image, nullptr);
-    if (!kernel || kernel->empty()) {
-        *error = "cannot read " + image;
-        return false;
-    }
-    return write_initrd_with(host_initrd,
-                             {{"hvbench/", ""},
-                              {"hvbench/hvbench.img", *kernel},
-                              {"hvbench/cmdline", cmdline + "\n"},
-                              {"hvbench/vcpus", std::to_string(guest.vcpus) + "\n"},
-                              {"hvbench/memory", std::to_string(guest.memory_mib) + "\n"},
-                              {"hvbench/gic", std::to_string(guest.gic_version) + "\n"}},
-                             out, error);
-}
-
-std::vector<std::string> kvm_arm64_host_boot_args(const Dom0Image& host, const std::string& vm_initrd) {
-    return {"-kernel", host.kernel, "-initrd", vm_initrd, "-append", "console=ttyAMA0 quiet"};
-}
-
 }  // namespace hvb::tools

@@ -3,13 +3,14 @@
 // -M virt,virtualization=on: the guest's EL2 emulated):
 //   Xen/arm64, with the aarch64 kernel as its dom0 (QEMU's guest-loader),
 //   KVM/arm64: Debian's arm64 Linux as the KVM host, whose own
-//   qemu-system-aarch64 runs the kernel with -accel kvm.
+//   qemu-system-aarch64 runs the kernel with -accel kvm (tools/kvm_host.h,
+//   with its x86 counterpart; its outer machine is this file's).
 // Both come from Debian's arm64 packages, fetched into the cache of
 // tools/xen.h by scripts/debian-foreign.sh (a private apt state: the host's
 // package configuration is never changed) and only unpacked. Layout:
 //   <cache>/arm64/apt/          the private apt state, lists and .debs
 //   <cache>/arm64/xen/          kXenArm64Package unpacked (boot/xen-*-arm64)
-//   <cache>/arm64/kvm-host/     scripts/kvm-arm64-host-image.sh's kernel and initrd
+//   <cache>/arm64/kvm-host/     scripts/kvm-host-image.sh's kernel and initrd (tools/kvm_host.h)
 #pragma once
 
 #include <functional>
@@ -28,10 +29,8 @@ inline constexpr const char kXenArm64Package[] = "xen-hypervisor-4.17-arm64";
 // (virt's RAM starts at 1 GiB), above Xen and the DTB QEMU loads at its
 // start; Xen copies it into the dom0's memory.
 inline constexpr const char kXenArm64Dom0Address[] = "0x49000000";
-// The outer machine's RAM: Xen, its heap and the dom0; or the KVM host's
-// kernel, initramfs (QEMU and its libraries, ~90 MiB unpacked) and guest.
+// The outer machine's RAM: Xen, its heap and the dom0.
 inline constexpr const char kXenArm64Memory[] = "1024M";
-inline constexpr const char kKvmArm64HostMemory[] = "2048M";
 
 // QEMU option values are separated by commas: a comma in a value is doubled.
 std::string qemu_option_value(std::string_view value);
@@ -54,7 +53,7 @@ std::vector<std::string> arm64_nested_machine_args(unsigned gic_version);
 
 // The outer QEMU's whole command: `qemu`, the machine (GICv3), `smp` CPUs,
 // `memory`, no display or monitor, its UART on stdout, no reboot, then
-// `boot` (xen_arm64_boot_args or kvm_arm64_host_boot_args).
+// `boot` (xen_arm64_boot_args, or the KVM host's: tools/kvm_host.h).
 std::vector<std::string> arm64_nested_command(const std::string& qemu, unsigned smp, const std::string& memory,
                                               const std::vector<std::string>& boot);
 
@@ -64,30 +63,5 @@ std::vector<std::string> arm64_nested_command(const std::string& qemu, unsigned 
 // dom0 without bootargs its own command line).
 std::vector<std::string> xen_arm64_boot_args(const std::string& xen, const std::string& xen_cmdline,
                                              const std::string& image, const std::string& cmdline);
-
-// The KVM host (vmlinuz, initrd.img) in <cache>/arm64/kvm-host, built by
-// `script` (scripts/kvm-arm64-host-image.sh) the first time.
-std::optional<Dom0Image> ensure_kvm_arm64_host(const std::string& script, const std::string& cache,
-                                               const std::function<void(const std::string&)>& say,
-                                               std::string* error);
-
-// What the KVM host's /init runs: the guest's vCPUs, memory and GIC.
-struct KvmGuest {
-    unsigned vcpus = 1, memory_mib = 256, gic_version = 3;
-};
-
-// The KVM host's per-VM initrd: its initrd.img with /hvbench/hvbench.img
-// (read from `image`), /hvbench/cmdline, vcpus, memory (MiB) and gic, as its
-// /init reads them, written to `out`. False with *error.
-bool write_kvm_host_initrd(const std::string& host_initrd, const std::string& image, const std::string& cmdline,
-                           const KvmGuest& guest, const std::string& out, std::string* error);
-
-// The QEMU arguments after the machine's: the KVM host's kernel with the
-// per-VM initrd, its console on the virt UART (QEMU's stdout), quiet.
-std::vector<std::string> kvm_arm64_host_boot_args(const Dom0Image& host, const std::string& vm_initrd);
-
-// The KVM host's /init says what it did in lines starting with this; the
-// guest's own output comes between them.
-inline constexpr const char kKvmHostLinePrefix[] = "hvbench-kvm-host: ";
 
 }  // namespace hvb::tools

@@ -255,9 +255,6 @@ std::optional<RunConfig> parse_run_args(Args& args, std::string* error) {
     if (cfg.qemu.empty()) cfg.qemu = cfg.arch == "aarch64" ? "qemu-system-aarch64" : "qemu-system-x86_64";
     if (!cfg.connect.empty() && cfg.vmm != "libvirt") err = "--connect needs --vmm libvirt";
     else if (cfg.parallel_hosts && cfg.connect.size() < 2) err = "--parallel-hosts needs two or more --connect";
-    else if (cfg.vmm == "kvm-nested" && cfg.arch != "aarch64")
-        err = "--vmm kvm-nested runs the aarch64 kernel under a KVM/arm64 host nested in QEMU TCG: it needs --arch "
-              "aarch64 (an x86_64 guest under KVM is --accel kvm)";
     else if (cfg.vmm == "libvirt" && cfg.boot != BootPath::pvh) err = "--vmm libvirt boots hvbench.elf: --boot must be pvh";
     else if (cfg.vmm == "xl" && cfg.boot != BootPath::pvh) err = "--vmm xl starts hvbench.elf as a PVH domU: --boot must be pvh";
     else if (cfg.vmm == "xl" && (cfg.pin || cfg.arch != host_arch()))

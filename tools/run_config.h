@@ -84,20 +84,20 @@ struct RunConfig {
     bool quick = false;       // --quick: one launch (no second VM to agree with, tools/agreement.h)
     bool no_reference = false;  // --no-reference: the per-host pace reference (tools/reference.h) ignored
     bool memory_given = false, boot_timeout_given = false;
-    std::string vmm = "qemu";             // --vmm: qemu, xen, kvm-nested (aarch64), libvirt or xl
+    std::string vmm = "qemu";             // --vmm: qemu, xen, kvm-nested, libvirt or xl
     std::string xl = "xl";                // --xl: the xl program of --vmm xl
     std::string xen_given, xen;           // --xen; the image used (tools/xen.h ensure_xen)
     std::vector<std::string> xen_args;    // --xen-arg
     std::string guest = "dom0";           // --guest
     Dom0Image dom0;                       // the Linux that starts the kernel: Xen's dom0 (--guest pvh|hvm),
-                                          // or the KVM/arm64 host (--vmm kvm-nested)
+                                          // or the KVM host (--vmm kvm-nested)
     std::vector<std::string> connect;     // --connect URI (--vmm libvirt): one run per host
     bool parallel_hosts = false;          // --parallel-hosts: the hosts at once, not one after another
 };
 
 // Whether the run is the default one of launches that agree
 // (tools/agreement.h): not with --quick or --runs, nor where a launch takes
-// minutes (--linearity; Xen; the nested KVM/arm64 host), nor with --timing
+// minutes (--linearity; Xen; the nested KVM host), nor with --timing
 // external, whose host-timed pairs are checked against one VM's repetitions
 // (a diagnostic of one VM).
 bool agreeing_launches(const RunConfig& cfg);

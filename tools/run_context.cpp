@@ -29,7 +29,7 @@ RunInfo run_context(const RunConfig& cfg, const RunSetup& setup, const std::vect
     info.host_cpus = unsigned(sysconf(_SC_NPROCESSORS_ONLN));
     info.accel = cfg.accel;
     const bool arm = cfg.arch == "aarch64";
-    info.boot = cfg.vmm == "kvm-nested"        ? "kvm-arm64-nested"
+    info.boot = cfg.vmm == "kvm-nested"        ? (arm ? "kvm-arm64-nested" : "kvm-x86_64-nested")
                 : cfg.vmm == "xl"              ? "xl-pvh-domu"
                 : cfg.vmm != "xen"             ? boot_path_name(cfg.boot)
                 : arm                          ? "xen-arm64-dom0"

@@ -80,7 +80,7 @@ bool prepare_domu(RunConfig& cli, const std::string& scripts, const std::functio
 // when Xen is unavailable.
 bool prepare_xen(RunConfig& cli, const std::string& scripts) {
     const bool arm = cli.arch == "aarch64";
-    if (std::string why = arm ? nested_arm64_problem(cli) : ""; !why.empty()) {
+    if (std::string why = arm ? nested_problem(cli) : ""; !why.empty()) {
         fprintf(stderr, "hvbench: %s\n", why.c_str());
         return false;
     }
@@ -283,7 +283,8 @@ bool make_scratch(const RunConfig& cli, RunSetup& setup) {
 // One VM's QEMU command.
 std::optional<std::vector<std::string>> vm_command(const RunConfig& cli, const RunSetup& setup, const VmPlan& plan,
                                                    std::string* err) {
-    if (cli.arch == "aarch64" && cli.vmm != "qemu") return nested_arm64_command(cli, setup.elf, setup.scratch, plan, err);
+    if ((cli.arch == "aarch64" && cli.vmm != "qemu") || cli.vmm == "kvm-nested")
+        return nested_vm_command(cli, setup.elf, setup.scratch, plan, err);
     VmConfig cfg;
     cfg.arch = cli.arch;
     cfg.qemu = cli.qemu;

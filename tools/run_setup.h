@@ -33,7 +33,7 @@ struct RunSetup {
 // *usage set, a usage error for the caller to report. `scripts` is the
 // directory of the scripts that fetch and build what the nested hypervisors
 // need (scripts/: xen-dom0-image.sh for --vmm xen --guest pvh|hvm,
-// debian-foreign.sh for Xen/arm64, kvm-arm64-host-image.sh for --vmm
+// debian-foreign.sh for Xen/arm64, kvm-host-image.sh for --vmm
 // kvm-nested).
 int prepare_run(RunConfig& cfg, RunSetup& setup, const std::string& scripts, std::string* usage);
 

@@ -1,8 +1,8 @@
-// tools/run_setup_arm64.h — `hvbench run --arch aarch64` under an arm64
-// hypervisor nested in QEMU TCG (tools/arm64_hosts.h): what tools/run_setup
-// adds for --vmm xen (Xen/arm64, the kernel as its dom0) and --vmm
-// kvm-nested (Debian's arm64 Linux as KVM host, the kernel its KVM guest),
-// and each VM's outer QEMU command.
+// tools/run_setup_arm64.h — `hvbench run` under a hypervisor nested in QEMU
+// TCG: what tools/run_setup adds for --arch aarch64 --vmm xen (Xen/arm64,
+// the kernel as its dom0; tools/arm64_hosts.h) and for --vmm kvm-nested on
+// either architecture (Debian's arm64 or amd64 Linux as KVM host, the kernel
+// its KVM guest; tools/kvm_host.h), and each VM's outer QEMU command.
 #pragma once
 
 #include <functional>
@@ -18,12 +18,13 @@ namespace hvb::tools {
 // The memory Xen/arm64 gives hvbench as its dom0.
 inline constexpr unsigned kXenArm64Dom0Mib = 256;
 
-// Why `cli` cannot run nested on arm64 (--accel other than tcg, --boot,
-// --guest other than dom0, --pin), or "" when it can.
-std::string nested_arm64_problem(const RunConfig& cli);
+// Why `cli` cannot run nested (--accel other than tcg, --boot, --guest
+// other than dom0, --pin), or "" when it can.
+std::string nested_problem(const RunConfig& cli);
 
 // What the results say of the nesting: the hypervisor, nested in QEMU TCG
-// with EL2 emulated; "" when `cli` runs no nested arm64 hypervisor.
+// with EL2 or SVM emulated; "" when `cli` runs no nested hypervisor (x86
+// --vmm xen says its own, tools/xen.h).
 std::string nesting_note(const RunConfig& cli);
 
 // Xen/arm64's image for `cli` (--xen, else fetched into the cache with
@@ -33,15 +34,15 @@ std::optional<std::string> xen_arm64_image(const RunConfig& cli, const std::stri
                                            const std::function<void(const std::string&)>& say, std::string* error);
 
 // --vmm kvm-nested: TCG, the KVM host (built into the cache the first time
-// by `scripts`/kvm-arm64-host-image.sh) in cli.dom0, a boot time limit for
+// by `scripts`/kvm-host-image.sh for cli.arch) in cli.dom0, a boot time limit for
 // a Linux booting under TCG, the label. False after saying why on stderr.
 bool prepare_kvm_nested(RunConfig& cli, const std::string& scripts);
 
-// One VM's outer QEMU command: under Xen the kernel `image` as dom0 with
-// the plan's options; under the KVM host a per-VM initrd written in
-// `scratch` (vm<N>.initrd) carrying the image and its options. nullopt with
-// *error.
-std::optional<std::vector<std::string>> nested_arm64_command(const RunConfig& cli, const std::string& image,
+// One VM's outer QEMU command: under Xen/arm64 the kernel `image` as dom0
+// with the plan's options; under the KVM host a per-VM initrd written in
+// `scratch` (vm<N>.initrd) carrying the image and the QEMU command that runs
+// it with the plan's options. nullopt with *error.
+std::optional<std::vector<std::string>> nested_vm_command(const RunConfig& cli, const std::string& image,
                                                              const std::string& scratch, const VmPlan& plan,
                                                              std::string* error);
 

@@ -49,7 +49,7 @@ if [ "$mode" = xen ]; then
         fail "the results do not say Xen/arm64 is nested in QEMU TCG"
 else
     grep -aq '^@hvb {"type":"header".*"hypervisor":"kvm"' "$log" || fail "the header does not name kvm"
-    grep -aq '^hvbench-kvm-host: .*qemu -accel kvm' "$log" || fail "the KVM host did not start its QEMU with -accel kvm"
+    grep -aq '^hvbench-kvm-host: .*running: qemu-system-[a-z0-9_]* .*-accel kvm' "$log" || fail "the KVM host did not start its QEMU with -accel kvm"
     grep -q '"KVM/arm64: .* nested in QEMU TCG' "$json" ||
         fail "the results do not say the KVM host is nested in QEMU TCG"
 fi

@@ -1,7 +1,8 @@
-// tests/unit/arm64_hosts_test.cpp — the nested arm64 hypervisors
-// (tools/arm64_hosts.h): QEMU's arguments for Xen/arm64 and the KVM/arm64
-// host, the KVM host's per-VM initrd, and fetching and building through
-// stand-in scripts (the real ones need the network: the boot tests run them).
+// tests/unit/arm64_hosts_test.cpp — the nested hypervisors
+// (tools/arm64_hosts.h, tools/kvm_host.h): QEMU's arguments for Xen/arm64
+// and the KVM hosts of arm64 and x86, the KVM host's per-VM initrd, and
+// fetching and building through stand-in scripts (the real ones need the
+// network: the aarch64 boot tests run them).
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include "tools/arm64_hosts.h"
+#include "tools/kvm_host.h"
+#include "tools/launch.h"
 #include "tools/run_setup_arm64.h"
 
 namespace {
@@ -96,18 +99,23 @@ TEST(Arm64Hosts, RunRefusesWhatCannotNest) {
     RunConfig c;
     c.arch = "aarch64";
     c.vmm = "xen";
-    EXPECT_EQ(nested_arm64_problem(c), "");
+    EXPECT_EQ(nested_problem(c), "");
     c.accel = "kvm";
-    EXPECT_NE(nested_arm64_problem(c).find("--accel must be tcg"), std::string::npos);
+    EXPECT_NE(nested_problem(c).find("--accel must be tcg"), std::string::npos);
     c.accel = "tcg";
     c.guest = "pvh";
-    EXPECT_NE(nested_arm64_problem(c).find("dom0 only"), std::string::npos);
+    EXPECT_NE(nested_problem(c).find("dom0 only"), std::string::npos);
     c.guest = "dom0";
     c.pin = true;
-    EXPECT_NE(nested_arm64_problem(c).find("no --pin"), std::string::npos);
+    EXPECT_NE(nested_problem(c).find("no --pin"), std::string::npos);
     c.pin = false;
     c.boot = BootPath::mb1;
-    EXPECT_NE(nested_arm64_problem(c).find("no --boot"), std::string::npos);
+    EXPECT_NE(nested_problem(c).find("no --boot"), std::string::npos);
+    c.arch = "x86_64";
+    c.vmm = "kvm-nested";
+    EXPECT_EQ(nested_problem(c), "--vmm kvm-nested boots hvbench.elf (PVH) directly: no --boot");
+    c.boot = BootPath::pvh;
+    EXPECT_EQ(nested_problem(c), "");
 }
 
 TEST(Arm64Hosts, RunNamesTheNesting) {
@@ -123,6 +131,12 @@ TEST(Arm64Hosts, RunNamesTheNesting) {
     c.dom0 = {"/c/vmlinuz", "/c/initrd.img"};
     EXPECT_NE(nesting_note(c).find("KVM/arm64: Debian's arm64 Linux (/c/vmlinuz) as KVM host"), std::string::npos);
     EXPECT_NE(nesting_note(c).find("nested in QEMU TCG"), std::string::npos);
+    c.arch = "x86_64";
+    EXPECT_NE(nesting_note(c).find("KVM/x86: Debian's amd64 Linux (/c/vmlinuz) as KVM host (kvm_amd)"),
+              std::string::npos);
+    EXPECT_NE(nesting_note(c).find("nested in QEMU TCG (-cpu max: SVM"), std::string::npos);
+    c.vmm = "xen";
+    EXPECT_EQ(nesting_note(c), "");  // x86 Xen names its nesting in its own notes
 }
 
 TEST(Arm64Hosts, RunCommandPerVm) {
@@ -137,40 +151,84 @@ TEST(Arm64Hosts, RunCommandPerVm) {
     c.xen_args = {"console=dtuart", "dom0_max_vcpus=2"};
     VmPlan plan{3, "only=eoi,wfi", "max"};
     std::string err, image = d.write("img", "IMAGE");
-    auto xen = nested_arm64_command(c, image, d.path, plan, &err);
+    auto xen = nested_vm_command(c, image, d.path, plan, &err);
     ASSERT_TRUE(xen) << err;
     EXPECT_EQ(*xen, arm64_nested_command("qemu-system-aarch64", 2, "1024M",
                                          xen_arm64_boot_args("/c/xen", "console=dtuart dom0_max_vcpus=2", image,
                                                              "only=eoi,wfi")));
-    // The KVM host: its own memory, the guest's in the per-VM initrd.
+    // The KVM host: its own memory, the guest's in the QEMU command of the
+    // per-VM initrd.
     c.vmm = "kvm-nested";
     c.memory = "128M";
     c.dom0 = {"/c/vmlinuz", d.write("initrd.img", "host")};
-    auto kvm = nested_arm64_command(c, image, d.path, plan, &err);
+    auto kvm = nested_vm_command(c, image, d.path, plan, &err);
     ASSERT_TRUE(kvm) << err;
     const std::string initrd = d.path + "/vm3.initrd";
-    EXPECT_EQ(*kvm, arm64_nested_command("qemu-system-aarch64", 2, kKvmArm64HostMemory,
-                                         kvm_arm64_host_boot_args(c.dom0, initrd)));
+    EXPECT_EQ(*kvm, kvm_host_command("aarch64", "qemu-system-aarch64", 2, c.dom0, initrd));
     std::string a = slurp(initrd);
-    EXPECT_NE(a.find(std::string("hvbench/memory\0", 15)), std::string::npos);
-    EXPECT_NE(a.find("128\n"), std::string::npos);
-    EXPECT_NE(a.find("only=eoi,wfi\n"), std::string::npos);
+    EXPECT_NE(a.find(std::string("hvbench/qemu-args\0", 18)), std::string::npos);
+    EXPECT_NE(a.find("\n-m\n128M\n"), std::string::npos);
+    EXPECT_NE(a.find("\n-append\nonly=eoi,wfi\n"), std::string::npos);
+    // x86_64: the same through its own machine and QEMU.
+    c.arch = "x86_64";
+    c.qemu = "qemu-system-x86_64";
+    kvm = nested_vm_command(c, image, d.path, plan, &err);
+    ASSERT_TRUE(kvm) << err;
+    EXPECT_EQ(*kvm, kvm_host_command("x86_64", "qemu-system-x86_64", 2, c.dom0, initrd));
+    a = slurp(initrd);
+    EXPECT_NE(a.find("qemu-system-x86_64\n"), std::string::npos);
+    EXPECT_NE(a.find("\n-accel\nkvm\n"), std::string::npos);
     c.dom0.initrd = d.path + "/none";
-    EXPECT_FALSE(nested_arm64_command(c, image, d.path, plan, &err));
+    EXPECT_FALSE(nested_vm_command(c, image, d.path, plan, &err));
     EXPECT_EQ(err, "cannot read " + d.path + "/none");
 }
 
-TEST(Arm64Hosts, KvmHostBootArgs) {
-    auto a = kvm_arm64_host_boot_args({"/c/vmlinuz", "/c/initrd.img"}, "/s/vm1.initrd");
-    EXPECT_EQ(a, (std::vector<std::string>{"-kernel", "/c/vmlinuz", "-initrd", "/s/vm1.initrd", "-append",
-                                           "console=ttyAMA0 quiet"}));
+// The outer machine of each KVM host: EL2 (arm) or SVM (x86) emulated by
+// TCG's -cpu max, the host's console on stdout.
+TEST(Arm64Hosts, KvmHostCommand) {
+    Dom0Image host{"/c/vmlinuz", "/c/initrd.img"};
+    auto arm = kvm_host_command("aarch64", "qa", 2, host, "/s/vm1.initrd");
+    EXPECT_EQ(arm, arm64_nested_command("qa", 2, kKvmHostMemory,
+                                        {"-kernel", "/c/vmlinuz", "-initrd", "/s/vm1.initrd", "-append",
+                                         "console=ttyAMA0 quiet"}));
+    auto x86 = kvm_host_command("x86_64", "qx", 2, host, "/s/vm1.initrd");
+    EXPECT_EQ(x86, (std::vector<std::string>{"qx", "-accel", "tcg", "-cpu", "max", "-smp", "2", "-m", kKvmHostMemory,
+                                             "-nodefaults", "-display", "none", "-serial", "stdio", "-monitor", "none",
+                                             "-no-reboot", "-kernel", "/c/vmlinuz", "-initrd", "/s/vm1.initrd",
+                                             "-append", "console=ttyS0 quiet"}));
 }
 
-TEST(Arm64Hosts, KvmHostInitrdCarriesTheGuestAndItsSettings) {
+// What the KVM host runs: tools/launch.h's command with -accel kvm -cpu
+// host, the image where the initrd puts it; x86 boots with qboot, which the
+// image carries at the host's path.
+TEST(Arm64Hosts, KvmHostGuestCommand) {
+    auto x86 = kvm_host_guest_command("x86_64", 2, "256M", "only=ipi");
+    VmConfig cfg;
+    cfg.arch = "x86_64";
+    cfg.qemu = "qemu-system-x86_64";
+    cfg.accel = "kvm";
+    cfg.cpu = "host";
+    cfg.smp = 2;
+    cfg.memory = "256M";
+    cfg.firmware = kQbootPath;
+    cfg.image = "/hvbench/hvbench.img";
+    cfg.cmdline = "only=ipi";
+    auto expect = qemu_command(cfg);
+    expect.push_back("-nodefaults");
+    EXPECT_EQ(x86, expect);
+    auto arm = kvm_host_guest_command("aarch64", 1, "128M", "");
+    EXPECT_EQ(arm.front(), "qemu-system-aarch64");
+    EXPECT_NE(std::find(arm.begin(), arm.end(), "virt,gic-version=host"), arm.end());
+    EXPECT_EQ(std::find(arm.begin(), arm.end(), "-bios"), arm.end());
+    EXPECT_EQ(std::find(arm.begin(), arm.end(), "-append"), arm.end());
+}
+
+TEST(Arm64Hosts, KvmHostInitrdCarriesTheGuestAndItsCommand) {
     TempDir d;
     std::string base = d.write("initrd.img", "host-initrd"), image = d.write("img", "IMAGE"), out = d.path + "/out";
     std::string err;
-    ASSERT_TRUE(write_kvm_host_initrd(base, image, "only=eoi", {2, 128, 2}, out, &err)) << err;
+    const std::vector<std::string> command = {"qemu-system-aarch64", "-append", "only=eoi x=1"};
+    ASSERT_TRUE(write_kvm_host_initrd(base, image, command, out, &err)) << err;
     std::string a = slurp(out);
     // The host's archive as it was, zeros to a 4-byte boundary (Linux looks
     // for the next archive there), then the newc archive.
@@ -186,12 +244,12 @@ TEST(Arm64Hosts, KvmHostInitrdCarriesTheGuestAndItsSettings) {
         return a.substr(data, size);
     };
     EXPECT_EQ(file("hvbench/hvbench.img"), "IMAGE");
-    EXPECT_EQ(file("hvbench/cmdline"), "only=eoi\n");
-    EXPECT_EQ(file("hvbench/vcpus"), "2\n");
-    EXPECT_EQ(file("hvbench/memory"), "128\n");
-    EXPECT_EQ(file("hvbench/gic"), "2\n");
-    EXPECT_FALSE(write_kvm_host_initrd(base, d.path + "/none", "", {}, out, &err));
+    EXPECT_EQ(file("hvbench/qemu-args"), "qemu-system-aarch64\n-append\nonly=eoi x=1\n");
+    EXPECT_FALSE(write_kvm_host_initrd(base, d.path + "/none", {}, out, &err));
     EXPECT_EQ(err, "cannot read " + d.path + "/none");
+    // One argument a line: a line break in one cannot be carried.
+    EXPECT_FALSE(write_kvm_host_initrd(base, image, {"-append", "a\nb"}, out, &err));
+    EXPECT_NE(err.find("line break"), std::string::npos) << err;
 }
 
 TEST(Arm64Hosts, XenFetchedOnceThroughTheScript) {
@@ -228,18 +286,23 @@ TEST(Arm64Hosts, XenFetchFailureSaysWhy) {
 
 TEST(Arm64Hosts, KvmHostBuiltOnceAndAgainWhenTheScriptChanges) {
     TempDir d;
-    std::string body = "mkdir -p \"$1/arm64/kvm-host\" && echo K > \"$1/arm64/kvm-host/vmlinuz\" &&"
-                       " echo I > \"$1/arm64/kvm-host/initrd.img\" && echo b >> \"$1/builds\"\n";
+    // A stand-in for scripts/kvm-host-image.sh ARCH CACHE.
+    std::string body = "mkdir -p \"$2/$1/kvm-host\" && echo K > \"$2/$1/kvm-host/vmlinuz\" &&"
+                       " echo I > \"$2/$1/kvm-host/initrd.img\" && echo $1 >> \"$2/builds\"\n";
     std::string script = d.write("build.sh", body), err;
-    auto host = ensure_kvm_arm64_host(script, d.path, nullptr, &err);
+    auto host = ensure_kvm_host(script, "aarch64", d.path, nullptr, &err);
     ASSERT_TRUE(host) << err;
     EXPECT_EQ(host->kernel, d.path + "/arm64/kvm-host/vmlinuz");
     EXPECT_EQ(host->initrd, d.path + "/arm64/kvm-host/initrd.img");
-    ASSERT_TRUE(ensure_kvm_arm64_host(script, d.path, nullptr, &err));
-    EXPECT_EQ(slurp(d.path + "/builds"), "b\n");
+    ASSERT_TRUE(ensure_kvm_host(script, "aarch64", d.path, nullptr, &err));
+    EXPECT_EQ(slurp(d.path + "/builds"), "arm64\n");
+    host = ensure_kvm_host(script, "x86_64", d.path, nullptr, &err);
+    ASSERT_TRUE(host) << err;
+    EXPECT_EQ(host->kernel, d.path + "/amd64/kvm-host/vmlinuz");
+    EXPECT_EQ(slurp(d.path + "/builds"), "arm64\namd64\n");
     d.write("build.sh", "# changed\n" + body);
-    ASSERT_TRUE(ensure_kvm_arm64_host(script, d.path, nullptr, &err));
-    EXPECT_EQ(slurp(d.path + "/builds"), "b\nb\n");
+    ASSERT_TRUE(ensure_kvm_host(script, "aarch64", d.path, nullptr, &err));
+    EXPECT_EQ(slurp(d.path + "/builds"), "arm64\namd64\narm64\n");
 }
 
 }  // namespace
