@@ -71,12 +71,13 @@ std::string slow_phase_cause(const LaunchPace& slow, size_t slow_i, const Launch
 // A result of a benchmark that keeps two CPUs busy at once, from a launch
 // whose host had no CPU for each vCPU (tools/host_load.h): it timed the
 // host's scheduler, not the platform, and takes no part in the agreement.
-bool waits_for_a_cpu(const BenchResult& r, const Launch& l) {
-    return !l.overcommit.empty() && r.cpus_used.value_or(0) > 1;
-}
+bool keeps_two_cpus_busy(const BenchResult& r) { return r.cpus_used.value_or(0) > 1; }
 
-std::string overcommit_text(const Launch& l, size_t k) {
-    return l.overcommit + " in " + launch_name(k) + ": a vCPU waited for a host CPU";
+bool waits_for_a_cpu(const BenchResult& r, const Launch& l) { return !l.overcommit.empty() && keeps_two_cpus_busy(r); }
+
+// `where`: "" or " in launch K".
+std::string overcommit_text(const std::string& overcommit, const std::string& where) {
+    return overcommit + where + ": a vCPU waited for a host CPU";
 }
 
 // The launch of the fastest pace, if any launch has one.
@@ -216,7 +217,7 @@ Agreement agree_launches(const std::vector<Launch>& launches, const AggregatePol
             out.undecided.push_back(name);
             const Seen& low = *std::min_element(overcommitted.begin(), overcommitted.end(),
                                                 [](const Seen& a, const Seen& b) { return a.h < b.h; });
-            out.results.push_back(judged(low, overcommitted, true, overcommit_text(launches[low.launch], low.launch)));
+            out.results.push_back(judged(low, overcommitted, true, overcommit_text(launches[low.launch].overcommit, " in " + launch_name(low.launch))));
         } else if (seen.empty()) {
             out.results.push_back(*first);
         } else if (seen.size() == 1) {
@@ -233,9 +234,9 @@ size_t flag_overcommitted(std::vector<BenchResult>& results, const std::string& 
     size_t flagged = 0;
     if (overcommit.empty()) return flagged;
     for (BenchResult& r : results)
-        if (r.ok() && r.cpus_used.value_or(0) > 1) {
+        if (r.ok() && keeps_two_cpus_busy(r)) {
             r.noisy = true;
-            r.noisy_cause = overcommit + ": a vCPU waited for a host CPU";
+            r.noisy_cause = overcommit_text(overcommit, "");
             ++flagged;
         }
     return flagged;
