@@ -29,7 +29,10 @@ std::optional<std::vector<std::string>> vm_command(const RunConfig& cfg, const R
     d.name = "hvbench-" + std::to_string(getpid()) + "-" + std::to_string(plan.number);
     d.type = host.domain_type;
     d.kernel = host.kernel;
-    d.cmdline = plan.cmdline;
+    // The kernel halts after its end record and tools/libvirt_vm.cpp ends
+    // the domain once the console has carried it: a QEMU that exits at once
+    // closes the console pty with its last bytes unread.
+    d.cmdline = plan.cmdline + (plan.cmdline.empty() ? "" : " ") + "exit=halt";
     d.cpu_model = plan.cpu_model;
     d.firmware = cfg.firmware;
     d.memory = cfg.memory;

@@ -7,6 +7,13 @@
 // stderr, and kills us when the guest hangs. The domain is created with
 // VIR_DOMAIN_START_AUTODESTROY, so libvirt destroys it when our connection
 // closes, however we end.
+//
+// Nothing the kernel wrote may be lost at the end (docs/running.md): a
+// console pty drops its unread bytes when QEMU closes it, so the kernel is
+// told `exit=halt` (tools/libvirt_launch.cpp) and this process ends the
+// domain itself once the stream carried the end record and then fell quiet;
+// a domain the hypervisor paused is likewise read to quiet before it is
+// destroyed.
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <unistd.h>
@@ -19,6 +26,7 @@
 #include <string>
 
 #include "tools/libvirt_host.h"
+#include "tools/timing.h"
 
 namespace hvb::tools {
 namespace {
@@ -51,13 +59,32 @@ const char* stopped_detail(int d) {
     }
 }
 
+// How long the console must stay quiet, once the kernel has finished or the
+// guest was paused, before the domain is destroyed: the last bytes travel
+// from QEMU through libvirtd's stream in well under this.
+constexpr int kQuietMs = 300;
+
 struct VmState {
+    virDomainPtr dom = nullptr;
     virStreamPtr stream = nullptr;
+    SerialStream records;     // the console as read, for the end record
     bool done = false;        // leave the event loop
-    bool stopped = false;     // the domain is gone: drain the console, then leave
+    bool stopped = false;     // the domain is gone, or is to go once the console is quiet
     int exit_code = 0;
-    int drain_timer = -1;
+    int drain_timer = -1;     // the domain is gone: a moment for the stream's end
+    int quiet_timer = -1;     // destroy the domain when the console stays quiet this long
 };
+
+void on_quiet(int, void* opaque) {
+    auto* s = static_cast<VmState*>(opaque);
+    virDomainDestroy(s->dom);
+    s->done = true;
+}
+
+// From now on the domain ends once the console has been quiet for kQuietMs.
+void end_when_quiet(VmState& s) {
+    if (s.quiet_timer < 0) s.quiet_timer = virEventAddTimeout(kQuietMs, on_quiet, &s, nullptr);
+}
 
 void write_all(const char* p, size_t n) {
     while (n > 0) {
@@ -76,6 +103,9 @@ void on_console(virStreamPtr st, int events, void* opaque) {
         int n = virStreamRecv(st, buf, sizeof buf);
         if (n > 0) {
             write_all(buf, size_t(n));
+            s->records.feed(std::string_view(buf, size_t(n)), 0);
+            if (s->quiet_timer >= 0) virEventUpdateTimeout(s->quiet_timer, kQuietMs);
+            else if (s->records.log().end) end_when_quiet(*s);
             continue;
         }
         if (n == -2 && !(events & (VIR_STREAM_EVENT_HANGUP | VIR_STREAM_EVENT_ERROR))) return;  // nothing more yet
@@ -88,13 +118,14 @@ void on_console(virStreamPtr st, int events, void* opaque) {
 void on_drained(int, void* opaque) { static_cast<VmState*>(opaque)->done = true; }
 
 // The hypervisor stopped the guest: say why (tools/run.cpp reads this line),
-// end the domain, and leave.
-void stopped_by_hypervisor(virDomainPtr dom, VmState& s, const std::string& why) {
+// and end the domain once its console is read to the end (QEMU keeps a
+// paused guest's console open).
+void stopped_by_hypervisor(VmState& s, const std::string& why) {
     fprintf(stderr, "%s: %s\n", kLibvirtStopMessage, why.c_str());
     fflush(stderr);
-    virDomainDestroy(dom);
     s.exit_code = 3;
     s.stopped = true;
+    end_when_quiet(s);
 }
 
 int on_lifecycle(virConnectPtr, virDomainPtr dom, int event, int detail, void* opaque) {
@@ -106,17 +137,15 @@ int on_lifecycle(virConnectPtr, virDomainPtr dom, int event, int detail, void* o
         // creation's own, stale once the domain runs.
         int state = 0, reason = 0;
         if (virDomainGetState(dom, &state, &reason, 0) == 0 && state != VIR_DOMAIN_PAUSED) return 0;
-        stopped_by_hypervisor(dom, *s, std::string("domain paused (") + paused_reason(reason) + ")");
+        stopped_by_hypervisor(*s, std::string("domain paused (") + paused_reason(reason) + ")");
     } else if (event == VIR_DOMAIN_EVENT_CRASHED) {
-        stopped_by_hypervisor(dom, *s, "the guest crashed (panic)");
+        stopped_by_hypervisor(*s, "the guest crashed (panic)");
     } else if (event == VIR_DOMAIN_EVENT_STOPPED) {
         fprintf(stderr, "libvirt: domain %s\n", stopped_detail(detail));
         s->stopped = true;
-    } else {
-        return 0;
+        // The console's last bytes may still be on their way: a moment for them.
+        if (s->drain_timer < 0) s->drain_timer = virEventAddTimeout(1000, on_drained, s, nullptr);
     }
-    // The console's last bytes may still be on their way: a moment for them.
-    if (s->drain_timer < 0) s->drain_timer = virEventAddTimeout(1000, on_drained, s, nullptr);
     return 0;
 }
 
@@ -151,6 +180,7 @@ int libvirt_vm_main(const std::string& uri, const std::string& xml_path) {
         return code;
     }
     VmState s;
+    s.dom = dom;
     int cb = virConnectDomainEventRegisterAny(conn, dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                               VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), &s, nullptr);
     s.stream = virStreamNew(conn, VIR_STREAM_NONBLOCK);

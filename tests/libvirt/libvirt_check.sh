@@ -43,6 +43,9 @@ tcg)
     [[ $(json_get "$out/r.json" 'd["context"]["boot"]') == libvirt-qemu-pvh ]] || fail "context.boot is not libvirt-qemu-pvh"
     json_get "$out/r.json" 'd["context"]["notes"]' | grep -q "libvirt $local_uri: QEMU" || fail "no note naming libvirt's driver"
     [[ $(json_get "$out/r.json" '[b["status"] for b in d["benchmarks"]]') == "['ok', 'ok', 'ok']" ]] || fail "not all ok"
+    # Every domain's stream carried its end record (none was cut short when
+    # the domain ended: tools/libvirt_vm.cpp).
+    grep -q "without an end record" "$out/output.txt" && fail "a domain's console lost its end"
     ;;
 kvm)
     run --connect "$local_uri" --accel kvm --only cpuid,int3,ud2 --json "$out/r.json"
