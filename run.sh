@@ -28,4 +28,22 @@ for a in "$@"; do
         args+=("$a")
     fi
 done
+# `--vmm libvirt` with libvirt's default URI where no libvirt daemon answers
+# (no systemd here to start libvirt-daemon-system's): a libvirtd of our own
+# for this run (scripts/libvirtd.sh), stopped when the run ends.
+wants_libvirt=0 has_connect=0 prev=
+for a in "${args[@]}"; do
+    [[ $prev == --vmm && $a == libvirt || $a == --vmm=libvirt ]] && wants_libvirt=1
+    [[ $a == --connect || $a == --connect=* ]] && has_connect=1
+    prev=$a
+done
+if ((wants_libvirt && !has_connect)) && ! virsh -c qemu:///system version >/dev/null 2>&1; then
+    lv_dir=$(mktemp -d /tmp/hvbench-libvirtd.XXXXXX)
+    trap 'scripts/libvirtd.sh stop "$lv_dir"; rm -rf "$lv_dir"' EXIT
+    scripts/libvirtd.sh start "$lv_dir" >&2
+    [[ -f $lv_dir/unavailable ]] && exit 1
+    status=0
+    build-release/hvbench run "${args[@]}" --connect "qemu:///system?socket=$lv_dir/sock/libvirt-sock" || status=$?
+    exit $status
+fi
 exec build-release/hvbench run "${args[@]}"

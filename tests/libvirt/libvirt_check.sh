@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/libvirt/libvirt_check.sh MODE TOOL DIR PORT OUT — `hvbench run --vmm
-# libvirt` against the tests' own libvirtd (libvirtd_fixture.sh, in DIR):
+# libvirt` against the tests' own libvirtd (scripts/libvirtd.sh, in DIR):
 #   tcg     a local qemu:/// URI, domain type qemu: the results, the context
 #           naming libvirt's driver and host, no domain left behind
 #   kvm     the same with --accel kvm (skipped where libvirt offers no kvm
