@@ -86,9 +86,44 @@ bool intervals_overlap(int64_t a_low, int64_t a_high, int64_t b_low, int64_t b_h
     return a_low <= b_high && b_low <= a_high;
 }
 
+namespace {
+
+// The unit of each doc's counts ("" in files from before timer_unit: cycles).
+std::string doc_unit(const ResultsDoc& d) { return d.info.timer_unit.empty() ? "cycles" : d.info.timer_unit; }
+
+// Chooses the comparison's unit (Comparison::unit) and, per doc, the factor
+// that turns its counts into it (0: cannot, no timer rate).
+std::vector<double> choose_unit(const std::vector<ResultsDoc>& docs, Comparison& c) {
+    std::vector<double> factor(docs.size(), 1.0);
+    c.unconverted.assign(docs.size(), false);
+    if (docs.empty()) return factor;
+    c.unit = doc_unit(docs[0]);
+    for (const auto& d : docs)
+        if (doc_unit(d) != c.unit) c.mixed_units = true;
+    if (!c.mixed_units) return factor;
+    c.unit = "ns";
+    for (size_t i = 0; i < docs.size(); ++i) {
+        if (doc_unit(docs[i]) == "ns") continue;
+        factor[i] = docs[i].info.timer_hz ? 1e9 / double(docs[i].info.timer_hz) : 0.0;
+        c.unconverted[i] = factor[i] == 0.0;
+    }
+    return factor;
+}
+
+// `milli` counts of a result in the comparison's unit: a result's own rate
+// (its VM's) where it has one, else its run's factor (0: left as it is).
+int64_t in_unit(int64_t milli, const BenchResult& r, const ResultsDoc& d, double factor) {
+    if (factor == 0.0 || factor == 1.0 || doc_unit(d) == "ns") return milli;
+    double f = r.timer_hz ? 1e9 / double(r.timer_hz) : factor;
+    return int64_t(std::llround(double(milli) * f));
+}
+
+}  // namespace
+
 Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline) {
     Comparison c;
     c.baseline = baseline < docs.size() ? baseline : 0;
+    std::vector<double> factor = choose_unit(docs, c);
     std::map<std::string, int> seen;
     for (const auto& d : docs) {
         std::string label = d.info.label.empty() ? "run" : d.info.label;
@@ -104,7 +139,9 @@ Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline)
     for (const auto& name : names) {
         CompareRow row;
         std::vector<std::string> shown;
-        for (const auto& d : docs) {
+        for (size_t di = 0; di < docs.size(); ++di) {
+            const ResultsDoc& d = docs[di];
+            auto unit = [&](int64_t milli, const BenchResult& r) { return in_unit(milli, r, d, factor[di]); };
             CompareCell cell;
             for (const auto& r : d.benchmarks) {
                 if (counterpart_key(r.name) != name) continue;
@@ -113,17 +150,17 @@ Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline)
                 cell.present = true;
                 cell.status = r.status;
                 cell.reason = r.reason;
-                cell.median_milli = r.headline_milli();
-                cell.mad_milli = r.mad_milli;
+                cell.median_milli = unit(r.headline_milli(), r);
+                cell.mad_milli = unit(r.mad_milli, r);
                 // The headline's interval (kernel/estimate.h), else the median's.
                 if (r.estimate_milli) {
                     if (r.estimate_low_milli && r.estimate_high_milli) {
-                        cell.ci_low_milli = r.estimate_low_milli;
-                        cell.ci_high_milli = r.estimate_high_milli;
+                        cell.ci_low_milli = unit(*r.estimate_low_milli, r);
+                        cell.ci_high_milli = unit(*r.estimate_high_milli, r);
                     }
                 } else if (r.has_ci()) {
-                    cell.ci_low_milli = r.ci_low_milli;
-                    cell.ci_high_milli = r.ci_high_milli;
+                    cell.ci_low_milli = unit(*r.ci_low_milli, r);
+                    cell.ci_high_milli = unit(*r.ci_high_milli, r);
                 }
                 cell.noisy = r.ok() && r.is_noisy();
                 if (row.category.empty()) row.category = r.category;
@@ -136,7 +173,8 @@ Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline)
             const CompareCell& base = row.cells[c.baseline];
             for (size_t i = 0; i < row.cells.size(); ++i) {
                 CompareCell& cell = row.cells[i];
-                if (i == c.baseline || !cell.ok() || !base.ok()) continue;
+                if (i == c.baseline || !cell.ok() || !base.ok() || c.unconverted[i] || c.unconverted[c.baseline])
+                    continue;
                 cell.ratio = gnr(cell.median_milli, base.median_milli);
                 cell.by_ci = cell.ci_low_milli && base.ci_low_milli;
                 cell.overlaps = cell.by_ci ? intervals_overlap(*cell.ci_low_milli, *cell.ci_high_milli,
@@ -212,11 +250,19 @@ std::string format_comparison(const Comparison& c) {
                                            "where both have one, else the spreads (headline ±MAD) do"
                        : any_ci          ? "the 95% intervals overlap (for --runs files: the runs' ranges)"
                                          : "the spreads (headline ±MAD) overlap";
-    std::string out = "cycles per iteration: headline (the run's estimate, kernel/estimate.h; the median for older "
-                      "runs) ±MAD; ratio = cycles / " + base +
-                      "'s cycles (GNR when the baseline is native); ~ = within noise: " + rule +
+    std::string unit = c.unit == "ns" ? "nanoseconds" : "cycles";
+    std::string out = unit + " per iteration: headline (the run's estimate, kernel/estimate.h; the median for older "
+                      "runs) ±MAD; ratio = " + unit + " / " + base + "'s " + unit +
+                      (c.unit == "cycles" ? " (GNR when the baseline is native)" : "") + "; ~ = within noise: " + rule +
                       " (no clear difference)" +
                       (any_noisy ? "; noisy = the run flagged the figure (its table says why): treat with care" : "") + "\n";
+    if (c.mixed_units) {
+        out += "the runs measured in different units (cycles of their timers, or nanoseconds): each run's cycles are "
+               "converted to ns at its own timer rate";
+        for (size_t i = 0; i < n; ++i)
+            if (c.unconverted[i]) out += "; " + c.labels[i] + " has no timer rate: its cycles are shown, without ratios";
+        out += "\n";
+    }
     for (size_t r = 0; r < table.size(); ++r) {
         std::string line;
         for (size_t i = 0; i < table[r].size(); ++i) {
@@ -296,8 +342,9 @@ void svg_head(SvgChart& g, const Comparison& c, const std::string& title) {
         g.add("<text x=\"" + fmt("%.0f", lx + 16) + "\" y=\"44\">" + xml_text(label) + "</text>");
         lx += 30 + 7.0 * double(label.size());
     }
-    g.add("<text x=\"" + fmt("%.0f", g.p1_x0) + "\" y=\"70\" font-weight=\"bold\">cycles per iteration (median, "
-          "whisker ±MAD, log scale)</text>");
+    g.add("<text x=\"" + fmt("%.0f", g.p1_x0) + "\" y=\"70\" font-weight=\"bold\">" +
+          (c.unit == "ns" ? "nanoseconds" : "cycles") + " per iteration (headline, whisker ±MAD, log scale" +
+          (c.mixed_units ? "; cycles converted at each run's timer rate" : "") + ")</text>");
     if (g.others)
         g.add("<text x=\"" + fmt("%.0f", g.p2_x0) + "\" y=\"70\" font-weight=\"bold\">ratio to " +
               xml_text(c.labels[c.baseline]) + " (GNR, log scale; ~ within noise)</text>");

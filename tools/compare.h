@@ -43,6 +43,15 @@ struct CompareRow {
 
 struct Comparison {
     std::vector<std::string> labels;  // one per platform, unique
+    // What the figures count: the runs' own unit when they share it
+    // ("cycles", or "ns" for kernels that measured in nanoseconds); "ns" when
+    // they differ, each run's cycles converted at its own timer rate (a
+    // ratio of cycles to nanoseconds would mean nothing). `unconverted`:
+    // the platforms whose cycles could not be (no timer rate): their cells
+    // keep their cycles and take no ratio.
+    std::string unit = "cycles";
+    bool mixed_units = false;
+    std::vector<bool> unconverted;
     size_t baseline = 0;
     std::vector<CompareRow> rows;     // sorted by name
     // Per platform: geometric mean of its ratios over the benchmarks where

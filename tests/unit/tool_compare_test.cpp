@@ -192,4 +192,52 @@ TEST(ToolCompare, EmptyAndSinglePlatformCharts) {
     EXPECT_NE(format_comparison(one).find("x"), std::string::npos);
 }
 
+// An aarch64 kernel without a cycle rate counts nanoseconds, an x86 one TSC
+// cycles: side by side, both in ns (each run's cycles at its own rate), and
+// a run whose rate is unknown keeps its cycles and takes no ratio.
+TEST(ToolCompare, MixedUnitsAreComparedInNanoseconds) {
+    ResultsDoc arm = Doc("arm", {R("hypercall", 2000000, 100000)});  // 2000 ns
+    arm.info.timer_unit = "ns";
+    arm.info.timer_hz = 1000000000;
+    ResultsDoc x86 = Doc("x86", {R("hypercall", 6000000, 300000)});  // 6000 cycles at 2 GHz: 3000 ns
+    x86.info.timer_unit = "cycles";
+    x86.info.timer_hz = 2000000000;
+    BenchResult own_rate = R("hypercall", 4000000, 0);  // its VM's own rate: 4000 cycles at 4 GHz = 1000 ns
+    own_rate.timer_hz = 4000000000;
+    ResultsDoc x86b = Doc("x86b", {own_rate});
+    x86b.info.timer_unit = "cycles";
+    x86b.info.timer_hz = 2000000000;
+    ResultsDoc norate = Doc("norate", {R("hypercall", 5000000, 0)});  // cycles, rate unknown
+    Comparison c = compare_results({arm, x86, x86b, norate}, 0);
+    EXPECT_EQ(c.unit, "ns");
+    EXPECT_TRUE(c.mixed_units);
+    ASSERT_EQ(c.rows.size(), 1u);
+    const auto& cells = c.rows[0].cells;
+    EXPECT_EQ(cells[0].median_milli, 2000000);
+    EXPECT_EQ(cells[1].median_milli, 3000000);
+    EXPECT_EQ(cells[1].mad_milli, 150000);
+    EXPECT_DOUBLE_EQ(*cells[1].ratio, 1.5);
+    EXPECT_EQ(cells[2].median_milli, 1000000);
+    EXPECT_DOUBLE_EQ(*cells[2].ratio, 0.5);
+    EXPECT_EQ(cells[3].median_milli, 5000000);  // left in cycles
+    EXPECT_FALSE(cells[3].ratio);
+    EXPECT_EQ(c.unconverted, (std::vector<bool>{false, false, false, true}));
+    std::string text = format_comparison(c);
+    EXPECT_EQ(text.rfind("nanoseconds per iteration", 0), 0u) << text;
+    EXPECT_NE(text.find("converted to ns at its own timer rate"), std::string::npos);
+    EXPECT_NE(text.find("norate has no timer rate"), std::string::npos);
+}
+
+TEST(ToolCompare, OneUnitIsLeftAsItIs) {
+    ResultsDoc a = Doc("a", {R("x", 3000, 0)}), b = Doc("b", {R("x", 6000, 0)});
+    a.info.timer_hz = 2000000000;  // "" unit: files from before timer_unit count cycles
+    b.info.timer_unit = "cycles";
+    b.info.timer_hz = 3000000000;
+    Comparison c = compare_results({a, b}, 0);
+    EXPECT_EQ(c.unit, "cycles");
+    EXPECT_FALSE(c.mixed_units);
+    EXPECT_EQ(c.rows[0].cells[1].median_milli, 6000);
+    EXPECT_EQ(format_comparison(c).rfind("cycles per iteration", 0), 0u);
+}
+
 }  // namespace
