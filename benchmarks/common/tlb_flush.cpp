@@ -4,6 +4,7 @@
 // page walks (two-dimensional under EPT/NPT; trapped under shadow paging).
 // The control touches the same pages without the flush.
 #include "kernel/benchmark.h"
+#include "benchmarks/common/tlb_settle.h"
 #include "posih/memory.h"
 #include "posih/ops.h"
 
@@ -16,6 +17,9 @@ uint64_t working_set = 256 * 1024;  // 64 pages of 4 KiB
 uint64_t area_phys, area_bytes;
 
 const char* flush_init() {
+    // The flush's cost depends on the size of the TLB it empties: the same
+    // start for every pass (benchmarks/common/tlb_settle.h).
+    if (const char* why = hvb::settle_translation_caches()) return why;
     area_bytes = (working_set + kPage - 1) / kPage * kPage;
     area_phys = hvb::page_allocator().alloc_contiguous(hvb::PageSize::k4K, area_bytes / kPage);
     if (!area_phys) return "not enough free memory for the working set";

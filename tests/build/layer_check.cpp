@@ -55,7 +55,8 @@ const std::map<std::string, std::vector<std::string>> kRules = {
 
 // arch/<arch>/ implements the contract (posih/); benchmarks/<arch>/ are
 // operations on that architecture: the instruction wrappers, its interrupt
-// controller's registers, a hypervisor's call page are their material.
+// controller's registers, a hypervisor's call page are their material, and
+// benchmarks/common/'s helpers (portable through the contract).
 void add_arch_rules(const fs::path& root, std::map<std::string, std::vector<std::string>>& rules,
                     std::vector<std::string>& arches) {
     for (const auto& e : fs::directory_iterator(root / "arch"))
@@ -63,7 +64,7 @@ void add_arch_rules(const fs::path& root, std::map<std::string, std::vector<std:
     std::sort(arches.begin(), arches.end());
     for (const auto& a : arches) {
         rules["arch/" + a + "/"] = {"posih/"};
-        rules["benchmarks/" + a + "/"] = {"kernel/benchmark.h", "posih/", "arch/" + a + "/"};
+        rules["benchmarks/" + a + "/"] = {"kernel/benchmark.h", "posih/", "arch/" + a + "/", "benchmarks/common/"};
     }
 }
 
