@@ -91,31 +91,27 @@ namespace {
 // The unit of each doc's counts ("" in files from before timer_unit: cycles).
 std::string doc_unit(const ResultsDoc& d) { return d.info.timer_unit.empty() ? "cycles" : d.info.timer_unit; }
 
-// Chooses the comparison's unit (Comparison::unit) and, per doc, the factor
-// that turns its counts into it (0: cannot, no timer rate).
-std::vector<double> choose_unit(const std::vector<ResultsDoc>& docs, Comparison& c) {
-    std::vector<double> factor(docs.size(), 1.0);
+// Chooses the comparison's unit (Comparison::unit, mixed_units) and which
+// docs' cycles cannot be converted (no timer rate).
+void choose_unit(const std::vector<ResultsDoc>& docs, Comparison& c) {
     c.unconverted.assign(docs.size(), false);
-    if (docs.empty()) return factor;
+    if (docs.empty()) return;
     c.unit = doc_unit(docs[0]);
     for (const auto& d : docs)
         if (doc_unit(d) != c.unit) c.mixed_units = true;
-    if (!c.mixed_units) return factor;
+    if (!c.mixed_units) return;
     c.unit = "ns";
-    for (size_t i = 0; i < docs.size(); ++i) {
-        if (doc_unit(docs[i]) == "ns") continue;
-        factor[i] = docs[i].info.timer_hz ? 1e9 / double(docs[i].info.timer_hz) : 0.0;
-        c.unconverted[i] = factor[i] == 0.0;
-    }
-    return factor;
+    for (size_t i = 0; i < docs.size(); ++i) c.unconverted[i] = doc_unit(docs[i]) != "ns" && !docs[i].info.timer_hz;
 }
 
-// `milli` counts of a result in the comparison's unit: a result's own rate
-// (its VM's) where it has one, else its run's factor (0: left as it is).
-int64_t in_unit(int64_t milli, const BenchResult& r, const ResultsDoc& d, double factor) {
-    if (factor == 0.0 || factor == 1.0 || doc_unit(d) == "ns") return milli;
-    double f = r.timer_hz ? 1e9 / double(r.timer_hz) : factor;
-    return int64_t(std::llround(double(milli) * f));
+// `milli` counts of doc `i`'s result `r` in the comparison's unit: its
+// cycles in ns at the result's own rate (its VM's) where it has one, else
+// its run's; as they are when nothing is to be converted.
+int64_t in_unit(int64_t milli, const BenchResult& r, const std::vector<ResultsDoc>& docs, size_t i,
+                const Comparison& c) {
+    if (!c.mixed_units || c.unconverted[i] || doc_unit(docs[i]) == "ns") return milli;
+    uint64_t hz = r.timer_hz ? r.timer_hz : docs[i].info.timer_hz;
+    return int64_t(std::llround(milli_cycles_to_ns(milli, hz) * 1000.0));
 }
 
 }  // namespace
@@ -123,7 +119,7 @@ int64_t in_unit(int64_t milli, const BenchResult& r, const ResultsDoc& d, double
 Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline) {
     Comparison c;
     c.baseline = baseline < docs.size() ? baseline : 0;
-    std::vector<double> factor = choose_unit(docs, c);
+    choose_unit(docs, c);
     std::map<std::string, int> seen;
     for (const auto& d : docs) {
         std::string label = d.info.label.empty() ? "run" : d.info.label;
@@ -141,7 +137,7 @@ Comparison compare_results(const std::vector<ResultsDoc>& docs, size_t baseline)
         std::vector<std::string> shown;
         for (size_t di = 0; di < docs.size(); ++di) {
             const ResultsDoc& d = docs[di];
-            auto unit = [&](int64_t milli, const BenchResult& r) { return in_unit(milli, r, d, factor[di]); };
+            auto unit = [&](int64_t milli, const BenchResult& r) { return in_unit(milli, r, docs, di, c); };
             CompareCell cell;
             for (const auto& r : d.benchmarks) {
                 if (counterpart_key(r.name) != name) continue;
