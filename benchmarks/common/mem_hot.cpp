@@ -11,6 +11,7 @@
 // pages, which reach further per TLB entry (both the guest and the host must
 // use large pages for the CPU to cache 2 MiB entries).
 #include "kernel/benchmark.h"
+#include "benchmarks/common/tlb_settle.h"
 #include "posih/memory.h"
 #include "posih/ops.h"
 
@@ -62,10 +63,7 @@ const char* setup(HotArea& a) {
     // without this the 1024 pages hit or missed by what ran before: 142
     // cycles per load in 4 of 5 invocations, 3.1 in the fifth (selfbench,
     // 2026-12-07). On hardware the rounds just refill the TLB once more.
-    for (int round = 0; round < kTlbGrowRounds; ++round) {
-        hvb::tlb_flush_all();
-        load_pages(a, a.virt, a.bytes / kStride);
-    }
+    hvb::reread_after_flushes(a.virt, a.bytes, kTlbGrowRounds);
     return nullptr;
 }
 

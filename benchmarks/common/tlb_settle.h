@@ -33,6 +33,17 @@ inline bool mapped = false;
 
 }  // namespace tlb_settle_detail
 
+// Reads one word of each 4 KiB page of [virt, virt + bytes) after each of
+// `rounds` full TLB flushes: what grows QEMU's software TLB (one doubling
+// per flush while over 70% full) until the working set fits, and on
+// hardware refills the TLB once more.
+inline void reread_after_flushes(uint64_t virt, uint64_t bytes, int rounds) {
+    for (int round = 0; round < rounds; ++round) {
+        tlb_flush_all();
+        for (uint64_t p = virt; p < virt + bytes; p += tlb_settle_detail::kPage) load64(p);
+    }
+}
+
 // Reads one word of each page of a 4 MiB working set (mapped at the first
 // call, in a window of its own, and kept) after each of a few full TLB
 // flushes. Returns nullptr, or why the working set could not be set up.
@@ -45,10 +56,7 @@ inline const char* settle_translation_caches() {
             return "could not map the TLB settling area";
         mapped = true;
     }
-    for (int round = 0; round < kRounds; ++round) {
-        tlb_flush_all();
-        for (uint64_t p = kWindow; p < kWindow + kPages * kPage; p += kPage) load64(p);
-    }
+    reread_after_flushes(kWindow, kPages * kPage, kRounds);
     return nullptr;
 }
 
