@@ -68,10 +68,15 @@ endif()
 # on a busy CI host) is left out and counted in external_unresolved, never
 # reported as 0 cycles; 5 ms loops make that rare. The kernel sends the
 # markers in its first pass only: the pairs to account for are that pass's
-# repetitions, the cost list of its `pass` record in the log.
+# repetitions, the cost list of its `pass` record in the log. That list
+# holds at most 120 (kernel/record.h kMaxPassCosts) and cpuid, whose loop
+# its iteration cap keeps short, ran 200 in a fast phase (a fresh-clone CI
+# run: "95 host-timed + 105 untimed pairs for 120 repetitions"), so the
+# repetitions are fixed: reps=100, 20 a pass, every one in the list.
 file(REMOVE ${OUT}-ext.json ${OUT}-ext.log)
 execute_process(
-  COMMAND ${TOOL} run --accel tcg --only ud2,cpuid --timing external --kernel-arg loop_us=5000 --kernel-arg budget=300 --json ${OUT}-ext.json
+  COMMAND ${TOOL} run --accel tcg --only ud2,cpuid --timing external --kernel-arg loop_us=5000 --kernel-arg budget=300
+          --kernel-arg reps=100 --json ${OUT}-ext.json
           --log ${OUT}-ext.log --timeout 120 --quiet
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
